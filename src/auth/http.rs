@@ -1,0 +1,178 @@
+//! `/api/v1/auth/login`, `/auth/logout` and `/me`.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{store, tokens, Caller, Role};
+use crate::db::ids::{InstitutionId, UserId};
+use crate::db::now;
+use crate::error::{ApiError, Problems};
+use crate::users::dto::normalise_email;
+use crate::users::model::{User, UserStatus};
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(login).service(logout).service(me);
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_at: DateTime<Utc>,
+    pub user: MeOut,
+}
+
+/// The signed-in user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeOut {
+    pub id: UserId,
+    pub email: String,
+    pub full_name: String,
+    pub role: Role,
+    pub institution_id: Option<InstitutionId>,
+    pub institution_name: Option<String>,
+    pub status: UserStatus,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+impl MeOut {
+    fn new(u: User, institution_name: Option<String>) -> MeOut {
+        MeOut {
+            id: u.id,
+            email: u.email,
+            full_name: u.full_name,
+            role: u.role,
+            institution_id: u.institution_id,
+            institution_name,
+            status: u.status,
+            last_login_at: u.last_login_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+fn client_ip(req: &HttpRequest) -> IpAddr {
+    req.peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+/// Signs in with e-mail and password. Failures never say whether the e-mail exists, and are
+/// rate limited per e-mail and client address (429 with `Retry-After`).
+#[utoipa::path(tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::Problem),
+        (status = 429, body = crate::error::Problem)))]
+#[post("/auth/login")]
+async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let mut p = Problems::new();
+    p.check(
+        body.email.as_deref().is_some_and(|e| !e.trim().is_empty()),
+        "email",
+        "is required",
+    );
+    p.check(
+        body.password.as_deref().is_some_and(|e| !e.is_empty()),
+        "password",
+        "is required",
+    );
+    p.finish(())?;
+    let email = normalise_email(body.email.as_deref().unwrap_or_default());
+    let password = body.password.unwrap_or_default();
+    state.login_limits.check(&email, client_ip(&req))?;
+
+    let e = email.clone();
+    let user = state
+        .db
+        .read(move |c| Ok(crate::users::store::find_by_email(c, &e)?))
+        .await?;
+    let passwords = state.passwords.clone();
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let verified = web::block(move || passwords.verify(&password, hash.as_deref()))
+        .await
+        .map_err(|_| ApiError::unavailable())?;
+    let user = match user {
+        Some(u) if verified && u.status == UserStatus::Active => u,
+        _ => {
+            tracing::info!(target: "llct::auth", email = %email, "login refused");
+            return Err(ApiError::Unauthorized("Wrong e-mail or password."));
+        }
+    };
+
+    let token = tokens::generate();
+    let hash = tokens::hash(&token);
+    let at = now();
+    let expires = at + chrono::Duration::hours(i64::from(state.settings.auth.token_ttl_hours));
+    let (user_id, inst) = (user.id, user.institution_id);
+    let institution_name = state
+        .db
+        .write(move |tx| {
+            store::insert_token(tx, user_id, &hash, at, expires)?;
+            institution_name(tx, inst)
+        })
+        .await?;
+    let mut user = user;
+    user.last_login_at = Some(at);
+    Ok(HttpResponse::Ok().json(LoginResponse {
+        access_token: token,
+        token_type: "Bearer",
+        expires_at: expires.and_utc(),
+        user: MeOut::new(user, institution_name),
+    }))
+}
+
+fn institution_name(
+    tx: &mut crate::db::DbConn,
+    id: Option<InstitutionId>,
+) -> Result<Option<String>, ApiError> {
+    Ok(match id {
+        Some(id) => crate::institutions::store::find(tx, id)?.map(|i| i.name),
+        None => None,
+    })
+}
+
+/// Revokes the token used for this request.
+#[utoipa::path(tag = "auth", responses((status = 204)), security(("bearer" = [])))]
+#[post("/auth/logout")]
+async fn logout(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let token = caller.token_id;
+    state
+        .db
+        .write(move |tx| Ok(store::revoke_token(tx, token, now())?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's account, role and institution.
+#[utoipa::path(tag = "auth", responses((status = 200, body = MeOut), (status = 401, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[get("/me")]
+async fn me(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let id = caller.user_id;
+    let out = state
+        .db
+        .read(move |c| {
+            let user = crate::users::store::find(c, id)?.ok_or_else(ApiError::not_found)?;
+            let name = institution_name(c, user.institution_id)?;
+            Ok(MeOut::new(user, name))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}

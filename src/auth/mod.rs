@@ -1,0 +1,151 @@
+//! Who is calling and what they may do.
+//!
+//! Authentication is the [`Caller`] extractor (bearer token hash → user, role and institution
+//! scope, in one read). Authorisation is data: [`Role::allows`] is the one role → permission
+//! table, and [`Scope`] is passed into every query over rows that belong to an institution, so
+//! rows outside it look missing (404) and lists cannot leak.
+
+pub mod http;
+pub mod password;
+pub mod ratelimit;
+pub mod store;
+pub mod tokens;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+
+use crate::db::ids::{InstitutionId, TokenId, UserId};
+use crate::error::ApiError;
+use crate::AppState;
+
+crate::text_enum! {
+    /// A user's role. `institution_admin` [cán bộ quản lý đào tạo] is scoped to one institution
+    /// and everything below it; `system_admin` runs the whole installation.
+    pub enum Role {
+        SystemAdmin => "system_admin",
+        InstitutionAdmin => "institution_admin",
+        Lecturer => "lecturer",
+        Learner => "learner",
+    }
+}
+
+/// What a role may do; checked at the top of every handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read institutions in scope.
+    ReadInstitutions,
+    /// Create and change institutions in scope (root institutions: system admins only).
+    ManageInstitutions,
+    /// Create, read and change user accounts in scope.
+    ManageUsers,
+}
+
+impl Role {
+    pub fn allows(self, p: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match self {
+            SystemAdmin => true,
+            InstitutionAdmin => matches!(p, ReadInstitutions | ManageInstitutions | ManageUsers),
+            Lecturer | Learner => false,
+        }
+    }
+
+    pub fn is_admin(self) -> bool {
+        matches!(self, Role::SystemAdmin | Role::InstitutionAdmin)
+    }
+}
+
+/// The institutions a caller's rows may belong to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every institution (system administrators).
+    All,
+    /// An institution and all below it.
+    Within(Vec<InstitutionId>),
+}
+
+impl Scope {
+    pub fn contains(&self, id: InstitutionId) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Within(ids) => ids.contains(&id),
+        }
+    }
+
+    /// `Ok` when `id` is in scope, otherwise the 404 an out-of-scope row gets.
+    pub fn check(&self, id: InstitutionId) -> Result<(), ApiError> {
+        if self.contains(id) {
+            Ok(())
+        } else {
+            Err(ApiError::not_found())
+        }
+    }
+}
+
+/// The signed-in user behind a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: UserId,
+    pub token_id: TokenId,
+    pub role: Role,
+    pub institution_id: Option<InstitutionId>,
+    pub scope: Scope,
+}
+
+impl Caller {
+    /// 403 unless the caller's role allows `p`.
+    pub fn require(&self, p: Permission) -> Result<(), ApiError> {
+        if self.role.allows(p) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal("state missing".into()))?;
+            let token = token?;
+            let hash = tokens::hash(&token);
+            state
+                .db
+                .read(move |conn| store::caller_by_token(conn, &hash, crate::db::now()))
+                .await?
+                .ok_or(ApiError::Unauthorized(
+                    "The token is unknown, expired or revoked.",
+                ))
+        })
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or(ApiError::Unauthorized(
+            "Sign in and send `Authorization: Bearer <token>`.",
+        ))?;
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("The Authorization header is not readable."))?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(token.trim().to_string())
+        }
+        _ => Err(ApiError::Unauthorized(
+            "The Authorization header must be `Bearer <token>`.",
+        )),
+    }
+}

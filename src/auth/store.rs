@@ -1,0 +1,80 @@
+//! Queries behind authentication.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{Caller, Role, Scope};
+use crate::db::ids::{InstitutionId, TokenId, UserId};
+use crate::db::schema::{auth_tokens as t, institutions as i, users as u};
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::users::model::UserStatus;
+
+/// The caller behind a live token of an active account, with their institution scope.
+pub fn caller_by_token(
+    conn: &mut DbConn,
+    hash: &str,
+    at: NaiveDateTime,
+) -> Result<Option<Caller>, ApiError> {
+    let row: Option<(TokenId, UserId, Role, Option<InstitutionId>)> = t::table
+        .inner_join(u::table)
+        .filter(t::token_hash.eq(hash))
+        .filter(t::revoked_at.is_null())
+        .filter(t::expires_at.gt(at))
+        .filter(u::status.eq(UserStatus::Active))
+        .select((t::id, u::id, u::role, u::institution_id))
+        .first(conn)
+        .optional()?;
+    let Some((token_id, user_id, role, institution_id)) = row else {
+        return Ok(None);
+    };
+    let scope = match (role, institution_id) {
+        (Role::SystemAdmin, _) => Scope::All,
+        (_, None) => Scope::Within(Vec::new()),
+        (_, Some(inst)) => {
+            let path: String = i::table.find(inst).select(i::path).first(conn)?;
+            Scope::Within(crate::institutions::store::subtree_ids(conn, &path)?)
+        }
+    };
+    Ok(Some(Caller {
+        user_id,
+        token_id,
+        role,
+        institution_id,
+        scope,
+    }))
+}
+
+pub fn insert_token(
+    conn: &mut DbConn,
+    user: UserId,
+    hash: &str,
+    at: NaiveDateTime,
+    expires: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(t::table)
+        .values((
+            t::id.eq(TokenId::new()),
+            t::user_id.eq(user),
+            t::token_hash.eq(hash),
+            t::created_at.eq(at),
+            t::expires_at.eq(expires),
+        ))
+        .execute(conn)?;
+    diesel::update(u::table.find(user))
+        .set(u::last_login_at.eq(at))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn revoke_token(conn: &mut DbConn, token: TokenId, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(t::table.find(token).filter(t::revoked_at.is_null()))
+        .set(t::revoked_at.eq(at))
+        .execute(conn)
+}
+
+/// Removes tokens that expired or were revoked more than `keep_days` ago.
+pub fn purge_tokens(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(t::table.filter(t::expires_at.lt(before).or(t::revoked_at.lt(before))))
+        .execute(conn)
+}

@@ -1,0 +1,215 @@
+//! The `llct` command line: `serve` (the default), `migrate`, `create-admin`, `openapi`.
+
+use std::io::Read;
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::password::{self, Passwords};
+use crate::auth::Role;
+use crate::db::ids::UserId;
+use crate::db::{migrate, now, write_tx, Db, DbConn};
+use crate::error::ApiError;
+use crate::settings::Settings;
+use crate::users::model::{User, UserStatus};
+use crate::users::store as users;
+use crate::{telemetry, AppState};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "llct",
+    version,
+    about = "Political-theory (LLCT) training management service"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (the default): migrate, create the first administrator if there is
+    /// none, then listen on server.bind.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a system administrator. The password comes from --password-stdin or
+    /// LLCT_ADMIN_PASSWORD.
+    CreateAdmin {
+        /// E-mail address to sign in with.
+        #[arg(long)]
+        email: String,
+        /// Full name shown in the service.
+        #[arg(long, default_value = "Quản trị hệ thống")]
+        name: String,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Print the OpenAPI 3.1 document.
+    Openapi,
+}
+
+pub fn run(cli: Cli) -> std::process::ExitCode {
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => crate::http::openapi()
+            .to_pretty_json()
+            .map(|s| println!("{s}"))
+            .map_err(|e| e.to_string()),
+        Command::Serve => load().and_then(|(s, db)| serve(s, db)),
+        Command::Migrate => load().and_then(|(_, db)| {
+            migrate_now(&db).map(|v| println!("applied {} migration(s)", v.len()))
+        }),
+        Command::CreateAdmin {
+            email,
+            name,
+            password_stdin,
+        } => load().and_then(|(s, db)| {
+            migrate_now(&db)?;
+            let pw = if password_stdin {
+                let mut buf = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut buf)
+                    .map_err(|e| e.to_string())?;
+                buf.trim_end_matches(['\r', '\n']).to_string()
+            } else {
+                std::env::var("LLCT_ADMIN_PASSWORD").map_err(|_| {
+                    "give the password with --password-stdin or LLCT_ADMIN_PASSWORD".to_string()
+                })?
+            };
+            create_admin(&s, &db, &email, &name, &pw)
+                .map(|id| println!("created system_admin {email} ({id})"))
+        }),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("llct: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn load() -> Result<(Settings, Db), String> {
+    let settings = Settings::load()?;
+    telemetry::init(&settings.log);
+    let db = Db::connect(&settings.database)?;
+    Ok((settings, db))
+}
+
+pub fn migrate_now(db: &Db) -> Result<Vec<String>, String> {
+    let mut conn = db
+        .conn()
+        .map_err(|_| "database: cannot connect".to_string())?;
+    migrate::run(&mut conn)
+}
+
+/// Creates a system administrator; refuses a weak password or a taken e-mail.
+pub fn create_admin(
+    s: &Settings,
+    db: &Db,
+    email: &str,
+    name: &str,
+    pw: &str,
+) -> Result<UserId, String> {
+    let email = crate::users::dto::normalise_email(email);
+    if !crate::text::looks_like_email(&email) {
+        return Err(format!("{email:?} is not an e-mail address"));
+    }
+    let problems = password::problems(pw, s.auth.min_password_length);
+    if !problems.is_empty() {
+        return Err(format!("password {}", problems.join(", ")));
+    }
+    let hash = Passwords::new(&s.auth).hash(pw)?;
+    let mut conn = db
+        .conn()
+        .map_err(|_| "database: cannot connect".to_string())?;
+    write_tx(&mut conn, |tx| {
+        if users::email_taken(tx, &email, None)? {
+            return Err(ApiError::conflict("duplicate_email", "exists"));
+        }
+        insert_admin(tx, &email, name, hash)
+    })
+    .map_err(|e| match e {
+        ApiError::Conflict { .. } => format!("an account with e-mail {email} already exists"),
+        other => other.to_string(),
+    })
+}
+
+fn insert_admin(
+    tx: &mut DbConn,
+    email: &str,
+    name: &str,
+    hash: String,
+) -> Result<UserId, ApiError> {
+    let t = now();
+    let row = User {
+        id: UserId::new(),
+        email: email.to_string(),
+        password_hash: hash,
+        full_name: crate::text::clean(name),
+        role: Role::SystemAdmin,
+        institution_id: None,
+        status: UserStatus::Active,
+        last_login_at: None,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    };
+    users::insert(tx, &row)?;
+    Ok(row.id)
+}
+
+/// On an empty database, creates the first system administrator from LLCT_ADMIN_EMAIL and
+/// LLCT_ADMIN_PASSWORD, or with a generated password printed once.
+fn bootstrap_admin(s: &Settings, db: &Db) -> Result<(), String> {
+    let mut conn = db
+        .conn()
+        .map_err(|_| "database: cannot connect".to_string())?;
+    if users::count(&mut conn).map_err(|e| e.to_string())? > 0 {
+        return Ok(());
+    }
+    let email = std::env::var("LLCT_ADMIN_EMAIL").unwrap_or_else(|_| "admin@llct.local".into());
+    let (pw, generated) = match std::env::var("LLCT_ADMIN_PASSWORD") {
+        Ok(p) => (p, false),
+        Err(_) => (crate::auth::tokens::generate()[5..25].to_string(), true),
+    };
+    create_admin(s, db, &email, "Quản trị hệ thống", &pw)?;
+    if generated {
+        println!("Created the first system administrator: {email} with password {pw}");
+        println!("This password is shown only once; change it after signing in.");
+    } else {
+        println!("Created the first system administrator: {email}");
+    }
+    Ok(())
+}
+
+fn serve(settings: Settings, db: Db) -> Result<(), String> {
+    let applied = migrate_now(&db)?;
+    tracing::info!(
+        backend = db.backend().name(),
+        applied = applied.len(),
+        "database ready"
+    );
+    bootstrap_admin(&settings, &db)?;
+    let bind = settings.server.bind.clone();
+    let workers = match settings.server.workers {
+        0 => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2),
+        n => n,
+    };
+    let shutdown = settings.server.shutdown_timeout_secs;
+    let client_timeout = settings.server.client_request_timeout_secs;
+    let state = actix_web::web::Data::new(AppState::new(settings, db));
+    actix_web::rt::System::new().block_on(async move {
+        let server = actix_web::HttpServer::new(move || crate::http::build_app(state.clone()))
+            .workers(workers)
+            .shutdown_timeout(shutdown)
+            .client_request_timeout(std::time::Duration::from_secs(client_timeout))
+            .bind(&bind)
+            .map_err(|e| format!("server.bind {bind}: {e}"))?;
+        tracing::info!(%bind, workers, "listening");
+        println!("llct listening on http://{bind}");
+        server.run().await.map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,237 @@
+//! The database: one body of Diesel code over SQLite (embedded default) and PostgreSQL.
+//!
+//! Invariants: every write runs in [`write_tx`] (`BEGIN IMMEDIATE` on SQLite so writers queue on
+//! the busy timeout instead of failing on a lock upgrade); no handler holds a connection outside a
+//! [`Db::read`] / [`Db::write`] closure; blocking Diesel work runs on the blocking thread pool.
+
+pub mod ids;
+pub mod migrate;
+pub mod page;
+pub mod schema;
+pub mod types;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, CustomizeConnection, ManageConnection, R2D2Connection};
+
+use crate::error::ApiError;
+use crate::settings::DatabaseSettings;
+
+/// One connection to either backend; the rest of the code sees only `&mut DbConn`.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Runs the same source once per concrete backend, for the few things `MultiBackend` cannot
+/// express (upserts, batch inserts, row locks).
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Pg($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Connects by URL prefix and keeps the real driver error (diesel's derived `establish` hides it).
+pub struct Manager {
+    url: String,
+    backend: Backend,
+}
+
+impl Manager {
+    pub fn new(url: &str) -> Manager {
+        let backend = Backend::of_url(url);
+        let url = match backend {
+            Backend::Postgres => url.to_string(),
+            Backend::Sqlite => sqlite_path(url).to_string(),
+        };
+        Manager { url, backend }
+    }
+}
+
+/// `sqlite://data/llct.db` and `sqlite:data/llct.db` name the file `data/llct.db`; a bare path is a path.
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        Ok(match self.backend {
+            Backend::Postgres => DbConn::Pg(
+                PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?,
+            ),
+            Backend::Sqlite => DbConn::Sqlite(
+                SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?,
+            ),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Per-connection settings: pragmas on SQLite, UTC on PostgreSQL.
+#[derive(Debug)]
+struct Init {
+    busy_timeout_ms: u64,
+}
+
+impl CustomizeConnection<DbConn, r2d2::Error> for Init {
+    fn on_acquire(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        match conn {
+            DbConn::Sqlite(c) => c.batch_execute(&format!(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; \
+                 PRAGMA busy_timeout={};",
+                self.busy_timeout_ms
+            )),
+            DbConn::Pg(c) => c.batch_execute("SET TIME ZONE 'UTC'"),
+        }
+        .map_err(r2d2::Error::QueryError)
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// The shared handle: a pool plus which backend it talks to.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Builds the pool without connecting eagerly, so the service starts (and `/healthz`
+    /// answers) even while the database is still unreachable.
+    pub fn connect(settings: &DatabaseSettings) -> Result<Db, String> {
+        let backend = Backend::of_url(&settings.url);
+        if backend == Backend::Sqlite {
+            let path = std::path::Path::new(sqlite_path(&settings.url));
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("database.url: cannot create {}: {e}", dir.display()))?;
+            }
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(settings.pool_size)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_millis(settings.pool_timeout_ms))
+            .connection_customizer(Box::new(Init {
+                busy_timeout_ms: settings.sqlite_busy_timeout_ms,
+            }))
+            .build_unchecked(Manager::new(&settings.url));
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// A connection for blocking code outside a request (CLI, jobs, tests).
+    pub fn conn(&self) -> Result<PooledConn, ApiError> {
+        self.pool.get().map_err(ApiError::from)
+    }
+
+    /// Runs read-only work on the blocking pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|_| ApiError::unavailable())?
+    }
+
+    /// Runs `f` in one write transaction on the blocking pool.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            write_tx(&mut conn, f)
+        })
+        .await
+        .map_err(|_| ApiError::unavailable())?
+    }
+}
+
+/// `BEGIN IMMEDIATE` on SQLite, `BEGIN` on PostgreSQL; commits on `Ok`, rolls back on `Err`.
+pub fn write_tx<T, E>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(v) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(e)
+        }
+    }
+}
+
+/// The current time as stored: UTC, truncated to microseconds (PostgreSQL's precision) so a
+/// value compares equal after a round-trip.
+pub fn now() -> chrono::NaiveDateTime {
+    let t = chrono::Utc::now().naive_utc();
+    t - chrono::Duration::nanoseconds(i64::from(t.and_utc().timestamp_subsec_nanos() % 1000))
+}

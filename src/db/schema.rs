@@ -1,0 +1,85 @@
+//! The one schema both backends share: ids and enums as `Text`, UTC `Timestamp`s. Hand-written so
+//! that it uses only types both backends have; both migration trees must match it.
+
+diesel::table! {
+    institution_tiers (code) {
+        code -> Text,
+        name -> Text,
+        name_vi -> Text,
+        position -> Integer,
+        valid_from -> Nullable<Date>,
+        valid_until -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    institutions (id) {
+        id -> Text,
+        parent_id -> Nullable<Text>,
+        path -> Text,
+        code -> Text,
+        name -> Text,
+        short_name -> Nullable<Text>,
+        tier -> Text,
+        province -> Nullable<Text>,
+        address -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        full_name -> Text,
+        role -> Text,
+        institution_id -> Nullable<Text>,
+        status -> Text,
+        last_login_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    auth_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idem_key) {
+        user_id -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        response_status -> Integer,
+        response_body -> Text,
+        response_etag -> Nullable<Text>,
+        response_location -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(auth_tokens -> users (user_id));
+diesel::joinable!(institutions -> institution_tiers (tier));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    institution_tiers,
+    institutions,
+    users,
+    auth_tokens,
+    idempotency_keys,
+);

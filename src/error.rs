@@ -1,0 +1,293 @@
+//! One error type for the whole API, answered as RFC 9457 `application/problem+json`.
+//!
+//! Invariant: a 500 never carries its cause to the client; the cause is logged with the request id.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One problem in a list: a field that failed validation, or a rule that refused the request.
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
+pub struct ProblemItem {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl ProblemItem {
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> ProblemItem {
+        ProblemItem {
+            field: Some(field.into()),
+            code: None,
+            message: message.into(),
+        }
+    }
+    pub fn rule(code: impl Into<String>, message: impl Into<String>) -> ProblemItem {
+        ProblemItem {
+            field: None,
+            code: Some(code.into()),
+            message: message.into(),
+        }
+    }
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemItem>,
+}
+
+/// Every kind of problem the API answers with: slug (the last part of `type`), status, title and
+/// what it means. Served at `/api/v1/problems/{slug}`.
+pub const PROBLEM_TYPES: &[(&str, u16, &str, &str)] = &[
+    ("bad-request", 400, "Bad request", "The request could not be read: malformed JSON, a wrong type, or a bad header or query value."),
+    ("validation", 400, "Validation failed", "One or more fields are invalid; `errors` lists every one with its field and message."),
+    ("unauthorized", 401, "Not signed in", "The bearer token is missing, unknown, expired or revoked."),
+    ("forbidden", 403, "Not allowed", "The caller is signed in but their role may not do this."),
+    ("not-found", 404, "Not found", "No such resource, or it lies outside the caller's institution scope."),
+    ("method-not-allowed", 405, "Method not allowed", "The path exists but not with this method."),
+    ("conflict", 409, "Conflict", "The request conflicts with the current state or a uniqueness rule; `code` says which."),
+    ("precondition-failed", 412, "Precondition failed", "`If-Match` does not match the resource's current version; fetch it again."),
+    ("payload-too-large", 413, "Payload too large", "The request body is over the configured limit."),
+    ("unsupported-media-type", 415, "Unsupported media type", "The body must be sent with the content type the endpoint reads (JSON: application/json)."),
+    ("refused", 422, "Refused by a rule", "A business rule refused the request; `errors` lists every rule that failed with its code."),
+    ("rate-limited", 429, "Too many requests", "Wait for the number of seconds in `Retry-After`."),
+    ("internal", 500, "Internal error", "Something failed on the server; it has been logged with the request id."),
+    ("unavailable", 503, "Service unavailable", "The database cannot be reached right now; retry after `Retry-After` seconds."),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("validation failed")]
+    Validation(Vec<ProblemItem>),
+    #[error("unauthorized: {0}")]
+    Unauthorized(&'static str),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("conflict {code}: {detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("precondition failed")]
+    PreconditionFailed { current: i64 },
+    #[error("payload too large")]
+    PayloadTooLarge(usize),
+    #[error("unsupported media type")]
+    UnsupportedMediaType(String),
+    #[error("refused")]
+    Refused(Vec<ProblemItem>),
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("unavailable")]
+    Unavailable { retry_after_secs: u64 },
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn not_found() -> ApiError {
+        ApiError::NotFound("No such resource.".into())
+    }
+    pub fn unavailable() -> ApiError {
+        ApiError::Unavailable {
+            retry_after_secs: 5,
+        }
+    }
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> ApiError {
+        ApiError::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::Validation(vec![ProblemItem::field(field, message)])
+    }
+    pub fn refused(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError::Refused(vec![ProblemItem::rule(code, message)])
+    }
+
+    pub fn slug(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "bad-request",
+            ApiError::Validation(_) => "validation",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden => "forbidden",
+            ApiError::NotFound(_) => "not-found",
+            ApiError::MethodNotAllowed => "method-not-allowed",
+            ApiError::Conflict { .. } => "conflict",
+            ApiError::PreconditionFailed { .. } => "precondition-failed",
+            ApiError::PayloadTooLarge(_) => "payload-too-large",
+            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
+            ApiError::Refused(_) => "refused",
+            ApiError::RateLimited { .. } => "rate-limited",
+            ApiError::Unavailable { .. } => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let (slug, status, title, _) = PROBLEM_TYPES
+            .iter()
+            .copied()
+            .find(|(s, ..)| *s == self.slug())
+            .unwrap_or(PROBLEM_TYPES[12]);
+        let mut code = None;
+        let mut errors = Vec::new();
+        let detail = match self {
+            ApiError::BadRequest(d) => d.clone(),
+            ApiError::Validation(items) => {
+                errors = items.clone();
+                format!("{} field(s) are invalid.", items.len())
+            }
+            ApiError::Unauthorized(d) => (*d).to_string(),
+            ApiError::Forbidden => "Your role does not allow this action.".into(),
+            ApiError::NotFound(d) => d.clone(),
+            ApiError::MethodNotAllowed => "This path does not accept this method.".into(),
+            ApiError::Conflict { code: c, detail } => {
+                code = Some((*c).to_string());
+                detail.clone()
+            }
+            ApiError::PreconditionFailed { current } => {
+                format!("The resource has changed; its current version is {current}.")
+            }
+            ApiError::PayloadTooLarge(limit) => {
+                format!("The request body is larger than the limit of {limit} bytes.")
+            }
+            ApiError::UnsupportedMediaType(d) => d.clone(),
+            ApiError::Refused(items) => {
+                errors = items.clone();
+                format!("{} rule(s) refused the request.", items.len())
+            }
+            ApiError::RateLimited { retry_after_secs } => {
+                format!("Too many attempts; try again in {retry_after_secs} s.")
+            }
+            ApiError::Unavailable { retry_after_secs } => {
+                format!("The database is unavailable; try again in {retry_after_secs} s.")
+            }
+            ApiError::Internal(_) => "An unexpected error occurred.".into(),
+        };
+        Problem {
+            type_: format!("/api/v1/problems/{slug}"),
+            title: title.to_string(),
+            status,
+            detail,
+            code,
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.problem().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let problem = self.problem();
+        let mut res = HttpResponse::build(self.status_code());
+        res.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        match self {
+            ApiError::RateLimited { retry_after_secs }
+            | ApiError::Unavailable { retry_after_secs } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::Unauthorized(_) => {
+                res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            _ => {}
+        }
+        res.body(serde_json::to_string(&problem).unwrap_or_default())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> ApiError {
+        use diesel::result::{DatabaseErrorKind as K, Error as E};
+        match e {
+            E::NotFound => ApiError::not_found(),
+            E::DatabaseError(K::UniqueViolation, _) => ApiError::conflict(
+                "duplicate",
+                "A record with the same unique value already exists.",
+            ),
+            E::DatabaseError(K::ForeignKeyViolation, _) => ApiError::conflict(
+                "referenced",
+                "The record refers to, or is referred to by, another record.",
+            ),
+            E::DatabaseError(K::SerializationFailure, _) => ApiError::Unavailable {
+                retry_after_secs: 1,
+            },
+            E::DatabaseError(K::ClosedConnection, _) => ApiError::unavailable(),
+            E::DatabaseError(_, ref info) if is_transient(info.message()) => {
+                ApiError::unavailable()
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Messages of failures that go away by themselves: a busy SQLite file, a lost server connection.
+fn is_transient(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    [
+        "database is locked",
+        "database is busy",
+        "connection",
+        "terminating",
+        "server closed",
+        "the database system is",
+    ]
+    .iter()
+    .any(|p| m.contains(p))
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(_: diesel::r2d2::PoolError) -> ApiError {
+        ApiError::unavailable()
+    }
+}
+
+/// Collects every field problem of a request before answering, so a client fixes all at once.
+#[derive(Debug, Default)]
+pub struct Problems(pub Vec<ProblemItem>);
+
+impl Problems {
+    pub fn new() -> Problems {
+        Problems::default()
+    }
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(ProblemItem::field(field, message));
+    }
+    pub fn check(&mut self, ok: bool, field: &str, message: impl Into<String>) {
+        if !ok {
+            self.add(field, message);
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// `Err(Validation)` with every problem collected, or `Ok(value)`.
+    pub fn finish<T>(self, value: T) -> Result<T, ApiError> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}

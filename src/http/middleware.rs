@@ -1,0 +1,98 @@
+//! Around every request: a request id, one log line, metrics, security headers, and a
+//! problem+json body for any error answer that has none (unknown routes, framework errors).
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::{web, HttpResponse, ResponseError};
+
+use crate::error::{ApiError, PROBLEM_JSON};
+use crate::AppState;
+
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let start = Instant::now();
+    let request_id = uuid::Uuid::now_v7().to_string();
+    let method = req.method().to_string();
+    let path = req.path().to_string();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let res = next.call(req).await?.map_into_boxed_body();
+    let route = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".into());
+    let status = res.status();
+
+    if status.as_u16() >= 500 {
+        if let Some(err) = res.response().error() {
+            tracing::error!(request_id = %request_id, method = %method, path = %path, error = %err, "request failed");
+        }
+    }
+    let mut res = if status.is_client_error() || status.is_server_error() {
+        problemise(res)
+    } else {
+        res
+    };
+    let h = res.headers_mut();
+    h.insert(
+        HeaderName::from_static("x-request-id"),
+        HeaderValue::from_str(&request_id).unwrap_or(HeaderValue::from_static("-")),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+
+    let secs = start.elapsed().as_secs_f64();
+    let status = res.status().as_u16();
+    if let Some(state) = &state {
+        state.metrics.observe(&method, &route, status, secs);
+    }
+    tracing::info!(target: "llct::http", request_id = %request_id, method = %method, path = %path,
+        route = %route, status, ms = secs * 1000.0, "request");
+    Ok(res)
+}
+
+/// Error answers that the framework built (404 for an unknown route, 405, 413 …) carry no
+/// problem body; give them one, keeping the status.
+fn problemise(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    if is_problem {
+        return res;
+    }
+    let status = res.status();
+    let err = match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound("No such route.".into()),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(0),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ApiError::UnsupportedMediaType("Unsupported content type.".into())
+        }
+        StatusCode::UNAUTHORIZED => ApiError::Unauthorized("Sign in first."),
+        StatusCode::FORBIDDEN => ApiError::Forbidden,
+        StatusCode::SERVICE_UNAVAILABLE => ApiError::unavailable(),
+        s if s.is_server_error() => ApiError::Internal(String::new()),
+        _ => ApiError::BadRequest("The request could not be read.".into()),
+    };
+    let mut body: HttpResponse = err.error_response();
+    *body.status_mut() = status;
+    res.into_response(body.map_into_boxed_body())
+}

@@ -1,0 +1,102 @@
+//! The HTTP face: one route table, the shared extractor configuration (every malformed request
+//! answers problem+json), middleware for request ids, logs, metrics and headers, and the OpenAPI
+//! document generated from the handlers themselves.
+
+pub mod extract;
+pub mod idempotency;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod ops;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::error::{InternalError, JsonPayloadError};
+use actix_web::{web, App, ResponseError};
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Every route of the service; the OpenAPI document is collected from exactly these.
+pub fn register(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/v1")
+            .configure(crate::auth::http::routes)
+            .configure(crate::institutions::routes)
+            .configure(crate::users::routes)
+            .configure(ops::api_routes),
+    )
+    .configure(ops::root_routes);
+}
+
+/// The OpenAPI document of every registered route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .configure(register)
+        .split_for_parts()
+        .1
+}
+
+/// The one application factory, used by `llct serve` and by the tests.
+pub fn build_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let json_limit = state.settings.server.json_limit_bytes;
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .configure(register)
+        .split_for_parts();
+    app.app_data(state)
+        .app_data(json_config(json_limit))
+        .app_data(web::PathConfig::default().error_handler(|err, _| {
+            InternalError::from_response(err, ApiError::not_found().error_response()).into()
+        }))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            let e = ApiError::BadRequest(format!("A query parameter is invalid: {err}."));
+            InternalError::from_response(err, e.error_response()).into()
+        }))
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", api))
+        .default_service(web::to(|| async {
+            Err::<actix_web::HttpResponse, _>(ApiError::NotFound("No such route.".into()))
+        }))
+        .wrap(actix_web::middleware::from_fn(middleware::observe))
+}
+
+fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(|err, _| {
+            let e = match &err {
+                JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
+                    "Send the body as JSON with Content-Type: application/json.".into(),
+                ),
+                JsonPayloadError::Overflow { limit }
+                | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+                    ApiError::PayloadTooLarge(*limit)
+                }
+                JsonPayloadError::Deserialize(e) if e.is_data() => {
+                    ApiError::BadRequest(format!("The JSON body does not fit this endpoint: {e}."))
+                }
+                JsonPayloadError::Deserialize(e) => {
+                    ApiError::BadRequest(format!("The body is not valid JSON: {e}."))
+                }
+                _ => ApiError::BadRequest("The body could not be read.".into()),
+            };
+            InternalError::from_response(err, e.error_response()).into()
+        })
+}

@@ -1,0 +1,261 @@
+//! `/api/v1/institutions`: the institution tree.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::dto::{
+    CreateInstitution, InstitutionFilter, InstitutionOut, TierOut, UpdateInstitution,
+};
+use super::model::{Institution, InstitutionStatus};
+use super::{rules, store};
+use crate::auth::{Caller, Permission, Role};
+use crate::db::ids::InstitutionId;
+use crate::db::page::Page;
+use crate::db::{now, DbConn};
+use crate::error::{ApiError, Problems};
+use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch};
+use crate::http::idempotency::{self, fingerprint, Stored};
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_tiers)
+        .service(list_institutions)
+        .service(create_institution)
+        .service(get_institution)
+        .service(update_institution);
+}
+
+/// The institution tiers this installation knows, in order (data, not code: the 2025
+/// reorganisation added commune-level centres and closed district-level ones).
+#[utoipa::path(tag = "institutions", responses((status = 200, body = Vec<TierOut>)), security(("bearer" = [])))]
+#[get("/institutions/tiers")]
+async fn list_tiers(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadInstitutions)?;
+    let rows = state.db.read(|c| Ok(store::tiers(c)?)).await?;
+    let out: Vec<TierOut> = rows
+        .into_iter()
+        .map(|(code, name, name_vi, valid_from, valid_until)| TierOut {
+            code,
+            name,
+            name_vi,
+            valid_from,
+            valid_until,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Institutions in the caller's scope, in creation order.
+#[utoipa::path(tag = "institutions", params(InstitutionFilter),
+    responses((status = 200, body = Page<InstitutionOut>)), security(("bearer" = [])))]
+#[get("/institutions")]
+async fn list_institutions(
+    caller: Caller,
+    state: web::Data<AppState>,
+    q: web::Query<InstitutionFilter>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadInstitutions)?;
+    let q = q.into_inner();
+    let page = paging(q.limit, q.cursor.as_deref())?;
+    let limit = page.limit;
+    let filter = store::Filter {
+        updated_since: since(q.updated_since),
+        tier: q.tier,
+        parent_id: q.parent_id,
+        status: q.status,
+    };
+    let scope = caller.scope.clone();
+    let rows = state
+        .db
+        .read(move |c| store::list(c, &scope, &filter, &page))
+        .await?;
+    let page = Page::from_rows(rows, limit, |r| r.id.to_string(), InstitutionOut::from);
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Creates an institution under `parent_id` (in scope); only system administrators create roots.
+#[utoipa::path(tag = "institutions", request_body = CreateInstitution,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe creation")),
+    responses((status = 201, body = InstitutionOut), (status = 400, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/institutions")]
+async fn create_institution(
+    caller: Caller,
+    state: web::Data<AppState>,
+    key: IdempotencyKey,
+    body: web::Json<CreateInstitution>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageInstitutions)?;
+    let fp = fingerprint("POST", "/institutions", &*body);
+    let (fields, parent_id, mut p) = body.into_inner().into_fields();
+    let c = caller.clone();
+    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+        let parent = match parent_id {
+            None => {
+                p.check(
+                    c.role == Role::SystemAdmin,
+                    "parent_id",
+                    "is required: only system administrators create root institutions",
+                );
+                None
+            }
+            Some(pid) => {
+                let parent = store::get(tx, &c.scope, pid).ok();
+                p.check(
+                    parent.is_some(),
+                    "parent_id",
+                    "no such institution in your scope",
+                );
+                parent
+            }
+        };
+        check_tier(tx, &fields.tier, &mut p)?;
+        p.finish(())?;
+        if parent
+            .as_ref()
+            .is_some_and(|x| x.status == InstitutionStatus::Merged)
+        {
+            return Err(ApiError::refused(
+                "institution_merged",
+                "A merged institution takes no new children.",
+            ));
+        }
+        if store::code_taken(tx, &fields.code, None)? {
+            return Err(ApiError::conflict(
+                "duplicate_code",
+                format!(
+                    "The code {} is already used by another institution.",
+                    fields.code
+                ),
+            ));
+        }
+        let id = InstitutionId::new();
+        let t = now();
+        let row = Institution {
+            id,
+            parent_id: parent.as_ref().map(|x| x.id),
+            path: rules::child_path(parent.as_ref().map(|x| x.path.as_str()), &id.to_string()),
+            code: fields.code,
+            name: fields.name,
+            short_name: fields.short_name,
+            tier: fields.tier,
+            province: fields.province,
+            address: fields.address,
+            email: fields.email,
+            phone: fields.phone,
+            status: InstitutionStatus::Active,
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        };
+        store::insert(tx, &row)?;
+        Stored::created(
+            format!("/api/v1/institutions/{id}"),
+            row.version,
+            &InstitutionOut::from(row),
+        )
+    })
+    .await
+}
+
+fn check_tier(tx: &mut DbConn, tier: &str, p: &mut Problems) -> Result<(), ApiError> {
+    if !tier.is_empty() && !store::tier_exists(tx, tier)? {
+        p.add(
+            "tier",
+            "is not a known tier; see GET /api/v1/institutions/tiers",
+        );
+    }
+    Ok(())
+}
+
+/// One institution in the caller's scope.
+#[utoipa::path(tag = "institutions", params(("id" = InstitutionId, Path)),
+    responses((status = 200, body = InstitutionOut), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/institutions/{id}")]
+async fn get_institution(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<InstitutionId>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadInstitutions)?;
+    let (id, scope) = (id.into_inner(), caller.scope.clone());
+    let row = state.db.read(move |c| store::get(c, &scope, id)).await?;
+    Ok(ok_versioned(row.version, &InstitutionOut::from(row)))
+}
+
+/// Changes an institution; a new `parent_id` moves it with everything below it.
+#[utoipa::path(tag = "institutions", request_body = UpdateInstitution,
+    params(("id" = InstitutionId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses((status = 200, body = InstitutionOut), (status = 412, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[patch("/institutions/{id}")]
+async fn update_institution(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<InstitutionId>,
+    if_match: IfMatch,
+    body: web::Json<UpdateInstitution>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageInstitutions)?;
+    let id = id.into_inner();
+    let body = body.into_inner();
+    let c = caller.clone();
+    let row = state
+        .db
+        .write(move |tx| {
+            let cur = store::get(tx, &c.scope, id)?;
+            if_match.check(cur.version)?;
+            if cur.status == InstitutionStatus::Merged {
+                return Err(ApiError::refused("institution_merged", "A merged institution is read-only."));
+            }
+            let parent_patch = body.parent_id;
+            let fields = body.apply(&cur)?;
+            let mut p = Problems::new();
+            check_tier(tx, &fields.tier, &mut p)?;
+            let mut row = cur.clone();
+            match parent_patch {
+                Some(new_parent) if new_parent != cur.parent_id => {
+                    let parent = match new_parent {
+                        None => {
+                            p.check(c.role == Role::SystemAdmin, "parent_id", "only system administrators make root institutions");
+                            None
+                        }
+                        Some(pid) => {
+                            let parent = store::get(tx, &c.scope, pid).ok();
+                            p.check(parent.is_some(), "parent_id", "no such institution in your scope");
+                            parent
+                        }
+                    };
+                    p.finish(())?;
+                    if let Some(parent) = &parent {
+                        if rules::creates_cycle(&cur.path, &parent.path) {
+                            return Err(ApiError::refused("tree_cycle", "An institution cannot be moved under itself or one of its descendants."));
+                        }
+                    }
+                    row.parent_id = new_parent;
+                    row.path = rules::child_path(parent.as_ref().map(|x| x.path.as_str()), &id.to_string());
+                    store::move_subtree(tx, &cur.path, &row.path)?;
+                }
+                _ => p.finish(())?,
+            }
+            if fields.code != cur.code && store::code_taken(tx, &fields.code, Some(id))? {
+                return Err(ApiError::conflict("duplicate_code", format!("The code {} is already used by another institution.", fields.code)));
+            }
+            row.code = fields.code;
+            row.name = fields.name;
+            row.short_name = fields.short_name;
+            row.tier = fields.tier;
+            row.province = fields.province;
+            row.address = fields.address;
+            row.email = fields.email;
+            row.phone = fields.phone;
+            row.version = cur.version + 1;
+            row.updated_at = now();
+            if !store::save(tx, &row, cur.version)? {
+                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
+            }
+            Ok(row)
+        })
+        .await?;
+    Ok(ok_versioned(row.version, &InstitutionOut::from(row)))
+}

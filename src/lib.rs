@@ -1,0 +1,47 @@
+//! llct: political-theory (LLCT) training management for Vietnam's political schools and centres.
+//!
+//! `main.rs` parses the command line; everything else lives here so that the tests drive the very
+//! same application through [`http::build_app`].
+
+pub mod auth;
+pub mod cli;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod institutions;
+pub mod settings;
+pub mod telemetry;
+pub mod text;
+pub mod users;
+
+use std::sync::Arc;
+
+use auth::password::Passwords;
+use auth::ratelimit::LoginLimits;
+use db::Db;
+use http::metrics::Metrics;
+use settings::Settings;
+
+/// What every request may use; built once per process.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub passwords: Passwords,
+    pub login_limits: LoginLimits,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, db: Db) -> AppState {
+        AppState {
+            passwords: Passwords::new(&settings.auth),
+            login_limits: LoginLimits::new(
+                settings.auth.login_attempts_per_minute,
+                settings.auth.login_attempts_per_minute_per_client,
+            ),
+            metrics: Metrics::new(),
+            settings: Arc::new(settings),
+            db,
+        }
+    }
+}

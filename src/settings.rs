@@ -1,0 +1,261 @@
+//! Typed configuration: `config/default.toml` (embedded) → `LLCT_CONFIG` file →
+//! `LLCT__SECTION__KEY` environment variables → `DATABASE_URL`. Validated once at start-up;
+//! passed by value, no globals.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+use config::{Config, Environment, File, FileFormat};
+use serde::Deserialize;
+
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+    pub time: TimeSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub bind: String,
+    pub workers: usize,
+    pub json_limit_bytes: usize,
+    pub upload_limit_bytes: usize,
+    pub shutdown_timeout_secs: u64,
+    pub client_request_timeout_secs: u64,
+    pub public_base_url: String,
+    pub cors_allowed_origins: Vec<String>,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub pool_size: u32,
+    pub pool_timeout_ms: u64,
+    pub sqlite_busy_timeout_ms: u64,
+}
+
+impl fmt::Debug for DatabaseSettings {
+    // The URL may hold a password: print it without one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseSettings")
+            .field("url", &redact_url(&self.url))
+            .field("pool_size", &self.pool_size)
+            .field("pool_timeout_ms", &self.pool_timeout_ms)
+            .field("sqlite_busy_timeout_ms", &self.sqlite_busy_timeout_ms)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub token_ttl_hours: u32,
+    pub login_attempts_per_minute: u32,
+    pub login_attempts_per_minute_per_client: u32,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub min_password_length: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: String,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeSettings {
+    pub zone: String,
+}
+
+impl Settings {
+    /// Reads every layer from the process environment.
+    pub fn load() -> Result<Settings, String> {
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        Settings::load_from(&vars)
+    }
+
+    /// Reads every layer with the given environment (tests pass their own).
+    pub fn load_from(env: &[(String, String)]) -> Result<Settings, String> {
+        let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let mut builder =
+            Config::builder().add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml));
+        if let Some(path) = get("LLCT_CONFIG") {
+            builder = builder.add_source(File::with_name(&path).required(true));
+        }
+        let llct_vars: config::Map<String, String> = env
+            .iter()
+            .filter(|(k, _)| k.starts_with("LLCT__"))
+            .cloned()
+            .collect();
+        builder = builder.add_source(
+            Environment::with_prefix("LLCT")
+                .prefix_separator("__")
+                .separator("__")
+                .list_separator(",")
+                .with_list_parse_key("server.cors_allowed_origins")
+                .try_parsing(true)
+                .source(Some(llct_vars)),
+        );
+        if let Some(url) = get("DATABASE_URL") {
+            builder = builder
+                .set_override("database.url", url)
+                .map_err(|e| format!("DATABASE_URL: {e}"))?;
+        }
+        let settings: Settings = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| format!("configuration: {e}"))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks values the types alone cannot, naming the key of each bad one.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut bad = Vec::new();
+        if self.server.bind.parse::<SocketAddr>().is_err() {
+            bad.push(format!(
+                "server.bind: {:?} is not an address:port",
+                self.server.bind
+            ));
+        }
+        if url::Url::parse(&self.server.public_base_url).is_err() {
+            bad.push(format!(
+                "server.public_base_url: {:?} is not a URL",
+                self.server.public_base_url
+            ));
+        }
+        if self.server.json_limit_bytes < 1024 {
+            bad.push("server.json_limit_bytes: must be at least 1024".into());
+        }
+        let db = &self.database.url;
+        if !(db.starts_with("postgres://")
+            || db.starts_with("postgresql://")
+            || db.starts_with("sqlite:")
+            || !db.contains("://"))
+        {
+            bad.push(format!(
+                "database.url: {:?} must start with sqlite:// or postgres://",
+                redact_url(db)
+            ));
+        }
+        if self.database.pool_size == 0 {
+            bad.push("database.pool_size: must be at least 1".into());
+        }
+        if self.auth.token_ttl_hours == 0 {
+            bad.push("auth.token_ttl_hours: must be at least 1".into());
+        }
+        if self.auth.login_attempts_per_minute == 0
+            || self.auth.login_attempts_per_minute_per_client == 0
+        {
+            bad.push("auth.login_attempts_per_minute*: must be at least 1".into());
+        }
+        if self.auth.argon2_memory_kib < 8 || self.auth.argon2_iterations == 0 {
+            bad.push("auth.argon2_memory_kib / argon2_iterations: too small".into());
+        }
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            bad.push(format!(
+                "log.format: {:?} must be \"text\" or \"json\"",
+                self.log.format
+            ));
+        }
+        if self.time.zone.parse::<chrono_tz::Tz>().is_err() {
+            bad.push(format!(
+                "time.zone: {:?} is not an IANA time zone",
+                self.time.zone
+            ));
+        }
+        for o in &self.server.cors_allowed_origins {
+            if url::Url::parse(o).is_err() {
+                bad.push(format!(
+                    "server.cors_allowed_origins: {o:?} is not an origin"
+                ));
+            }
+        }
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("configuration: {}", bad.join("; ")))
+        }
+    }
+
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.time
+            .zone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Ho_Chi_Minh)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_load() {
+        let s = Settings::load_from(&[]).unwrap();
+        assert_eq!(s.server.bind, "127.0.0.1:8080");
+        assert_eq!(s.database.url, "sqlite://data/llct.db");
+        assert_eq!(s.time.zone, "Asia/Ho_Chi_Minh");
+    }
+
+    #[test]
+    fn environment_and_database_url_override() {
+        let s = Settings::load_from(&env(&[
+            ("LLCT__SERVER__BIND", "0.0.0.0:9000"),
+            ("LLCT__DATABASE__POOL_SIZE", "3"),
+            (
+                "LLCT__SERVER__CORS_ALLOWED_ORIGINS",
+                "https://a.vn,https://b.vn",
+            ),
+            ("DATABASE_URL", "postgres://u:pw@h/db"),
+            ("LLCT_ADMIN_EMAIL", "not-a-setting@x.vn"),
+        ]))
+        .unwrap();
+        assert_eq!(s.server.bind, "0.0.0.0:9000");
+        assert_eq!(s.database.pool_size, 3);
+        assert_eq!(s.server.cors_allowed_origins.len(), 2);
+        assert_eq!(s.database.url, "postgres://u:pw@h/db");
+        assert!(!format!("{:?}", s.database).contains("pw"));
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let e = Settings::load_from(&env(&[("LLCT__DATABASE__POOL_SIZE", "many")])).unwrap_err();
+        assert!(e.contains("pool_size"), "{e}");
+        let e = Settings::load_from(&env(&[("LLCT__TIME__ZONE", "Mars/Base")])).unwrap_err();
+        assert!(e.contains("time.zone"), "{e}");
+        let e = Settings::load_from(&env(&[("LLCT__SERVER__BIND", "nowhere")])).unwrap_err();
+        assert!(e.contains("server.bind"), "{e}");
+        let e = Settings::load_from(&env(&[("LLCT__SERVER__COLOUR", "red")])).unwrap_err();
+        assert!(e.contains("colour"), "{e}");
+    }
+}

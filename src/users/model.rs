@@ -1,0 +1,30 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::auth::Role;
+use crate::db::ids::{InstitutionId, UserId};
+use crate::db::schema::users;
+
+crate::text_enum! {
+    /// A disabled account cannot sign in and its tokens are revoked.
+    pub enum UserStatus {
+        Active => "active",
+        Disabled => "disabled",
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
+#[diesel(table_name = users, treat_none_as_null = true)]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub password_hash: String,
+    pub full_name: String,
+    pub role: Role,
+    pub institution_id: Option<InstitutionId>,
+    pub status: UserStatus,
+    pub last_login_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
