@@ -88,8 +88,17 @@ impl FromRequest for IdempotencyKey {
     }
 }
 
-/// Checks `limit` and `cursor` together, listing both problems at once.
+/// Checks `limit` and a cursor over id-ordered rows together, listing both problems at once.
 pub fn paging(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
+    paging_by(limit, cursor, |key| uuid::Uuid::parse_str(key).is_ok())
+}
+
+/// Like [`paging`], for lists whose cursor key has another shape (`valid` tells a good one).
+pub fn paging_by(
+    limit: Option<i64>,
+    cursor: Option<&str>,
+    valid: impl Fn(&str) -> bool,
+) -> Result<PageRequest, ApiError> {
     let mut p = Problems::new();
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     p.check(
@@ -100,7 +109,7 @@ pub fn paging(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, A
     let after = match cursor {
         None => None,
         Some(c) => {
-            let d = page::decode(c);
+            let d = page::decode(c).filter(|k| valid(k));
             p.check(d.is_some(), "cursor", "is not a cursor this service gave");
             d
         }

@@ -61,7 +61,9 @@ pub fn build_app(
         .openapi(openapi::ApiDoc::openapi())
         .configure(register)
         .split_for_parts();
+    let spec = web::Data::new(ops::OpenApiJson(api.to_json().unwrap_or_default()));
     app.app_data(state)
+        .app_data(spec)
         .app_data(json_config(json_limit))
         .app_data(web::PathConfig::default().error_handler(|err, _| {
             InternalError::from_response(err, ApiError::not_found().error_response()).into()
@@ -70,7 +72,11 @@ pub fn build_app(
             let e = ApiError::BadRequest(format!("A query parameter is invalid: {err}."));
             InternalError::from_response(err, e.error_response()).into()
         }))
-        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", api))
+        .service(web::redirect("/api/docs", "/api/docs/"))
+        .service(
+            SwaggerUi::new("/api/docs/{_:.*}")
+                .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+        )
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(ApiError::NotFound("No such route.".into()))
         }))

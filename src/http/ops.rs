@@ -14,7 +14,21 @@ pub fn root_routes(cfg: &mut ServiceConfig) {
 }
 
 pub fn api_routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_problem_types).service(get_problem_type);
+    cfg.service(openapi_json)
+        .service(list_problem_types)
+        .service(get_problem_type);
+}
+
+/// The OpenAPI document, rendered once when the application is built.
+pub struct OpenApiJson(pub String);
+
+/// This API's OpenAPI 3.1 document, generated from the code.
+#[utoipa::path(tag = "ops", responses((status = 200, content_type = "application/json", body = Object)))]
+#[get("/openapi.json")]
+async fn openapi_json(spec: web::Data<OpenApiJson>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(spec.0.clone())
 }
 
 #[derive(Serialize, ToSchema)]

@@ -1,0 +1,12 @@
+//! HTTP-level tests: every test drives the real application over HTTP, once on SQLite and once
+//! on PostgreSQL.
+
+mod support;
+
+mod auth;
+mod authz_matrix;
+mod conventions;
+mod institutions;
+mod ops;
+mod startup;
+mod users;

@@ -1,0 +1,265 @@
+//! The test harness: the real application (`build_app`) behind a real HTTP server, on a fresh
+//! database per test: a copy of a migrated SQLite template file, or a PostgreSQL database made
+//! from a migrated template. PostgreSQL tests are skipped (and say so) when no server answers,
+//! unless `LLCT_TEST_POSTGRES=required`.
+
+pub mod db;
+
+use actix_web::http::Method;
+use actix_web::web;
+use serde_json::{json, Value};
+
+use llct::settings::Settings;
+use llct::AppState;
+
+pub const ADMIN_EMAIL: &str = "root@llct.test";
+pub const PASSWORD: &str = "mật khẩu thử nghiệm 2026";
+
+/// One test's service and database.
+pub struct TestApp {
+    pub srv: actix_test::TestServer,
+    pub state: web::Data<AppState>,
+    /// A signed-in system administrator.
+    pub root: String,
+    pub backend: &'static str,
+    _db: db::TestDb,
+}
+
+/// An answer, read whole.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+    pub fn id(&self) -> String {
+        self.body["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no id in {}", self.text))
+            .to_string()
+    }
+    /// Asserts a problem+json answer with this status and problem slug.
+    pub fn assert_problem(&self, status: u16, slug: &str) {
+        assert_eq!(self.status, status, "{}", self.text);
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "{}",
+            self.text
+        );
+        assert_eq!(
+            self.body["type"],
+            format!("/api/v1/problems/{slug}"),
+            "{}",
+            self.text
+        );
+        assert_eq!(self.body["status"], status, "{}", self.text);
+    }
+    /// The `field` of every listed problem.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+pub fn test_env(database_url: &str) -> Vec<(String, String)> {
+    [
+        ("DATABASE_URL", database_url),
+        ("LLCT__AUTH__ARGON2_MEMORY_KIB", "64"),
+        ("LLCT__AUTH__ARGON2_ITERATIONS", "1"),
+        ("LLCT__DATABASE__POOL_SIZE", "4"),
+        ("LLCT__SERVER__JSON_LIMIT_BYTES", "65536"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect()
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        TestApp::start(db::TestDb::sqlite(), &[]).await
+    }
+
+    /// `None` when PostgreSQL is not reachable and not required.
+    pub async fn postgres() -> Option<TestApp> {
+        let db = db::TestDb::postgres()?;
+        Some(TestApp::start(db, &[]).await)
+    }
+
+    pub async fn start(db: db::TestDb, extra: &[(&str, &str)]) -> TestApp {
+        let mut env = test_env(&db.url);
+        env.extend(extra.iter().map(|(a, b)| (a.to_string(), b.to_string())));
+        let settings = Settings::load_from(&env).expect("test settings");
+        let pool = llct::db::Db::connect(&settings.database).expect("pool");
+        llct::cli::create_admin(&settings, &pool, ADMIN_EMAIL, "Quản trị gốc", PASSWORD)
+            .expect("admin");
+        let backend = pool.backend().name();
+        let state = web::Data::new(AppState::new(settings, pool));
+        let s = state.clone();
+        let srv = actix_test::start(move || llct::http::build_app(s.clone()));
+        let mut app = TestApp {
+            srv,
+            state,
+            root: String::new(),
+            backend,
+            _db: db,
+        };
+        app.root = app.login(ADMIN_EMAIL, PASSWORD).await;
+        app
+    }
+
+    /// Any request; `token` signs it, `body` is sent as JSON.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        self.call_with(method, path, token, body, &[]).await
+    }
+
+    pub async fn call_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = self.srv.request(method, self.srv.url(path));
+        if let Some(t) = token {
+            req = req.insert_header(("authorization", format!("Bearer {t}")));
+        }
+        for (k, v) in headers {
+            req = req.insert_header((*k, *v));
+        }
+        let mut res = match body {
+            Some(b) => req.send_json(&b).await,
+            None => req.send().await,
+        }
+        .expect("request sent");
+        let bytes = res.body().limit(64 * 1024 * 1024).await.expect("body read");
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        Resp {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+        }
+    }
+
+    /// Sends raw bytes with a given content type.
+    pub async fn call_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Resp {
+        let mut req = self
+            .srv
+            .request(method, self.srv.url(path))
+            .insert_header(("content-type", content_type));
+        if let Some(t) = token {
+            req = req.insert_header(("authorization", format!("Bearer {t}")));
+        }
+        let mut res = req.send_body(body).await.expect("request sent");
+        let bytes = res.body().limit(64 * 1024 * 1024).await.expect("body read");
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        Resp {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Resp {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let r = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "login {email}: {}", r.text);
+        r.body["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// Creates an institution as the system administrator; returns its id.
+    pub async fn institution(&self, code: &str, tier: &str, parent: Option<&str>) -> String {
+        let r = self
+            .post(
+                "/api/v1/institutions",
+                &self.root,
+                json!({"code": code, "name": format!("Cơ sở {code}"), "tier": tier, "parent_id": parent}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.id()
+    }
+
+    /// Creates an account with `role` at `institution` and signs it in: (user id, token).
+    pub async fn user(&self, role: &str, institution: Option<&str>) -> (String, String) {
+        let email = format!("{}-{}@llct.test", role, uuid::Uuid::now_v7().simple());
+        let r = self
+            .post(
+                "/api/v1/users",
+                &self.root,
+                json!({"email": email, "password": PASSWORD, "full_name": "Trần Văn Bình", "role": role,
+                       "institution_id": institution}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        (r.id(), self.login(&email, PASSWORD).await)
+    }
+}
+
+/// Runs an async test body once on SQLite and once on PostgreSQL:
+/// `db_test!(name);` next to `async fn name(app: TestApp)`.
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident) => {
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name($crate::support::TestApp::sqlite().await).await
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(app) = $crate::support::TestApp::postgres().await {
+                    super::$name(app).await
+                }
+            }
+        }
+    };
+}
