@@ -40,6 +40,12 @@ pub enum Permission {
     ManageInstitutions,
     /// Create, read and change user accounts in scope.
     ManageUsers,
+    /// Read programs and modules (every signed-in user).
+    ReadPrograms,
+    /// Write programs: national ones (system administrators) or their institutions' own.
+    ManagePrograms,
+    /// Installation-wide settings such as the tier × level table.
+    ManageSettings,
 }
 
 impl Role {
@@ -48,8 +54,11 @@ impl Role {
         use Role::*;
         match self {
             SystemAdmin => true,
-            InstitutionAdmin => matches!(p, ReadInstitutions | ManageInstitutions | ManageUsers),
-            Lecturer | Learner => false,
+            InstitutionAdmin => matches!(
+                p,
+                ReadInstitutions | ManageInstitutions | ManageUsers | ReadPrograms | ManagePrograms
+            ),
+            Lecturer | Learner => matches!(p, ReadPrograms),
         }
     }
 

@@ -109,3 +109,5 @@ macro_rules! typed_id {
 typed_id!(InstitutionId);
 typed_id!(UserId);
 typed_id!(TokenId);
+typed_id!(ProgramId);
+typed_id!(ModuleId);

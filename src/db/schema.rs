@@ -72,7 +72,57 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    programs (id) {
+        id -> Text,
+        code -> Text,
+        title -> Text,
+        title_key -> Text,
+        level -> Text,
+        edition -> Text,
+        credential -> Text,
+        owner_institution_id -> Nullable<Text>,
+        owner_key -> Text,
+        description -> Nullable<Text>,
+        status -> Text,
+        previous_id -> Nullable<Text>,
+        rules -> Text,
+        published_at -> Nullable<Timestamp>,
+        retired_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    program_modules (id) {
+        id -> Text,
+        program_id -> Text,
+        code -> Text,
+        title -> Text,
+        hours -> Integer,
+        position -> Integer,
+        assessment -> Text,
+        part -> Nullable<Text>,
+        graduation_exam -> Bool,
+        description -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tier_levels (tier, level) {
+        tier -> Text,
+        level -> Text,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(programs -> institutions (owner_institution_id));
+diesel::joinable!(program_modules -> programs (program_id));
 diesel::joinable!(auth_tokens -> users (user_id));
 diesel::joinable!(institutions -> institution_tiers (tier));
 
@@ -82,4 +132,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     auth_tokens,
     idempotency_keys,
+    programs,
+    program_modules,
+    tier_levels,
 );

@@ -2,6 +2,7 @@
 //! answers problem+json), middleware for request ids, logs, metrics and headers, and the OpenAPI
 //! document generated from the handlers themselves.
 
+pub mod export;
 pub mod extract;
 pub mod idempotency;
 pub mod metrics;
@@ -28,6 +29,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::auth::http::routes)
             .configure(crate::institutions::routes)
             .configure(crate::users::routes)
+            .configure(crate::programs::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes);

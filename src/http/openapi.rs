@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Sign in, sign out, the caller"),
         (name = "institutions", description = "The institution tree"),
         (name = "users", description = "Accounts"),
+        (name = "programs", description = "Curricula, modules and their rule settings"),
         (name = "ops", description = "Health, readiness, metrics, problem types"),
     )
 )]

@@ -19,6 +19,20 @@ const WHO: [&str; 6] = [
     "system_admin",
 ];
 
+/// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
+const PLACEHOLDERS: [&str; 10] = [
+    "{a_child}",
+    "{a}",
+    "{learner}",
+    "{slug}",
+    "{np}",
+    "{pa}",
+    "{pb}",
+    "{pc}",
+    "{ma}",
+    "{md}",
+];
+
 struct Row {
     method: Method,
     /// `{a}` = institution A, `{a_child}` = a child of A, `{learner}` = a learner account of A.
@@ -102,6 +116,102 @@ fn rows() -> Vec<Row> {
             Some(|n| json!({"full_name": format!("Phạm Thu Hà {n}")})),
             [401, 403, 403, 200, 404, 200],
         ),
+        r(
+            M::GET,
+            "/api/v1/programs",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/programs",
+            Some(
+                |n| json!({"code": format!("P{n}"), "title": "Bồi dưỡng nghị quyết", "level": "refresher", "edition": "2026", "owner_institution_id": "{a}"}),
+            ),
+            [401, 403, 403, 201, 400, 201],
+        ),
+        r(
+            M::POST,
+            "/api/v1/programs/catalogue",
+            None,
+            [401, 403, 403, 403, 403, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/programs/{pa}",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/programs/{pa}",
+            Some(|n| json!({"title": format!("Chương trình {n}")})),
+            [401, 403, 403, 200, 403, 200],
+        ),
+        // The second publish finds it published already.
+        r(
+            M::POST,
+            "/api/v1/programs/{pb}/publish",
+            None,
+            [401, 403, 403, 200, 403, 422],
+        ),
+        r(
+            M::POST,
+            "/api/v1/programs/{pc}/retire",
+            None,
+            [401, 403, 403, 200, 403, 422],
+        ),
+        r(
+            M::POST,
+            "/api/v1/programs/{np}/versions",
+            Some(|n| json!({"edition": format!("V{n}")})),
+            [401, 403, 403, 201, 201, 201],
+        ),
+        r(
+            M::GET,
+            "/api/v1/programs/{pa}/modules",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/programs/{pa}/modules",
+            Some(|n| json!({"code": format!("M{n}"), "title": "Học phần", "hours": 4})),
+            [401, 403, 403, 201, 403, 201],
+        ),
+        r(
+            M::GET,
+            "/api/v1/modules/{ma}",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/modules/{ma}",
+            Some(|n| json!({"hours": n})),
+            [401, 403, 403, 200, 403, 200],
+        ),
+        // Once admin A deleted it, the module is gone for those who come after.
+        r(
+            M::DELETE,
+            "/api/v1/modules/{md}",
+            None,
+            [401, 403, 403, 204, 404, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/settings/tier-levels",
+            None,
+            [401, 403, 403, 200, 200, 200],
+        ),
+        r(
+            M::PUT,
+            "/api/v1/settings/tier-levels",
+            Some(
+                |_| json!([{"tier": "academy", "level": "refresher"}, {"tier": "provincial_school", "level": "intermediate"}]),
+            ),
+            [401, 403, 403, 403, 403, 200],
+        ),
         r(M::GET, "/healthz", None, [200; 6]),
         r(M::GET, "/readyz", None, [200; 6]),
         r(M::GET, "/metrics", None, [200; 6]),
@@ -135,11 +245,55 @@ async fn every_route_every_role(app: TestApp) {
         Some(admin_b),
         Some(app.root.clone()),
     ];
+    let app = &app;
+    let program = |owner: Option<&str>, code: &str| {
+        let body = json!({"code": code, "title": "Chương trình thử", "level": "refresher", "edition": "2026", "owner_institution_id": owner});
+        async move { app.post("/api/v1/programs", &app.root, body).await.id() }
+    };
+    let module = |program: String, code: &'static str| async move {
+        app.post(
+            &format!("/api/v1/programs/{program}/modules"),
+            &app.root,
+            json!({"code": code, "title": "Bài", "hours": 4}),
+        )
+        .await
+        .id()
+    };
+    let np = program(None, "NP").await;
+    let pa = program(Some(&a), "PA").await;
+    let pb = program(Some(&a), "PB").await;
+    let pc = program(Some(&a), "PC").await;
+    let ma = module(pa.clone(), "MA").await;
+    let md = module(pa.clone(), "MD").await;
+    module(pb.clone(), "MB").await;
+    module(pc.clone(), "MC").await;
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/programs/{pc}/publish"),
+            &app.root,
+            json!(null)
+        )
+        .await
+        .status,
+        200
+    );
+    let ids = [
+        ("{a_child}", &a_child),
+        ("{a}", &a),
+        ("{learner}", &learner),
+        ("{np}", &np),
+        ("{pa}", &pa),
+        ("{pb}", &pb),
+        ("{pc}", &pc),
+        ("{ma}", &ma),
+        ("{md}", &md),
+    ];
     let fill = |s: &str| {
-        s.replace("{a_child}", &a_child)
-            .replace("{a}", &a)
-            .replace("{learner}", &learner)
-            .replace("{slug}", "conflict")
+        let mut s = s.replace("{slug}", "conflict");
+        for (k, v) in &ids {
+            s = s.replace(k, v);
+        }
+        s
     };
 
     let mut failures = Vec::new();
@@ -177,14 +331,11 @@ fn every_documented_route_has_a_row() {
             let m = method.to_uppercase();
             let normalised = path.replace("{id}", "{x}");
             let has = covered.iter().any(|(cm, cp)| {
-                cm == &m && {
-                    let cp = cp
-                        .replace("{a_child}", "{x}")
-                        .replace("{a}", "{x}")
-                        .replace("{learner}", "{x}")
-                        .replace("{slug}", "{x}");
-                    cp == normalised.replace("{slug}", "{x}")
+                let mut cp = cp.clone();
+                for k in PLACEHOLDERS {
+                    cp = cp.replace(k, "{x}");
                 }
+                cm == &m && cp == normalised.replace("{slug}", "{x}")
             });
             if !has {
                 missing.push(format!("{m} {path}"));

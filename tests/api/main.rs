@@ -8,5 +8,7 @@ mod authz_matrix;
 mod conventions;
 mod institutions;
 mod ops;
+mod programs;
+mod schema_invariants;
 mod startup;
 mod users;

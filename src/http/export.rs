@@ -1,0 +1,146 @@
+//! Exports of lists as CSV (UTF-8 with a byte-order mark, so spreadsheet programs show
+//! Vietnamese correctly) or XLSX.
+
+use actix_web::http::header;
+use actix_web::HttpResponse;
+use rust_xlsxwriter::{Format as XFormat, Workbook};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+
+/// Most rows one export returns.
+pub const MAX_EXPORT_ROWS: i64 = 200_000;
+
+/// `?format=` of list endpoints marked (export).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn is_file(f: Option<Format>) -> bool {
+        matches!(f, Some(Format::Csv | Format::Xlsx))
+    }
+}
+
+/// One cell of an exported table.
+#[derive(Debug, Clone)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Num(f64),
+    Empty,
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+impl From<Option<String>> for Cell {
+    fn from(s: Option<String>) -> Cell {
+        s.map(Cell::Text).unwrap_or(Cell::Empty)
+    }
+}
+impl From<i64> for Cell {
+    fn from(n: i64) -> Cell {
+        Cell::Int(n)
+    }
+}
+impl From<i32> for Cell {
+    fn from(n: i32) -> Cell {
+        Cell::Int(i64::from(n))
+    }
+}
+impl From<f64> for Cell {
+    fn from(n: f64) -> Cell {
+        Cell::Num(n)
+    }
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Num(n) => n.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// A table to export: a file name (without extension), column headers and rows.
+pub struct Table {
+    pub name: String,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+pub fn csv_bytes(t: &Table) -> Result<Vec<u8>, ApiError> {
+    let mut out = "\u{FEFF}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(&t.headers)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        for row in &t.rows {
+            w.write_record(row.iter().map(Cell::text))
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+        }
+        w.flush().map_err(|e| ApiError::Internal(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+pub fn xlsx_bytes(t: &Table) -> Result<Vec<u8>, ApiError> {
+    let err = |e: rust_xlsxwriter::XlsxError| ApiError::Internal(e.to_string());
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let bold = XFormat::new().set_bold();
+    for (c, h) in t.headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => ws.write_string(r, c, s).map(|_| ()),
+                Cell::Int(n) => ws.write_number(r, c, *n as f64).map(|_| ()),
+                Cell::Num(n) => ws.write_number(r, c, *n).map(|_| ()),
+                Cell::Empty => Ok(()),
+            }
+            .map_err(err)?;
+        }
+    }
+    ws.autofit();
+    wb.save_to_buffer().map_err(err)
+}
+
+/// The table as a downloadable file in `format` (CSV or XLSX).
+pub fn respond(format: Format, table: &Table) -> Result<HttpResponse, ApiError> {
+    let (bytes, mime, ext) = match format {
+        Format::Xlsx => (
+            xlsx_bytes(table)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        _ => (csv_bytes(table)?, "text/csv; charset=utf-8", "csv"),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(mime)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}.{ext}\"", table.name),
+        ))
+        .body(bytes))
+}
