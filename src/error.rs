@@ -48,6 +48,9 @@ pub struct Problem {
     pub code: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemItem>,
+    /// For a duplicate: the path of the record that already exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing: Option<String>,
 }
 
 /// Every kind of problem the API answers with: slug (the last part of `type`), status, title and
@@ -85,6 +88,8 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("conflict {code}: {detail}")]
     Conflict { code: &'static str, detail: String },
+    #[error("duplicate of {existing}")]
+    Duplicate { detail: String, existing: String },
     #[error("precondition failed")]
     PreconditionFailed { current: i64 },
     #[error("payload too large")]
@@ -131,7 +136,7 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound(_) => "not-found",
             ApiError::MethodNotAllowed => "method-not-allowed",
-            ApiError::Conflict { .. } => "conflict",
+            ApiError::Conflict { .. } | ApiError::Duplicate { .. } => "conflict",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
@@ -150,6 +155,7 @@ impl ApiError {
             .unwrap_or(PROBLEM_TYPES[12]);
         let mut code = None;
         let mut errors = Vec::new();
+        let mut existing = None;
         let detail = match self {
             ApiError::BadRequest(d) => d.clone(),
             ApiError::Validation(items) => {
@@ -162,6 +168,14 @@ impl ApiError {
             ApiError::MethodNotAllowed => "This path does not accept this method.".into(),
             ApiError::Conflict { code: c, detail } => {
                 code = Some((*c).to_string());
+                detail.clone()
+            }
+            ApiError::Duplicate {
+                detail,
+                existing: e,
+            } => {
+                code = Some("duplicate_person".to_string());
+                existing = Some(e.clone());
                 detail.clone()
             }
             ApiError::PreconditionFailed { current } => {
@@ -190,6 +204,7 @@ impl ApiError {
             detail,
             code,
             errors,
+            existing,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod institutions;
+pub mod people;
 pub mod programs;
 pub mod settings;
 pub mod telemetry;

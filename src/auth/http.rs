@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{store, tokens, Caller, Role};
-use crate::db::ids::{InstitutionId, UserId};
+use crate::db::ids::{InstitutionId, LearnerId, LecturerId, UserId};
 use crate::db::now;
 use crate::error::{ApiError, Problems};
 use crate::users::dto::normalise_email;
@@ -47,21 +47,50 @@ pub struct MeOut {
     pub institution_name: Option<String>,
     pub status: UserStatus,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// The learner record linked to this account, if any.
+    pub learner_id: Option<LearnerId>,
+    /// The lecturer record linked to this account, if any.
+    pub lecturer_id: Option<LecturerId>,
 }
 
 impl MeOut {
-    fn new(u: User, institution_name: Option<String>) -> MeOut {
+    fn new(u: User, linked: Linked) -> MeOut {
         MeOut {
             id: u.id,
             email: u.email,
             full_name: u.full_name,
             role: u.role,
             institution_id: u.institution_id,
-            institution_name,
+            institution_name: linked.institution_name,
             status: u.status,
             last_login_at: u.last_login_at.map(|t| t.and_utc()),
+            learner_id: linked.learner_id,
+            lecturer_id: linked.lecturer_id,
         }
     }
+}
+
+/// What an account is linked to.
+struct Linked {
+    institution_name: Option<String>,
+    learner_id: Option<LearnerId>,
+    lecturer_id: Option<LecturerId>,
+}
+
+fn linked(
+    tx: &mut crate::db::DbConn,
+    user: UserId,
+    institution: Option<InstitutionId>,
+) -> Result<Linked, ApiError> {
+    use crate::people::store as people;
+    Ok(Linked {
+        institution_name: match institution {
+            Some(id) => crate::institutions::store::find(tx, id)?.map(|i| i.name),
+            None => None,
+        },
+        learner_id: people::learner_of_user(tx, user)?,
+        lecturer_id: people::lecturer_of_user(tx, user)?,
+    })
 }
 
 fn client_ip(req: &HttpRequest) -> IpAddr {
@@ -121,11 +150,11 @@ async fn login(
     let at = now();
     let expires = at + chrono::Duration::hours(i64::from(state.settings.auth.token_ttl_hours));
     let (user_id, inst) = (user.id, user.institution_id);
-    let institution_name = state
+    let links = state
         .db
         .write(move |tx| {
             store::insert_token(tx, user_id, &hash, at, expires)?;
-            institution_name(tx, inst)
+            linked(tx, user_id, inst)
         })
         .await?;
     let mut user = user;
@@ -134,18 +163,8 @@ async fn login(
         access_token: token,
         token_type: "Bearer",
         expires_at: expires.and_utc(),
-        user: MeOut::new(user, institution_name),
+        user: MeOut::new(user, links),
     }))
-}
-
-fn institution_name(
-    tx: &mut crate::db::DbConn,
-    id: Option<InstitutionId>,
-) -> Result<Option<String>, ApiError> {
-    Ok(match id {
-        Some(id) => crate::institutions::store::find(tx, id)?.map(|i| i.name),
-        None => None,
-    })
 }
 
 /// Revokes the token used for this request.
@@ -170,8 +189,8 @@ async fn me(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, 
         .db
         .read(move |c| {
             let user = crate::users::store::find(c, id)?.ok_or_else(ApiError::not_found)?;
-            let name = institution_name(c, user.institution_id)?;
-            Ok(MeOut::new(user, name))
+            let links = linked(c, user.id, user.institution_id)?;
+            Ok(MeOut::new(user, links))
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))

@@ -46,6 +46,8 @@ pub enum Permission {
     ManagePrograms,
     /// Installation-wide settings such as the tier × level table.
     ManageSettings,
+    /// Create, read, change and import learners and lecturers in scope.
+    ManagePeople,
 }
 
 impl Role {
@@ -56,7 +58,12 @@ impl Role {
             SystemAdmin => true,
             InstitutionAdmin => matches!(
                 p,
-                ReadInstitutions | ManageInstitutions | ManageUsers | ReadPrograms | ManagePrograms
+                ReadInstitutions
+                    | ManageInstitutions
+                    | ManageUsers
+                    | ReadPrograms
+                    | ManagePrograms
+                    | ManagePeople
             ),
             Lecturer | Learner => matches!(p, ReadPrograms),
         }

@@ -111,3 +111,5 @@ typed_id!(UserId);
 typed_id!(TokenId);
 typed_id!(ProgramId);
 typed_id!(ModuleId);
+typed_id!(LearnerId);
+typed_id!(LecturerId);

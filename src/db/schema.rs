@@ -120,7 +120,75 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    learners (id) {
+        id -> Text,
+        institution_id -> Text,
+        user_id -> Nullable<Text>,
+        full_name -> Text,
+        family_name -> Text,
+        middle_name -> Text,
+        given_name -> Text,
+        name_key -> Text,
+        sort_key -> Text,
+        date_of_birth -> Date,
+        gender -> Text,
+        ethnicity -> Nullable<Text>,
+        hometown -> Nullable<Text>,
+        national_id -> Nullable<Text>,
+        workplace -> Nullable<Text>,
+        position -> Nullable<Text>,
+        sending_unit -> Nullable<Text>,
+        education_level -> Text,
+        party_status -> Text,
+        party_admission_date -> Nullable<Date>,
+        party_official_date -> Nullable<Date>,
+        mass_org_member -> Bool,
+        local_official -> Bool,
+        prior_llct_level -> Text,
+        prior_llct_year -> Nullable<Integer>,
+        prior_llct_credential -> Nullable<Text>,
+        performance_ratings -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lecturers (id) {
+        id -> Text,
+        institution_id -> Text,
+        user_id -> Nullable<Text>,
+        full_name -> Text,
+        family_name -> Text,
+        middle_name -> Text,
+        given_name -> Text,
+        name_key -> Text,
+        sort_key -> Text,
+        date_of_birth -> Nullable<Date>,
+        gender -> Nullable<Text>,
+        national_id -> Nullable<Text>,
+        kind -> Text,
+        rank -> Text,
+        academic_title -> Nullable<Text>,
+        subjects -> Text,
+        rate_category -> Nullable<Text>,
+        workplace -> Nullable<Text>,
+        position -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(learners -> institutions (institution_id));
+diesel::joinable!(lecturers -> institutions (institution_id));
 diesel::joinable!(programs -> institutions (owner_institution_id));
 diesel::joinable!(program_modules -> programs (program_id));
 diesel::joinable!(auth_tokens -> users (user_id));
@@ -135,4 +203,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     programs,
     program_modules,
     tier_levels,
+    learners,
+    lecturers,
 );

@@ -34,8 +34,12 @@ pub async fn observe(
             tracing::error!(request_id = %request_id, method = %method, path = %path, error = %err, "request failed");
         }
     }
+    let upload_limit = state
+        .as_ref()
+        .map(|s| s.settings.server.upload_limit_bytes)
+        .unwrap_or(0);
     let mut res = if status.is_client_error() || status.is_server_error() {
-        problemise(res)
+        problemise(res, upload_limit)
     } else {
         res
     };
@@ -69,7 +73,7 @@ pub async fn observe(
 
 /// Error answers that the framework built (404 for an unknown route, 405, 413 …) carry no
 /// problem body; give them one, keeping the status.
-fn problemise(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+fn problemise(res: ServiceResponse<BoxBody>, upload_limit: usize) -> ServiceResponse<BoxBody> {
     let is_problem = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -82,7 +86,7 @@ fn problemise(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     let err = match status {
         StatusCode::NOT_FOUND => ApiError::NotFound("No such route.".into()),
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(0),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(upload_limit),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             ApiError::UnsupportedMediaType("Unsupported content type.".into())
         }

@@ -30,6 +30,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::institutions::routes)
             .configure(crate::users::routes)
             .configure(crate::programs::routes)
+            .configure(crate::people::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes);
@@ -58,6 +59,7 @@ pub fn build_app(
     >,
 > {
     let json_limit = state.settings.server.json_limit_bytes;
+    let upload_limit = state.settings.server.upload_limit_bytes;
     let (app, api) = App::new()
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
@@ -67,6 +69,7 @@ pub fn build_app(
     app.app_data(state)
         .app_data(spec)
         .app_data(json_config(json_limit))
+        .app_data(web::PayloadConfig::new(upload_limit))
         .app_data(web::PathConfig::default().error_handler(|err, _| {
             InternalError::from_response(err, ApiError::not_found().error_response()).into()
         }))

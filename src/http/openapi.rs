@@ -19,6 +19,7 @@ use utoipa::{Modify, OpenApi};
         (name = "institutions", description = "The institution tree"),
         (name = "users", description = "Accounts"),
         (name = "programs", description = "Curricula, modules and their rule settings"),
+        (name = "people", description = "Learners and lecturers, import and export"),
         (name = "ops", description = "Health, readiness, metrics, problem types"),
     )
 )]

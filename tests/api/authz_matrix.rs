@@ -20,7 +20,9 @@ const WHO: [&str; 6] = [
 ];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 10] = [
+const PLACEHOLDERS: [&str; 12] = [
+    "{la}",
+    "{le}",
     "{a_child}",
     "{a}",
     "{learner}",
@@ -37,8 +39,30 @@ struct Row {
     method: Method,
     /// `{a}` = institution A, `{a_child}` = a child of A, `{learner}` = a learner account of A.
     path: &'static str,
+    /// A JSON body; a JSON string is sent as it is, as a CSV file.
     body: Option<fn(usize) -> Value>,
     expect: [u16; 6],
+}
+
+/// A distinct, valid Vietnamese name for request `n`.
+fn person(n: usize) -> String {
+    const GIVEN: [&str; 12] = [
+        "An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Lan", "Mai", "Nam", "Sơn", "Yến",
+    ];
+    format!(
+        "Nguyễn {} {}",
+        ["Văn", "Thị", "Hữu", "Minh"][n % 4],
+        GIVEN[n % 12]
+    )
+}
+
+/// A date of birth that differs for every request.
+fn dob(n: usize) -> String {
+    format!("{:02}/{:02}/{}", 1 + n % 28, 1 + n % 12, 1950 + n % 40)
+}
+
+fn dob_iso(n: usize) -> String {
+    format!("{}-{:02}-{:02}", 1950 + n % 40, 1 + n % 12, 1 + n % 28)
 }
 
 fn rows() -> Vec<Row> {
@@ -212,6 +236,95 @@ fn rows() -> Vec<Row> {
             ),
             [401, 403, 403, 403, 403, 200],
         ),
+        r(
+            M::GET,
+            "/api/v1/learners",
+            None,
+            [401, 403, 403, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/learners",
+            Some(|n| {
+                json!({"full_name": person(n), "date_of_birth": dob_iso(n), "gender": "male",
+            "education_level": "university", "institution_id": "{a}"})
+            }),
+            [401, 403, 403, 201, 400, 201],
+        ),
+        r(
+            M::POST,
+            "/api/v1/learners/import?institution_id={a}",
+            Some(|n| {
+                json!(format!(
+                    "Họ và tên,Ngày sinh,Giới tính,Trình độ học vấn\n{},{},Nam,Đại học\n",
+                    person(n),
+                    dob(n)
+                ))
+            }),
+            [401, 403, 403, 200, 400, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/learners/import/template",
+            None,
+            [401, 403, 403, 200, 200, 200],
+        ),
+        // {la} is the learner record linked to the learner's account: they read and correct it.
+        r(
+            M::GET,
+            "/api/v1/learners/{la}",
+            None,
+            [401, 200, 404, 200, 404, 200],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/learners/{la}",
+            Some(|n| json!({"phone": format!("09123456{:02}", n % 100)})),
+            [401, 200, 404, 200, 404, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/lecturers",
+            None,
+            [401, 403, 403, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/lecturers",
+            Some(|n| json!({"full_name": person(n), "kind": "visiting", "institution_id": "{a}"})),
+            [401, 403, 403, 201, 400, 201],
+        ),
+        r(
+            M::POST,
+            "/api/v1/lecturers/import?institution_id={a}",
+            Some(|n| {
+                json!(format!(
+                    "Họ và tên,Loại giảng viên,Ngày sinh\n{},Kiêm chức,{}\n",
+                    person(n),
+                    dob(n)
+                ))
+            }),
+            [401, 403, 403, 200, 400, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/lecturers/import/template",
+            None,
+            [401, 403, 403, 200, 200, 200],
+        ),
+        // {le} is the lecturer record linked to the lecturer's account.
+        r(
+            M::GET,
+            "/api/v1/lecturers/{le}",
+            None,
+            [401, 404, 200, 200, 404, 200],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/lecturers/{le}",
+            Some(|n| json!({"phone": format!("09876543{:02}", n % 100)})),
+            [401, 403, 403, 200, 404, 200],
+        ),
         r(M::GET, "/healthz", None, [200; 6]),
         r(M::GET, "/readyz", None, [200; 6]),
         r(M::GET, "/metrics", None, [200; 6]),
@@ -234,7 +347,7 @@ async fn every_route_every_role(app: TestApp) {
     let a_child = app.institution("A1", "commune_center", Some(&a)).await;
     let b = app.institution("B", "provincial_school", None).await;
     let (learner, learner_token) = app.user("learner", Some(&a)).await;
-    let (_, lecturer_token) = app.user("lecturer", Some(&a)).await;
+    let (lecturer, lecturer_token) = app.user("lecturer", Some(&a)).await;
     let (_, admin_a) = app.user("institution_admin", Some(&a)).await;
     let (_, admin_b) = app.user("institution_admin", Some(&b)).await;
     let tokens = [
@@ -277,7 +390,22 @@ async fn every_route_every_role(app: TestApp) {
         .status,
         200
     );
+    let la = app
+        .post(
+            "/api/v1/learners",
+            &app.root,
+            json!({"full_name": "Phạm Thị Huyền", "date_of_birth": "1990-06-01", "gender": "female",
+            "education_level": "university", "institution_id": a, "user_id": learner}),
+        )
+        .await
+        .id();
+    let le = app
+        .post("/api/v1/lecturers", &app.root, json!({"full_name": "Hoàng Văn Thái", "kind": "full_time", "institution_id": a, "user_id": lecturer}))
+        .await
+        .id();
     let ids = [
+        ("{la}", &la),
+        ("{le}", &le),
         ("{a_child}", &a_child),
         ("{a}", &a),
         ("{learner}", &learner),
@@ -301,12 +429,25 @@ async fn every_route_every_role(app: TestApp) {
     for row in rows() {
         for (who, token) in tokens.iter().enumerate() {
             n += 1;
-            let body = row
+            let body: Option<Value> = row
                 .body
                 .map(|b| serde_json::from_str(&fill(&b(n).to_string())).unwrap());
-            let r = app
-                .call(row.method.clone(), &fill(row.path), token.as_deref(), body)
-                .await;
+            let r = match body {
+                Some(Value::String(csv)) => {
+                    app.call_raw(
+                        row.method.clone(),
+                        &fill(row.path),
+                        token.as_deref(),
+                        "text/csv",
+                        csv.into_bytes(),
+                    )
+                    .await
+                }
+                body => {
+                    app.call(row.method.clone(), &fill(row.path), token.as_deref(), body)
+                        .await
+                }
+            };
             if r.status != row.expect[who] {
                 failures.push(format!(
                     "{} {} as {}: {} (expected {}) {}",
@@ -331,7 +472,7 @@ fn every_documented_route_has_a_row() {
             let m = method.to_uppercase();
             let normalised = path.replace("{id}", "{x}");
             let has = covered.iter().any(|(cm, cp)| {
-                let mut cp = cp.clone();
+                let mut cp = cp.split('?').next().unwrap_or_default().to_string();
                 for k in PLACEHOLDERS {
                     cp = cp.replace(k, "{x}");
                 }

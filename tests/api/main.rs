@@ -8,6 +8,7 @@ mod authz_matrix;
 mod conventions;
 mod institutions;
 mod ops;
+mod people;
 mod programs;
 mod schema_invariants;
 mod startup;

@@ -64,6 +64,10 @@ impl Resp {
         );
         assert_eq!(self.body["status"], status, "{}", self.text);
     }
+    /// How many problems the answer lists.
+    pub fn errors_count(&self) -> usize {
+        self.body["errors"].as_array().map(Vec::len).unwrap_or(0)
+    }
     /// The `field` of every listed problem.
     pub fn error_fields(&self) -> Vec<String> {
         self.body["errors"]
@@ -84,6 +88,7 @@ pub fn test_env(database_url: &str) -> Vec<(String, String)> {
         ("LLCT__AUTH__ARGON2_ITERATIONS", "1"),
         ("LLCT__DATABASE__POOL_SIZE", "4"),
         ("LLCT__SERVER__JSON_LIMIT_BYTES", "65536"),
+        ("LLCT__SERVER__UPLOAD_LIMIT_BYTES", "4194304"),
     ]
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))

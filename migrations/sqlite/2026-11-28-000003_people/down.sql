@@ -1,0 +1,2 @@
+DROP TABLE lecturers;
+DROP TABLE learners;

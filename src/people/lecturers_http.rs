@@ -1,0 +1,319 @@
+//! `/api/v1/lecturers`: lecturer records, import and export.
+
+use std::collections::HashMap;
+
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::dto::{
+    blank_lecturer, ImportOut, ImportQuery, LecturerFilter, LecturerInput, LecturerOut,
+    TemplateQuery,
+};
+use super::import::{self, LECTURER_COLUMNS};
+use super::learners_http::today;
+use super::model::Lecturer;
+use super::{account_problem, home_institution, in_row, rules, store, MAX_IMPORT_PROBLEMS};
+use crate::auth::{Caller, Permission, Role};
+use crate::db::ids::LecturerId;
+use crate::db::page::{Page, PageRequest};
+use crate::db::{now, DbConn};
+use crate::error::{ApiError, Problems};
+use crate::http::export::{self, Format, Table, MAX_EXPORT_ROWS};
+use crate::http::extract::{ok_versioned, paging_by, since, IdempotencyKey, IfMatch};
+use crate::http::idempotency::{self, fingerprint, Stored};
+use crate::text::fold;
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_lecturers)
+        .service(create_lecturer)
+        .service(import_lecturers)
+        .service(lecturer_template)
+        .service(get_lecturer)
+        .service(update_lecturer);
+}
+
+fn check_and_dedupe(
+    tx: &mut DbConn,
+    caller: &Caller,
+    row: &Lecturer,
+    mut p: Problems,
+    today: NaiveDate,
+    account_changed: bool,
+) -> Result<(), ApiError> {
+    if p.is_empty() {
+        p.0.extend(rules::lecturer_problems(row, today));
+    }
+    if let (true, Some(u)) = (account_changed, row.user_id) {
+        p.0.extend(account_problem(tx, &caller.scope, u, Role::Lecturer)?);
+    }
+    p.finish(())?;
+    if let Some(existing) = store::lecturer_duplicate(tx, row)? {
+        return Err(ApiError::Duplicate {
+            detail: "This lecturer is already recorded in the institution tree (same national id, or same name and date of birth).".into(),
+            existing: format!("/api/v1/lecturers/{existing}"),
+        });
+    }
+    Ok(())
+}
+
+/// Lecturers in scope, in Vietnamese list order. Export with `?format=csv|xlsx`.
+#[utoipa::path(tag = "people", params(LecturerFilter), responses((status = 200, body = Page<LecturerOut>)), security(("bearer" = [])))]
+#[get("/lecturers")]
+async fn list_lecturers(
+    caller: Caller,
+    state: web::Data<AppState>,
+    q: web::Query<LecturerFilter>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManagePeople)?;
+    let q = q.into_inner();
+    let page = if Format::is_file(q.format) {
+        PageRequest {
+            limit: MAX_EXPORT_ROWS,
+            after: None,
+        }
+    } else {
+        paging_by(q.limit, q.cursor.as_deref(), |k| {
+            store::parse_cursor(k).is_some()
+        })?
+    };
+    let limit = page.limit;
+    let filter = store::LecturerFilter {
+        updated_since: since(q.updated_since),
+        words: q
+            .q
+            .as_deref()
+            .map(fold)
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+        institution_id: q.institution_id,
+        kind: q.kind,
+    };
+    let scope = caller.scope.clone();
+    let rows = state
+        .db
+        .read(move |c| Ok(store::list_lecturers(c, &scope, &filter, &page)?))
+        .await?;
+    match q.format {
+        Some(f @ (Format::Csv | Format::Xlsx)) => export::respond(
+            f,
+            &Table {
+                name: "giang-vien".into(),
+                headers: import::header_row(LECTURER_COLUMNS),
+                rows: rows.iter().map(import::lecturer_cells).collect(),
+            },
+        ),
+        _ => Ok(HttpResponse::Ok().json(Page::from_rows(
+            rows,
+            limit,
+            |r| store::cursor_key(&r.sort_key, &r.id),
+            LecturerOut::from,
+        ))),
+    }
+}
+
+/// Records a lecturer at an institution in scope.
+#[utoipa::path(tag = "people", request_body = LecturerInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe creation")),
+    responses((status = 201, body = LecturerOut), (status = 400, body = crate::error::Problem), (status = 409, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[post("/lecturers")]
+async fn create_lecturer(
+    caller: Caller,
+    state: web::Data<AppState>,
+    key: IdempotencyKey,
+    body: web::Json<LecturerInput>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManagePeople)?;
+    let fp = fingerprint("POST", "/lecturers", &*body);
+    let input = body.into_inner();
+    let today = today(&state);
+    let c = caller.clone();
+    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+        let mut p = Problems::new();
+        input.require(&mut p);
+        let inst = home_institution(tx, &c, input.institution_id)?;
+        let mut row = blank_lecturer(inst, now());
+        row.user_id = input.user_id.flatten();
+        input.apply(&mut row);
+        check_and_dedupe(tx, &c, &row, p, today, true)?;
+        store::insert_lecturer(tx, &row)?;
+        Stored::created(
+            format!("/api/v1/lecturers/{}", row.id),
+            1,
+            &LecturerOut::from(row),
+        )
+    })
+    .await
+}
+
+fn readable(c: &mut DbConn, caller: &Caller, id: LecturerId) -> Result<Lecturer, ApiError> {
+    if caller.role.allows(Permission::ManagePeople) {
+        return store::get_lecturer(c, &caller.scope, id);
+    }
+    match store::find_lecturer(c, id)? {
+        Some(l) if caller.role == Role::Lecturer && l.user_id == Some(caller.user_id) => Ok(l),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+/// One lecturer: administrators in scope, or the lecturer themself.
+#[utoipa::path(tag = "people", params(("id" = LecturerId, Path)),
+    responses((status = 200, body = LecturerOut), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/lecturers/{id}")]
+async fn get_lecturer(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<LecturerId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let row = state.db.read(move |c| readable(c, &caller, id)).await?;
+    Ok(ok_versioned(row.version, &LecturerOut::from(row)))
+}
+
+/// Changes a lecturer record (administrators in scope).
+#[utoipa::path(tag = "people", request_body = LecturerInput,
+    params(("id" = LecturerId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses((status = 200, body = LecturerOut), (status = 409, body = crate::error::Problem), (status = 412, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[patch("/lecturers/{id}")]
+async fn update_lecturer(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<LecturerId>,
+    if_match: IfMatch,
+    body: web::Json<LecturerInput>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManagePeople)?;
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let today = today(&state);
+    let c = caller.clone();
+    let row = state
+        .db
+        .write(move |tx| {
+            let cur = store::get_lecturer(tx, &c.scope, id)?;
+            if_match.check(cur.version)?;
+            let mut row = cur.clone();
+            let account_changed = input.user_id.is_some_and(|u| u != cur.user_id);
+            if let Some(u) = input.user_id {
+                row.user_id = u;
+            }
+            if let Some(inst) = input.institution_id.filter(|i| *i != cur.institution_id) {
+                row.institution_id = home_institution(tx, &c, Some(inst))?;
+            }
+            input.apply(&mut row);
+            check_and_dedupe(tx, &c, &row, Problems::new(), today, account_changed)?;
+            row.version = cur.version + 1;
+            row.updated_at = now();
+            if !store::save_lecturer(tx, &row, cur.version)? {
+                return Err(ApiError::PreconditionFailed {
+                    current: cur.version + 1,
+                });
+            }
+            Ok(row)
+        })
+        .await?;
+    Ok(ok_versioned(row.version, &LecturerOut::from(row)))
+}
+
+/// Imports lecturers from a CSV or XLSX body; all rows or nothing, as for learners.
+#[utoipa::path(tag = "people", params(ImportQuery), request_body(content = Vec<u8>, content_type = "text/csv"),
+    responses((status = 200, body = ImportOut), (status = 400, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/lecturers/import")]
+async fn import_lecturers(
+    caller: Caller,
+    state: web::Data<AppState>,
+    q: web::Query<ImportQuery>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManagePeople)?;
+    let content_type = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let sheet = web::block(move || import::read(&body, &content_type))
+        .await
+        .map_err(|_| ApiError::unavailable())??;
+    let map = import::map_headers(&sheet.headers, LECTURER_COLUMNS)?;
+    let (inputs, mut problems) = import::parse_rows(&sheet, &map, import::set_lecturer);
+    let dry_run = q.dry_run.unwrap_or(false);
+    let asked = q.institution_id;
+    let today = today(&state);
+    let out = state
+        .db
+        .write(move |tx| {
+            let inst = home_institution(tx, &caller, asked)?;
+            let t = now();
+            let mut rows = Vec::with_capacity(inputs.len());
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for (n, input) in inputs {
+                let mut p = Problems::new();
+                input.require(&mut p);
+                let mut row = blank_lecturer(inst, t);
+                input.apply(&mut row);
+                if p.is_empty() {
+                    p.0.extend(rules::lecturer_problems(&row, today));
+                }
+                let key = format!("{}|{:?}", row.name_key, row.date_of_birth);
+                if let Some(first) = seen.insert(key, n) {
+                    p.add(
+                        "full_name",
+                        format!("same name and date of birth as row {first}"),
+                    );
+                } else if p.is_empty() {
+                    if let Some(id) = store::lecturer_duplicate(tx, &row)? {
+                        p.add(
+                            "full_name",
+                            format!("already recorded as /api/v1/lecturers/{id}"),
+                        );
+                    }
+                }
+                problems.extend(in_row(n, p.0));
+                rows.push(row);
+            }
+            if !problems.is_empty() {
+                problems.truncate(MAX_IMPORT_PROBLEMS);
+                return Err(ApiError::Validation(problems));
+            }
+            let count = rows.len();
+            if !dry_run {
+                store::insert_lecturers(tx, &rows)?;
+            }
+            Ok(ImportOut {
+                dry_run,
+                rows: count,
+                created: if dry_run { 0 } else { count },
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// A spreadsheet template for lecturer imports.
+#[utoipa::path(tag = "people", params(TemplateQuery), responses((status = 200, content_type = "text/csv", body = String)), security(("bearer" = [])))]
+#[get("/lecturers/import/template")]
+async fn lecturer_template(
+    caller: Caller,
+    q: web::Query<TemplateQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManagePeople)?;
+    let format = if q.format == Some(Format::Xlsx) {
+        Format::Xlsx
+    } else {
+        Format::Csv
+    };
+    export::respond(
+        format,
+        &Table {
+            name: "mau-nhap-giang-vien".into(),
+            headers: import::header_row(LECTURER_COLUMNS),
+            rows: vec![import::lecturer_example()],
+        },
+    )
+}

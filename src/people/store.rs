@@ -1,0 +1,316 @@
+//! Queries over learners and lecturers. Lists are ordered by the Vietnamese sort key, paged by
+//! (sort key, id); every query over them takes the caller's scope.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::model::{Learner, Lecturer, LecturerKind, LlctLevel, PartyStatus};
+use crate::auth::Scope;
+use crate::db::ids::{InstitutionId, LearnerId, LecturerId, UserId};
+use crate::db::page::PageRequest;
+use crate::db::schema::{institutions as i, learners as l, lecturers as t};
+use crate::db::DbConn;
+use crate::error::ApiError;
+
+/// Rows per INSERT statement in batches (well under SQLite's 32 766 bound parameters).
+const BATCH: usize = 500;
+
+/// The cursor key of a person row.
+pub fn cursor_key(sort_key: &str, id: &impl std::fmt::Display) -> String {
+    format!("{sort_key}|{id}")
+}
+
+pub fn parse_cursor(s: &str) -> Option<(String, String)> {
+    let (k, id) = s.rsplit_once('|')?;
+    uuid::Uuid::parse_str(id).ok()?;
+    Some((k.to_string(), id.to_string()))
+}
+
+/// The path prefix of the tree an institution belongs to ("/root/"): duplicates are looked for
+/// across the whole tree.
+pub fn tree_prefix(conn: &mut DbConn, institution: InstitutionId) -> QueryResult<String> {
+    let path: String = i::table.find(institution).select(i::path).first(conn)?;
+    let root = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    Ok(format!("/{root}/"))
+}
+
+pub fn insert_learners(conn: &mut DbConn, rows: &[Learner]) -> QueryResult<()> {
+    for chunk in rows.chunks(BATCH) {
+        crate::per_backend!(conn, |c| diesel::insert_into(l::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+pub fn find_learner(conn: &mut DbConn, id: LearnerId) -> QueryResult<Option<Learner>> {
+    l::table
+        .find(id)
+        .select(Learner::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn learner_of_user(conn: &mut DbConn, user: UserId) -> QueryResult<Option<LearnerId>> {
+    l::table
+        .filter(l::user_id.eq(user))
+        .select(l::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn lecturer_of_user(conn: &mut DbConn, user: UserId) -> QueryResult<Option<LecturerId>> {
+    t::table
+        .filter(t::user_id.eq(user))
+        .select(t::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn save_learner(conn: &mut DbConn, row: &Learner, seen_version: i64) -> QueryResult<bool> {
+    diesel::update(l::table.find(row.id).filter(l::version.eq(seen_version)))
+        .set(row)
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+pub struct LearnerFilter {
+    pub updated_since: Option<NaiveDateTime>,
+    pub words: Vec<String>,
+    pub institution_id: Option<InstitutionId>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub party_status: Option<PartyStatus>,
+    pub prior_llct_level: Option<LlctLevel>,
+    pub national_id: Option<String>,
+}
+
+pub fn list_learners(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &LearnerFilter,
+    page: &PageRequest,
+) -> QueryResult<Vec<Learner>> {
+    let mut q = l::table.select(Learner::as_select()).into_boxed();
+    if let Scope::Within(ids) = scope {
+        q = q.filter(l::institution_id.eq_any(ids.clone()));
+    }
+    if let Some(ts) = f.updated_since {
+        q = q.filter(l::updated_at.ge(ts));
+    }
+    // Each word typed must begin a word of the name: "van an" finds "Nguyễn Văn An" and
+    // "Hoàng Văn Ăn", not "Trần Văn Bình".
+    for w in &f.words {
+        q = q.filter(
+            l::name_key
+                .like(format!("{w}%"))
+                .or(l::name_key.like(format!("% {w}%"))),
+        );
+    }
+    if let Some(x) = f.institution_id {
+        q = q.filter(l::institution_id.eq(x));
+    }
+    if let Some(x) = f.date_of_birth {
+        q = q.filter(l::date_of_birth.eq(x));
+    }
+    if let Some(x) = f.party_status {
+        q = q.filter(l::party_status.eq(x));
+    }
+    if let Some(x) = f.prior_llct_level {
+        q = q.filter(l::prior_llct_level.eq(x));
+    }
+    if let Some(x) = &f.national_id {
+        q = q.filter(l::national_id.eq(x.clone()));
+    }
+    if let Some((k, id)) = page.after.as_deref().and_then(parse_cursor) {
+        q = q.filter(
+            l::sort_key
+                .gt(k.clone())
+                .or(l::sort_key.eq(k).and(l::id.gt(id))),
+        );
+    }
+    q.order((l::sort_key.asc(), l::id.asc()))
+        .limit(page.limit + 1)
+        .load(conn)
+}
+
+/// Learners of the tree at `prefix` with one of these search names (for duplicate checks).
+pub fn learners_named(
+    conn: &mut DbConn,
+    prefix: &str,
+    name_keys: &[String],
+) -> QueryResult<Vec<(LearnerId, String, NaiveDate)>> {
+    let mut out = Vec::new();
+    for chunk in name_keys.chunks(BATCH) {
+        out.extend(
+            l::table
+                .inner_join(i::table)
+                .filter(i::path.like(format!("{prefix}%")))
+                .filter(l::name_key.eq_any(chunk))
+                .select((l::id, l::name_key, l::date_of_birth))
+                .load::<(LearnerId, String, NaiveDate)>(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+/// Learners of the tree at `prefix` holding one of these national ids.
+pub fn learners_with_national_ids(
+    conn: &mut DbConn,
+    prefix: &str,
+    ids: &[String],
+) -> QueryResult<Vec<(LearnerId, String)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(BATCH) {
+        out.extend(
+            l::table
+                .inner_join(i::table)
+                .filter(i::path.like(format!("{prefix}%")))
+                .filter(l::national_id.eq_any(chunk))
+                .select((l::id, l::national_id.assume_not_null()))
+                .load::<(LearnerId, String)>(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+/// The learner this record duplicates in the same tree (same national id, or same name and
+/// date of birth), if any.
+pub fn learner_duplicate(conn: &mut DbConn, row: &Learner) -> QueryResult<Option<LearnerId>> {
+    let prefix = tree_prefix(conn, row.institution_id)?;
+    if let Some(nid) = &row.national_id {
+        if let Some((id, _)) = learners_with_national_ids(conn, &prefix, std::slice::from_ref(nid))?
+            .into_iter()
+            .find(|(id, _)| *id != row.id)
+        {
+            return Ok(Some(id));
+        }
+    }
+    Ok(
+        learners_named(conn, &prefix, std::slice::from_ref(&row.name_key))?
+            .into_iter()
+            .find(|(id, _, dob)| *id != row.id && *dob == row.date_of_birth)
+            .map(|(id, ..)| id),
+    )
+}
+
+pub fn insert_lecturer(conn: &mut DbConn, row: &Lecturer) -> QueryResult<()> {
+    diesel::insert_into(t::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn insert_lecturers(conn: &mut DbConn, rows: &[Lecturer]) -> QueryResult<()> {
+    for chunk in rows.chunks(BATCH) {
+        crate::per_backend!(conn, |c| diesel::insert_into(t::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+pub fn find_lecturer(conn: &mut DbConn, id: LecturerId) -> QueryResult<Option<Lecturer>> {
+    t::table
+        .find(id)
+        .select(Lecturer::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn save_lecturer(conn: &mut DbConn, row: &Lecturer, seen_version: i64) -> QueryResult<bool> {
+    diesel::update(t::table.find(row.id).filter(t::version.eq(seen_version)))
+        .set(row)
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+pub struct LecturerFilter {
+    pub updated_since: Option<NaiveDateTime>,
+    pub words: Vec<String>,
+    pub institution_id: Option<InstitutionId>,
+    pub kind: Option<LecturerKind>,
+}
+
+pub fn list_lecturers(
+    conn: &mut DbConn,
+    scope: &Scope,
+    f: &LecturerFilter,
+    page: &PageRequest,
+) -> QueryResult<Vec<Lecturer>> {
+    let mut q = t::table.select(Lecturer::as_select()).into_boxed();
+    if let Scope::Within(ids) = scope {
+        q = q.filter(t::institution_id.eq_any(ids.clone()));
+    }
+    if let Some(ts) = f.updated_since {
+        q = q.filter(t::updated_at.ge(ts));
+    }
+    for w in &f.words {
+        q = q.filter(
+            t::name_key
+                .like(format!("{w}%"))
+                .or(t::name_key.like(format!("% {w}%"))),
+        );
+    }
+    if let Some(x) = f.institution_id {
+        q = q.filter(t::institution_id.eq(x));
+    }
+    if let Some(x) = f.kind {
+        q = q.filter(t::kind.eq(x));
+    }
+    if let Some((k, id)) = page.after.as_deref().and_then(parse_cursor) {
+        q = q.filter(
+            t::sort_key
+                .gt(k.clone())
+                .or(t::sort_key.eq(k).and(t::id.gt(id))),
+        );
+    }
+    q.order((t::sort_key.asc(), t::id.asc()))
+        .limit(page.limit + 1)
+        .load(conn)
+}
+
+/// The lecturer this record duplicates in the same tree, if any.
+pub fn lecturer_duplicate(conn: &mut DbConn, row: &Lecturer) -> QueryResult<Option<LecturerId>> {
+    let prefix = tree_prefix(conn, row.institution_id)?;
+    let same = t::table
+        .inner_join(i::table)
+        .filter(i::path.like(format!("{prefix}%")))
+        .filter(t::id.ne(row.id))
+        .select((t::id, t::name_key, t::date_of_birth, t::national_id))
+        .filter(
+            t::name_key
+                .eq(&row.name_key)
+                .or(t::national_id.eq(row.national_id.clone().unwrap_or_default())),
+        )
+        .load::<(LecturerId, String, Option<NaiveDate>, Option<String>)>(conn)?;
+    Ok(same
+        .into_iter()
+        .find(|(_, key, dob, nid)| {
+            (row.national_id.is_some() && nid == &row.national_id)
+                || (key == &row.name_key
+                    && row.date_of_birth.is_some()
+                    && dob == &row.date_of_birth)
+        })
+        .map(|(id, ..)| id))
+}
+
+/// 404 unless the learner exists and its institution is in scope.
+pub fn get_learner(conn: &mut DbConn, scope: &Scope, id: LearnerId) -> Result<Learner, ApiError> {
+    let row = find_learner(conn, id)?.ok_or_else(ApiError::not_found)?;
+    scope.check(row.institution_id)?;
+    Ok(row)
+}
+
+pub fn get_lecturer(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: LecturerId,
+) -> Result<Lecturer, ApiError> {
+    let row = find_lecturer(conn, id)?.ok_or_else(ApiError::not_found)?;
+    scope.check(row.institution_id)?;
+    Ok(row)
+}
