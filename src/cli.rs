@@ -15,11 +15,7 @@ use crate::users::store as users;
 use crate::{telemetry, AppState};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "llct",
-    version,
-    about = "Political-theory (LLCT) training management service"
-)]
+#[command(name = "llct", version, about = "Political-theory (LLCT) training management service")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -51,33 +47,22 @@ pub enum Command {
 
 pub fn run(cli: Cli) -> std::process::ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Openapi => crate::http::openapi()
-            .to_pretty_json()
-            .map(|s| println!("{s}"))
-            .map_err(|e| e.to_string()),
+        Command::Openapi => crate::http::openapi().to_pretty_json().map(|s| println!("{s}")).map_err(|e| e.to_string()),
         Command::Serve => load().and_then(|(s, db)| serve(s, db)),
-        Command::Migrate => load().and_then(|(_, db)| {
-            migrate_now(&db).map(|v| println!("applied {} migration(s)", v.len()))
-        }),
-        Command::CreateAdmin {
-            email,
-            name,
-            password_stdin,
-        } => load().and_then(|(s, db)| {
+        Command::Migrate => {
+            load().and_then(|(_, db)| migrate_now(&db).map(|v| println!("applied {} migration(s)", v.len())))
+        }
+        Command::CreateAdmin { email, name, password_stdin } => load().and_then(|(s, db)| {
             migrate_now(&db)?;
             let pw = if password_stdin {
                 let mut buf = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut buf)
-                    .map_err(|e| e.to_string())?;
+                std::io::stdin().read_to_string(&mut buf).map_err(|e| e.to_string())?;
                 buf.trim_end_matches(['\r', '\n']).to_string()
             } else {
-                std::env::var("LLCT_ADMIN_PASSWORD").map_err(|_| {
-                    "give the password with --password-stdin or LLCT_ADMIN_PASSWORD".to_string()
-                })?
+                std::env::var("LLCT_ADMIN_PASSWORD")
+                    .map_err(|_| "give the password with --password-stdin or LLCT_ADMIN_PASSWORD".to_string())?
             };
-            create_admin(&s, &db, &email, &name, &pw)
-                .map(|id| println!("created system_admin {email} ({id})"))
+            create_admin(&s, &db, &email, &name, &pw).map(|id| println!("created system_admin {email} ({id})"))
         }),
     };
     match result {
@@ -97,20 +82,12 @@ fn load() -> Result<(Settings, Db), String> {
 }
 
 pub fn migrate_now(db: &Db) -> Result<Vec<String>, String> {
-    let mut conn = db
-        .conn()
-        .map_err(|_| "database: cannot connect".to_string())?;
+    let mut conn = db.conn().map_err(|_| "database: cannot connect".to_string())?;
     migrate::run(&mut conn)
 }
 
 /// Creates a system administrator; refuses a weak password or a taken e-mail.
-pub fn create_admin(
-    s: &Settings,
-    db: &Db,
-    email: &str,
-    name: &str,
-    pw: &str,
-) -> Result<UserId, String> {
+pub fn create_admin(s: &Settings, db: &Db, email: &str, name: &str, pw: &str) -> Result<UserId, String> {
     let email = crate::users::dto::normalise_email(email);
     if !crate::text::looks_like_email(&email) {
         return Err(format!("{email:?} is not an e-mail address"));
@@ -120,9 +97,7 @@ pub fn create_admin(
         return Err(format!("password {}", problems.join(", ")));
     }
     let hash = Passwords::new(&s.auth).hash(pw)?;
-    let mut conn = db
-        .conn()
-        .map_err(|_| "database: cannot connect".to_string())?;
+    let mut conn = db.conn().map_err(|_| "database: cannot connect".to_string())?;
     write_tx(&mut conn, |tx| {
         if users::email_taken(tx, &email, None)? {
             return Err(ApiError::conflict("duplicate_email", "exists"));
@@ -135,12 +110,7 @@ pub fn create_admin(
     })
 }
 
-fn insert_admin(
-    tx: &mut DbConn,
-    email: &str,
-    name: &str,
-    hash: String,
-) -> Result<UserId, ApiError> {
+fn insert_admin(tx: &mut DbConn, email: &str, name: &str, hash: String) -> Result<UserId, ApiError> {
     let t = now();
     let row = User {
         id: UserId::new(),
@@ -162,9 +132,7 @@ fn insert_admin(
 /// On an empty database, creates the first system administrator from LLCT_ADMIN_EMAIL and
 /// LLCT_ADMIN_PASSWORD, or with a generated password printed once.
 fn bootstrap_admin(s: &Settings, db: &Db) -> Result<(), String> {
-    let mut conn = db
-        .conn()
-        .map_err(|_| "database: cannot connect".to_string())?;
+    let mut conn = db.conn().map_err(|_| "database: cannot connect".to_string())?;
     if users::count(&mut conn).map_err(|e| e.to_string())? > 0 {
         return Ok(());
     }
@@ -185,17 +153,11 @@ fn bootstrap_admin(s: &Settings, db: &Db) -> Result<(), String> {
 
 fn serve(settings: Settings, db: Db) -> Result<(), String> {
     let applied = migrate_now(&db)?;
-    tracing::info!(
-        backend = db.backend().name(),
-        applied = applied.len(),
-        "database ready"
-    );
+    tracing::info!(backend = db.backend().name(), applied = applied.len(), "database ready");
     bootstrap_admin(&settings, &db)?;
     let bind = settings.server.bind.clone();
     let workers = match settings.server.workers {
-        0 => std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2),
+        0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         n => n,
     };
     let shutdown = settings.server.shutdown_timeout_secs;

@@ -17,22 +17,27 @@ pub struct ProblemItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     pub message: String,
+    /// The path of a record the problem is about (the clashing session, the existing person).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
 }
 
 impl ProblemItem {
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> ProblemItem {
-        ProblemItem {
-            field: Some(field.into()),
-            code: None,
-            message: message.into(),
-        }
+        ProblemItem { field: Some(field.into()), code: None, message: message.into(), resource: None }
     }
     pub fn rule(code: impl Into<String>, message: impl Into<String>) -> ProblemItem {
-        ProblemItem {
-            field: None,
-            code: Some(code.into()),
-            message: message.into(),
-        }
+        ProblemItem { field: None, code: Some(code.into()), message: message.into(), resource: None }
+    }
+    /// The same problem, named by `field`.
+    pub fn at(mut self, field: impl Into<String>) -> ProblemItem {
+        self.field = Some(field.into());
+        self
+    }
+    /// The same problem, pointing at the record it is about.
+    pub fn about(mut self, resource: impl Into<String>) -> ProblemItem {
+        self.resource = Some(resource.into());
+        self
     }
 }
 
@@ -56,20 +61,55 @@ pub struct Problem {
 /// Every kind of problem the API answers with: slug (the last part of `type`), status, title and
 /// what it means. Served at `/api/v1/problems/{slug}`.
 pub const PROBLEM_TYPES: &[(&str, u16, &str, &str)] = &[
-    ("bad-request", 400, "Bad request", "The request could not be read: malformed JSON, a wrong type, or a bad header or query value."),
-    ("validation", 400, "Validation failed", "One or more fields are invalid; `errors` lists every one with its field and message."),
+    (
+        "bad-request",
+        400,
+        "Bad request",
+        "The request could not be read: malformed JSON, a wrong type, or a bad header or query value.",
+    ),
+    (
+        "validation",
+        400,
+        "Validation failed",
+        "One or more fields are invalid; `errors` lists every one with its field and message.",
+    ),
     ("unauthorized", 401, "Not signed in", "The bearer token is missing, unknown, expired or revoked."),
     ("forbidden", 403, "Not allowed", "The caller is signed in but their role may not do this."),
     ("not-found", 404, "Not found", "No such resource, or it lies outside the caller's institution scope."),
     ("method-not-allowed", 405, "Method not allowed", "The path exists but not with this method."),
-    ("conflict", 409, "Conflict", "The request conflicts with the current state or a uniqueness rule; `code` says which."),
-    ("precondition-failed", 412, "Precondition failed", "`If-Match` does not match the resource's current version; fetch it again."),
+    (
+        "conflict",
+        409,
+        "Conflict",
+        "The request conflicts with the current state or a uniqueness rule; `code` says which.",
+    ),
+    (
+        "precondition-failed",
+        412,
+        "Precondition failed",
+        "`If-Match` does not match the resource's current version; fetch it again.",
+    ),
     ("payload-too-large", 413, "Payload too large", "The request body is over the configured limit."),
-    ("unsupported-media-type", 415, "Unsupported media type", "The body must be sent with the content type the endpoint reads (JSON: application/json)."),
-    ("refused", 422, "Refused by a rule", "A business rule refused the request; `errors` lists every rule that failed with its code."),
+    (
+        "unsupported-media-type",
+        415,
+        "Unsupported media type",
+        "The body must be sent with the content type the endpoint reads (JSON: application/json).",
+    ),
+    (
+        "refused",
+        422,
+        "Refused by a rule",
+        "A business rule refused the request; `errors` lists every rule that failed with its code.",
+    ),
     ("rate-limited", 429, "Too many requests", "Wait for the number of seconds in `Retry-After`."),
     ("internal", 500, "Internal error", "Something failed on the server; it has been logged with the request id."),
-    ("unavailable", 503, "Service unavailable", "The database cannot be reached right now; retry after `Retry-After` seconds."),
+    (
+        "unavailable",
+        503,
+        "Service unavailable",
+        "The database cannot be reached right now; retry after `Retry-After` seconds.",
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +130,8 @@ pub enum ApiError {
     Conflict { code: &'static str, detail: String },
     #[error("duplicate of {existing}")]
     Duplicate { detail: String, existing: String },
+    #[error("conflicts: {code}")]
+    Conflicts { code: &'static str, detail: String, items: Vec<ProblemItem> },
     #[error("precondition failed")]
     PreconditionFailed { current: i64 },
     #[error("payload too large")]
@@ -111,15 +153,10 @@ impl ApiError {
         ApiError::NotFound("No such resource.".into())
     }
     pub fn unavailable() -> ApiError {
-        ApiError::Unavailable {
-            retry_after_secs: 5,
-        }
+        ApiError::Unavailable { retry_after_secs: 5 }
     }
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> ApiError {
-        ApiError::Conflict {
-            code,
-            detail: detail.into(),
-        }
+        ApiError::Conflict { code, detail: detail.into() }
     }
     pub fn field(field: &str, message: impl Into<String>) -> ApiError {
         ApiError::Validation(vec![ProblemItem::field(field, message)])
@@ -136,7 +173,7 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound(_) => "not-found",
             ApiError::MethodNotAllowed => "method-not-allowed",
-            ApiError::Conflict { .. } | ApiError::Duplicate { .. } => "conflict",
+            ApiError::Conflict { .. } | ApiError::Duplicate { .. } | ApiError::Conflicts { .. } => "conflict",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
@@ -148,11 +185,8 @@ impl ApiError {
     }
 
     pub fn problem(&self) -> Problem {
-        let (slug, status, title, _) = PROBLEM_TYPES
-            .iter()
-            .copied()
-            .find(|(s, ..)| *s == self.slug())
-            .unwrap_or(PROBLEM_TYPES[12]);
+        let (slug, status, title, _) =
+            PROBLEM_TYPES.iter().copied().find(|(s, ..)| *s == self.slug()).unwrap_or(PROBLEM_TYPES[12]);
         let mut code = None;
         let mut errors = Vec::new();
         let mut existing = None;
@@ -170,10 +204,12 @@ impl ApiError {
                 code = Some((*c).to_string());
                 detail.clone()
             }
-            ApiError::Duplicate {
-                detail,
-                existing: e,
-            } => {
+            ApiError::Conflicts { code: c, detail, items } => {
+                code = Some((*c).to_string());
+                errors = items.clone();
+                detail.clone()
+            }
+            ApiError::Duplicate { detail, existing: e } => {
                 code = Some("duplicate_person".to_string());
                 existing = Some(e.clone());
                 detail.clone()
@@ -219,8 +255,7 @@ impl ResponseError for ApiError {
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
-            ApiError::RateLimited { retry_after_secs }
-            | ApiError::Unavailable { retry_after_secs } => {
+            ApiError::RateLimited { retry_after_secs } | ApiError::Unavailable { retry_after_secs } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             ApiError::Unauthorized(_) => {
@@ -237,21 +272,15 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind as K, Error as E};
         match e {
             E::NotFound => ApiError::not_found(),
-            E::DatabaseError(K::UniqueViolation, _) => ApiError::conflict(
-                "duplicate",
-                "A record with the same unique value already exists.",
-            ),
-            E::DatabaseError(K::ForeignKeyViolation, _) => ApiError::conflict(
-                "referenced",
-                "The record refers to, or is referred to by, another record.",
-            ),
-            E::DatabaseError(K::SerializationFailure, _) => ApiError::Unavailable {
-                retry_after_secs: 1,
-            },
-            E::DatabaseError(K::ClosedConnection, _) => ApiError::unavailable(),
-            E::DatabaseError(_, ref info) if is_transient(info.message()) => {
-                ApiError::unavailable()
+            E::DatabaseError(K::UniqueViolation, _) => {
+                ApiError::conflict("duplicate", "A record with the same unique value already exists.")
             }
+            E::DatabaseError(K::ForeignKeyViolation, _) => {
+                ApiError::conflict("referenced", "The record refers to, or is referred to by, another record.")
+            }
+            E::DatabaseError(K::SerializationFailure, _) => ApiError::Unavailable { retry_after_secs: 1 },
+            E::DatabaseError(K::ClosedConnection, _) => ApiError::unavailable(),
+            E::DatabaseError(_, ref info) if is_transient(info.message()) => ApiError::unavailable(),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -260,16 +289,9 @@ impl From<diesel::result::Error> for ApiError {
 /// Messages of failures that go away by themselves: a busy SQLite file, a lost server connection.
 fn is_transient(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
-    [
-        "database is locked",
-        "database is busy",
-        "connection",
-        "terminating",
-        "server closed",
-        "the database system is",
-    ]
-    .iter()
-    .any(|p| m.contains(p))
+    ["database is locked", "database is busy", "connection", "terminating", "server closed", "the database system is"]
+        .iter()
+        .any(|p| m.contains(p))
 }
 
 impl From<diesel::r2d2::PoolError> for ApiError {

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod cohorts;
 pub mod db;
 pub mod error;
 pub mod http;
@@ -14,6 +15,7 @@ pub mod programs;
 pub mod settings;
 pub mod telemetry;
 pub mod text;
+pub mod timetable;
 pub mod users;
 
 use std::sync::Arc;

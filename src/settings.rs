@@ -16,6 +16,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
+    pub cohorts: CohortSettings,
     pub log: LogSettings,
     pub time: TimeSettings,
 }
@@ -78,6 +79,14 @@ pub struct AuthSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct CohortSettings {
+    pub enforce_lecturer_subjects: bool,
+    pub calendar_past_days: u32,
+    pub calendar_future_days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LogSettings {
     pub format: String,
     pub level: String,
@@ -99,16 +108,12 @@ impl Settings {
     /// Reads every layer with the given environment (tests pass their own).
     pub fn load_from(env: &[(String, String)]) -> Result<Settings, String> {
         let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        let mut builder =
-            Config::builder().add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml));
+        let mut builder = Config::builder().add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml));
         if let Some(path) = get("LLCT_CONFIG") {
             builder = builder.add_source(File::with_name(&path).required(true));
         }
-        let llct_vars: config::Map<String, String> = env
-            .iter()
-            .filter(|(k, _)| k.starts_with("LLCT__"))
-            .cloned()
-            .collect();
+        let llct_vars: config::Map<String, String> =
+            env.iter().filter(|(k, _)| k.starts_with("LLCT__")).cloned().collect();
         builder = builder.add_source(
             Environment::with_prefix("LLCT")
                 .prefix_separator("__")
@@ -119,14 +124,10 @@ impl Settings {
                 .source(Some(llct_vars)),
         );
         if let Some(url) = get("DATABASE_URL") {
-            builder = builder
-                .set_override("database.url", url)
-                .map_err(|e| format!("DATABASE_URL: {e}"))?;
+            builder = builder.set_override("database.url", url).map_err(|e| format!("DATABASE_URL: {e}"))?;
         }
-        let settings: Settings = builder
-            .build()
-            .and_then(|c| c.try_deserialize())
-            .map_err(|e| format!("configuration: {e}"))?;
+        let settings: Settings =
+            builder.build().and_then(|c| c.try_deserialize()).map_err(|e| format!("configuration: {e}"))?;
         settings.validate()?;
         Ok(settings)
     }
@@ -135,16 +136,10 @@ impl Settings {
     pub fn validate(&self) -> Result<(), String> {
         let mut bad = Vec::new();
         if self.server.bind.parse::<SocketAddr>().is_err() {
-            bad.push(format!(
-                "server.bind: {:?} is not an address:port",
-                self.server.bind
-            ));
+            bad.push(format!("server.bind: {:?} is not an address:port", self.server.bind));
         }
         if url::Url::parse(&self.server.public_base_url).is_err() {
-            bad.push(format!(
-                "server.public_base_url: {:?} is not a URL",
-                self.server.public_base_url
-            ));
+            bad.push(format!("server.public_base_url: {:?} is not a URL", self.server.public_base_url));
         }
         if self.server.json_limit_bytes < 1024 {
             bad.push("server.json_limit_bytes: must be at least 1024".into());
@@ -155,10 +150,7 @@ impl Settings {
             || db.starts_with("sqlite:")
             || !db.contains("://"))
         {
-            bad.push(format!(
-                "database.url: {:?} must start with sqlite:// or postgres://",
-                redact_url(db)
-            ));
+            bad.push(format!("database.url: {:?} must start with sqlite:// or postgres://", redact_url(db)));
         }
         if self.database.pool_size == 0 {
             bad.push("database.pool_size: must be at least 1".into());
@@ -166,31 +158,21 @@ impl Settings {
         if self.auth.token_ttl_hours == 0 {
             bad.push("auth.token_ttl_hours: must be at least 1".into());
         }
-        if self.auth.login_attempts_per_minute == 0
-            || self.auth.login_attempts_per_minute_per_client == 0
-        {
+        if self.auth.login_attempts_per_minute == 0 || self.auth.login_attempts_per_minute_per_client == 0 {
             bad.push("auth.login_attempts_per_minute*: must be at least 1".into());
         }
         if self.auth.argon2_memory_kib < 8 || self.auth.argon2_iterations == 0 {
             bad.push("auth.argon2_memory_kib / argon2_iterations: too small".into());
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
-            bad.push(format!(
-                "log.format: {:?} must be \"text\" or \"json\"",
-                self.log.format
-            ));
+            bad.push(format!("log.format: {:?} must be \"text\" or \"json\"", self.log.format));
         }
         if self.time.zone.parse::<chrono_tz::Tz>().is_err() {
-            bad.push(format!(
-                "time.zone: {:?} is not an IANA time zone",
-                self.time.zone
-            ));
+            bad.push(format!("time.zone: {:?} is not an IANA time zone", self.time.zone));
         }
         for o in &self.server.cors_allowed_origins {
             if url::Url::parse(o).is_err() {
-                bad.push(format!(
-                    "server.cors_allowed_origins: {o:?} is not an origin"
-                ));
+                bad.push(format!("server.cors_allowed_origins: {o:?} is not an origin"));
             }
         }
         if bad.is_empty() {
@@ -201,10 +183,7 @@ impl Settings {
     }
 
     pub fn tz(&self) -> chrono_tz::Tz {
-        self.time
-            .zone
-            .parse()
-            .unwrap_or(chrono_tz::Asia::Ho_Chi_Minh)
+        self.time.zone.parse().unwrap_or(chrono_tz::Asia::Ho_Chi_Minh)
     }
 }
 
@@ -213,10 +192,7 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
+        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
     }
 
     #[test]
@@ -232,10 +208,7 @@ mod tests {
         let s = Settings::load_from(&env(&[
             ("LLCT__SERVER__BIND", "0.0.0.0:9000"),
             ("LLCT__DATABASE__POOL_SIZE", "3"),
-            (
-                "LLCT__SERVER__CORS_ALLOWED_ORIGINS",
-                "https://a.vn,https://b.vn",
-            ),
+            ("LLCT__SERVER__CORS_ALLOWED_ORIGINS", "https://a.vn,https://b.vn"),
             ("DATABASE_URL", "postgres://u:pw@h/db"),
             ("LLCT_ADMIN_EMAIL", "not-a-setting@x.vn"),
         ]))

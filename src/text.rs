@@ -6,11 +6,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// NFC, trimmed, inner runs of white space collapsed to one space.
 pub fn clean(s: &str) -> String {
-    s.nfc()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Lower-case, without diacritics, đ → d: `"Nguyễn Văn Đức"` → `"nguyen van duc"`.
@@ -62,9 +58,7 @@ mod tests {
     #[test]
     fn email_shapes() {
         assert!(looks_like_email("a.b@truong.edu.vn"));
-        for bad in [
-            "", "a", "a@b", "@b.vn", "a@.vn", "a b@c.vn", "a@b@c.vn", "a@b.vn.",
-        ] {
+        for bad in ["", "a", "a@b", "@b.vn", "a@.vn", "a b@c.vn", "a@b@c.vn", "a@b.vn."] {
             assert!(!looks_like_email(bad), "{bad}");
         }
     }

@@ -51,6 +51,8 @@ pub struct MeOut {
     pub learner_id: Option<LearnerId>,
     /// The lecturer record linked to this account, if any.
     pub lecturer_id: Option<LecturerId>,
+    /// The secret calendar feed address, once made with `POST /me/calendar-token`.
+    pub calendar_url: Option<String>,
 }
 
 impl MeOut {
@@ -66,6 +68,7 @@ impl MeOut {
             last_login_at: u.last_login_at.map(|t| t.and_utc()),
             learner_id: linked.learner_id,
             lecturer_id: linked.lecturer_id,
+            calendar_url: linked.calendar_url,
         }
     }
 }
@@ -75,12 +78,14 @@ struct Linked {
     institution_name: Option<String>,
     learner_id: Option<LearnerId>,
     lecturer_id: Option<LecturerId>,
+    calendar_url: Option<String>,
 }
 
 fn linked(
     tx: &mut crate::db::DbConn,
     user: UserId,
     institution: Option<InstitutionId>,
+    base_url: &str,
 ) -> Result<Linked, ApiError> {
     use crate::people::store as people;
     Ok(Linked {
@@ -90,13 +95,13 @@ fn linked(
         },
         learner_id: people::learner_of_user(tx, user)?,
         lecturer_id: people::lecturer_of_user(tx, user)?,
+        calendar_url: crate::timetable::store::calendar_token(tx, user)?
+            .map(|t| format!("{}/api/v1/calendar/{t}.ics", base_url.trim_end_matches('/'))),
     })
 }
 
 fn client_ip(req: &HttpRequest) -> IpAddr {
-    req.peer_addr()
-        .map(|a| a.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    req.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
 /// Signs in with e-mail and password. Failures never say whether the e-mail exists, and are
@@ -112,31 +117,19 @@ async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut p = Problems::new();
-    p.check(
-        body.email.as_deref().is_some_and(|e| !e.trim().is_empty()),
-        "email",
-        "is required",
-    );
-    p.check(
-        body.password.as_deref().is_some_and(|e| !e.is_empty()),
-        "password",
-        "is required",
-    );
+    p.check(body.email.as_deref().is_some_and(|e| !e.trim().is_empty()), "email", "is required");
+    p.check(body.password.as_deref().is_some_and(|e| !e.is_empty()), "password", "is required");
     p.finish(())?;
     let email = normalise_email(body.email.as_deref().unwrap_or_default());
     let password = body.password.unwrap_or_default();
     state.login_limits.check(&email, client_ip(&req))?;
 
     let e = email.clone();
-    let user = state
-        .db
-        .read(move |c| Ok(crate::users::store::find_by_email(c, &e)?))
-        .await?;
+    let user = state.db.read(move |c| Ok(crate::users::store::find_by_email(c, &e)?)).await?;
     let passwords = state.passwords.clone();
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let verified = web::block(move || passwords.verify(&password, hash.as_deref()))
-        .await
-        .map_err(|_| ApiError::unavailable())?;
+    let verified =
+        web::block(move || passwords.verify(&password, hash.as_deref())).await.map_err(|_| ApiError::unavailable())?;
     let user = match user {
         Some(u) if verified && u.status == UserStatus::Active => u,
         _ => {
@@ -150,11 +143,12 @@ async fn login(
     let at = now();
     let expires = at + chrono::Duration::hours(i64::from(state.settings.auth.token_ttl_hours));
     let (user_id, inst) = (user.id, user.institution_id);
+    let base = state.settings.server.public_base_url.clone();
     let links = state
         .db
         .write(move |tx| {
             store::insert_token(tx, user_id, &hash, at, expires)?;
-            linked(tx, user_id, inst)
+            linked(tx, user_id, inst, &base)
         })
         .await?;
     let mut user = user;
@@ -172,10 +166,7 @@ async fn login(
 #[post("/auth/logout")]
 async fn logout(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let token = caller.token_id;
-    state
-        .db
-        .write(move |tx| Ok(store::revoke_token(tx, token, now())?))
-        .await?;
+    state.db.write(move |tx| Ok(store::revoke_token(tx, token, now())?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -185,11 +176,12 @@ async fn logout(caller: Caller, state: web::Data<AppState>) -> Result<HttpRespon
 #[get("/me")]
 async fn me(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let id = caller.user_id;
+    let base = state.settings.server.public_base_url.clone();
     let out = state
         .db
         .read(move |c| {
             let user = crate::users::store::find(c, id)?.ok_or_else(ApiError::not_found)?;
-            let links = linked(c, user.id, user.institution_id)?;
+            let links = linked(c, user.id, user.institution_id, &base)?;
             Ok(MeOut::new(user, links))
         })
         .await?;

@@ -48,6 +48,8 @@ pub enum Permission {
     ManageSettings,
     /// Create, read, change and import learners and lecturers in scope.
     ManagePeople,
+    /// Open and run classes: enrolments, assignments, timetable.
+    ManageCohorts,
 }
 
 impl Role {
@@ -56,15 +58,12 @@ impl Role {
         use Role::*;
         match self {
             SystemAdmin => true,
-            InstitutionAdmin => matches!(
-                p,
-                ReadInstitutions
-                    | ManageInstitutions
-                    | ManageUsers
-                    | ReadPrograms
-                    | ManagePrograms
-                    | ManagePeople
-            ),
+            // Listed one by one: a new permission is granted to nobody until it is added here.
+            InstitutionAdmin => match p {
+                ReadInstitutions | ManageInstitutions | ManageUsers | ReadPrograms | ManagePrograms | ManagePeople
+                | ManageCohorts => true,
+                ManageSettings => false,
+            },
             Lecturer | Learner => matches!(p, ReadPrograms),
         }
     }
@@ -137,9 +136,7 @@ impl FromRequest for Caller {
                 .db
                 .read(move |conn| store::caller_by_token(conn, &hash, crate::db::now()))
                 .await?
-                .ok_or(ApiError::Unauthorized(
-                    "The token is unknown, expired or revoked.",
-                ))
+                .ok_or(ApiError::Unauthorized("The token is unknown, expired or revoked."))
         })
     }
 }
@@ -148,20 +145,12 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
-        .ok_or(ApiError::Unauthorized(
-            "Sign in and send `Authorization: Bearer <token>`.",
-        ))?;
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::Unauthorized("The Authorization header is not readable."))?;
+        .ok_or(ApiError::Unauthorized("Sign in and send `Authorization: Bearer <token>`."))?;
+    let value = value.to_str().map_err(|_| ApiError::Unauthorized("The Authorization header is not readable."))?;
     match value.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
             Ok(token.trim().to_string())
         }
-        _ => Err(ApiError::Unauthorized(
-            "The Authorization header must be `Bearer <token>`.",
-        )),
+        _ => Err(ApiError::Unauthorized("The Authorization header must be `Bearer <token>`.")),
     }
 }

@@ -17,12 +17,8 @@ pub struct Passwords {
 
 impl Passwords {
     pub fn new(s: &AuthSettings) -> Passwords {
-        let params =
-            Params::new(s.argon2_memory_kib, s.argon2_iterations, 1, None).unwrap_or_default();
-        let mut p = Passwords {
-            params,
-            dummy: String::new(),
-        };
+        let params = Params::new(s.argon2_memory_kib, s.argon2_iterations, 1, None).unwrap_or_default();
+        let mut p = Passwords { params, dummy: String::new() };
         p.dummy = p.hash("llct-timing-equaliser").unwrap_or_default();
         p
     }
@@ -33,21 +29,14 @@ impl Passwords {
 
     pub fn hash(&self, password: &str) -> Result<String, String> {
         let salt = SaltString::generate(&mut OsRng);
-        self.argon()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| e.to_string())
+        self.argon().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
     }
 
     /// True when `password` matches `hash`; a missing hash still costs one verification.
     pub fn verify(&self, password: &str, hash: Option<&str>) -> bool {
         let stored = hash.unwrap_or(&self.dummy);
         let ok = PasswordHash::new(stored)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
             .unwrap_or(false);
         ok && hash.is_some()
     }
@@ -123,9 +112,7 @@ mod tests {
     #[test]
     fn policy() {
         assert!(problems("short", 10).iter().any(|m| m.contains("at least")));
-        assert!(problems("Password123", 10)
-            .iter()
-            .any(|m| m.contains("common")));
+        assert!(problems("Password123", 10).iter().any(|m| m.contains("common")));
         assert!(problems("một câu dài dễ nhớ", 10).is_empty());
     }
 }

@@ -18,9 +18,7 @@ pub struct Keyed<K: Hash + Eq + Clone> {
 impl<K: Hash + Eq + Clone> Keyed<K> {
     pub fn per_minute(n: u32) -> Keyed<K> {
         let n = NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
-        Keyed {
-            limiter: RateLimiter::keyed(Quota::per_minute(n)),
-        }
+        Keyed { limiter: RateLimiter::keyed(Quota::per_minute(n)) }
     }
 
     /// Takes one attempt for `key`, or answers 429 with the seconds until the next is allowed.
@@ -30,9 +28,7 @@ impl<K: Hash + Eq + Clone> Keyed<K> {
         }
         self.limiter.check_key(&key).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
-            ApiError::RateLimited {
-                retry_after_secs: wait.as_secs().max(1),
-            }
+            ApiError::RateLimited { retry_after_secs: wait.as_secs().max(1) }
         })
     }
 }

@@ -11,11 +11,7 @@ use crate::error::ApiError;
 use crate::users::model::UserStatus;
 
 /// The caller behind a live token of an active account, with their institution scope.
-pub fn caller_by_token(
-    conn: &mut DbConn,
-    hash: &str,
-    at: NaiveDateTime,
-) -> Result<Option<Caller>, ApiError> {
+pub fn caller_by_token(conn: &mut DbConn, hash: &str, at: NaiveDateTime) -> Result<Option<Caller>, ApiError> {
     let row: Option<(TokenId, UserId, Role, Option<InstitutionId>)> = t::table
         .inner_join(u::table)
         .filter(t::token_hash.eq(hash))
@@ -36,13 +32,7 @@ pub fn caller_by_token(
             Scope::Within(crate::institutions::store::subtree_ids(conn, &path)?)
         }
     };
-    Ok(Some(Caller {
-        user_id,
-        token_id,
-        role,
-        institution_id,
-        scope,
-    }))
+    Ok(Some(Caller { user_id, token_id, role, institution_id, scope }))
 }
 
 pub fn insert_token(
@@ -61,20 +51,15 @@ pub fn insert_token(
             t::expires_at.eq(expires),
         ))
         .execute(conn)?;
-    diesel::update(u::table.find(user))
-        .set(u::last_login_at.eq(at))
-        .execute(conn)?;
+    diesel::update(u::table.find(user)).set(u::last_login_at.eq(at)).execute(conn)?;
     Ok(())
 }
 
 pub fn revoke_token(conn: &mut DbConn, token: TokenId, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(t::table.find(token).filter(t::revoked_at.is_null()))
-        .set(t::revoked_at.eq(at))
-        .execute(conn)
+    diesel::update(t::table.find(token).filter(t::revoked_at.is_null())).set(t::revoked_at.eq(at)).execute(conn)
 }
 
 /// Removes tokens that expired or were revoked more than `keep_days` ago.
 pub fn purge_tokens(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(t::table.filter(t::expires_at.lt(before).or(t::revoked_at.lt(before))))
-        .execute(conn)
+    diesel::delete(t::table.filter(t::expires_at.lt(before).or(t::revoked_at.lt(before)))).execute(conn)
 }

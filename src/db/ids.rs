@@ -52,9 +52,7 @@ macro_rules! typed_id {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
                 utoipa::openapi::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::schema::Type::String)
-                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                        utoipa::openapi::KnownFormat::Uuid,
-                    )))
+                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Uuid)))
                     .into()
             }
         }
@@ -81,9 +79,7 @@ macro_rules! typed_id {
             }
         }
 
-        impl diesel::serialize::ToSql<diesel::sql_types::Text, $crate::db::MultiBackend>
-            for $name
-        {
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, $crate::db::MultiBackend> for $name {
             fn to_sql<'b>(
                 &'b self,
                 out: &mut diesel::serialize::Output<'b, '_, $crate::db::MultiBackend>,
@@ -113,3 +109,8 @@ typed_id!(ProgramId);
 typed_id!(ModuleId);
 typed_id!(LearnerId);
 typed_id!(LecturerId);
+typed_id!(CohortId);
+typed_id!(EnrollmentId);
+typed_id!(AssignmentId);
+typed_id!(SessionId);
+typed_id!(EventId);

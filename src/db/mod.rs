@@ -4,6 +4,7 @@
 //! the busy timeout instead of failing on a lock upgrade); no handler holds a connection outside a
 //! [`Db::read`] / [`Db::write`] closure; blocking Diesel work runs on the blocking thread pool.
 
+pub mod dialect;
 pub mod ids;
 pub mod migrate;
 pub mod page;
@@ -79,9 +80,7 @@ impl Manager {
 
 /// `sqlite://data/llct.db` and `sqlite:data/llct.db` name the file `data/llct.db`; a bare path is a path.
 pub fn sqlite_path(url: &str) -> &str {
-    url.strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url)
+    url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
 }
 
 impl ManageConnection for Manager {
@@ -90,12 +89,10 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         Ok(match self.backend {
-            Backend::Postgres => DbConn::Pg(
-                PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?,
-            ),
-            Backend::Sqlite => DbConn::Sqlite(
-                SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?,
-            ),
+            Backend::Postgres => DbConn::Pg(PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?),
+            Backend::Sqlite => {
+                DbConn::Sqlite(SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?)
+            }
         })
     }
 
@@ -154,9 +151,7 @@ impl Db {
             .max_size(settings.pool_size)
             .min_idle(Some(0))
             .connection_timeout(Duration::from_millis(settings.pool_timeout_ms))
-            .connection_customizer(Box::new(Init {
-                busy_timeout_ms: settings.sqlite_busy_timeout_ms,
-            }))
+            .connection_customizer(Box::new(Init { busy_timeout_ms: settings.sqlite_busy_timeout_ms }))
             .build_unchecked(Manager::new(&settings.url));
         Ok(Db { pool, backend })
     }
@@ -206,10 +201,7 @@ impl Db {
 }
 
 /// `BEGIN IMMEDIATE` on SQLite, `BEGIN` on PostgreSQL; commits on `Ok`, rolls back on `Err`.
-pub fn write_tx<T, E>(
-    conn: &mut DbConn,
-    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
-) -> Result<T, E>
+pub fn write_tx<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {

@@ -19,30 +19,15 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// Builds a page from `limit + 1` fetched rows: the extra row only tells that more exist.
-    pub fn from_rows<R>(
-        mut rows: Vec<R>,
-        limit: i64,
-        key: impl Fn(&R) -> String,
-        map: impl FnMut(R) -> T,
-    ) -> Page<T> {
+    pub fn from_rows<R>(mut rows: Vec<R>, limit: i64, key: impl Fn(&R) -> String, map: impl FnMut(R) -> T) -> Page<T> {
         let more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
-        let next_cursor = if more {
-            rows.last().map(|r| encode(&key(r)))
-        } else {
-            None
-        };
-        Page {
-            items: rows.into_iter().map(map).collect(),
-            next_cursor,
-        }
+        let next_cursor = if more { rows.last().map(|r| encode(&key(r))) } else { None };
+        Page { items: rows.into_iter().map(map).collect(), next_cursor }
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            items: self.items.into_iter().map(f).collect(),
-            next_cursor: self.next_cursor,
-        }
+        Page { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
     }
 }
 
@@ -51,10 +36,7 @@ pub fn encode(key: &str) -> String {
 }
 
 pub fn decode(cursor: &str) -> Option<String> {
-    URL_SAFE_NO_PAD
-        .decode(cursor.as_bytes())
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
+    URL_SAFE_NO_PAD.decode(cursor.as_bytes()).ok().and_then(|b| String::from_utf8(b).ok())
 }
 
 /// A validated page request.

@@ -186,7 +186,108 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    cohorts (id) {
+        id -> Text,
+        institution_id -> Text,
+        program_id -> Text,
+        code -> Text,
+        title -> Text,
+        mode -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        capacity -> Integer,
+        enrolled_count -> Integer,
+        venue_institution_id -> Nullable<Text>,
+        location -> Nullable<Text>,
+        head_teacher_id -> Nullable<Text>,
+        regulation -> Text,
+        status -> Text,
+        cancel_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrollments (id) {
+        id -> Text,
+        cohort_id -> Text,
+        learner_id -> Text,
+        institution_id -> Text,
+        status -> Text,
+        enrolled_on -> Date,
+        withdrawn_on -> Nullable<Date>,
+        withdraw_reason -> Nullable<Text>,
+        overrides -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assignments (id) {
+        id -> Text,
+        cohort_id -> Text,
+        module_id -> Text,
+        lecturer_id -> Text,
+        institution_id -> Text,
+        role -> Text,
+        planned_hours -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        cohort_id -> Text,
+        module_id -> Text,
+        lecturer_id -> Text,
+        institution_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        place -> Text,
+        place_key -> Text,
+        status -> Text,
+        note -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    schedule_events (id) {
+        id -> Text,
+        kind -> Text,
+        session_id -> Text,
+        cohort_id -> Text,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_tokens (user_id) {
+        user_id -> Text,
+        token -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(cohorts -> programs (program_id));
+diesel::joinable!(enrollments -> cohorts (cohort_id));
+diesel::joinable!(enrollments -> learners (learner_id));
+diesel::joinable!(assignments -> cohorts (cohort_id));
+diesel::joinable!(assignments -> program_modules (module_id));
+diesel::joinable!(assignments -> lecturers (lecturer_id));
+diesel::joinable!(sessions -> cohorts (cohort_id));
+diesel::joinable!(sessions -> program_modules (module_id));
+diesel::joinable!(sessions -> lecturers (lecturer_id));
 diesel::joinable!(learners -> institutions (institution_id));
 diesel::joinable!(lecturers -> institutions (institution_id));
 diesel::joinable!(programs -> institutions (owner_institution_id));
@@ -205,4 +306,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     tier_levels,
     learners,
     lecturers,
+    cohorts,
+    enrollments,
+    assignments,
+    sessions,
+    schedule_events,
+    calendar_tokens,
 );

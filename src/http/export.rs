@@ -89,11 +89,9 @@ pub fn csv_bytes(t: &Table) -> Result<Vec<u8>, ApiError> {
     let mut out = "\u{FEFF}".as_bytes().to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(&t.headers)
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        w.write_record(&t.headers).map_err(|e| ApiError::Internal(e.to_string()))?;
         for row in &t.rows {
-            w.write_record(row.iter().map(Cell::text))
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            w.write_record(row.iter().map(Cell::text)).map_err(|e| ApiError::Internal(e.to_string()))?;
         }
         w.flush().map_err(|e| ApiError::Internal(e.to_string()))?;
     }
@@ -106,8 +104,7 @@ pub fn xlsx_bytes(t: &Table) -> Result<Vec<u8>, ApiError> {
     let ws = wb.add_worksheet();
     let bold = XFormat::new().set_bold();
     for (c, h) in t.headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(err)?;
+        ws.write_string_with_format(0, c as u16, *h, &bold).map_err(err)?;
     }
     for (r, row) in t.rows.iter().enumerate() {
         let r = r as u32 + 1;
@@ -129,18 +126,13 @@ pub fn xlsx_bytes(t: &Table) -> Result<Vec<u8>, ApiError> {
 /// The table as a downloadable file in `format` (CSV or XLSX).
 pub fn respond(format: Format, table: &Table) -> Result<HttpResponse, ApiError> {
     let (bytes, mime, ext) = match format {
-        Format::Xlsx => (
-            xlsx_bytes(table)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
+        Format::Xlsx => {
+            (xlsx_bytes(table)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        }
         _ => (csv_bytes(table)?, "text/csv; charset=utf-8", "csv"),
     };
     Ok(HttpResponse::Ok()
         .content_type(mime)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}.{ext}\"", table.name),
-        ))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.{ext}\"", table.name)))
         .body(bytes))
 }

@@ -27,10 +27,7 @@ fn parse_if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
     let Some(v) = req.headers().get(header::IF_MATCH) else {
         return Ok(IfMatch(None));
     };
-    let s = v
-        .to_str()
-        .map_err(|_| ApiError::BadRequest("If-Match is not readable.".into()))?
-        .trim();
+    let s = v.to_str().map_err(|_| ApiError::BadRequest("If-Match is not readable.".into()))?.trim();
     if s == "*" {
         return Ok(IfMatch(None));
     }
@@ -38,9 +35,7 @@ fn parse_if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
     s.trim_matches('"')
         .parse::<i64>()
         .map(|n| IfMatch(Some(n)))
-        .map_err(|_| {
-            ApiError::BadRequest("If-Match must be an ETag this service gave, like \"3\".".into())
-        })
+        .map_err(|_| ApiError::BadRequest("If-Match must be an ETag this service gave, like \"3\".".into()))
 }
 
 impl IfMatch {
@@ -59,9 +54,7 @@ pub fn etag(version: i64) -> String {
 
 /// 200 with the body and its `ETag`.
 pub fn ok_versioned<T: Serialize>(version: i64, body: &T) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(version)))
-        .json(body)
+    HttpResponse::Ok().insert_header((header::ETAG, etag(version))).json(body)
 }
 
 /// The `Idempotency-Key` header of a creating POST, when present.
@@ -76,12 +69,8 @@ impl FromRequest for IdempotencyKey {
         let r = match req.headers().get("idempotency-key") {
             None => Ok(IdempotencyKey(None)),
             Some(v) => match v.to_str() {
-                Ok(s) if !s.trim().is_empty() && s.len() <= 200 => {
-                    Ok(IdempotencyKey(Some(s.trim().to_string())))
-                }
-                _ => Err(ApiError::BadRequest(
-                    "Idempotency-Key must be 1 to 200 visible ASCII characters.".into(),
-                )),
+                Ok(s) if !s.trim().is_empty() && s.len() <= 200 => Ok(IdempotencyKey(Some(s.trim().to_string()))),
+                _ => Err(ApiError::BadRequest("Idempotency-Key must be 1 to 200 visible ASCII characters.".into())),
             },
         };
         ready(r)
@@ -101,11 +90,7 @@ pub fn paging_by(
 ) -> Result<PageRequest, ApiError> {
     let mut p = Problems::new();
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    p.check(
-        (1..=MAX_LIMIT).contains(&limit),
-        "limit",
-        format!("must be between 1 and {MAX_LIMIT}"),
-    );
+    p.check((1..=MAX_LIMIT).contains(&limit), "limit", format!("must be between 1 and {MAX_LIMIT}"));
     let after = match cursor {
         None => None,
         Some(c) => {

@@ -33,11 +33,7 @@ pub struct Stored {
 
 impl Stored {
     /// 201 Created with `Location` and `ETag`.
-    pub fn created<T: Serialize>(
-        location: String,
-        version: i64,
-        body: &T,
-    ) -> Result<Stored, ApiError> {
+    pub fn created<T: Serialize>(location: String, version: i64, body: &T) -> Result<Stored, ApiError> {
         Ok(Stored {
             request_hash: String::new(),
             status: 201,
@@ -90,13 +86,7 @@ fn lookup(conn: &mut DbConn, user: UserId, key: &str) -> QueryResult<Option<Stor
     ik::table
         .filter(ik::user_id.eq(user))
         .filter(ik::idem_key.eq(key))
-        .select((
-            ik::request_hash,
-            ik::response_status,
-            ik::response_body,
-            ik::response_etag,
-            ik::response_location,
-        ))
+        .select((ik::request_hash, ik::response_status, ik::response_body, ik::response_etag, ik::response_location))
         .first(conn)
         .optional()
 }
@@ -144,18 +134,14 @@ where
                 ))
                 .execute(tx)?;
             let stored = f(tx)?;
-            diesel::update(
-                ik::table
-                    .filter(ik::user_id.eq(user))
-                    .filter(ik::idem_key.eq(&k)),
-            )
-            .set((
-                ik::response_status.eq(stored.status),
-                ik::response_body.eq(&stored.body),
-                ik::response_etag.eq(&stored.etag),
-                ik::response_location.eq(&stored.location),
-            ))
-            .execute(tx)?;
+            diesel::update(ik::table.filter(ik::user_id.eq(user)).filter(ik::idem_key.eq(&k)))
+                .set((
+                    ik::response_status.eq(stored.status),
+                    ik::response_body.eq(&stored.body),
+                    ik::response_etag.eq(&stored.etag),
+                    ik::response_location.eq(&stored.location),
+                ))
+                .execute(tx)?;
             Ok(stored)
         })
         .await;

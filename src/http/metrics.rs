@@ -1,8 +1,6 @@
 //! Prometheus metrics: requests by route and status, a latency histogram and pool usage.
 
-use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
-};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
 
 pub struct Metrics {
     registry: Registry,
@@ -22,28 +20,18 @@ impl Metrics {
     pub fn new() -> Metrics {
         let registry = Registry::new_custom(Some("llct".into()), None).expect("valid prefix");
         let requests = IntCounterVec::new(
-            Opts::new(
-                "http_requests_total",
-                "HTTP requests by method, route and status",
-            ),
+            Opts::new("http_requests_total", "HTTP requests by method, route and status"),
             &["method", "route", "status"],
         )
         .expect("valid metric");
         let latency = HistogramVec::new(
-            HistogramOpts::new(
-                "http_request_duration_seconds",
-                "HTTP request latency by method and route",
-            )
-            .buckets(vec![
-                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-            ]),
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by method and route")
+                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]),
             &["method", "route"],
         )
         .expect("valid metric");
-        let pool_connections = IntGauge::new("db_pool_connections", "Open database connections")
-            .expect("valid metric");
-        let pool_idle = IntGauge::new("db_pool_idle_connections", "Idle database connections")
-            .expect("valid metric");
+        let pool_connections = IntGauge::new("db_pool_connections", "Open database connections").expect("valid metric");
+        let pool_idle = IntGauge::new("db_pool_idle_connections", "Idle database connections").expect("valid metric");
         for m in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -52,22 +40,12 @@ impl Metrics {
         ] {
             registry.register(m).expect("unique metric");
         }
-        Metrics {
-            registry,
-            requests,
-            latency,
-            pool_connections,
-            pool_idle,
-        }
+        Metrics { registry, requests, latency, pool_connections, pool_idle }
     }
 
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        self.requests
-            .with_label_values(&[method, route, &status.to_string()])
-            .inc();
-        self.latency
-            .with_label_values(&[method, route])
-            .observe(seconds);
+        self.requests.with_label_values(&[method, route, &status.to_string()]).inc();
+        self.latency.with_label_values(&[method, route]).observe(seconds);
     }
 
     /// The text exposition, with pool gauges read now.

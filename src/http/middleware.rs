@@ -23,10 +23,7 @@ pub async fn observe(
     let path = req.path().to_string();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let res = next.call(req).await?.map_into_boxed_body();
-    let route = res
-        .request()
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".into());
+    let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
     let status = res.status();
 
     if status.as_u16() >= 500 {
@@ -34,29 +31,17 @@ pub async fn observe(
             tracing::error!(request_id = %request_id, method = %method, path = %path, error = %err, "request failed");
         }
     }
-    let upload_limit = state
-        .as_ref()
-        .map(|s| s.settings.server.upload_limit_bytes)
-        .unwrap_or(0);
-    let mut res = if status.is_client_error() || status.is_server_error() {
-        problemise(res, upload_limit)
-    } else {
-        res
-    };
+    let upload_limit = state.as_ref().map(|s| s.settings.server.upload_limit_bytes).unwrap_or(0);
+    let mut res =
+        if status.is_client_error() || status.is_server_error() { problemise(res, upload_limit) } else { res };
     let h = res.headers_mut();
     h.insert(
         HeaderName::from_static("x-request-id"),
         HeaderValue::from_str(&request_id).unwrap_or(HeaderValue::from_static("-")),
     );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -87,9 +72,7 @@ fn problemise(res: ServiceResponse<BoxBody>, upload_limit: usize) -> ServiceResp
         StatusCode::NOT_FOUND => ApiError::NotFound("No such route.".into()),
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(upload_limit),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ApiError::UnsupportedMediaType("Unsupported content type.".into())
-        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType("Unsupported content type.".into()),
         StatusCode::UNAUTHORIZED => ApiError::Unauthorized("Sign in first."),
         StatusCode::FORBIDDEN => ApiError::Forbidden,
         StatusCode::SERVICE_UNAVAILABLE => ApiError::unavailable(),

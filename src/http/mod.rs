@@ -31,6 +31,8 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::users::routes)
             .configure(crate::programs::routes)
             .configure(crate::people::routes)
+            .configure(crate::cohorts::routes)
+            .configure(crate::timetable::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes);
@@ -38,12 +40,7 @@ pub fn register(cfg: &mut ServiceConfig) {
 
 /// The OpenAPI document of every registered route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new()
-        .into_utoipa_app()
-        .openapi(openapi::ApiDoc::openapi())
-        .configure(register)
-        .split_for_parts()
-        .1
+    App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(register).split_for_parts().1
 }
 
 /// The one application factory, used by `llct serve` and by the tests.
@@ -60,28 +57,24 @@ pub fn build_app(
 > {
     let json_limit = state.settings.server.json_limit_bytes;
     let upload_limit = state.settings.server.upload_limit_bytes;
-    let (app, api) = App::new()
-        .into_utoipa_app()
-        .openapi(openapi::ApiDoc::openapi())
-        .configure(register)
-        .split_for_parts();
+    let (app, api) =
+        App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(register).split_for_parts();
     let spec = web::Data::new(ops::OpenApiJson(api.to_json().unwrap_or_default()));
     app.app_data(state)
         .app_data(spec)
         .app_data(json_config(json_limit))
         .app_data(web::PayloadConfig::new(upload_limit))
-        .app_data(web::PathConfig::default().error_handler(|err, _| {
-            InternalError::from_response(err, ApiError::not_found().error_response()).into()
-        }))
+        .app_data(
+            web::PathConfig::default().error_handler(|err, _| {
+                InternalError::from_response(err, ApiError::not_found().error_response()).into()
+            }),
+        )
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             let e = ApiError::BadRequest(format!("A query parameter is invalid: {err}."));
             InternalError::from_response(err, e.error_response()).into()
         }))
         .service(web::redirect("/api/docs", "/api/docs/"))
-        .service(
-            SwaggerUi::new("/api/docs/{_:.*}")
-                .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
-        )
+        .service(SwaggerUi::new("/api/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(ApiError::NotFound("No such route.".into()))
         }))
@@ -89,25 +82,20 @@ pub fn build_app(
 }
 
 fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .error_handler(|err, _| {
-            let e = match &err {
-                JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-                    "Send the body as JSON with Content-Type: application/json.".into(),
-                ),
-                JsonPayloadError::Overflow { limit }
-                | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-                    ApiError::PayloadTooLarge(*limit)
-                }
-                JsonPayloadError::Deserialize(e) if e.is_data() => {
-                    ApiError::BadRequest(format!("The JSON body does not fit this endpoint: {e}."))
-                }
-                JsonPayloadError::Deserialize(e) => {
-                    ApiError::BadRequest(format!("The body is not valid JSON: {e}."))
-                }
-                _ => ApiError::BadRequest("The body could not be read.".into()),
-            };
-            InternalError::from_response(err, e.error_response()).into()
-        })
+    web::JsonConfig::default().limit(limit).error_handler(|err, _| {
+        let e = match &err {
+            JsonPayloadError::ContentType => {
+                ApiError::UnsupportedMediaType("Send the body as JSON with Content-Type: application/json.".into())
+            }
+            JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+                ApiError::PayloadTooLarge(*limit)
+            }
+            JsonPayloadError::Deserialize(e) if e.is_data() => {
+                ApiError::BadRequest(format!("The JSON body does not fit this endpoint: {e}."))
+            }
+            JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("The body is not valid JSON: {e}.")),
+            _ => ApiError::BadRequest("The body could not be read.".into()),
+        };
+        InternalError::from_response(err, e.error_response()).into()
+    })
 }

@@ -20,6 +20,8 @@ use utoipa::{Modify, OpenApi};
         (name = "users", description = "Accounts"),
         (name = "programs", description = "Curricula, modules and their rule settings"),
         (name = "people", description = "Learners and lecturers, import and export"),
+        (name = "cohorts", description = "Classes, enrolment with eligibility rules, lecturer assignments"),
+        (name = "timetable", description = "Sessions, schedules and calendar feeds"),
         (name = "ops", description = "Health, readiness, metrics, problem types"),
     )
 )]
@@ -32,12 +34,7 @@ impl Modify for Bearer {
         let components = api.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("opaque")
-                    .build(),
-            ),
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("opaque").build()),
         );
     }
 }

@@ -14,9 +14,7 @@ pub fn root_routes(cfg: &mut ServiceConfig) {
 }
 
 pub fn api_routes(cfg: &mut ServiceConfig) {
-    cfg.service(openapi_json)
-        .service(list_problem_types)
-        .service(get_problem_type);
+    cfg.service(openapi_json).service(list_problem_types).service(get_problem_type);
 }
 
 /// The OpenAPI document, rendered once when the application is built.
@@ -26,9 +24,7 @@ pub struct OpenApiJson(pub String);
 #[utoipa::path(tag = "ops", responses((status = 200, content_type = "application/json", body = Object)))]
 #[get("/openapi.json")]
 async fn openapi_json(spec: web::Data<OpenApiJson>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(spec.0.clone())
+    HttpResponse::Ok().content_type("application/json").body(spec.0.clone())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -42,10 +38,7 @@ pub struct Health {
 #[utoipa::path(tag = "ops", responses((status = 200, body = Health)))]
 #[get("/healthz")]
 async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health {
-        status: "ok",
-        database: None,
-    })
+    HttpResponse::Ok().json(Health { status: "ok", database: None })
 }
 
 /// Readiness: the database answers a trivial query.
@@ -60,19 +53,14 @@ async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
             Ok(())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Health {
-        status: "ready",
-        database: Some(backend),
-    }))
+    Ok(HttpResponse::Ok().json(Health { status: "ready", database: Some(backend) }))
 }
 
 /// Prometheus text exposition.
 #[utoipa::path(tag = "ops", responses((status = 200, content_type = "text/plain", body = String)))]
 #[get("/metrics")]
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(state.db.pool()))
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render(state.db.pool()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -85,12 +73,7 @@ pub struct ProblemType {
 }
 
 fn problem_type(p: &(&'static str, u16, &'static str, &'static str)) -> ProblemType {
-    ProblemType {
-        type_: format!("/api/v1/problems/{}", p.0),
-        status: p.1,
-        title: p.2,
-        description: p.3,
-    }
+    ProblemType { type_: format!("/api/v1/problems/{}", p.0), status: p.1, title: p.2, description: p.3 }
 }
 
 /// Every problem `type` the API answers with.

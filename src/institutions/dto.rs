@@ -131,47 +131,19 @@ pub struct Fields {
 pub fn check_fields(f: &Fields, p: &mut Problems) {
     let code_ok = !f.code.is_empty()
         && f.code.len() <= 32
-        && f.code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    p.check(
-        code_ok,
-        "code",
-        "must be 1 to 32 letters, digits, '-', '_' or '.'",
-    );
-    p.check(
-        !f.name.is_empty() && f.name.chars().count() <= 200,
-        "name",
-        "must be 1 to 200 characters",
-    );
+        && f.code.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    p.check(code_ok, "code", "must be 1 to 32 letters, digits, '-', '_' or '.'");
+    p.check(!f.name.is_empty() && f.name.chars().count() <= 200, "name", "must be 1 to 200 characters");
     p.check(!f.tier.is_empty(), "tier", "is required");
     let opt_len = |v: &Option<String>, n: usize| v.as_ref().is_none_or(|s| s.chars().count() <= n);
+    p.check(opt_len(&f.short_name, 80), "short_name", "must be at most 80 characters");
+    p.check(opt_len(&f.province, 100), "province", "must be at most 100 characters");
+    p.check(opt_len(&f.address, 300), "address", "must be at most 300 characters");
+    p.check(f.email.as_deref().is_none_or(looks_like_email), "email", "is not an e-mail address");
     p.check(
-        opt_len(&f.short_name, 80),
-        "short_name",
-        "must be at most 80 characters",
-    );
-    p.check(
-        opt_len(&f.province, 100),
-        "province",
-        "must be at most 100 characters",
-    );
-    p.check(
-        opt_len(&f.address, 300),
-        "address",
-        "must be at most 300 characters",
-    );
-    p.check(
-        f.email.as_deref().is_none_or(looks_like_email),
-        "email",
-        "is not an e-mail address",
-    );
-    p.check(
-        f.phone.as_deref().is_none_or(|s| {
-            s.len() <= 20
-                && s.chars()
-                    .all(|c| c.is_ascii_digit() || "+ .-()".contains(c))
-        }),
+        f.phone
+            .as_deref()
+            .is_none_or(|s| s.len() <= 20 && s.chars().all(|c| c.is_ascii_digit() || "+ .-()".contains(c))),
         "phone",
         "must be a phone number of at most 20 characters",
     );
@@ -218,19 +190,10 @@ impl UpdateInstitution {
             None => cur.clone(),
         };
         let f = Fields {
-            code: self
-                .code
-                .map(|s| s.trim().to_string())
-                .unwrap_or_else(|| i.code.clone()),
-            name: self
-                .name
-                .map(|s| clean(&s))
-                .unwrap_or_else(|| i.name.clone()),
+            code: self.code.map(|s| s.trim().to_string()).unwrap_or_else(|| i.code.clone()),
+            name: self.name.map(|s| clean(&s)).unwrap_or_else(|| i.name.clone()),
             short_name: pick(self.short_name, &i.short_name),
-            tier: self
-                .tier
-                .map(|s| s.trim().to_string())
-                .unwrap_or_else(|| i.tier.clone()),
+            tier: self.tier.map(|s| s.trim().to_string()).unwrap_or_else(|| i.tier.clone()),
             province: pick(self.province, &i.province),
             address: pick(self.address, &i.address),
             email: pick(self.email, &i.email).map(|e| e.to_lowercase()),

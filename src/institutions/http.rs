@@ -3,9 +3,7 @@
 use actix_web::{get, patch, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::dto::{
-    CreateInstitution, InstitutionFilter, InstitutionOut, TierOut, UpdateInstitution,
-};
+use super::dto::{CreateInstitution, InstitutionFilter, InstitutionOut, TierOut, UpdateInstitution};
 use super::model::{Institution, InstitutionStatus};
 use super::{rules, store};
 use crate::auth::{Caller, Permission, Role};
@@ -34,13 +32,7 @@ async fn list_tiers(caller: Caller, state: web::Data<AppState>) -> Result<HttpRe
     let rows = state.db.read(|c| Ok(store::tiers(c)?)).await?;
     let out: Vec<TierOut> = rows
         .into_iter()
-        .map(|(code, name, name_vi, valid_from, valid_until)| TierOut {
-            code,
-            name,
-            name_vi,
-            valid_from,
-            valid_until,
-        })
+        .map(|(code, name, name_vi, valid_from, valid_until)| TierOut { code, name, name_vi, valid_from, valid_until })
         .collect();
     Ok(HttpResponse::Ok().json(out))
 }
@@ -58,17 +50,10 @@ async fn list_institutions(
     let q = q.into_inner();
     let page = paging(q.limit, q.cursor.as_deref())?;
     let limit = page.limit;
-    let filter = store::Filter {
-        updated_since: since(q.updated_since),
-        tier: q.tier,
-        parent_id: q.parent_id,
-        status: q.status,
-    };
+    let filter =
+        store::Filter { updated_since: since(q.updated_since), tier: q.tier, parent_id: q.parent_id, status: q.status };
     let scope = caller.scope.clone();
-    let rows = state
-        .db
-        .read(move |c| store::list(c, &scope, &filter, &page))
-        .await?;
+    let rows = state.db.read(move |c| store::list(c, &scope, &filter, &page)).await?;
     let page = Page::from_rows(rows, limit, |r| r.id.to_string(), InstitutionOut::from);
     Ok(HttpResponse::Ok().json(page))
 }
@@ -101,32 +86,19 @@ async fn create_institution(
             }
             Some(pid) => {
                 let parent = store::get(tx, &c.scope, pid).ok();
-                p.check(
-                    parent.is_some(),
-                    "parent_id",
-                    "no such institution in your scope",
-                );
+                p.check(parent.is_some(), "parent_id", "no such institution in your scope");
                 parent
             }
         };
         check_tier(tx, &fields.tier, &mut p)?;
         p.finish(())?;
-        if parent
-            .as_ref()
-            .is_some_and(|x| x.status == InstitutionStatus::Merged)
-        {
-            return Err(ApiError::refused(
-                "institution_merged",
-                "A merged institution takes no new children.",
-            ));
+        if parent.as_ref().is_some_and(|x| x.status == InstitutionStatus::Merged) {
+            return Err(ApiError::refused("institution_merged", "A merged institution takes no new children."));
         }
         if store::code_taken(tx, &fields.code, None)? {
             return Err(ApiError::conflict(
                 "duplicate_code",
-                format!(
-                    "The code {} is already used by another institution.",
-                    fields.code
-                ),
+                format!("The code {} is already used by another institution.", fields.code),
             ));
         }
         let id = InstitutionId::new();
@@ -149,21 +121,14 @@ async fn create_institution(
             updated_at: t,
         };
         store::insert(tx, &row)?;
-        Stored::created(
-            format!("/api/v1/institutions/{id}"),
-            row.version,
-            &InstitutionOut::from(row),
-        )
+        Stored::created(format!("/api/v1/institutions/{id}"), row.version, &InstitutionOut::from(row))
     })
     .await
 }
 
 fn check_tier(tx: &mut DbConn, tier: &str, p: &mut Problems) -> Result<(), ApiError> {
     if !tier.is_empty() && !store::tier_exists(tx, tier)? {
-        p.add(
-            "tier",
-            "is not a known tier; see GET /api/v1/institutions/tiers",
-        );
+        p.add("tier", "is not a known tier; see GET /api/v1/institutions/tiers");
     }
     Ok(())
 }
@@ -217,7 +182,11 @@ async fn update_institution(
                 Some(new_parent) if new_parent != cur.parent_id => {
                     let parent = match new_parent {
                         None => {
-                            p.check(c.role == Role::SystemAdmin, "parent_id", "only system administrators make root institutions");
+                            p.check(
+                                c.role == Role::SystemAdmin,
+                                "parent_id",
+                                "only system administrators make root institutions",
+                            );
                             None
                         }
                         Some(pid) => {
@@ -229,7 +198,10 @@ async fn update_institution(
                     p.finish(())?;
                     if let Some(parent) = &parent {
                         if rules::creates_cycle(&cur.path, &parent.path) {
-                            return Err(ApiError::refused("tree_cycle", "An institution cannot be moved under itself or one of its descendants."));
+                            return Err(ApiError::refused(
+                                "tree_cycle",
+                                "An institution cannot be moved under itself or one of its descendants.",
+                            ));
                         }
                     }
                     row.parent_id = new_parent;
@@ -239,7 +211,10 @@ async fn update_institution(
                 _ => p.finish(())?,
             }
             if fields.code != cur.code && store::code_taken(tx, &fields.code, Some(id))? {
-                return Err(ApiError::conflict("duplicate_code", format!("The code {} is already used by another institution.", fields.code)));
+                return Err(ApiError::conflict(
+                    "duplicate_code",
+                    format!("The code {} is already used by another institution.", fields.code),
+                ));
             }
             row.code = fields.code;
             row.name = fields.name;

@@ -13,18 +13,11 @@ use crate::db::DbConn;
 use crate::error::ApiError;
 
 pub fn insert(conn: &mut DbConn, row: &Institution) -> QueryResult<()> {
-    diesel::insert_into(i::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(i::table).values(row).execute(conn).map(|_| ())
 }
 
 pub fn find(conn: &mut DbConn, id: InstitutionId) -> QueryResult<Option<Institution>> {
-    i::table
-        .find(id)
-        .select(Institution::as_select())
-        .first(conn)
-        .optional()
+    i::table.find(id).select(Institution::as_select()).first(conn).optional()
 }
 
 /// The institution if it exists and lies in `scope`; otherwise 404.
@@ -41,12 +34,7 @@ pub struct Filter {
 }
 
 /// One page (plus one row) in id order.
-pub fn list(
-    conn: &mut DbConn,
-    scope: &Scope,
-    f: &Filter,
-    page: &PageRequest,
-) -> Result<Vec<Institution>, ApiError> {
+pub fn list(conn: &mut DbConn, scope: &Scope, f: &Filter, page: &PageRequest) -> Result<Vec<Institution>, ApiError> {
     let mut q = i::table.select(Institution::as_select()).into_boxed();
     if let Scope::Within(ids) = scope {
         q = q.filter(i::id.eq_any(ids.clone()));
@@ -64,9 +52,8 @@ pub fn list(
         q = q.filter(i::status.eq(s));
     }
     if let Some(after) = &page.after {
-        let after: InstitutionId = after
-            .parse()
-            .map_err(|_| ApiError::field("cursor", "is not a cursor this service gave"))?;
+        let after: InstitutionId =
+            after.parse().map_err(|_| ApiError::field("cursor", "is not a cursor this service gave"))?;
         q = q.filter(i::id.gt(after));
     }
     Ok(q.order(i::id.asc()).limit(page.limit + 1).load(conn)?)
@@ -74,18 +61,12 @@ pub fn list(
 
 /// Ids of the institution whose path is `path` and of everything below it.
 pub fn subtree_ids(conn: &mut DbConn, path: &str) -> QueryResult<Vec<InstitutionId>> {
-    i::table
-        .filter(i::path.like(format!("{path}%")))
-        .select(i::id)
-        .load(conn)
+    i::table.filter(i::path.like(format!("{path}%"))).select(i::id).load(conn)
 }
 
 /// Writes the changed row when nobody else changed it meanwhile; returns whether it did.
 pub fn save(conn: &mut DbConn, row: &Institution, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(i::table.find(row.id).filter(i::version.eq(seen_version)))
-        .set(row)
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(i::table.find(row.id).filter(i::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
 }
 
 /// Rewrites the paths of a moved subtree: `old_prefix…` becomes `new_prefix…`.
@@ -97,45 +78,23 @@ pub fn move_subtree(conn: &mut DbConn, old_prefix: &str, new_prefix: &str) -> Qu
         .execute(conn)
 }
 
-pub fn code_taken(
-    conn: &mut DbConn,
-    code: &str,
-    except: Option<InstitutionId>,
-) -> QueryResult<bool> {
+pub fn code_taken(conn: &mut DbConn, code: &str, except: Option<InstitutionId>) -> QueryResult<bool> {
     let mut q = i::table.filter(i::code.eq(code)).select(i::id).into_boxed();
     if let Some(id) = except {
         q = q.filter(i::id.ne(id));
     }
-    q.first::<InstitutionId>(conn)
-        .optional()
-        .map(|r| r.is_some())
+    q.first::<InstitutionId>(conn).optional().map(|r| r.is_some())
 }
 
 pub fn tier_exists(conn: &mut DbConn, code: &str) -> QueryResult<bool> {
-    t::table
-        .find(code)
-        .select(t::code)
-        .first::<String>(conn)
-        .optional()
-        .map(|r| r.is_some())
+    t::table.find(code).select(t::code).first::<String>(conn).optional().map(|r| r.is_some())
 }
 
 #[allow(clippy::type_complexity)]
 pub fn tiers(
     conn: &mut DbConn,
-) -> QueryResult<
-    Vec<(
-        String,
-        String,
-        String,
-        Option<chrono::NaiveDate>,
-        Option<chrono::NaiveDate>,
-    )>,
-> {
-    t::table
-        .order(t::position.asc())
-        .select((t::code, t::name, t::name_vi, t::valid_from, t::valid_until))
-        .load(conn)
+) -> QueryResult<Vec<(String, String, String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)>> {
+    t::table.order(t::position.asc()).select((t::code, t::name, t::name_vi, t::valid_from, t::valid_until)).load(conn)
 }
 
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {

@@ -139,11 +139,7 @@ impl LearnerInput {
         p.check(self.full_name.is_some(), "full_name", "is required");
         p.check(self.date_of_birth.is_some(), "date_of_birth", "is required");
         p.check(self.gender.is_some(), "gender", "is required");
-        p.check(
-            self.education_level.is_some(),
-            "education_level",
-            "is required",
-        );
+        p.check(self.education_level.is_some(), "education_level", "is required");
     }
 
     /// Applies every present field onto `l` (institution and account links are the caller's).
@@ -168,19 +164,10 @@ impl LearnerInput {
         macro_rules! text {
             ($($f:ident),*) => { $( if let Some(v) = self.$f { l.$f = opt_text(v); } )* };
         }
-        text!(
-            ethnicity,
-            hometown,
-            workplace,
-            position,
-            sending_unit,
-            prior_llct_credential,
-            phone
-        );
+        text!(ethnicity, hometown, workplace, position, sending_unit, prior_llct_credential, phone);
         if let Some(v) = self.national_id {
-            l.national_id = v
-                .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
-                .filter(|s: &String| !s.is_empty());
+            l.national_id =
+                v.map(|s| s.chars().filter(|c| !c.is_whitespace()).collect()).filter(|s: &String| !s.is_empty());
         }
         if let Some(v) = self.email {
             l.email = opt_text(v).map(|e| e.to_lowercase());
@@ -464,9 +451,8 @@ impl LecturerInput {
             l.gender = v;
         }
         if let Some(v) = self.national_id {
-            l.national_id = v
-                .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
-                .filter(|s: &String| !s.is_empty());
+            l.national_id =
+                v.map(|s| s.chars().filter(|c| !c.is_whitespace()).collect()).filter(|s: &String| !s.is_empty());
         }
         if let Some(v) = self.kind {
             l.kind = v;

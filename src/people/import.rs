@@ -30,29 +30,19 @@ fn is_xlsx(bytes: &[u8], content_type: &str) -> bool {
 /// Reads the first sheet of an XLSX file, or a CSV file.
 pub fn read(bytes: &[u8], content_type: &str) -> Result<Sheet, ApiError> {
     let mut all: Vec<Vec<String>> = if is_xlsx(bytes, content_type) {
-        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| {
-            ApiError::BadRequest("The file is not a readable XLSX workbook.".into())
-        })?;
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+            .map_err(|_| ApiError::BadRequest("The file is not a readable XLSX workbook.".into()))?;
         let range = wb
             .worksheet_range_at(0)
             .ok_or_else(|| ApiError::BadRequest("The workbook has no sheet.".into()))?
-            .map_err(|_| {
-                ApiError::BadRequest("The first sheet of the workbook cannot be read.".into())
-            })?;
-        range
-            .rows()
-            .map(|r| r.iter().map(cell_text).collect())
-            .collect()
+            .map_err(|_| ApiError::BadRequest("The first sheet of the workbook cannot be read.".into()))?;
+        range.rows().map(|r| r.iter().map(cell_text).collect()).collect()
     } else {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| ApiError::BadRequest("A CSV file must be UTF-8 text.".into()))?;
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| ApiError::BadRequest("A CSV file must be UTF-8 text.".into()))?;
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let first = text.lines().next().unwrap_or_default();
-        let delimiter = if first.matches(';').count() > first.matches(',').count() {
-            b';'
-        } else {
-            b','
-        };
+        let delimiter = if first.matches(';').count() > first.matches(',').count() { b';' } else { b',' };
         let mut r = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -60,22 +50,15 @@ pub fn read(bytes: &[u8], content_type: &str) -> Result<Sheet, ApiError> {
             .from_reader(text.as_bytes());
         let mut out = Vec::new();
         for rec in r.records() {
-            let rec = rec
-                .map_err(|e| ApiError::BadRequest(format!("The CSV file cannot be read: {e}.")))?;
+            let rec = rec.map_err(|e| ApiError::BadRequest(format!("The CSV file cannot be read: {e}.")))?;
             out.push(rec.iter().map(str::to_string).collect());
         }
         out
     };
     if all.is_empty() {
-        return Err(ApiError::BadRequest(
-            "The file is empty: it needs a header row.".into(),
-        ));
+        return Err(ApiError::BadRequest("The file is empty: it needs a header row.".into()));
     }
-    let headers = all
-        .remove(0)
-        .into_iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let headers = all.remove(0).into_iter().map(|h| h.trim().to_string()).collect();
     let rows: Vec<(usize, Vec<String>)> = all
         .into_iter()
         .enumerate()
@@ -83,10 +66,7 @@ pub fn read(bytes: &[u8], content_type: &str) -> Result<Sheet, ApiError> {
         .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
         .collect();
     if rows.len() > MAX_ROWS {
-        return Err(ApiError::refused(
-            "too_many_rows",
-            format!("A file may hold at most {MAX_ROWS} rows; split it."),
-        ));
+        return Err(ApiError::refused("too_many_rows", format!("A file may hold at most {MAX_ROWS} rows; split it.")));
     }
     Ok(Sheet { headers, rows })
 }
@@ -104,10 +84,7 @@ fn cell_text(c: &Data) -> String {
                 String::new()
             }
         }
-        Data::DateTime(d) => d
-            .as_datetime()
-            .map(|t| t.date().format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
+        Data::DateTime(d) => d.as_datetime().map(|t| t.date().format("%Y-%m-%d").to_string()).unwrap_or_default(),
         Data::DateTimeIso(s) => s.chars().take(10).collect(),
         Data::DurationIso(s) => s.clone(),
         Data::Error(_) | Data::Empty => String::new(),
@@ -123,11 +100,7 @@ pub struct Column {
 }
 
 const fn col(key: &'static str, headers: &'static [&'static str], required: bool) -> Column {
-    Column {
-        key,
-        headers,
-        required,
-    }
+    Column { key, headers, required }
 }
 
 pub const LEARNER_COLUMNS: &[Column] = &[
@@ -136,19 +109,11 @@ pub const LEARNER_COLUMNS: &[Column] = &[
     col("gender", &["Giới tính"], true),
     col("ethnicity", &["Dân tộc"], false),
     col("hometown", &["Quê quán"], false),
-    col(
-        "national_id",
-        &["Số CCCD", "CCCD", "Số định danh", "CMND"],
-        false,
-    ),
+    col("national_id", &["Số CCCD", "CCCD", "Số định danh", "CMND"], false),
     col("workplace", &["Đơn vị công tác", "Cơ quan công tác"], false),
     col("position", &["Chức vụ"], false),
     col("sending_unit", &["Đơn vị cử đi học"], false),
-    col(
-        "education_level",
-        &["Trình độ học vấn", "Trình độ chuyên môn"],
-        true,
-    ),
+    col("education_level", &["Trình độ học vấn", "Trình độ chuyên môn"], true),
     col("party_status", &["Đảng viên"], false),
     col("party_admission_date", &["Ngày vào Đảng"], false),
     col("party_official_date", &["Ngày chính thức"], false),
@@ -164,11 +129,7 @@ pub const LECTURER_COLUMNS: &[Column] = &[
     col("full_name", &["Họ và tên", "Họ tên"], true),
     col("date_of_birth", &["Ngày sinh"], false),
     col("gender", &["Giới tính"], false),
-    col(
-        "national_id",
-        &["Số CCCD", "CCCD", "Số định danh", "CMND"],
-        false,
-    ),
+    col("national_id", &["Số CCCD", "CCCD", "Số định danh", "CMND"], false),
     col("kind", &["Loại giảng viên"], true),
     col("rank", &["Ngạch"], false),
     col("academic_title", &["Học hàm, học vị"], false),
@@ -181,10 +142,7 @@ pub const LECTURER_COLUMNS: &[Column] = &[
 ];
 
 /// Which column index of the file feeds which field; every header problem at once.
-pub fn map_headers(
-    headers: &[String],
-    spec: &'static [Column],
-) -> Result<Vec<Option<&'static Column>>, ApiError> {
+pub fn map_headers(headers: &[String], spec: &'static [Column]) -> Result<Vec<Option<&'static Column>>, ApiError> {
     let mut problems = Vec::new();
     let mut map = Vec::new();
     for (i, h) in headers.iter().enumerate() {
@@ -193,37 +151,22 @@ pub fn map_headers(
             map.push(None);
             continue;
         }
-        let found = spec
-            .iter()
-            .find(|c| fold(c.key) == f || c.key == h || c.headers.iter().any(|x| fold(x) == f));
+        let found = spec.iter().find(|c| fold(c.key) == f || c.key == h || c.headers.iter().any(|x| fold(x) == f));
         match found {
-            Some(c)
-                if map
-                    .iter()
-                    .any(|m: &Option<&Column>| m.is_some_and(|m| m.key == c.key)) =>
-            {
-                problems.push(ProblemItem::field(
-                    format!("headers[{}]", i + 1),
-                    format!("column «{h}» appears twice"),
-                ));
+            Some(c) if map.iter().any(|m: &Option<&Column>| m.is_some_and(|m| m.key == c.key)) => {
+                problems.push(ProblemItem::field(format!("headers[{}]", i + 1), format!("column «{h}» appears twice")));
                 map.push(None);
             }
             Some(c) => map.push(Some(c)),
             None => {
-                problems.push(ProblemItem::field(
-                    format!("headers[{}]", i + 1),
-                    format!("unknown column «{h}»"),
-                ));
+                problems.push(ProblemItem::field(format!("headers[{}]", i + 1), format!("unknown column «{h}»")));
                 map.push(None);
             }
         }
     }
     for c in spec.iter().filter(|c| c.required) {
         if !map.iter().any(|m| m.is_some_and(|m| m.key == c.key)) {
-            problems.push(ProblemItem::field(
-                "headers",
-                format!("missing column «{}» ({})", c.headers[0], c.key),
-            ));
+            problems.push(ProblemItem::field("headers", format!("missing column «{}» ({})", c.headers[0], c.key)));
         }
     }
     if problems.is_empty() {
@@ -254,14 +197,7 @@ fn pick<T: Copy>(s: &str, table: &[(&[&str], T)], what: &str) -> Result<T, Strin
 }
 
 pub fn parse_gender(s: &str) -> Result<Gender, String> {
-    pick(
-        s,
-        &[
-            (&["Nam", "male", "m"], Gender::Male),
-            (&["Nữ", "female", "f"], Gender::Female),
-        ],
-        "gender (Nam / Nữ)",
-    )
+    pick(s, &[(&["Nam", "male", "m"], Gender::Male), (&["Nữ", "female", "f"], Gender::Female)], "gender (Nam / Nữ)")
 }
 
 pub fn parse_education(s: &str) -> Result<EducationLevel, String> {
@@ -270,14 +206,8 @@ pub fn parse_education(s: &str) -> Result<EducationLevel, String> {
         s,
         &[
             (&["Tiểu học", "primary"], Primary),
-            (
-                &["Trung học cơ sở", "THCS", "lower_secondary"],
-                LowerSecondary,
-            ),
-            (
-                &["Trung học phổ thông", "THPT", "upper_secondary"],
-                UpperSecondary,
-            ),
+            (&["Trung học cơ sở", "THCS", "lower_secondary"], LowerSecondary),
+            (&["Trung học phổ thông", "THPT", "upper_secondary"], UpperSecondary),
             (&["Trung cấp", "vocational"], Vocational),
             (&["Cao đẳng", "college"], College),
             (&["Đại học", "university"], University),
@@ -293,14 +223,8 @@ pub fn parse_party(s: &str) -> Result<PartyStatus, String> {
         s,
         &[
             (&["Không", "none", "Chưa"], PartyStatus::None),
-            (
-                &["Dự bị", "Đảng viên dự bị", "probationary"],
-                PartyStatus::Probationary,
-            ),
-            (
-                &["Chính thức", "Đảng viên chính thức", "full"],
-                PartyStatus::Full,
-            ),
+            (&["Dự bị", "Đảng viên dự bị", "probationary"], PartyStatus::Probationary),
+            (&["Chính thức", "Đảng viên chính thức", "full"], PartyStatus::Full),
         ],
         "party status (Không / Dự bị / Chính thức)",
     )
@@ -323,10 +247,7 @@ pub fn parse_kind(s: &str) -> Result<LecturerKind, String> {
     pick(
         s,
         &[
-            (
-                &["Chuyên trách", "Cơ hữu", "full_time"],
-                LecturerKind::FullTime,
-            ),
+            (&["Chuyên trách", "Cơ hữu", "full_time"], LecturerKind::FullTime),
             (&["Kiêm chức", "concurrent"], LecturerKind::Concurrent),
             (&["Thỉnh giảng", "visiting"], LecturerKind::Visiting),
         ],
@@ -339,14 +260,8 @@ pub fn parse_rank(s: &str) -> Result<LecturerRank, String> {
         s,
         &[
             (&["Giảng viên", "lecturer"], LecturerRank::Lecturer),
-            (
-                &["Giảng viên chính", "principal_lecturer"],
-                LecturerRank::PrincipalLecturer,
-            ),
-            (
-                &["Giảng viên cao cấp", "senior_lecturer"],
-                LecturerRank::SeniorLecturer,
-            ),
+            (&["Giảng viên chính", "principal_lecturer"], LecturerRank::PrincipalLecturer),
+            (&["Giảng viên cao cấp", "senior_lecturer"], LecturerRank::SeniorLecturer),
         ],
         "rank",
     )
@@ -355,18 +270,13 @@ pub fn parse_rank(s: &str) -> Result<LecturerRank, String> {
 pub fn parse_bool(s: &str) -> Result<bool, String> {
     pick(
         s,
-        &[
-            (&["x", "có", "yes", "true", "1"], true),
-            (&["không", "no", "false", "0"], false),
-        ],
+        &[(&["x", "có", "yes", "true", "1"], true), (&["không", "no", "false", "0"], false)],
         "yes/no value (x / để trống)",
     )
 }
 
 fn parse_year(s: &str) -> Result<i32, String> {
-    s.trim()
-        .parse::<i32>()
-        .map_err(|_| "is not a year".to_string())
+    s.trim().parse::<i32>().map_err(|_| "is not a year".to_string())
 }
 
 pub fn gender_label(g: Gender) -> &'static str {
@@ -424,8 +334,7 @@ pub fn rank_label(r: LecturerRank) -> &'static str {
 }
 
 fn date_cell(d: Option<NaiveDate>) -> Cell {
-    d.map(|d| Cell::Text(d.format("%d/%m/%Y").to_string()))
-        .unwrap_or(Cell::Empty)
+    d.map(|d| Cell::Text(d.format("%d/%m/%Y").to_string())).unwrap_or(Cell::Empty)
 }
 
 fn text(v: &str) -> Option<Option<String>> {
@@ -470,12 +379,7 @@ pub fn set_lecturer(input: &mut LecturerInput, key: &str, v: &str) -> Result<(),
         "rank" => input.rank = Some(parse_rank(v)?),
         "academic_title" => input.academic_title = text(v),
         "subjects" => {
-            input.subjects = Some(
-                v.split(';')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect(),
-            )
+            input.subjects = Some(v.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
         }
         "rate_category" => input.rate_category = text(v),
         "workplace" => input.workplace = text(v),
@@ -550,9 +454,7 @@ pub fn lecturer_cells(l: &Lecturer) -> Vec<Cell> {
     vec![
         l.full_name.as_str().into(),
         date_cell(l.date_of_birth),
-        l.gender
-            .map(|g| Cell::from(gender_label(g)))
-            .unwrap_or(Cell::Empty),
+        l.gender.map(|g| Cell::from(gender_label(g))).unwrap_or(Cell::Empty),
         l.national_id.clone().into(),
         kind_label(l.kind).into(),
         rank_label(l.rank).into(),
@@ -621,32 +523,17 @@ mod tests {
 
     #[test]
     fn values_as_people_type_them() {
-        assert_eq!(
-            parse_date("05/03/1990").unwrap(),
-            NaiveDate::from_ymd_opt(1990, 3, 5).unwrap()
-        );
-        assert_eq!(
-            parse_date("1990-03-05").unwrap(),
-            NaiveDate::from_ymd_opt(1990, 3, 5).unwrap()
-        );
+        assert_eq!(parse_date("05/03/1990").unwrap(), NaiveDate::from_ymd_opt(1990, 3, 5).unwrap());
+        assert_eq!(parse_date("1990-03-05").unwrap(), NaiveDate::from_ymd_opt(1990, 3, 5).unwrap());
         assert!(parse_date("31/02/1990").is_err());
         assert_eq!(parse_gender("nữ").unwrap(), Gender::Female);
         assert_eq!(parse_gender("NAM").unwrap(), Gender::Male);
-        assert_eq!(
-            parse_education("dai hoc").unwrap(),
-            EducationLevel::University
-        );
-        assert_eq!(
-            parse_education("THPT").unwrap(),
-            EducationLevel::UpperSecondary
-        );
+        assert_eq!(parse_education("dai hoc").unwrap(), EducationLevel::University);
+        assert_eq!(parse_education("THPT").unwrap(), EducationLevel::UpperSecondary);
         assert_eq!(parse_party("Dự bị").unwrap(), PartyStatus::Probationary);
         assert_eq!(parse_llct("Trung cấp").unwrap(), LlctLevel::Intermediate);
         assert_eq!(parse_kind("kiem chuc").unwrap(), LecturerKind::Concurrent);
-        assert_eq!(
-            parse_rank("Giảng viên chính").unwrap(),
-            LecturerRank::PrincipalLecturer
-        );
+        assert_eq!(parse_rank("Giảng viên chính").unwrap(), LecturerRank::PrincipalLecturer);
         assert!(parse_bool("x").unwrap());
         assert!(parse_gender("khác").is_err());
     }
@@ -675,17 +562,12 @@ mod tests {
     #[test]
     fn headers_match_with_or_without_accents() {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let map = map_headers(
-            &h(&["Ho va ten", "NGÀY SINH", "gender", "Trình độ học vấn"]),
-            LEARNER_COLUMNS,
-        )
-        .unwrap();
+        let map = map_headers(&h(&["Ho va ten", "NGÀY SINH", "gender", "Trình độ học vấn"]), LEARNER_COLUMNS).unwrap();
         assert_eq!(
             map.iter().map(|m| m.unwrap().key).collect::<Vec<_>>(),
             vec!["full_name", "date_of_birth", "gender", "education_level"]
         );
-        let Err(ApiError::Validation(p)) =
-            map_headers(&h(&["Họ và tên", "Màu mắt", "Họ tên"]), LEARNER_COLUMNS)
+        let Err(ApiError::Validation(p)) = map_headers(&h(&["Họ và tên", "Màu mắt", "Họ tên"]), LEARNER_COLUMNS)
         else {
             panic!()
         };

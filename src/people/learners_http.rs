@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::{
-    blank_learner, ImportOut, ImportQuery, LearnerFilter, LearnerInput, LearnerOut, LearnerSummary,
-    TemplateQuery, SELF_EDITABLE,
+    blank_learner, ImportOut, ImportQuery, LearnerFilter, LearnerInput, LearnerOut, LearnerSummary, TemplateQuery,
+    SELF_EDITABLE,
 };
 use super::import::{self, LEARNER_COLUMNS};
 use super::model::Learner;
@@ -35,17 +35,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// Today in the configured time zone (age and date rules are local).
 pub fn today(state: &AppState) -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&state.settings.tz())
-        .date_naive()
+    chrono::Utc::now().with_timezone(&state.settings.tz()).date_naive()
 }
 
 fn words(q: Option<&str>) -> Vec<String> {
-    q.map(fold)
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_string)
-        .collect()
+    q.map(fold).unwrap_or_default().split_whitespace().map(str::to_string).collect()
 }
 
 /// Every reason a learner record cannot be written: field problems, a bad account link, or a
@@ -88,14 +82,9 @@ async fn list_learners(
     let q = q.into_inner();
     let file = Format::is_file(q.format);
     let page = if file {
-        PageRequest {
-            limit: MAX_EXPORT_ROWS,
-            after: None,
-        }
+        PageRequest { limit: MAX_EXPORT_ROWS, after: None }
     } else {
-        paging_by(q.limit, q.cursor.as_deref(), |k| {
-            store::parse_cursor(k).is_some()
-        })?
+        paging_by(q.limit, q.cursor.as_deref(), |k| store::parse_cursor(k).is_some())?
     };
     let limit = page.limit;
     let personal = q.include_personal.unwrap_or(false);
@@ -109,10 +98,7 @@ async fn list_learners(
         national_id: q.national_id.clone(),
     };
     let scope = caller.scope.clone();
-    let rows = state
-        .db
-        .read(move |c| Ok(store::list_learners(c, &scope, &filter, &page)?))
-        .await?;
+    let rows = state.db.read(move |c| Ok(store::list_learners(c, &scope, &filter, &page)?)).await?;
     match q.format {
         Some(f @ (Format::Csv | Format::Xlsx)) => {
             let rows = rows
@@ -121,8 +107,7 @@ async fn list_learners(
                     let mut cells = import::learner_cells(l);
                     if !personal {
                         for (i, c) in LEARNER_COLUMNS.iter().enumerate() {
-                            if matches!(c.key, "date_of_birth" | "national_id" | "email" | "phone")
-                            {
+                            if matches!(c.key, "date_of_birth" | "national_id" | "email" | "phone") {
                                 cells[i] = Cell::Empty;
                             }
                         }
@@ -130,14 +115,7 @@ async fn list_learners(
                     cells
                 })
                 .collect();
-            export::respond(
-                f,
-                &Table {
-                    name: "hoc-vien".into(),
-                    headers: import::header_row(LEARNER_COLUMNS),
-                    rows,
-                },
-            )
+            export::respond(f, &Table { name: "hoc-vien".into(), headers: import::header_row(LEARNER_COLUMNS), rows })
         }
         _ => Ok(HttpResponse::Ok().json(Page::from_rows(
             rows,
@@ -175,11 +153,7 @@ async fn create_learner(
         input.apply(&mut row);
         check_and_dedupe(tx, &c, &row, p, today, true)?;
         store::insert_learners(tx, std::slice::from_ref(&row))?;
-        Stored::created(
-            format!("/api/v1/learners/{}", row.id),
-            1,
-            &LearnerOut::from(row),
-        )
+        Stored::created(format!("/api/v1/learners/{}", row.id), 1, &LearnerOut::from(row))
     })
     .await
 }
@@ -230,11 +204,7 @@ async fn update_learner(
             .present()
             .into_iter()
             .filter(|f| !SELF_EDITABLE.contains(f))
-            .map(|f| ProblemItem {
-                field: Some(f.to_string()),
-                code: Some("not_self_editable".into()),
-                message: "only an administrator may change this".into(),
-            })
+            .map(|f| ProblemItem::rule("not_self_editable", "only an administrator may change this").at(f))
             .collect();
         if !refused.is_empty() && caller.role == Role::Learner {
             return Err(ApiError::Refused(refused));
@@ -260,9 +230,7 @@ async fn update_learner(
             row.version = cur.version + 1;
             row.updated_at = now();
             if !store::save_learner(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed {
-                    current: cur.version + 1,
-                });
+                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
             }
             Ok(row)
         })
@@ -286,15 +254,8 @@ async fn import_learners(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
-    let content_type = req
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let sheet = web::block(move || import::read(&body, &content_type))
-        .await
-        .map_err(|_| ApiError::unavailable())??;
+    let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let sheet = web::block(move || import::read(&body, &content_type)).await.map_err(|_| ApiError::unavailable())??;
     let map = import::map_headers(&sheet.headers, LEARNER_COLUMNS)?;
     let (inputs, mut problems) = import::parse_rows(&sheet, &map, import::set_learner);
     let dry_run = q.dry_run.unwrap_or(false);
@@ -329,11 +290,7 @@ async fn import_learners(
                 let rows: Vec<Learner> = rows.into_iter().map(|(_, r)| r).collect();
                 store::insert_learners(tx, &rows)?;
             }
-            Ok(ImportOut {
-                dry_run,
-                rows: count,
-                created: if dry_run { 0 } else { count },
-            })
+            Ok(ImportOut { dry_run, rows: count, created: if dry_run { 0 } else { count } })
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
@@ -383,21 +340,12 @@ fn duplicates_recorded(
     names.sort();
     names.dedup();
     let known: HashMap<(String, NaiveDate), LearnerId> =
-        store::learners_named(tx, &prefix, &names)?
-            .into_iter()
-            .map(|(id, k, d)| ((k, d), id))
-            .collect();
-    let mut nids: Vec<String> = rows
-        .iter()
-        .filter_map(|(_, r)| r.national_id.clone())
-        .collect();
+        store::learners_named(tx, &prefix, &names)?.into_iter().map(|(id, k, d)| ((k, d), id)).collect();
+    let mut nids: Vec<String> = rows.iter().filter_map(|(_, r)| r.national_id.clone()).collect();
     nids.sort();
     nids.dedup();
     let known_ids: HashMap<String, LearnerId> =
-        store::learners_with_national_ids(tx, &prefix, &nids)?
-            .into_iter()
-            .map(|(id, n)| (n, id))
-            .collect();
+        store::learners_with_national_ids(tx, &prefix, &nids)?.into_iter().map(|(id, n)| (n, id)).collect();
     for (n, r) in rows {
         if let Some(id) = known.get(&(r.name_key.clone(), r.date_of_birth)) {
             problems.push(ProblemItem::field(
@@ -417,16 +365,9 @@ fn duplicates_recorded(
 /// A spreadsheet template for learner imports, with Vietnamese headers and one example row.
 #[utoipa::path(tag = "people", params(TemplateQuery), responses((status = 200, content_type = "text/csv", body = String)), security(("bearer" = [])))]
 #[get("/learners/import/template")]
-async fn learner_template(
-    caller: Caller,
-    q: web::Query<TemplateQuery>,
-) -> Result<HttpResponse, ApiError> {
+async fn learner_template(caller: Caller, q: web::Query<TemplateQuery>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
-    let format = if q.format == Some(Format::Xlsx) {
-        Format::Xlsx
-    } else {
-        Format::Csv
-    };
+    let format = if q.format == Some(Format::Xlsx) { Format::Xlsx } else { Format::Csv };
     export::respond(
         format,
         &Table {

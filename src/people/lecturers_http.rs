@@ -6,10 +6,7 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::dto::{
-    blank_lecturer, ImportOut, ImportQuery, LecturerFilter, LecturerInput, LecturerOut,
-    TemplateQuery,
-};
+use super::dto::{blank_lecturer, ImportOut, ImportQuery, LecturerFilter, LecturerInput, LecturerOut, TemplateQuery};
 use super::import::{self, LECTURER_COLUMNS};
 use super::learners_http::today;
 use super::model::Lecturer;
@@ -69,34 +66,19 @@ async fn list_lecturers(
     caller.require(Permission::ManagePeople)?;
     let q = q.into_inner();
     let page = if Format::is_file(q.format) {
-        PageRequest {
-            limit: MAX_EXPORT_ROWS,
-            after: None,
-        }
+        PageRequest { limit: MAX_EXPORT_ROWS, after: None }
     } else {
-        paging_by(q.limit, q.cursor.as_deref(), |k| {
-            store::parse_cursor(k).is_some()
-        })?
+        paging_by(q.limit, q.cursor.as_deref(), |k| store::parse_cursor(k).is_some())?
     };
     let limit = page.limit;
     let filter = store::LecturerFilter {
         updated_since: since(q.updated_since),
-        words: q
-            .q
-            .as_deref()
-            .map(fold)
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(str::to_string)
-            .collect(),
+        words: q.q.as_deref().map(fold).unwrap_or_default().split_whitespace().map(str::to_string).collect(),
         institution_id: q.institution_id,
         kind: q.kind,
     };
     let scope = caller.scope.clone();
-    let rows = state
-        .db
-        .read(move |c| Ok(store::list_lecturers(c, &scope, &filter, &page)?))
-        .await?;
+    let rows = state.db.read(move |c| Ok(store::list_lecturers(c, &scope, &filter, &page)?)).await?;
     match q.format {
         Some(f @ (Format::Csv | Format::Xlsx)) => export::respond(
             f,
@@ -141,11 +123,7 @@ async fn create_lecturer(
         input.apply(&mut row);
         check_and_dedupe(tx, &c, &row, p, today, true)?;
         store::insert_lecturer(tx, &row)?;
-        Stored::created(
-            format!("/api/v1/lecturers/{}", row.id),
-            1,
-            &LecturerOut::from(row),
-        )
+        Stored::created(format!("/api/v1/lecturers/{}", row.id), 1, &LecturerOut::from(row))
     })
     .await
 }
@@ -209,9 +187,7 @@ async fn update_lecturer(
             row.version = cur.version + 1;
             row.updated_at = now();
             if !store::save_lecturer(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed {
-                    current: cur.version + 1,
-                });
+                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
             }
             Ok(row)
         })
@@ -231,15 +207,8 @@ async fn import_lecturers(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
-    let content_type = req
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let sheet = web::block(move || import::read(&body, &content_type))
-        .await
-        .map_err(|_| ApiError::unavailable())??;
+    let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let sheet = web::block(move || import::read(&body, &content_type)).await.map_err(|_| ApiError::unavailable())??;
     let map = import::map_headers(&sheet.headers, LECTURER_COLUMNS)?;
     let (inputs, mut problems) = import::parse_rows(&sheet, &map, import::set_lecturer);
     let dry_run = q.dry_run.unwrap_or(false);
@@ -262,16 +231,10 @@ async fn import_lecturers(
                 }
                 let key = format!("{}|{:?}", row.name_key, row.date_of_birth);
                 if let Some(first) = seen.insert(key, n) {
-                    p.add(
-                        "full_name",
-                        format!("same name and date of birth as row {first}"),
-                    );
+                    p.add("full_name", format!("same name and date of birth as row {first}"));
                 } else if p.is_empty() {
                     if let Some(id) = store::lecturer_duplicate(tx, &row)? {
-                        p.add(
-                            "full_name",
-                            format!("already recorded as /api/v1/lecturers/{id}"),
-                        );
+                        p.add("full_name", format!("already recorded as /api/v1/lecturers/{id}"));
                     }
                 }
                 problems.extend(in_row(n, p.0));
@@ -285,11 +248,7 @@ async fn import_lecturers(
             if !dry_run {
                 store::insert_lecturers(tx, &rows)?;
             }
-            Ok(ImportOut {
-                dry_run,
-                rows: count,
-                created: if dry_run { 0 } else { count },
-            })
+            Ok(ImportOut { dry_run, rows: count, created: if dry_run { 0 } else { count } })
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
@@ -298,16 +257,9 @@ async fn import_lecturers(
 /// A spreadsheet template for lecturer imports.
 #[utoipa::path(tag = "people", params(TemplateQuery), responses((status = 200, content_type = "text/csv", body = String)), security(("bearer" = [])))]
 #[get("/lecturers/import/template")]
-async fn lecturer_template(
-    caller: Caller,
-    q: web::Query<TemplateQuery>,
-) -> Result<HttpResponse, ApiError> {
+async fn lecturer_template(caller: Caller, q: web::Query<TemplateQuery>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
-    let format = if q.format == Some(Format::Xlsx) {
-        Format::Xlsx
-    } else {
-        Format::Csv
-    };
+    let format = if q.format == Some(Format::Xlsx) { Format::Xlsx } else { Format::Csv };
     export::respond(
         format,
         &Table {

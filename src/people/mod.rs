@@ -33,9 +33,7 @@ pub fn home_institution(
     caller: &Caller,
     asked: Option<InstitutionId>,
 ) -> Result<InstitutionId, ApiError> {
-    let id = asked
-        .or(caller.institution_id)
-        .ok_or_else(|| ApiError::field("institution_id", "is required"))?;
+    let id = asked.or(caller.institution_id).ok_or_else(|| ApiError::field("institution_id", "is required"))?;
     crate::institutions::store::get(tx, &caller.scope, id)
         .map_err(|_| ApiError::field("institution_id", "no such institution in your scope"))?;
     Ok(id)
@@ -50,14 +48,8 @@ pub fn account_problem(
 ) -> Result<Option<ProblemItem>, ApiError> {
     Ok(match crate::users::store::get(tx, scope, user) {
         Ok(u) if u.role == role => None,
-        Ok(_) => Some(ProblemItem::field(
-            "user_id",
-            format!("the account must have the role {role}"),
-        )),
-        Err(_) => Some(ProblemItem::field(
-            "user_id",
-            "no such account in your scope",
-        )),
+        Ok(_) => Some(ProblemItem::field("user_id", format!("the account must have the role {role}"))),
+        Err(_) => Some(ProblemItem::field("user_id", "no such account in your scope")),
     })
 }
 

@@ -25,18 +25,9 @@ pub fn split(full: &str) -> Name {
     let (family, middle, given) = match words.len() {
         0 => (String::new(), String::new(), String::new()),
         1 => (String::new(), String::new(), words[0].to_string()),
-        n => (
-            words[0].to_string(),
-            words[1..n - 1].join(" "),
-            words[n - 1].to_string(),
-        ),
+        n => (words[0].to_string(), words[1..n - 1].join(" "), words[n - 1].to_string()),
     };
-    Name {
-        full,
-        family,
-        middle,
-        given,
-    }
+    Name { full, family, middle, given }
 }
 
 /// The accent-free, lower-case name for search: "nguyen thi minh khai".
@@ -97,14 +88,8 @@ pub fn sort_key(full: &str) -> String {
     words.extend(n.middle.split(' ').filter(|w| !w.is_empty()));
     words.push(n.family.as_str());
     let words: Vec<Vec<(char, u8)>> = words.iter().map(|w| letters(w)).collect();
-    let primary: Vec<String> = words
-        .iter()
-        .map(|w| w.iter().map(|(c, _)| weight(*c)).collect::<String>())
-        .collect();
-    let tones: String = words
-        .iter()
-        .flat_map(|w| w.iter().map(|(_, t)| char::from(b'0' + t)))
-        .collect();
+    let primary: Vec<String> = words.iter().map(|w| w.iter().map(|(c, _)| weight(*c)).collect::<String>()).collect();
+    let tones: String = words.iter().flat_map(|w| w.iter().map(|(_, t)| char::from(b'0' + t))).collect();
     // "0" separates words and ends the primary part: lower than any letter weight.
     format!("{}0!{}", primary.join("0"), tones)
 }
@@ -116,10 +101,7 @@ mod tests {
     #[test]
     fn splits_names() {
         let n = split("  Nguyễn   Thị Minh  Khai ");
-        assert_eq!(
-            (n.family.as_str(), n.middle.as_str(), n.given.as_str()),
-            ("Nguyễn", "Thị Minh", "Khai")
-        );
+        assert_eq!((n.family.as_str(), n.middle.as_str(), n.given.as_str()), ("Nguyễn", "Thị Minh", "Khai"));
         assert_eq!(split("Lò Văn Páo").given, "Páo");
         assert_eq!(split("Mai").given, "Mai");
     }
@@ -133,42 +115,18 @@ mod tests {
     #[test]
     fn orders_by_given_then_middle_then_family() {
         assert_eq!(
-            sorted(&[
-                "Trần Văn Bình",
-                "Nguyễn Văn An",
-                "Lê Thị An",
-                "Phạm Anh",
-                "Đỗ Văn An"
-            ]),
-            vec![
-                "Lê Thị An",
-                "Đỗ Văn An",
-                "Nguyễn Văn An",
-                "Phạm Anh",
-                "Trần Văn Bình"
-            ]
+            sorted(&["Trần Văn Bình", "Nguyễn Văn An", "Lê Thị An", "Phạm Anh", "Đỗ Văn An"]),
+            vec!["Lê Thị An", "Đỗ Văn An", "Nguyễn Văn An", "Phạm Anh", "Trần Văn Bình"]
         );
     }
 
     #[test]
     fn vietnamese_letter_order() {
         // a < ă < â < b … d < đ < e < ê … o < ô < ơ … u < ư
-        assert_eq!(
-            sorted(&["X Ân", "X Ăn", "X An", "X Bảo"]),
-            vec!["X An", "X Ăn", "X Ân", "X Bảo"]
-        );
-        assert_eq!(
-            sorted(&["X Đức", "X Dũng", "X Em"]),
-            vec!["X Dũng", "X Đức", "X Em"]
-        );
-        assert_eq!(
-            sorted(&["X Ơn", "X Ông", "X Oanh"]),
-            vec!["X Oanh", "X Ông", "X Ơn"]
-        );
-        assert_eq!(
-            sorted(&["X Ưng", "X Uyên", "X Vân"]),
-            vec!["X Uyên", "X Ưng", "X Vân"]
-        );
+        assert_eq!(sorted(&["X Ân", "X Ăn", "X An", "X Bảo"]), vec!["X An", "X Ăn", "X Ân", "X Bảo"]);
+        assert_eq!(sorted(&["X Đức", "X Dũng", "X Em"]), vec!["X Dũng", "X Đức", "X Em"]);
+        assert_eq!(sorted(&["X Ơn", "X Ông", "X Oanh"]), vec!["X Oanh", "X Ông", "X Ơn"]);
+        assert_eq!(sorted(&["X Ưng", "X Uyên", "X Vân"]), vec!["X Uyên", "X Ưng", "X Vân"]);
     }
 
     #[test]
@@ -179,19 +137,13 @@ mod tests {
             vec!["X Ma", "X Mà", "X Mả", "X Mã", "X Má", "X Mạ"]
         );
         // Letters decide before tones, and a shorter name that is a prefix comes first.
-        assert_eq!(
-            sorted(&["X Anh", "X Ánh", "X An"]),
-            vec!["X An", "X Anh", "X Ánh"]
-        );
+        assert_eq!(sorted(&["X Anh", "X Ánh", "X An"]), vec!["X An", "X Anh", "X Ánh"]);
         assert!(sort_key("Nguyễn Văn Ân") > sort_key("Trần Văn An"));
     }
 
     #[test]
     fn decomposed_and_composed_input_agree() {
-        assert_eq!(
-            sort_key("Nguye\u{0302}\u{0303}n Va\u{0306}n An"),
-            sort_key("Nguyễn Văn An")
-        );
+        assert_eq!(sort_key("Nguye\u{0302}\u{0303}n Va\u{0306}n An"), sort_key("Nguyễn Văn An"));
         assert_eq!(sort_key("NGUYỄN VĂN AN"), sort_key("Nguyễn Văn An"));
         assert!(sort_key("Nguyễn Văn An").is_ascii());
     }

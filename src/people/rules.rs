@@ -22,46 +22,31 @@ impl Check {
             &format!("must be at most {max} characters"),
         );
     }
-    fn contact(
-        &mut self,
-        email: &Option<String>,
-        phone: &Option<String>,
-        national_id: &Option<String>,
-    ) {
+    fn contact(&mut self, email: &Option<String>, phone: &Option<String>, national_id: &Option<String>) {
         self.bad(
-            email
-                .as_deref()
-                .is_none_or(|e| looks_like_email(e) && e.len() <= 254),
+            email.as_deref().is_none_or(|e| looks_like_email(e) && e.len() <= 254),
             "email",
             "is not an e-mail address",
         );
         self.bad(
             phone.as_deref().is_none_or(|s| {
-                (6..=20).contains(&s.len())
-                    && s.chars()
-                        .all(|c| c.is_ascii_digit() || "+ .-()".contains(c))
+                (6..=20).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit() || "+ .-()".contains(c))
             }),
             "phone",
             "must be a phone number of 6 to 20 characters",
         );
         self.bad(
-            national_id.as_deref().is_none_or(|s| {
-                (s.len() == 9 || s.len() == 12) && s.chars().all(|c| c.is_ascii_digit())
-            }),
+            national_id
+                .as_deref()
+                .is_none_or(|s| (s.len() == 9 || s.len() == 12) && s.chars().all(|c| c.is_ascii_digit())),
             "national_id",
             "must be 9 or 12 digits (CMND or CCCD)",
         );
     }
     fn name(&mut self, full: &str) {
+        self.bad(!full.is_empty() && full.chars().count() <= 120, "full_name", "must be 1 to 120 characters");
         self.bad(
-            !full.is_empty() && full.chars().count() <= 120,
-            "full_name",
-            "must be 1 to 120 characters",
-        );
-        self.bad(
-            !full
-                .chars()
-                .any(|c| c.is_ascii_digit() || "@#$%^&*<>{}[]|\\/".contains(c)),
+            !full.chars().any(|c| c.is_ascii_digit() || "@#$%^&*<>{}[]|\\/".contains(c)),
             "full_name",
             "may not contain digits or symbols",
         );
@@ -73,11 +58,7 @@ pub fn learner_problems(l: &Learner, today: NaiveDate) -> Vec<ProblemItem> {
     let mut c = Check(Vec::new());
     c.name(&l.full_name);
     let age = today.year() - l.date_of_birth.year();
-    c.bad(
-        l.date_of_birth < today && (15..=100).contains(&age),
-        "date_of_birth",
-        "must give an age between 15 and 100",
-    );
+    c.bad(l.date_of_birth < today && (15..=100).contains(&age), "date_of_birth", "must give an age between 15 and 100");
     for (v, f) in [
         (&l.ethnicity, "ethnicity"),
         (&l.hometown, "hometown"),
@@ -98,11 +79,7 @@ pub fn learner_problems(l: &Learner, today: NaiveDate) -> Vec<ProblemItem> {
             );
         }
         PartyStatus::Probationary => {
-            c.bad(
-                l.party_official_date.is_none(),
-                "party_official_date",
-                "must be empty for a probationary member",
-            );
+            c.bad(l.party_official_date.is_none(), "party_official_date", "must be empty for a probationary member");
         }
         PartyStatus::Full => {}
     }
@@ -121,25 +98,15 @@ pub fn learner_problems(l: &Learner, today: NaiveDate) -> Vec<ProblemItem> {
         );
     }
     if let Some(y) = l.prior_llct_year {
-        c.bad(
-            (1950..=today.year()).contains(&y),
-            "prior_llct_year",
-            "must be a year between 1950 and this year",
-        );
+        c.bad((1950..=today.year()).contains(&y), "prior_llct_year", "must be a year between 1950 and this year");
     }
     let ratings = &l.performance_ratings.0;
     let mut years: Vec<i32> = ratings.iter().map(|r| r.year).collect();
     years.sort_unstable();
     years.dedup();
+    c.bad(years.len() == ratings.len(), "performance_ratings", "has two ratings for one year");
     c.bad(
-        years.len() == ratings.len(),
-        "performance_ratings",
-        "has two ratings for one year",
-    );
-    c.bad(
-        ratings
-            .iter()
-            .all(|r| (1990..=today.year()).contains(&r.year)),
+        ratings.iter().all(|r| (1990..=today.year()).contains(&r.year)),
         "performance_ratings",
         "years must be between 1990 and this year",
     );
@@ -152,11 +119,7 @@ pub fn lecturer_problems(l: &Lecturer, today: NaiveDate) -> Vec<ProblemItem> {
     c.name(&l.full_name);
     if let Some(d) = l.date_of_birth {
         let age = today.year() - d.year();
-        c.bad(
-            d < today && (18..=100).contains(&age),
-            "date_of_birth",
-            "must give an age between 18 and 100",
-        );
+        c.bad(d < today && (18..=100).contains(&age), "date_of_birth", "must give an age between 18 and 100");
     }
     for (v, f) in [
         (&l.academic_title, "academic_title"),
@@ -167,16 +130,9 @@ pub fn lecturer_problems(l: &Lecturer, today: NaiveDate) -> Vec<ProblemItem> {
         c.text(v, f, 200);
     }
     c.contact(&l.email, &l.phone, &l.national_id);
+    c.bad(l.subjects.0.len() <= 100, "subjects", "may list at most 100 subjects");
     c.bad(
-        l.subjects.0.len() <= 100,
-        "subjects",
-        "may list at most 100 subjects",
-    );
-    c.bad(
-        l.subjects
-            .0
-            .iter()
-            .all(|s| !s.trim().is_empty() && s.chars().count() <= 100),
+        l.subjects.0.iter().all(|s| !s.trim().is_empty() && s.chars().count() <= 100),
         "subjects",
         "each subject must be 1 to 100 characters",
     );
@@ -221,10 +177,7 @@ mod tests {
             prior_llct_level: LlctLevel::Elementary,
             prior_llct_year: Some(2015),
             prior_llct_credential: None,
-            performance_ratings: Ratings(vec![Rating {
-                year: 2024,
-                grade: RatingGrade::Good,
-            }]),
+            performance_ratings: Ratings(vec![Rating { year: 2024, grade: RatingGrade::Good }]),
             email: None,
             phone: Some("0912 345 678".into()),
             version: 1,
@@ -234,10 +187,7 @@ mod tests {
     }
 
     fn fields(l: &Learner) -> Vec<String> {
-        learner_problems(l, d(2026, 11, 28))
-            .into_iter()
-            .filter_map(|p| p.field)
-            .collect()
+        learner_problems(l, d(2026, 11, 28)).into_iter().filter_map(|p| p.field).collect()
     }
 
     #[test]
@@ -252,10 +202,7 @@ mod tests {
         l.national_id = Some("12345".into());
         l.party_official_date = Some(d(2009, 1, 1));
         l.prior_llct_year = Some(2030);
-        l.performance_ratings.0.push(Rating {
-            year: 2024,
-            grade: RatingGrade::Excellent,
-        });
+        l.performance_ratings.0.push(Rating { year: 2024, grade: RatingGrade::Excellent });
         l.email = Some("not an email".into());
         assert_eq!(
             fields(&l),

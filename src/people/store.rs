@@ -30,52 +30,31 @@ pub fn parse_cursor(s: &str) -> Option<(String, String)> {
 /// across the whole tree.
 pub fn tree_prefix(conn: &mut DbConn, institution: InstitutionId) -> QueryResult<String> {
     let path: String = i::table.find(institution).select(i::path).first(conn)?;
-    let root = path
-        .trim_start_matches('/')
-        .split('/')
-        .next()
-        .unwrap_or_default();
+    let root = path.trim_start_matches('/').split('/').next().unwrap_or_default();
     Ok(format!("/{root}/"))
 }
 
 pub fn insert_learners(conn: &mut DbConn, rows: &[Learner]) -> QueryResult<()> {
     for chunk in rows.chunks(BATCH) {
-        crate::per_backend!(conn, |c| diesel::insert_into(l::table)
-            .values(chunk)
-            .execute(c))?;
+        crate::per_backend!(conn, |c| diesel::insert_into(l::table).values(chunk).execute(c))?;
     }
     Ok(())
 }
 
 pub fn find_learner(conn: &mut DbConn, id: LearnerId) -> QueryResult<Option<Learner>> {
-    l::table
-        .find(id)
-        .select(Learner::as_select())
-        .first(conn)
-        .optional()
+    l::table.find(id).select(Learner::as_select()).first(conn).optional()
 }
 
 pub fn learner_of_user(conn: &mut DbConn, user: UserId) -> QueryResult<Option<LearnerId>> {
-    l::table
-        .filter(l::user_id.eq(user))
-        .select(l::id)
-        .first(conn)
-        .optional()
+    l::table.filter(l::user_id.eq(user)).select(l::id).first(conn).optional()
 }
 
 pub fn lecturer_of_user(conn: &mut DbConn, user: UserId) -> QueryResult<Option<LecturerId>> {
-    t::table
-        .filter(t::user_id.eq(user))
-        .select(t::id)
-        .first(conn)
-        .optional()
+    t::table.filter(t::user_id.eq(user)).select(t::id).first(conn).optional()
 }
 
 pub fn save_learner(conn: &mut DbConn, row: &Learner, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(l::table.find(row.id).filter(l::version.eq(seen_version)))
-        .set(row)
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(l::table.find(row.id).filter(l::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
 }
 
 pub struct LearnerFilter {
@@ -104,11 +83,7 @@ pub fn list_learners(
     // Each word typed must begin a word of the name: "van an" finds "Nguyễn Văn An" and
     // "Hoàng Văn Ăn", not "Trần Văn Bình".
     for w in &f.words {
-        q = q.filter(
-            l::name_key
-                .like(format!("{w}%"))
-                .or(l::name_key.like(format!("% {w}%"))),
-        );
+        q = q.filter(l::name_key.like(format!("{w}%")).or(l::name_key.like(format!("% {w}%"))));
     }
     if let Some(x) = f.institution_id {
         q = q.filter(l::institution_id.eq(x));
@@ -126,15 +101,9 @@ pub fn list_learners(
         q = q.filter(l::national_id.eq(x.clone()));
     }
     if let Some((k, id)) = page.after.as_deref().and_then(parse_cursor) {
-        q = q.filter(
-            l::sort_key
-                .gt(k.clone())
-                .or(l::sort_key.eq(k).and(l::id.gt(id))),
-        );
+        q = q.filter(l::sort_key.gt(k.clone()).or(l::sort_key.eq(k).and(l::id.gt(id))));
     }
-    q.order((l::sort_key.asc(), l::id.asc()))
-        .limit(page.limit + 1)
-        .load(conn)
+    q.order((l::sort_key.asc(), l::id.asc())).limit(page.limit + 1).load(conn)
 }
 
 /// Learners of the tree at `prefix` with one of these search names (for duplicate checks).
@@ -189,43 +158,29 @@ pub fn learner_duplicate(conn: &mut DbConn, row: &Learner) -> QueryResult<Option
             return Ok(Some(id));
         }
     }
-    Ok(
-        learners_named(conn, &prefix, std::slice::from_ref(&row.name_key))?
-            .into_iter()
-            .find(|(id, _, dob)| *id != row.id && *dob == row.date_of_birth)
-            .map(|(id, ..)| id),
-    )
+    Ok(learners_named(conn, &prefix, std::slice::from_ref(&row.name_key))?
+        .into_iter()
+        .find(|(id, _, dob)| *id != row.id && *dob == row.date_of_birth)
+        .map(|(id, ..)| id))
 }
 
 pub fn insert_lecturer(conn: &mut DbConn, row: &Lecturer) -> QueryResult<()> {
-    diesel::insert_into(t::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(t::table).values(row).execute(conn).map(|_| ())
 }
 
 pub fn insert_lecturers(conn: &mut DbConn, rows: &[Lecturer]) -> QueryResult<()> {
     for chunk in rows.chunks(BATCH) {
-        crate::per_backend!(conn, |c| diesel::insert_into(t::table)
-            .values(chunk)
-            .execute(c))?;
+        crate::per_backend!(conn, |c| diesel::insert_into(t::table).values(chunk).execute(c))?;
     }
     Ok(())
 }
 
 pub fn find_lecturer(conn: &mut DbConn, id: LecturerId) -> QueryResult<Option<Lecturer>> {
-    t::table
-        .find(id)
-        .select(Lecturer::as_select())
-        .first(conn)
-        .optional()
+    t::table.find(id).select(Lecturer::as_select()).first(conn).optional()
 }
 
 pub fn save_lecturer(conn: &mut DbConn, row: &Lecturer, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(t::table.find(row.id).filter(t::version.eq(seen_version)))
-        .set(row)
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(t::table.find(row.id).filter(t::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
 }
 
 pub struct LecturerFilter {
@@ -249,11 +204,7 @@ pub fn list_lecturers(
         q = q.filter(t::updated_at.ge(ts));
     }
     for w in &f.words {
-        q = q.filter(
-            t::name_key
-                .like(format!("{w}%"))
-                .or(t::name_key.like(format!("% {w}%"))),
-        );
+        q = q.filter(t::name_key.like(format!("{w}%")).or(t::name_key.like(format!("% {w}%"))));
     }
     if let Some(x) = f.institution_id {
         q = q.filter(t::institution_id.eq(x));
@@ -262,15 +213,9 @@ pub fn list_lecturers(
         q = q.filter(t::kind.eq(x));
     }
     if let Some((k, id)) = page.after.as_deref().and_then(parse_cursor) {
-        q = q.filter(
-            t::sort_key
-                .gt(k.clone())
-                .or(t::sort_key.eq(k).and(t::id.gt(id))),
-        );
+        q = q.filter(t::sort_key.gt(k.clone()).or(t::sort_key.eq(k).and(t::id.gt(id))));
     }
-    q.order((t::sort_key.asc(), t::id.asc()))
-        .limit(page.limit + 1)
-        .load(conn)
+    q.order((t::sort_key.asc(), t::id.asc())).limit(page.limit + 1).load(conn)
 }
 
 /// The lecturer this record duplicates in the same tree, if any.
@@ -281,19 +226,13 @@ pub fn lecturer_duplicate(conn: &mut DbConn, row: &Lecturer) -> QueryResult<Opti
         .filter(i::path.like(format!("{prefix}%")))
         .filter(t::id.ne(row.id))
         .select((t::id, t::name_key, t::date_of_birth, t::national_id))
-        .filter(
-            t::name_key
-                .eq(&row.name_key)
-                .or(t::national_id.eq(row.national_id.clone().unwrap_or_default())),
-        )
+        .filter(t::name_key.eq(&row.name_key).or(t::national_id.eq(row.national_id.clone().unwrap_or_default())))
         .load::<(LecturerId, String, Option<NaiveDate>, Option<String>)>(conn)?;
     Ok(same
         .into_iter()
         .find(|(_, key, dob, nid)| {
             (row.national_id.is_some() && nid == &row.national_id)
-                || (key == &row.name_key
-                    && row.date_of_birth.is_some()
-                    && dob == &row.date_of_birth)
+                || (key == &row.name_key && row.date_of_birth.is_some() && dob == &row.date_of_birth)
         })
         .map(|(id, ..)| id))
 }
@@ -305,11 +244,7 @@ pub fn get_learner(conn: &mut DbConn, scope: &Scope, id: LearnerId) -> Result<Le
     Ok(row)
 }
 
-pub fn get_lecturer(
-    conn: &mut DbConn,
-    scope: &Scope,
-    id: LecturerId,
-) -> Result<Lecturer, ApiError> {
+pub fn get_lecturer(conn: &mut DbConn, scope: &Scope, id: LecturerId) -> Result<Lecturer, ApiError> {
     let row = find_lecturer(conn, id)?.ok_or_else(ApiError::not_found)?;
     scope.check(row.institution_id)?;
     Ok(row)

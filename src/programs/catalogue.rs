@@ -18,14 +18,7 @@ pub struct Entry {
     pub edition: &'static str,
     pub description: &'static str,
     /// (part, code, title, hours, assessment, graduation exam)
-    pub modules: &'static [(
-        &'static str,
-        &'static str,
-        &'static str,
-        i32,
-        Assessment,
-        bool,
-    )],
+    pub modules: &'static [(&'static str, &'static str, &'static str, i32, Assessment, bool)],
     pub graduation_subjects: &'static [(&'static str, &'static str)],
 }
 
@@ -127,14 +120,8 @@ pub const CATALOGUE: &[Entry] = &[
 ];
 
 /// Inserts every catalogue program not already there, published, in the caller's transaction.
-pub fn load(
-    tx: &mut DbConn,
-    at: chrono::NaiveDateTime,
-) -> Result<CatalogueOut, crate::error::ApiError> {
-    let mut out = CatalogueOut {
-        created: Vec::new(),
-        existing: Vec::new(),
-    };
+pub fn load(tx: &mut DbConn, at: chrono::NaiveDateTime) -> Result<CatalogueOut, crate::error::ApiError> {
+    let mut out = CatalogueOut { created: Vec::new(), existing: Vec::new() };
     for e in CATALOGUE {
         if let Some(p) = store::find_by_key(tx, &owner_key(None), e.code, e.edition)? {
             out.existing.push(p.id);
@@ -150,22 +137,13 @@ fn insert(tx: &mut DbConn, e: &Entry, at: chrono::NaiveDateTime) -> QueryResult<
     rules.graduation_subjects = e
         .graduation_subjects
         .iter()
-        .map(|(code, title)| GraduationSubject {
-            code: code.to_string(),
-            title: title.to_string(),
-        })
+        .map(|(code, title)| GraduationSubject { code: code.to_string(), title: title.to_string() })
         .collect();
     if !rules.graduation_subjects.is_empty() {
         rules.graduation_essay = false;
         // Intermediate classes are usually reported with giỏi / khá / trung bình only.
-        rules
-            .classification_bands
-            .retain(|b| ["gioi", "kha", "trung_binh"].contains(&b.label.as_str()));
-        if let Some(b) = rules
-            .classification_bands
-            .iter_mut()
-            .find(|b| b.label == "gioi")
-        {
+        rules.classification_bands.retain(|b| ["gioi", "kha", "trung_binh"].contains(&b.label.as_str()));
+        if let Some(b) = rules.classification_bands.iter_mut().find(|b| b.label == "gioi") {
             b.min = 8.0;
         }
     }
@@ -224,25 +202,15 @@ mod tests {
             rules.graduation_subjects = e
                 .graduation_subjects
                 .iter()
-                .map(|(c, t)| GraduationSubject {
-                    code: c.to_string(),
-                    title: t.to_string(),
-                })
+                .map(|(c, t)| GraduationSubject { code: c.to_string(), title: t.to_string() })
                 .collect();
-            assert!(
-                super::super::rules::problems(&rules).is_empty(),
-                "{}",
-                e.code
-            );
+            assert!(super::super::rules::problems(&rules).is_empty(), "{}", e.code);
             let mut codes: Vec<&str> = e.modules.iter().map(|m| m.1).collect();
             codes.sort_unstable();
             codes.dedup();
             assert_eq!(codes.len(), e.modules.len(), "{}", e.code);
         }
-        let elementary = CATALOGUE
-            .iter()
-            .find(|e| e.level == Level::Elementary)
-            .unwrap();
+        let elementary = CATALOGUE.iter().find(|e| e.level == Level::Elementary).unwrap();
         assert_eq!(elementary.modules.len(), 18);
     }
 }

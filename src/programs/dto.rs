@@ -243,24 +243,13 @@ pub fn merge_rules(base: &ProgramRules, patch: Option<Value>, p: &mut Problems) 
 }
 
 pub fn check_code(code: &str, field: &str, p: &mut Problems) {
-    let ok = !code.is_empty()
-        && code.len() <= 32
-        && code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    p.check(
-        ok,
-        field,
-        "must be 1 to 32 letters, digits, '-', '_' or '.'",
-    );
+    let ok =
+        !code.is_empty() && code.len() <= 32 && code.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    p.check(ok, field, "must be 1 to 32 letters, digits, '-', '_' or '.'");
 }
 
 pub fn check_text(s: &str, field: &str, max: usize, p: &mut Problems) {
-    p.check(
-        !s.is_empty() && s.chars().count() <= max,
-        field,
-        format!("must be 1 to {max} characters"),
-    );
+    p.check(!s.is_empty() && s.chars().count() <= max, field, format!("must be 1 to {max} characters"));
 }
 
 /// Cleaned fields of a new program.
@@ -298,14 +287,9 @@ impl CreateProgram {
         }
         let level = self.level.unwrap_or(Level::Refresher);
         let rules = merge_rules(&ProgramRules::for_level(level), self.rules, &mut p);
-        let description = self
-            .description
-            .map(|d| clean(&d))
-            .filter(|d| !d.is_empty());
+        let description = self.description.map(|d| clean(&d)).filter(|d| !d.is_empty());
         p.check(
-            description
-                .as_ref()
-                .is_none_or(|d| d.chars().count() <= 4000),
+            description.as_ref().is_none_or(|d| d.chars().count() <= 4000),
             "description",
             "must be at most 4000 characters",
         );
@@ -357,11 +341,7 @@ impl UpdateProgram {
 pub fn check_module(code: &str, title: &str, hours: i32, p: &mut Problems) {
     check_code(code, "code", p);
     check_text(title, "title", 300, p);
-    p.check(
-        (0..=2000).contains(&hours),
-        "hours",
-        "must be between 0 and 2000",
-    );
+    p.check((0..=2000).contains(&hours), "hours", "must be between 0 and 2000");
 }
 
 pub fn refusal(code: &str, message: impl Into<String>) -> ApiError {

@@ -5,8 +5,7 @@ use actix_web::{get, patch, post, put, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::{
-    refusal, CatalogueOut, CreateProgram, CreateVersion, ProgramFilter, ProgramOut, TierLevel,
-    UpdateProgram,
+    refusal, CatalogueOut, CreateProgram, CreateVersion, ProgramFilter, ProgramOut, TierLevel, UpdateProgram,
 };
 use super::model::{owner_key, Program, ProgramModule, ProgramStatus};
 use super::{catalogue, rules, store};
@@ -78,14 +77,8 @@ async fn list_programs(
     caller.require(Permission::ReadPrograms)?;
     let q = q.into_inner();
     let file = Format::is_file(q.format);
-    let page = if file {
-        PageRequest {
-            limit: MAX_EXPORT_ROWS,
-            after: None,
-        }
-    } else {
-        paging(q.limit, q.cursor.as_deref())?
-    };
+    let page =
+        if file { PageRequest { limit: MAX_EXPORT_ROWS, after: None } } else { paging(q.limit, q.cursor.as_deref())? };
     let limit = page.limit;
     let filter = store::Filter {
         updated_since: since(q.updated_since),
@@ -93,14 +86,7 @@ async fn list_programs(
         status: q.status,
         owner: q.owner_institution_id,
         national: q.national,
-        words: q
-            .q
-            .as_deref()
-            .map(fold)
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(str::to_string)
-            .collect(),
+        words: q.q.as_deref().map(fold).unwrap_or_default().split_whitespace().map(str::to_string).collect(),
     };
     let (rows, totals) = state
         .db
@@ -177,27 +163,19 @@ async fn create_program(
     if caller.role == Role::InstitutionAdmin && f.owner.is_none() {
         f.owner = caller.institution_id;
     }
-    check_owner(&caller, f.owner).map_err(|_| {
-        ApiError::field(
-            "owner_institution_id",
-            "you may not create programs for this owner",
-        )
-    })?;
+    check_owner(&caller, f.owner)
+        .map_err(|_| ApiError::field("owner_institution_id", "you may not create programs for this owner"))?;
     let c = caller.clone();
     idempotency::run(&state.db, &caller, key, fp, move |tx| {
         if let Some(o) = f.owner {
-            crate::institutions::store::get(tx, &c.scope, o).map_err(|_| {
-                ApiError::field("owner_institution_id", "no such institution in your scope")
-            })?;
+            crate::institutions::store::get(tx, &c.scope, o)
+                .map_err(|_| ApiError::field("owner_institution_id", "no such institution in your scope"))?;
         }
         let key = owner_key(f.owner);
         if store::find_by_key(tx, &key, &f.code, &f.edition)?.is_some() {
             return Err(ApiError::conflict(
                 "duplicate_program",
-                format!(
-                    "Program {} edition {} already exists for this owner.",
-                    f.code, f.edition
-                ),
+                format!("Program {} edition {} already exists for this owner.", f.code, f.edition),
             ));
         }
         let t = now();
@@ -223,11 +201,7 @@ async fn create_program(
         };
         store::insert(tx, &row)?;
         let id = row.id;
-        Stored::created(
-            format!("/api/v1/programs/{id}"),
-            1,
-            &ProgramOut::new(row, 0, 0),
-        )
+        Stored::created(format!("/api/v1/programs/{id}"), 1, &ProgramOut::new(row, 0, 0))
     })
     .await
 }
@@ -278,8 +252,7 @@ async fn update_program(
             check_draft(&cur)?;
             let mut row = body.apply(&cur)?;
             if (row.code != cur.code || row.edition != cur.edition)
-                && store::find_by_key(tx, &row.owner_key, &row.code, &row.edition)?
-                    .is_some_and(|x| x.id != id)
+                && store::find_by_key(tx, &row.owner_key, &row.code, &row.edition)?.is_some_and(|x| x.id != id)
             {
                 return Err(ApiError::conflict(
                     "duplicate_program",
@@ -290,9 +263,7 @@ async fn update_program(
             row.version = cur.version + 1;
             row.updated_at = now();
             if !store::save(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed {
-                    current: cur.version + 1,
-                });
+                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
             }
             out(tx, row)
         })
@@ -328,10 +299,7 @@ async fn transition(
                     if cur.status != ProgramStatus::Published {
                         return Err(refusal(
                             "not_published",
-                            format!(
-                                "Only a published program can be retired; this one is {}.",
-                                cur.status
-                            ),
+                            format!("Only a published program can be retired; this one is {}.", cur.status),
                         ));
                     }
                     row.retired_at = Some(t);
@@ -342,9 +310,7 @@ async fn transition(
             row.version = cur.version + 1;
             row.updated_at = t;
             if !store::save(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed {
-                    current: cur.version + 1,
-                });
+                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
             }
             out(tx, row)
         })
@@ -363,14 +329,7 @@ async fn publish_program(
     id: web::Path<ProgramId>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    transition(
-        caller,
-        state,
-        id.into_inner(),
-        if_match,
-        ProgramStatus::Published,
-    )
-    .await
+    transition(caller, state, id.into_inner(), if_match, ProgramStatus::Published).await
 }
 
 /// Retires a published program: no new classes; classes already running keep it.
@@ -383,14 +342,7 @@ async fn retire_program(
     id: web::Path<ProgramId>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    transition(
-        caller,
-        state,
-        id.into_inner(),
-        if_match,
-        ProgramStatus::Retired,
-    )
-    .await
+    transition(caller, state, id.into_inner(), if_match, ProgramStatus::Retired).await
 }
 
 /// Starts a new draft edition copied from this program, modules and rules included.
@@ -429,21 +381,14 @@ async fn new_version(
         let src = store::get(tx, id)?;
         let owner = match (b.owner_institution_id, c.role) {
             (Some(o), _) => Some(o),
-            (None, Role::InstitutionAdmin) if src.owner_institution_id.is_none() => {
-                c.institution_id
-            }
+            (None, Role::InstitutionAdmin) if src.owner_institution_id.is_none() => c.institution_id,
             (None, _) => src.owner_institution_id,
         };
-        check_owner(&c, owner).map_err(|_| {
-            ApiError::field(
-                "owner_institution_id",
-                "you may not own programs for this institution",
-            )
-        })?;
+        check_owner(&c, owner)
+            .map_err(|_| ApiError::field("owner_institution_id", "you may not own programs for this institution"))?;
         if let Some(o) = owner {
-            crate::institutions::store::get(tx, &c.scope, o).map_err(|_| {
-                ApiError::field("owner_institution_id", "no such institution in your scope")
-            })?;
+            crate::institutions::store::get(tx, &c.scope, o)
+                .map_err(|_| ApiError::field("owner_institution_id", "no such institution in your scope"))?;
         }
         let t = now();
         let code = code.unwrap_or_else(|| src.code.clone());
@@ -500,10 +445,7 @@ async fn new_version(
 /// programs already there (same code and edition) are left as they are.
 #[utoipa::path(tag = "programs", responses((status = 200, body = CatalogueOut)), security(("bearer" = [])))]
 #[post("/programs/catalogue")]
-async fn load_catalogue(
-    caller: Caller,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn load_catalogue(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageSettings)?;
     let out = state.db.write(|tx| catalogue::load(tx, now())).await?;
     Ok(HttpResponse::Ok().json(out))
@@ -512,17 +454,10 @@ async fn load_catalogue(
 /// Which institution tiers may run which levels.
 #[utoipa::path(tag = "programs", responses((status = 200, body = Vec<TierLevel>)), security(("bearer" = [])))]
 #[get("/settings/tier-levels")]
-async fn get_tier_levels(
-    caller: Caller,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn get_tier_levels(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePrograms)?;
     let rows = state.db.read(|c| Ok(store::tier_levels(c)?)).await?;
-    Ok(HttpResponse::Ok().json(
-        rows.into_iter()
-            .map(|(tier, level)| TierLevel { tier, level })
-            .collect::<Vec<_>>(),
-    ))
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(|(tier, level)| TierLevel { tier, level }).collect::<Vec<_>>()))
 }
 
 /// Replaces the tier × level table (system administrators).
@@ -548,15 +483,10 @@ async fn put_tier_levels(
                 }
             }
             p.finish(())?;
-            let v: Vec<(String, super::model::Level)> =
-                pairs.into_iter().map(|x| (x.tier, x.level)).collect();
+            let v: Vec<(String, super::model::Level)> = pairs.into_iter().map(|x| (x.tier, x.level)).collect();
             store::replace_tier_levels(tx, &v)?;
             Ok(store::tier_levels(tx)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(
-        rows.into_iter()
-            .map(|(tier, level)| TierLevel { tier, level })
-            .collect::<Vec<_>>(),
-    ))
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(|(tier, level)| TierLevel { tier, level }).collect::<Vec<_>>()))
 }

@@ -48,9 +48,7 @@ crate::json_text!(ProgramRules);
 pub const NATIONAL: &str = "national";
 
 pub fn owner_key(owner: Option<InstitutionId>) -> String {
-    owner
-        .map(|o| o.to_string())
-        .unwrap_or_else(|| NATIONAL.to_string())
+    owner.map(|o| o.to_string()).unwrap_or_else(|| NATIONAL.to_string())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]

@@ -17,11 +17,7 @@ use crate::text::clean;
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_modules)
-        .service(create_module)
-        .service(get_module)
-        .service(update_module)
-        .service(delete_module);
+    cfg.service(list_modules).service(create_module).service(get_module).service(update_module).service(delete_module);
 }
 
 fn opt(s: Option<String>) -> Option<String> {
@@ -70,11 +66,7 @@ async fn create_module(
     p.check(b.code.is_some(), "code", "is required");
     p.check(b.title.is_some(), "title", "is required");
     p.check(b.hours.is_some(), "hours", "is required");
-    let code = b
-        .code
-        .clone()
-        .map(|c| c.trim().to_string())
-        .unwrap_or_default();
+    let code = b.code.clone().map(|c| c.trim().to_string()).unwrap_or_default();
     let title = b.title.clone().map(|t| clean(&t)).unwrap_or_default();
     let hours = b.hours.unwrap_or(0);
     let mut more = Problems::new();
@@ -84,11 +76,7 @@ async fn create_module(
             p.0.push(item);
         }
     }
-    p.check(
-        b.position.is_none_or(|x| x >= 1),
-        "position",
-        "must be 1 or more",
-    );
+    p.check(b.position.is_none_or(|x| x >= 1), "position", "must be 1 or more");
     p.finish(())?;
     let c = caller.clone();
     idempotency::run(&state.db, &caller, key, fp, move |tx| {
@@ -125,18 +113,10 @@ async fn create_module(
             let last = modules.len() - 1;
             rules::reorder(&mut modules, last, pos as usize);
             store::renumber(tx, &modules)?;
-            row.position = modules
-                .iter()
-                .position(|m| m.id == row.id)
-                .map(|i| i as i32 + 1)
-                .unwrap_or(row.position);
+            row.position = modules.iter().position(|m| m.id == row.id).map(|i| i as i32 + 1).unwrap_or(row.position);
         }
         store::touch(tx, program_id, t)?;
-        Stored::created(
-            format!("/api/v1/modules/{}", row.id),
-            1,
-            &ModuleOut::from(row),
-        )
+        Stored::created(format!("/api/v1/modules/{}", row.id), 1, &ModuleOut::from(row))
     })
     .await
 }
@@ -152,10 +132,7 @@ async fn get_module(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadPrograms)?;
     let id = id.into_inner();
-    let m = state
-        .db
-        .read(move |c| store::find_module(c, id)?.ok_or_else(ApiError::not_found))
-        .await?;
+    let m = state.db.read(move |c| store::find_module(c, id)?.ok_or_else(ApiError::not_found)).await?;
     Ok(ok_versioned(m.version, &ModuleOut::from(m)))
 }
 
@@ -207,11 +184,7 @@ async fn update_module(
             }
             let mut p = Problems::new();
             check_module(&row.code, &row.title, row.hours, &mut p);
-            p.check(
-                b.position.is_none_or(|x| x >= 1),
-                "position",
-                "must be 1 or more",
-            );
+            p.check(b.position.is_none_or(|x| x >= 1), "position", "must be 1 or more");
             p.finish(())?;
             if row.code != cur.code && store::code_taken(tx, cur.program_id, &row.code, Some(id))? {
                 return Err(ApiError::conflict(
@@ -227,17 +200,12 @@ async fn update_module(
                 if let Some(from) = modules.iter().position(|m| m.id == id) {
                     rules::reorder(&mut modules, from, pos as usize);
                     store::renumber(tx, &modules)?;
-                    row.position = modules
-                        .iter()
-                        .position(|m| m.id == id)
-                        .map(|i| i as i32 + 1)
-                        .unwrap_or(cur.position);
+                    row.position =
+                        modules.iter().position(|m| m.id == id).map(|i| i as i32 + 1).unwrap_or(cur.position);
                 }
             }
             if !store::save_module(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed {
-                    current: cur.version + 1,
-                });
+                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
             }
             store::touch(tx, cur.program_id, t)?;
             Ok(row)

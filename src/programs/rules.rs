@@ -36,16 +36,7 @@ pub enum LostCredentialPolicy {
 }
 
 /// Every rule setting of a program, with DOMAIN defaults. Absent keys take the default.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, diesel::AsExpression, diesel::FromSqlRow)]
 #[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(deny_unknown_fields, default)]
 pub struct ProgramRules {
@@ -85,11 +76,7 @@ pub struct ProgramRules {
 }
 
 fn band(min: f64, label: &str, name: &str) -> Band {
-    Band {
-        min,
-        label: label.into(),
-        name: name.into(),
-    }
+    Band { min, label: label.into(), name: name.into() }
 }
 
 /// The five bands of DOMAIN.md: xuất sắc, giỏi, khá, trung bình khá, trung bình.
@@ -135,11 +122,8 @@ impl ProgramRules {
         match level {
             Level::Refresher => {
                 r.graduation_essay = true;
-                r.classification_bands = vec![
-                    band(8.0, "gioi", "Giỏi"),
-                    band(6.5, "kha", "Khá"),
-                    band(5.0, "trung_binh", "Trung bình"),
-                ];
+                r.classification_bands =
+                    vec![band(8.0, "gioi", "Giỏi"), band(6.5, "kha", "Khá"), band(5.0, "trung_binh", "Trung bình")];
             }
             Level::Elementary => r.graduation_essay = true,
             Level::Intermediate | Level::Advanced => r.field_study_required = true,
@@ -149,9 +133,7 @@ impl ProgramRules {
 
     /// The band an average earns, if any.
     pub fn classify(&self, average: f64) -> Option<&Band> {
-        self.classification_bands
-            .iter()
-            .find(|b| average + 1e-9 >= b.min)
+        self.classification_bands.iter().find(|b| average + 1e-9 >= b.min)
     }
 }
 
@@ -169,38 +151,18 @@ pub fn problems(r: &ProgramRules) -> Vec<ProblemItem> {
     };
     let pct = |x: f64| (0.0..=100.0).contains(&x);
     let mark = |x: f64| (0.0..=10.0).contains(&x) && one_decimal(x);
-    bad(
-        pct(r.module_absence_limit_pct),
-        "module_absence_limit_pct",
-        "must be between 0 and 100",
-    );
-    bad(
-        pct(r.program_absence_limit_pct),
-        "program_absence_limit_pct",
-        "must be between 0 and 100",
-    );
-    bad(
-        mark(r.pass_mark),
-        "pass_mark",
-        "must be between 0 and 10 with one decimal",
-    );
+    bad(pct(r.module_absence_limit_pct), "module_absence_limit_pct", "must be between 0 and 100");
+    bad(pct(r.program_absence_limit_pct), "program_absence_limit_pct", "must be between 0 and 100");
+    bad(mark(r.pass_mark), "pass_mark", "must be between 0 and 10 with one decimal");
     bad(r.max_retakes <= 5, "max_retakes", "must be between 0 and 5");
     bad(
         (0.0..=10.0).contains(&r.double_marking_gap) && one_decimal(r.double_marking_gap),
         "double_marking_gap",
         "must be between 0 and 10 with one decimal",
     );
-    bad(
-        (1..=365).contains(&r.appeal_window_days),
-        "appeal_window_days",
-        "must be between 1 and 365",
-    );
+    bad((1..=365).contains(&r.appeal_window_days), "appeal_window_days", "must be between 1 and 365");
     let bands = &r.classification_bands;
-    bad(
-        !bands.is_empty() && bands.len() <= 10,
-        "classification_bands",
-        "must have 1 to 10 bands",
-    );
+    bad(!bands.is_empty() && bands.len() <= 10, "classification_bands", "must have 1 to 10 bands");
     bad(
         bands.iter().all(|b| mark(b.min)),
         "classification_bands",
@@ -212,20 +174,14 @@ pub fn problems(r: &ProgramRules) -> Vec<ProblemItem> {
         "must be in strictly descending order of min",
     );
     bad(
-        bands
-            .iter()
-            .all(|b| !b.label.trim().is_empty() && !b.name.trim().is_empty()),
+        bands.iter().all(|b| !b.label.trim().is_empty() && !b.name.trim().is_empty()),
         "classification_bands",
         "every band needs a label and a name",
     );
     let mut labels: Vec<&str> = bands.iter().map(|b| b.label.as_str()).collect();
     labels.sort_unstable();
     labels.dedup();
-    bad(
-        labels.len() == bands.len(),
-        "classification_bands",
-        "labels must be unique",
-    );
+    bad(labels.len() == bands.len(), "classification_bands", "labels must be unique");
     bad(
         bands.last().is_none_or(|b| b.min + 1e-9 >= r.pass_mark),
         "classification_bands",
@@ -236,22 +192,12 @@ pub fn problems(r: &ProgramRules) -> Vec<ProblemItem> {
         "cap_from_label",
         "must be the label of one of the bands",
     );
-    let mut codes: Vec<&str> = r
-        .graduation_subjects
-        .iter()
-        .map(|s| s.code.as_str())
-        .collect();
+    let mut codes: Vec<&str> = r.graduation_subjects.iter().map(|s| s.code.as_str()).collect();
     codes.sort_unstable();
     codes.dedup();
+    bad(codes.len() == r.graduation_subjects.len(), "graduation_subjects", "codes must be unique");
     bad(
-        codes.len() == r.graduation_subjects.len(),
-        "graduation_subjects",
-        "codes must be unique",
-    );
-    bad(
-        r.graduation_subjects
-            .iter()
-            .all(|s| !s.code.trim().is_empty() && !s.title.trim().is_empty()),
+        r.graduation_subjects.iter().all(|s| !s.code.trim().is_empty() && !s.title.trim().is_empty()),
         "graduation_subjects",
         "every subject needs a code and a title",
     );
@@ -262,41 +208,23 @@ pub fn problems(r: &ProgramRules) -> Vec<ProblemItem> {
 pub fn publish_refusals(p: &Program, modules: &[ProgramModule]) -> Vec<ProblemItem> {
     let mut out = Vec::new();
     if p.status != ProgramStatus::Draft {
-        out.push(ProblemItem::rule(
-            "not_draft",
-            format!("The program is {}, not a draft.", p.status),
-        ));
+        out.push(ProblemItem::rule("not_draft", format!("The program is {}, not a draft.", p.status)));
     }
     if modules.is_empty() {
-        out.push(ProblemItem::rule(
-            "no_modules",
-            "A program needs at least one module.",
-        ));
+        out.push(ProblemItem::rule("no_modules", "A program needs at least one module."));
     }
-    if modules
-        .iter()
-        .any(|m| m.hours == 0 && m.assessment != Assessment::None)
-    {
-        out.push(ProblemItem::rule(
-            "module_without_hours",
-            "Every assessed module needs its hours.",
-        ));
+    if modules.iter().any(|m| m.hours == 0 && m.assessment != Assessment::None) {
+        out.push(ProblemItem::rule("module_without_hours", "Every assessed module needs its hours."));
     }
     if p.level != Level::Refresher
         && p.rules.graduation_subjects.is_empty()
         && !p.rules.graduation_essay
         && !modules.iter().any(|m| m.graduation_exam)
     {
-        out.push(ProblemItem::rule(
-            "no_graduation",
-            "Set graduation subjects or a graduation paper.",
-        ));
+        out.push(ProblemItem::rule("no_graduation", "Set graduation subjects or a graduation paper."));
     }
     if problems(&p.rules).into_iter().next().is_some() {
-        out.push(ProblemItem::rule(
-            "invalid_rules",
-            "The rule settings are invalid; correct them first.",
-        ));
+        out.push(ProblemItem::rule("invalid_rules", "The rule settings are invalid; correct them first."));
     }
     out
 }
@@ -307,22 +235,17 @@ pub fn class_refusals(p: &Program, tier: &str, tier_allowed: bool) -> Vec<Proble
     let mut out = Vec::new();
     match p.status {
         ProgramStatus::Published => {}
-        ProgramStatus::Draft => out.push(ProblemItem::rule(
-            "program_not_published",
-            "The program is a draft; publish it first.",
-        )),
-        ProgramStatus::Retired => out.push(ProblemItem::rule(
-            "program_retired",
-            "The program is retired; use its newer edition.",
-        )),
+        ProgramStatus::Draft => {
+            out.push(ProblemItem::rule("program_not_published", "The program is a draft; publish it first."))
+        }
+        ProgramStatus::Retired => {
+            out.push(ProblemItem::rule("program_retired", "The program is retired; use its newer edition."))
+        }
     }
     if !tier_allowed {
         out.push(ProblemItem::rule(
             "tier_level_not_allowed",
-            format!(
-                "An institution of tier {tier} may not run {} classes.",
-                p.level
-            ),
+            format!("An institution of tier {tier} may not run {} classes.", p.level),
         ));
     }
     out
@@ -350,10 +273,7 @@ mod tests {
     #[test]
     fn defaults_are_valid_for_every_level() {
         for level in Level::ALL {
-            assert!(
-                problems(&ProgramRules::for_level(*level)).is_empty(),
-                "{level}"
-            );
+            assert!(problems(&ProgramRules::for_level(*level)).is_empty(), "{level}");
         }
         assert!(ProgramRules::for_level(Level::Intermediate).field_study_required);
         assert!(!ProgramRules::for_level(Level::Elementary).field_study_required);
@@ -392,10 +312,7 @@ mod tests {
     }
 
     fn program(level: Level, status: ProgramStatus) -> Program {
-        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap();
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
         Program {
             id: crate::db::ids::ProgramId::new(),
             code: "X".into(),
@@ -421,20 +338,10 @@ mod tests {
     #[test]
     fn classes_need_a_published_program_and_an_allowed_tier() {
         let codes = |p: &Program, allowed| {
-            class_refusals(p, "district_center", allowed)
-                .into_iter()
-                .filter_map(|x| x.code)
-                .collect::<Vec<_>>()
+            class_refusals(p, "district_center", allowed).into_iter().filter_map(|x| x.code).collect::<Vec<_>>()
         };
-        assert!(codes(
-            &program(Level::Intermediate, ProgramStatus::Published),
-            true
-        )
-        .is_empty());
-        assert_eq!(
-            codes(&program(Level::Intermediate, ProgramStatus::Draft), true),
-            vec!["program_not_published"]
-        );
+        assert!(codes(&program(Level::Intermediate, ProgramStatus::Published), true).is_empty());
+        assert_eq!(codes(&program(Level::Intermediate, ProgramStatus::Draft), true), vec!["program_not_published"]);
         assert_eq!(
             codes(&program(Level::Intermediate, ProgramStatus::Retired), false),
             vec!["program_retired", "tier_level_not_allowed"]
@@ -444,16 +351,10 @@ mod tests {
     #[test]
     fn publishing_lists_every_reason() {
         let p = program(Level::Intermediate, ProgramStatus::Draft);
-        let codes: Vec<String> = publish_refusals(&p, &[])
-            .into_iter()
-            .filter_map(|x| x.code)
-            .collect();
+        let codes: Vec<String> = publish_refusals(&p, &[]).into_iter().filter_map(|x| x.code).collect();
         assert_eq!(codes, vec!["no_modules", "no_graduation"]);
         let p = program(Level::Elementary, ProgramStatus::Published);
-        let codes: Vec<String> = publish_refusals(&p, &[])
-            .into_iter()
-            .filter_map(|x| x.code)
-            .collect();
+        let codes: Vec<String> = publish_refusals(&p, &[]).into_iter().filter_map(|x| x.code).collect();
         assert_eq!(codes, vec!["not_draft", "no_modules"]);
     }
 

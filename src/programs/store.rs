@@ -13,30 +13,18 @@ use crate::db::DbConn;
 use crate::error::ApiError;
 
 pub fn insert(conn: &mut DbConn, row: &Program) -> QueryResult<()> {
-    diesel::insert_into(p::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(p::table).values(row).execute(conn).map(|_| ())
 }
 
 pub fn find(conn: &mut DbConn, id: ProgramId) -> QueryResult<Option<Program>> {
-    p::table
-        .find(id)
-        .select(Program::as_select())
-        .first(conn)
-        .optional()
+    p::table.find(id).select(Program::as_select()).first(conn).optional()
 }
 
 pub fn get(conn: &mut DbConn, id: ProgramId) -> Result<Program, ApiError> {
     find(conn, id)?.ok_or_else(ApiError::not_found)
 }
 
-pub fn find_by_key(
-    conn: &mut DbConn,
-    owner_key: &str,
-    code: &str,
-    edition: &str,
-) -> QueryResult<Option<Program>> {
+pub fn find_by_key(conn: &mut DbConn, owner_key: &str, code: &str, edition: &str) -> QueryResult<Option<Program>> {
     p::table
         .filter(p::owner_key.eq(owner_key))
         .filter(p::code.eq(code))
@@ -79,34 +67,26 @@ pub fn list(conn: &mut DbConn, f: &Filter, page: &PageRequest) -> Result<Vec<Pro
         q = q.filter(p::title_key.like(format!("%{w}%")));
     }
     if let Some(after) = &page.after {
-        let after: ProgramId = after
-            .parse()
-            .map_err(|_| ApiError::field("cursor", "is not a cursor this service gave"))?;
+        let after: ProgramId =
+            after.parse().map_err(|_| ApiError::field("cursor", "is not a cursor this service gave"))?;
         q = q.filter(p::id.gt(after));
     }
     Ok(q.order(p::id.asc()).limit(page.limit + 1).load(conn)?)
 }
 
 pub fn save(conn: &mut DbConn, row: &Program, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(p::table.find(row.id).filter(p::version.eq(seen_version)))
-        .set(row)
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(p::table.find(row.id).filter(p::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
 }
 
 /// Marks the program changed (its modules changed) for clients syncing by `updated_since`.
 pub fn touch(conn: &mut DbConn, id: ProgramId, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(p::table.find(id))
-        .set(p::updated_at.eq(at))
-        .execute(conn)
+    diesel::update(p::table.find(id)).set(p::updated_at.eq(at)).execute(conn)
 }
 
 /// (total hours, module count) per program.
 pub fn totals(conn: &mut DbConn, ids: &[ProgramId]) -> QueryResult<HashMap<ProgramId, (i64, i64)>> {
-    let rows: Vec<(ProgramId, i32)> = m::table
-        .filter(m::program_id.eq_any(ids))
-        .select((m::program_id, m::hours))
-        .load(conn)?;
+    let rows: Vec<(ProgramId, i32)> =
+        m::table.filter(m::program_id.eq_any(ids)).select((m::program_id, m::hours)).load(conn)?;
     let mut out: HashMap<ProgramId, (i64, i64)> = HashMap::new();
     for (id, h) in rows {
         let e = out.entry(id).or_default();
@@ -125,25 +105,15 @@ pub fn modules(conn: &mut DbConn, program: ProgramId) -> QueryResult<Vec<Program
 }
 
 pub fn find_module(conn: &mut DbConn, id: ModuleId) -> QueryResult<Option<ProgramModule>> {
-    m::table
-        .find(id)
-        .select(ProgramModule::as_select())
-        .first(conn)
-        .optional()
+    m::table.find(id).select(ProgramModule::as_select()).first(conn).optional()
 }
 
 pub fn insert_module(conn: &mut DbConn, row: &ProgramModule) -> QueryResult<()> {
-    diesel::insert_into(m::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(m::table).values(row).execute(conn).map(|_| ())
 }
 
 pub fn save_module(conn: &mut DbConn, row: &ProgramModule, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(m::table.find(row.id).filter(m::version.eq(seen_version)))
-        .set(row)
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(m::table.find(row.id).filter(m::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
 }
 
 pub fn delete_module(conn: &mut DbConn, id: ModuleId) -> QueryResult<usize> {
@@ -155,25 +125,14 @@ pub fn renumber(conn: &mut DbConn, ordered: &[ProgramModule]) -> QueryResult<()>
     for (i, module) in ordered.iter().enumerate() {
         let pos = i as i32 + 1;
         if module.position != pos {
-            diesel::update(m::table.find(module.id))
-                .set(m::position.eq(pos))
-                .execute(conn)?;
+            diesel::update(m::table.find(module.id)).set(m::position.eq(pos)).execute(conn)?;
         }
     }
     Ok(())
 }
 
-pub fn code_taken(
-    conn: &mut DbConn,
-    program: ProgramId,
-    code: &str,
-    except: Option<ModuleId>,
-) -> QueryResult<bool> {
-    let mut q = m::table
-        .filter(m::program_id.eq(program))
-        .filter(m::code.eq(code))
-        .select(m::id)
-        .into_boxed();
+pub fn code_taken(conn: &mut DbConn, program: ProgramId, code: &str, except: Option<ModuleId>) -> QueryResult<bool> {
+    let mut q = m::table.filter(m::program_id.eq(program)).filter(m::code.eq(code)).select(m::id).into_boxed();
     if let Some(id) = except {
         q = q.filter(m::id.ne(id));
     }
@@ -181,28 +140,18 @@ pub fn code_taken(
 }
 
 pub fn tier_levels(conn: &mut DbConn) -> QueryResult<Vec<(String, Level)>> {
-    tl::table
-        .order((tl::tier.asc(), tl::level.asc()))
-        .select((tl::tier, tl::level))
-        .load(conn)
+    tl::table.order((tl::tier.asc(), tl::level.asc())).select((tl::tier, tl::level)).load(conn)
 }
 
 pub fn replace_tier_levels(conn: &mut DbConn, pairs: &[(String, Level)]) -> QueryResult<()> {
     diesel::delete(tl::table).execute(conn)?;
     for (tier, level) in pairs {
-        diesel::insert_into(tl::table)
-            .values((tl::tier.eq(tier), tl::level.eq(*level)))
-            .execute(conn)?;
+        diesel::insert_into(tl::table).values((tl::tier.eq(tier), tl::level.eq(*level))).execute(conn)?;
     }
     Ok(())
 }
 
 /// Whether an institution of `tier` may run classes of `level` (checked when a class is opened).
 pub fn tier_may_run(conn: &mut DbConn, tier: &str, level: Level) -> QueryResult<bool> {
-    tl::table
-        .filter(tl::tier.eq(tier))
-        .filter(tl::level.eq(level))
-        .count()
-        .get_result::<i64>(conn)
-        .map(|n| n > 0)
+    tl::table.filter(tl::tier.eq(tier)).filter(tl::level.eq(level)).count().get_result::<i64>(conn).map(|n| n > 0)
 }

@@ -89,19 +89,11 @@ pub fn normalise_email(s: &str) -> String {
 }
 
 fn check_email(email: &str, p: &mut Problems) {
-    p.check(
-        looks_like_email(email) && email.len() <= 254,
-        "email",
-        "is not an e-mail address",
-    );
+    p.check(looks_like_email(email) && email.len() <= 254, "email", "is not an e-mail address");
 }
 
 fn check_name(name: &str, p: &mut Problems) {
-    p.check(
-        !name.is_empty() && name.chars().count() <= 120,
-        "full_name",
-        "must be 1 to 120 characters",
-    );
+    p.check(!name.is_empty() && name.chars().count() <= 120, "full_name", "must be 1 to 120 characters");
 }
 
 fn check_password(pw: &str, min_len: usize, p: &mut Problems) {
@@ -121,11 +113,7 @@ pub struct NewUserFields {
 impl CreateUser {
     pub fn check(self, min_password: usize) -> Result<NewUserFields, ApiError> {
         let mut p = Problems::new();
-        let email = self
-            .email
-            .as_deref()
-            .map(normalise_email)
-            .unwrap_or_default();
+        let email = self.email.as_deref().map(normalise_email).unwrap_or_default();
         let full_name = self.full_name.as_deref().map(clean).unwrap_or_default();
         match &self.email {
             None => p.add("email", "is required"),
@@ -142,9 +130,7 @@ impl CreateUser {
         match self.role {
             None => p.add("role", "is required"),
             Some(role) => {
-                if let Some(item) =
-                    super::rules::institution_problem(role, self.institution_id.is_some())
-                {
+                if let Some(item) = super::rules::institution_problem(role, self.institution_id.is_some()) {
                     p.0.push(item);
                 }
             }

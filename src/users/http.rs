@@ -17,10 +17,7 @@ use crate::institutions::store as institutions;
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_users)
-        .service(create_user)
-        .service(get_user)
-        .service(update_user);
+    cfg.service(list_users).service(create_user).service(get_user).service(update_user);
 }
 
 /// Hashes off the async workers: Argon2id is deliberately slow.
@@ -51,16 +48,8 @@ async fn list_users(
         status: q.status,
     };
     let scope = caller.scope.clone();
-    let rows = state
-        .db
-        .read(move |c| store::list(c, &scope, &filter, &page))
-        .await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        limit,
-        |r| r.id.to_string(),
-        UserOut::from,
-    )))
+    let rows = state.db.read(move |c| store::list(c, &scope, &filter, &page)).await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| r.id.to_string(), UserOut::from)))
 }
 
 /// Creates an account at an institution in scope.
@@ -77,9 +66,7 @@ async fn create_user(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
     let fp = fingerprint("POST", "/users", &*body);
-    let f = body
-        .into_inner()
-        .check(state.settings.auth.min_password_length)?;
+    let f = body.into_inner().check(state.settings.auth.min_password_length)?;
     if !rules::can_grant(caller.role, f.role) {
         return Err(ApiError::field("role", "you may not grant this role"));
     }
@@ -87,15 +74,11 @@ async fn create_user(
     let c = caller.clone();
     idempotency::run(&state.db, &caller, key, fp, move |tx| {
         if let Some(inst) = f.institution_id {
-            institutions::get(tx, &c.scope, inst).map_err(|_| {
-                ApiError::field("institution_id", "no such institution in your scope")
-            })?;
+            institutions::get(tx, &c.scope, inst)
+                .map_err(|_| ApiError::field("institution_id", "no such institution in your scope"))?;
         }
         if store::email_taken(tx, &f.email, None)? {
-            return Err(ApiError::conflict(
-                "duplicate_email",
-                "An account with this e-mail address already exists.",
-            ));
+            return Err(ApiError::conflict("duplicate_email", "An account with this e-mail address already exists."));
         }
         let t = now();
         let row = User {
@@ -121,11 +104,7 @@ async fn create_user(
 #[utoipa::path(tag = "users", params(("id" = UserId, Path)),
     responses((status = 200, body = UserOut), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/users/{id}")]
-async fn get_user(
-    caller: Caller,
-    state: web::Data<AppState>,
-    id: web::Path<UserId>,
-) -> Result<HttpResponse, ApiError> {
+async fn get_user(caller: Caller, state: web::Data<AppState>, id: web::Path<UserId>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
     let (id, scope) = (id.into_inner(), caller.scope.clone());
     let row = state.db.read(move |c| store::get(c, &scope, id)).await?;
@@ -147,9 +126,7 @@ async fn update_user(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
     let id = id.into_inner();
-    let patch = body
-        .into_inner()
-        .check(state.settings.auth.min_password_length)?;
+    let patch = body.into_inner().check(state.settings.auth.min_password_length)?;
     if let Some(role) = patch.role {
         if !rules::can_grant(caller.role, role) {
             return Err(ApiError::field("role", "you may not grant this role"));
@@ -168,9 +145,10 @@ async fn update_user(
             let mut row = cur.clone();
             let own = cur.id == c.user_id;
             let mut refusals = Vec::new();
-            if own && (patch.role.is_some_and(|r| r != cur.role)
-                || patch.institution_id.is_some_and(|i| i != cur.institution_id)
-                || patch.status.is_some_and(|s| s != cur.status))
+            if own
+                && (patch.role.is_some_and(|r| r != cur.role)
+                    || patch.institution_id.is_some_and(|i| i != cur.institution_id)
+                    || patch.status.is_some_and(|s| s != cur.status))
             {
                 refusals.push(crate::error::ProblemItem::rule(
                     "own_account",
@@ -191,12 +169,19 @@ async fn update_user(
                 p.0.push(item);
             }
             if let Some(inst) = row.institution_id.filter(|i| Some(*i) != cur.institution_id) {
-                p.check(institutions::get(tx, &c.scope, inst).is_ok(), "institution_id", "no such institution in your scope");
+                p.check(
+                    institutions::get(tx, &c.scope, inst).is_ok(),
+                    "institution_id",
+                    "no such institution in your scope",
+                );
             }
             p.finish(())?;
             if let Some(e) = patch.email {
                 if e != cur.email && store::email_taken(tx, &e, Some(id))? {
-                    return Err(ApiError::conflict("duplicate_email", "An account with this e-mail address already exists."));
+                    return Err(ApiError::conflict(
+                        "duplicate_email",
+                        "An account with this e-mail address already exists.",
+                    ));
                 }
                 row.email = e;
             }
@@ -207,7 +192,8 @@ async fn update_user(
                 row.status = s;
             }
             let t = now();
-            let sign_out = new_hash.is_some() || (row.status == UserStatus::Disabled && cur.status != UserStatus::Disabled);
+            let sign_out =
+                new_hash.is_some() || (row.status == UserStatus::Disabled && cur.status != UserStatus::Disabled);
             if let Some(h) = new_hash {
                 row.password_hash = h;
             }

@@ -15,14 +15,8 @@ pub fn can_grant(caller: Role, target: Role) -> bool {
 /// A system administrator belongs to no institution; every other role belongs to one.
 pub fn institution_problem(role: Role, has_institution: bool) -> Option<ProblemItem> {
     match (role == Role::SystemAdmin, has_institution) {
-        (true, true) => Some(ProblemItem::field(
-            "institution_id",
-            "must be null for a system_admin",
-        )),
-        (false, false) => Some(ProblemItem::field(
-            "institution_id",
-            "is required for this role",
-        )),
+        (true, true) => Some(ProblemItem::field("institution_id", "must be null for a system_admin")),
+        (false, false) => Some(ProblemItem::field("institution_id", "is required for this role")),
         _ => None,
     }
 }

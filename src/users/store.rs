@@ -12,26 +12,15 @@ use crate::db::DbConn;
 use crate::error::ApiError;
 
 pub fn insert(conn: &mut DbConn, row: &User) -> QueryResult<()> {
-    diesel::insert_into(u::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(u::table).values(row).execute(conn).map(|_| ())
 }
 
 pub fn find(conn: &mut DbConn, id: UserId) -> QueryResult<Option<User>> {
-    u::table
-        .find(id)
-        .select(User::as_select())
-        .first(conn)
-        .optional()
+    u::table.find(id).select(User::as_select()).first(conn).optional()
 }
 
 pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
-    u::table
-        .filter(u::email.eq(email))
-        .select(User::as_select())
-        .first(conn)
-        .optional()
+    u::table.filter(u::email.eq(email)).select(User::as_select()).first(conn).optional()
 }
 
 /// The account if it belongs to an institution in `scope` (system administrators' accounts are
@@ -52,12 +41,7 @@ pub struct Filter {
     pub status: Option<UserStatus>,
 }
 
-pub fn list(
-    conn: &mut DbConn,
-    scope: &Scope,
-    f: &Filter,
-    page: &PageRequest,
-) -> Result<Vec<User>, ApiError> {
+pub fn list(conn: &mut DbConn, scope: &Scope, f: &Filter, page: &PageRequest) -> Result<Vec<User>, ApiError> {
     let mut q = u::table.select(User::as_select()).into_boxed();
     if let Scope::Within(ids) = scope {
         q = q.filter(u::institution_id.eq_any(ids.clone()));
@@ -75,26 +59,19 @@ pub fn list(
         q = q.filter(u::status.eq(s));
     }
     if let Some(after) = &page.after {
-        let after: UserId = after
-            .parse()
-            .map_err(|_| ApiError::field("cursor", "is not a cursor this service gave"))?;
+        let after: UserId =
+            after.parse().map_err(|_| ApiError::field("cursor", "is not a cursor this service gave"))?;
         q = q.filter(u::id.gt(after));
     }
     Ok(q.order(u::id.asc()).limit(page.limit + 1).load(conn)?)
 }
 
 pub fn save(conn: &mut DbConn, row: &User, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(u::table.find(row.id).filter(u::version.eq(seen_version)))
-        .set(row)
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(u::table.find(row.id).filter(u::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
 }
 
 pub fn email_taken(conn: &mut DbConn, email: &str, except: Option<UserId>) -> QueryResult<bool> {
-    let mut q = u::table
-        .filter(u::email.eq(email))
-        .select(u::id)
-        .into_boxed();
+    let mut q = u::table.filter(u::email.eq(email)).select(u::id).into_boxed();
     if let Some(id) = except {
         q = q.filter(u::id.ne(id));
     }
@@ -103,13 +80,9 @@ pub fn email_taken(conn: &mut DbConn, email: &str, except: Option<UserId>) -> Qu
 
 /// Revokes every live token of the user ("sign out everywhere").
 pub fn revoke_tokens(conn: &mut DbConn, user: UserId, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(
-        t::table
-            .filter(t::user_id.eq(user))
-            .filter(t::revoked_at.is_null()),
-    )
-    .set(t::revoked_at.eq(at))
-    .execute(conn)
+    diesel::update(t::table.filter(t::user_id.eq(user)).filter(t::revoked_at.is_null()))
+        .set(t::revoked_at.eq(at))
+        .execute(conn)
 }
 
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {

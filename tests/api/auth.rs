@@ -25,13 +25,9 @@ async fn login_me_logout(app: TestApp) {
     assert_eq!(me.body["email"], ADMIN_EMAIL);
     assert!(me.body.get("password_hash").is_none());
 
-    let out = app
-        .call(Method::POST, "/api/v1/auth/logout", Some(&token), None)
-        .await;
+    let out = app.call(Method::POST, "/api/v1/auth/logout", Some(&token), None).await;
     assert_eq!(out.status, 204);
-    app.get("/api/v1/me", &token)
-        .await
-        .assert_problem(401, "unauthorized");
+    app.get("/api/v1/me", &token).await.assert_problem(401, "unauthorized");
     // The other session is untouched.
     assert_eq!(app.get("/api/v1/me", &app.root).await.status, 200);
 }
@@ -58,27 +54,15 @@ async fn failures_do_not_reveal_accounts(app: TestApp) {
     unknown.assert_problem(401, "unauthorized");
     assert_eq!(wrong.body["detail"], unknown.body["detail"]);
 
-    let missing = app
-        .call(Method::POST, "/api/v1/auth/login", None, Some(json!({})))
-        .await;
+    let missing = app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({}))).await;
     missing.assert_problem(400, "validation");
     assert_eq!(missing.error_fields(), vec!["email", "password"]);
 
     for bad in ["Bearer", "Basic abc", "Bearer nonsense-token", "bearer "] {
-        let r = app
-            .call_with(
-                Method::GET,
-                "/api/v1/me",
-                None,
-                None,
-                &[("authorization", bad)],
-            )
-            .await;
+        let r = app.call_with(Method::GET, "/api/v1/me", None, None, &[("authorization", bad)]).await;
         r.assert_problem(401, "unauthorized");
     }
-    app.call(Method::GET, "/api/v1/me", None, None)
-        .await
-        .assert_problem(401, "unauthorized");
+    app.call(Method::GET, "/api/v1/me", None, None).await.assert_problem(401, "unauthorized");
 }
 
 db_test!(login_is_rate_limited);
@@ -106,12 +90,7 @@ async fn login_is_rate_limited(app: TestApp) {
     assert!((1..=60).contains(&wait), "{wait}");
     // Another account from the same client is not blocked by this one's attempts.
     let r = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": ADMIN_EMAIL, "password": PASSWORD})),
-        )
+        .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"email": ADMIN_EMAIL, "password": PASSWORD})))
         .await;
     assert_eq!(r.status, 200);
 }
@@ -131,41 +110,19 @@ async fn expired_and_revoked_tokens(app: TestApp) {
         .db
         .write(move |tx| {
             let past = llct::db::now() - chrono::Duration::hours(2);
-            Ok(store::insert_token(
-                tx,
-                uid,
-                &hash,
-                past,
-                past + chrono::Duration::hours(1),
-            )?)
+            Ok(store::insert_token(tx, uid, &hash, past, past + chrono::Duration::hours(1))?)
         })
         .await
         .unwrap();
-    app.get("/api/v1/me", &expired)
-        .await
-        .assert_problem(401, "unauthorized");
+    app.get("/api/v1/me", &expired).await.assert_problem(401, "unauthorized");
 
     // Disabling the account revokes its tokens and refuses new logins.
-    let r = app
-        .patch(
-            &format!("/api/v1/users/{user_id}"),
-            &app.root,
-            json!({"status": "disabled"}),
-        )
-        .await;
+    let r = app.patch(&format!("/api/v1/users/{user_id}"), &app.root, json!({"status": "disabled"})).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    app.get("/api/v1/me", &token)
-        .await
-        .assert_problem(401, "unauthorized");
+    app.get("/api/v1/me", &token).await.assert_problem(401, "unauthorized");
     let email = me.body["email"].as_str().unwrap();
-    let again = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": email, "password": PASSWORD})),
-        )
-        .await;
+    let again =
+        app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"email": email, "password": PASSWORD}))).await;
     again.assert_problem(401, "unauthorized");
 
     // Re-enabled, and the password reset by an administrator: old password refused, new one works.
@@ -177,14 +134,8 @@ async fn expired_and_revoked_tokens(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let old = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": email, "password": PASSWORD})),
-        )
-        .await;
+    let old =
+        app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"email": email, "password": PASSWORD}))).await;
     assert_eq!(old.status, 401);
     app.login(email, "một mật khẩu mới hẳn").await;
 }

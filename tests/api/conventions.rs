@@ -10,82 +10,36 @@ db_test!(malformed_requests_are_problems_not_500s);
 async fn malformed_requests_are_problems_not_500s(app: TestApp) {
     let root = Some(app.root.as_str());
     let p = "/api/v1/institutions";
-    app.call_raw(
-        Method::POST,
-        p,
-        root,
-        "application/json",
-        b"{\"code\": ".to_vec(),
-    )
-    .await
-    .assert_problem(400, "bad-request");
-    app.call_raw(Method::POST, p, root, "application/json", b"[1,2]".to_vec())
+    app.call_raw(Method::POST, p, root, "application/json", b"{\"code\": ".to_vec())
         .await
         .assert_problem(400, "bad-request");
-    app.call_raw(
-        Method::POST,
-        p,
-        root,
-        "application/json",
-        br#"{"code": 12}"#.to_vec(),
-    )
-    .await
-    .assert_problem(400, "bad-request");
+    app.call_raw(Method::POST, p, root, "application/json", b"[1,2]".to_vec()).await.assert_problem(400, "bad-request");
+    app.call_raw(Method::POST, p, root, "application/json", br#"{"code": 12}"#.to_vec())
+        .await
+        .assert_problem(400, "bad-request");
     app.call_raw(Method::POST, p, root, "text/plain", b"code=1".to_vec())
         .await
         .assert_problem(415, "unsupported-media-type");
-    let big = format!(
-        r#"{{"code":"A","name":"{}","tier":"academy"}}"#,
-        "x".repeat(70_000)
-    );
+    let big = format!(r#"{{"code":"A","name":"{}","tier":"academy"}}"#, "x".repeat(70_000));
     app.call_raw(Method::POST, p, root, "application/json", big.into_bytes())
         .await
         .assert_problem(413, "payload-too-large");
 
-    app.get("/api/v1/institutions/not-a-uuid", &app.root)
+    app.get("/api/v1/institutions/not-a-uuid", &app.root).await.assert_problem(404, "not-found");
+    app.get(&format!("/api/v1/institutions/{}", uuid::Uuid::now_v7()), &app.root)
         .await
         .assert_problem(404, "not-found");
-    app.get(
-        &format!("/api/v1/institutions/{}", uuid::Uuid::now_v7()),
-        &app.root,
-    )
-    .await
-    .assert_problem(404, "not-found");
-    app.get("/api/v1/users/01", &app.root)
-        .await
-        .assert_problem(404, "not-found");
-    app.get("/api/v1/no-such-thing", &app.root)
-        .await
-        .assert_problem(404, "not-found");
-    app.call(Method::DELETE, "/api/v1/me", Some(&app.root), None)
-        .await
-        .assert_problem(404, "not-found");
+    app.get("/api/v1/users/01", &app.root).await.assert_problem(404, "not-found");
+    app.get("/api/v1/no-such-thing", &app.root).await.assert_problem(404, "not-found");
+    app.call(Method::DELETE, "/api/v1/me", Some(&app.root), None).await.assert_problem(404, "not-found");
 
-    app.get("/api/v1/institutions?colour=red", &app.root)
-        .await
-        .assert_problem(400, "bad-request");
-    app.get(
-        "/api/v1/institutions?tier=academy&status=sleeping",
-        &app.root,
-    )
-    .await
-    .assert_problem(400, "bad-request");
-    app.get("/api/v1/institutions?updated_since=yesterday", &app.root)
-        .await
-        .assert_problem(400, "bad-request");
-    app.get("/api/v1/users?role=king", &app.root)
-        .await
-        .assert_problem(400, "bad-request");
-    let r = app
-        .get("/api/v1/institutions?limit=0&cursor=%%%", &app.root)
-        .await;
+    app.get("/api/v1/institutions?colour=red", &app.root).await.assert_problem(400, "bad-request");
+    app.get("/api/v1/institutions?tier=academy&status=sleeping", &app.root).await.assert_problem(400, "bad-request");
+    app.get("/api/v1/institutions?updated_since=yesterday", &app.root).await.assert_problem(400, "bad-request");
+    app.get("/api/v1/users?role=king", &app.root).await.assert_problem(400, "bad-request");
+    let r = app.get("/api/v1/institutions?limit=0&cursor=%%%", &app.root).await;
     r.assert_problem(400, "validation");
-    let r = app
-        .get(
-            "/api/v1/institutions?limit=501&cursor=bm90LWEtdXVpZA",
-            &app.root,
-        )
-        .await;
+    let r = app.get("/api/v1/institutions?limit=501&cursor=bm90LWEtdXVpZA", &app.root).await;
     r.assert_problem(400, "validation");
     let mut f = r.error_fields();
     f.sort();
@@ -109,36 +63,16 @@ async fn malformed_requests_are_problems_not_500s(app: TestApp) {
     .await
     .assert_problem(400, "bad-request");
     // Every answer carries a request id for the logs.
-    assert!(app
-        .get("/api/v1/me", &app.root)
-        .await
-        .header("x-request-id")
-        .is_some());
+    assert!(app.get("/api/v1/me", &app.root).await.header("x-request-id").is_some());
 }
 
 db_test!(idempotent_creation);
 async fn idempotent_creation(app: TestApp) {
     let body = json!({"code": "IDEM", "name": "Trung tâm Chính trị", "tier": "commune_center"});
     let key = [("idempotency-key", "create-idem-1")];
-    let first = app
-        .call_with(
-            Method::POST,
-            "/api/v1/institutions",
-            Some(&app.root),
-            Some(body.clone()),
-            &key,
-        )
-        .await;
+    let first = app.call_with(Method::POST, "/api/v1/institutions", Some(&app.root), Some(body.clone()), &key).await;
     assert_eq!(first.status, 201, "{}", first.text);
-    let again = app
-        .call_with(
-            Method::POST,
-            "/api/v1/institutions",
-            Some(&app.root),
-            Some(body.clone()),
-            &key,
-        )
-        .await;
+    let again = app.call_with(Method::POST, "/api/v1/institutions", Some(&app.root), Some(body.clone()), &key).await;
     assert_eq!(again.status, 201);
     assert_eq!(again.body, first.body);
     assert_eq!(again.header("location"), first.header("location"));
@@ -146,15 +80,7 @@ async fn idempotent_creation(app: TestApp) {
 
     // The same key with another body is refused, and writes nothing.
     let other = json!({"code": "IDEM2", "name": "Khác", "tier": "commune_center"});
-    let r = app
-        .call_with(
-            Method::POST,
-            "/api/v1/institutions",
-            Some(&app.root),
-            Some(other),
-            &key,
-        )
-        .await;
+    let r = app.call_with(Method::POST, "/api/v1/institutions", Some(&app.root), Some(other), &key).await;
     r.assert_problem(422, "refused");
     assert_eq!(r.body["errors"][0]["code"], "idempotency_key_reused");
     let list = app.get("/api/v1/institutions", &app.root).await;
@@ -164,20 +90,8 @@ async fn idempotent_creation(app: TestApp) {
     let body = json!({"code": "CONC", "name": "Đồng thời", "tier": "commune_center"});
     let key = [("idempotency-key", "concurrent-1")];
     let (a, b) = futures_util::join!(
-        app.call_with(
-            Method::POST,
-            "/api/v1/institutions",
-            Some(&app.root),
-            Some(body.clone()),
-            &key
-        ),
-        app.call_with(
-            Method::POST,
-            "/api/v1/institutions",
-            Some(&app.root),
-            Some(body.clone()),
-            &key
-        ),
+        app.call_with(Method::POST, "/api/v1/institutions", Some(&app.root), Some(body.clone()), &key),
+        app.call_with(Method::POST, "/api/v1/institutions", Some(&app.root), Some(body.clone()), &key),
     );
     assert_eq!((a.status, b.status), (201, 201), "{} / {}", a.text, b.text);
     assert_eq!(a.body["id"], b.body["id"]);
@@ -187,15 +101,7 @@ async fn idempotent_creation(app: TestApp) {
     // Keys belong to their user: another admin's same key is a new request.
     let (_, other_root) = app.user("system_admin", None).await;
     let body = json!({"code": "OTHER", "name": "Khác", "tier": "commune_center"});
-    let r = app
-        .call_with(
-            Method::POST,
-            "/api/v1/institutions",
-            Some(&other_root),
-            Some(body),
-            &key,
-        )
-        .await;
+    let r = app.call_with(Method::POST, "/api/v1/institutions", Some(&other_root), Some(body), &key).await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_ne!(r.body["id"], a.body["id"]);
 }
@@ -205,45 +111,21 @@ async fn if_match_guards_updates(app: TestApp) {
     let id = app.institution("IFM", "provincial_school", None).await;
     let path = format!("/api/v1/institutions/{id}");
     let r = app
-        .call_with(
-            Method::PATCH,
-            &path,
-            Some(&app.root),
-            Some(json!({"name": "Tên mới"})),
-            &[("if-match", "\"1\"")],
-        )
+        .call_with(Method::PATCH, &path, Some(&app.root), Some(json!({"name": "Tên mới"})), &[("if-match", "\"1\"")])
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.header("etag").as_deref(), Some("\"2\""));
     // A client still holding version 1 is told the resource changed, and nothing is written.
     let stale = app
-        .call_with(
-            Method::PATCH,
-            &path,
-            Some(&app.root),
-            Some(json!({"name": "Cũ"})),
-            &[("if-match", "\"1\"")],
-        )
+        .call_with(Method::PATCH, &path, Some(&app.root), Some(json!({"name": "Cũ"})), &[("if-match", "\"1\"")])
         .await;
     stale.assert_problem(412, "precondition-failed");
     assert_eq!(app.get(&path, &app.root).await.body["name"], "Tên mới");
 
     // Two concurrent updates from version 2: exactly one wins.
     let (a, b) = futures_util::join!(
-        app.call_with(
-            Method::PATCH,
-            &path,
-            Some(&app.root),
-            Some(json!({"name": "A"})),
-            &[("if-match", "W/\"2\"")]
-        ),
-        app.call_with(
-            Method::PATCH,
-            &path,
-            Some(&app.root),
-            Some(json!({"name": "B"})),
-            &[("if-match", "\"2\"")]
-        ),
+        app.call_with(Method::PATCH, &path, Some(&app.root), Some(json!({"name": "A"})), &[("if-match", "W/\"2\"")]),
+        app.call_with(Method::PATCH, &path, Some(&app.root), Some(json!({"name": "B"})), &[("if-match", "\"2\"")]),
     );
     let mut statuses = [a.status, b.status];
     statuses.sort();
@@ -255,10 +137,7 @@ db_test!(pages_never_skip_or_repeat);
 async fn pages_never_skip_or_repeat(app: TestApp) {
     let mut created = Vec::new();
     for i in 0..7 {
-        created.push(
-            app.institution(&format!("PG{i}"), "commune_center", None)
-                .await,
-        );
+        created.push(app.institution(&format!("PG{i}"), "commune_center", None).await);
     }
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
@@ -270,21 +149,12 @@ async fn pages_never_skip_or_repeat(app: TestApp) {
         };
         let r = app.get(&path, &app.root).await;
         assert_eq!(r.status, 200, "{}", r.text);
-        seen.extend(
-            r.body["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["id"].as_str().unwrap().to_string()),
-        );
+        seen.extend(r.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()));
         pages += 1;
         if pages == 1 {
             // Rows added while a client pages appear once, at the end.
             for i in 7..9 {
-                created.push(
-                    app.institution(&format!("PG{i}"), "commune_center", None)
-                        .await,
-                );
+                created.push(app.institution(&format!("PG{i}"), "commune_center", None).await);
             }
         }
         match r.body["next_cursor"].as_str() {
@@ -299,25 +169,9 @@ async fn pages_never_skip_or_repeat(app: TestApp) {
     // updated_since returns only what changed since then.
     let since = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     std::thread::sleep(std::time::Duration::from_millis(5));
-    let r = app
-        .patch(
-            &format!("/api/v1/institutions/{}", created[2]),
-            &app.root,
-            json!({"name": "Đã đổi"}),
-        )
-        .await;
+    let r = app.patch(&format!("/api/v1/institutions/{}", created[2]), &app.root, json!({"name": "Đã đổi"})).await;
     assert_eq!(r.status, 200);
-    let r = app
-        .get(
-            &format!("/api/v1/institutions?updated_since={since}"),
-            &app.root,
-        )
-        .await;
-    let ids: Vec<&str> = r.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap())
-        .collect();
+    let r = app.get(&format!("/api/v1/institutions?updated_since={since}"), &app.root).await;
+    let ids: Vec<&str> = r.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
     assert_eq!(ids, vec![created[2].as_str()]);
 }

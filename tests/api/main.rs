@@ -5,6 +5,7 @@ mod support;
 
 mod auth;
 mod authz_matrix;
+mod cohorts;
 mod conventions;
 mod institutions;
 mod ops;
@@ -12,4 +13,5 @@ mod people;
 mod programs;
 mod schema_invariants;
 mod startup;
+mod timetable;
 mod users;

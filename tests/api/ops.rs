@@ -13,21 +13,14 @@ async fn health_readiness_metrics(app: TestApp) {
     app.get("/api/v1/me", &app.root).await;
     let m = app.call(Method::GET, "/metrics", None, None).await;
     assert_eq!(m.status, 200);
-    assert!(
-        m.text
-            .contains(r#"llct_http_requests_total{method="GET",route="/api/v1/me",status="200"}"#),
-        "{}",
-        m.text
-    );
+    assert!(m.text.contains(r#"llct_http_requests_total{method="GET",route="/api/v1/me",status="200"}"#), "{}", m.text);
     assert!(m.text.contains("llct_http_request_duration_seconds_bucket"));
     assert!(m.text.contains("llct_db_pool_connections"));
 }
 
 db_test!(openapi_and_docs);
 async fn openapi_and_docs(app: TestApp) {
-    let spec = app
-        .call(Method::GET, "/api/v1/openapi.json", None, None)
-        .await;
+    let spec = app.call(Method::GET, "/api/v1/openapi.json", None, None).await;
     assert_eq!(spec.status, 200);
     assert!(spec.body["openapi"].as_str().unwrap().starts_with("3.1"));
     // Every route the contract names so far is documented, with the method it answers.
@@ -47,29 +40,17 @@ async fn openapi_and_docs(app: TestApp) {
         ("get", "/readyz"),
         ("get", "/metrics"),
     ] {
-        assert!(
-            spec.body["paths"][path][method].is_object(),
-            "{method} {path} missing from the OpenAPI document"
-        );
+        assert!(spec.body["paths"][path][method].is_object(), "{method} {path} missing from the OpenAPI document");
     }
     // And every documented route answers (no "no such route" for any of them).
     let paths = spec.body["paths"].as_object().unwrap();
     for (path, item) in paths {
         for method in item.as_object().unwrap().keys() {
-            let concrete = path
-                .replace("{id}", &uuid::Uuid::now_v7().to_string())
-                .replace("{slug}", "conflict");
+            let concrete = path.replace("{id}", &uuid::Uuid::now_v7().to_string()).replace("{slug}", "conflict");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-            let body = if m == Method::GET {
-                None
-            } else {
-                Some(serde_json::json!({}))
-            };
+            let body = if m == Method::GET { None } else { Some(serde_json::json!({})) };
             let r = app.call(m, &concrete, Some(&app.root), body).await;
-            assert_ne!(
-                r.body["detail"], "No such route.",
-                "{method} {path} is documented but not routed"
-            );
+            assert_ne!(r.body["detail"], "No such route.", "{method} {path} is documented but not routed");
         }
     }
     let docs = app.call(Method::GET, "/api/docs/", None, None).await;
@@ -81,13 +62,7 @@ async fn openapi_and_docs(app: TestApp) {
 async fn every_problem_type_is_documented() {
     let app = TestApp::sqlite().await;
     let list = app.call(Method::GET, "/api/v1/problems", None, None).await;
-    let types: Vec<&str> = list
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["type"].as_str().unwrap())
-        .collect();
+    let types: Vec<&str> = list.body.as_array().unwrap().iter().map(|p| p["type"].as_str().unwrap()).collect();
     use llct::error::ApiError as E;
     let all = [
         E::BadRequest(String::new()),
@@ -101,21 +76,13 @@ async fn every_problem_type_is_documented() {
         E::PayloadTooLarge(1),
         E::UnsupportedMediaType(String::new()),
         E::Refused(vec![]),
-        E::RateLimited {
-            retry_after_secs: 1,
-        },
-        E::Unavailable {
-            retry_after_secs: 1,
-        },
+        E::RateLimited { retry_after_secs: 1 },
+        E::Unavailable { retry_after_secs: 1 },
         E::Internal(String::new()),
     ];
     for e in all {
         let p = e.problem();
-        assert!(
-            types.contains(&p.type_.as_str()),
-            "{} undocumented",
-            p.type_
-        );
+        assert!(types.contains(&p.type_.as_str()), "{} undocumented", p.type_);
         let doc = app.call(Method::GET, &p.type_, None, None).await;
         assert_eq!(doc.status, 200, "{}", p.type_);
         assert_eq!(doc.body["status"], p.status);

@@ -5,26 +5,18 @@ use crate::db_test;
 use crate::support::{Resp, TestApp};
 
 const FAMILY: &[&str] = &[
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-    "Hồ", "Ngô", "Dương", "Lý",
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương",
+    "Lý",
 ];
-const MIDDLE: &[&str] = &[
-    "Văn", "Thị", "Hữu", "Đức", "Thanh", "Minh", "Ngọc", "Quang", "Xuân", "Thu",
-];
+const MIDDLE: &[&str] = &["Văn", "Thị", "Hữu", "Đức", "Thanh", "Minh", "Ngọc", "Quang", "Xuân", "Thu"];
 const GIVEN: &[&str] = &[
-    "An", "Anh", "Ánh", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hạnh", "Hùng",
-    "Lan", "Long", "Mai", "Nam", "Ngân", "Oanh", "Phúc", "Quỳnh", "Sơn", "Tâm", "Thảo", "Uyên",
-    "Ưng", "Vân", "Yến",
+    "An", "Anh", "Ánh", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Long", "Mai",
+    "Nam", "Ngân", "Oanh", "Phúc", "Quỳnh", "Sơn", "Tâm", "Thảo", "Uyên", "Ưng", "Vân", "Yến",
 ];
 
 /// A deterministic, realistic Vietnamese name for person `i`.
 fn name(i: usize) -> String {
-    format!(
-        "{} {} {}",
-        FAMILY[i % FAMILY.len()],
-        MIDDLE[(i / 7) % MIDDLE.len()],
-        GIVEN[(i / 3) % GIVEN.len()]
-    )
+    format!("{} {} {}", FAMILY[i % FAMILY.len()], MIDDLE[(i / 7) % MIDDLE.len()], GIVEN[(i / 3) % GIVEN.len()])
 }
 
 fn learner(full_name: &str, dob: &str, institution: &str) -> Value {
@@ -34,12 +26,7 @@ fn learner(full_name: &str, dob: &str, institution: &str) -> Value {
 }
 
 fn names_of(r: &Resp) -> Vec<String> {
-    r.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["full_name"].as_str().unwrap().to_string())
-        .collect()
+    r.body["items"].as_array().unwrap().iter().map(|x| x["full_name"].as_str().unwrap().to_string()).collect()
 }
 
 db_test!(learner_records);
@@ -52,57 +39,27 @@ async fn learner_records(app: TestApp) {
 
     // NFC on the way in, unchanged on the way out, split into family, middle and given names.
     let r = app
-        .post(
-            "/api/v1/learners",
-            &admin_a,
-            learner(
-                "  Nguye\u{0302}\u{0303}n  Thị Minh Khai ",
-                "1985-04-12",
-                &a1,
-            ),
-        )
+        .post("/api/v1/learners", &admin_a, learner("  Nguye\u{0302}\u{0303}n  Thị Minh Khai ", "1985-04-12", &a1))
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let id = r.id();
     assert_eq!(r.body["full_name"], "Nguyễn Thị Minh Khai");
     assert_eq!(
-        (
-            r.body["family_name"].as_str(),
-            r.body["middle_name"].as_str(),
-            r.body["given_name"].as_str()
-        ),
+        (r.body["family_name"].as_str(), r.body["middle_name"].as_str(), r.body["given_name"].as_str()),
         (Some("Nguyễn"), Some("Thị Minh"), Some("Khai"))
     );
 
     // The same person again, anywhere in the tree: 409 pointing at the record.
-    let dup = app
-        .post(
-            "/api/v1/learners",
-            &admin_a,
-            learner("Nguyễn Thị Minh Khai", "1985-04-12", &a),
-        )
-        .await;
+    let dup = app.post("/api/v1/learners", &admin_a, learner("Nguyễn Thị Minh Khai", "1985-04-12", &a)).await;
     dup.assert_problem(409, "conflict");
     assert_eq!(dup.body["existing"], format!("/api/v1/learners/{id}"));
     // A namesake born another day is another person; so is the same person in another tree.
     assert_eq!(
-        app.post(
-            "/api/v1/learners",
-            &admin_a,
-            learner("Nguyễn Thị Minh Khai", "1990-01-01", &a)
-        )
-        .await
-        .status,
+        app.post("/api/v1/learners", &admin_a, learner("Nguyễn Thị Minh Khai", "1990-01-01", &a)).await.status,
         201
     );
     assert_eq!(
-        app.post(
-            "/api/v1/learners",
-            &admin_b,
-            learner("Nguyễn Thị Minh Khai", "1985-04-12", &b)
-        )
-        .await
-        .status,
+        app.post("/api/v1/learners", &admin_b, learner("Nguyễn Thị Minh Khai", "1985-04-12", &b)).await.status,
         201
     );
 
@@ -116,64 +73,35 @@ async fn learner_records(app: TestApp) {
     f.sort();
     assert_eq!(
         f,
-        vec![
-            "date_of_birth",
-            "email",
-            "full_name",
-            "national_id",
-            "party_admission_date",
-            "party_status"
-        ],
+        vec!["date_of_birth", "email", "full_name", "national_id", "party_admission_date", "party_status"],
         "{}",
         r.text
     );
     let r = app.post("/api/v1/learners", &admin_a, json!({})).await;
     let mut f = r.error_fields();
     f.sort();
-    assert_eq!(
-        f,
-        vec!["date_of_birth", "education_level", "full_name", "gender"]
-    );
+    assert_eq!(f, vec!["date_of_birth", "education_level", "full_name", "gender"]);
 
     // One centre never sees another's learners.
-    app.get(&format!("/api/v1/learners/{id}"), &admin_b)
+    app.get(&format!("/api/v1/learners/{id}"), &admin_b).await.assert_problem(404, "not-found");
+    app.patch(&format!("/api/v1/learners/{id}"), &admin_b, json!({"position": "x"}))
         .await
         .assert_problem(404, "not-found");
-    app.patch(
-        &format!("/api/v1/learners/{id}"),
-        &admin_b,
-        json!({"position": "x"}),
-    )
-    .await
-    .assert_problem(404, "not-found");
     let list_b = app.get("/api/v1/learners", &admin_b).await;
     assert_eq!(list_b.body["items"].as_array().unwrap().len(), 1);
     assert_eq!(list_b.body["items"][0]["institution_id"], b.as_str());
     // Lists carry no personal data unless asked.
     assert!(list_b.body["items"][0].get("date_of_birth").is_none());
-    let personal = app
-        .get("/api/v1/learners?include_personal=true", &admin_b)
-        .await;
+    let personal = app.get("/api/v1/learners?include_personal=true", &admin_b).await;
     assert_eq!(personal.body["items"][0]["date_of_birth"], "1985-04-12");
 
     // A linked account reads and corrects its own record, within limits.
     let (uid, learner_token) = app.user("learner", Some(&a1)).await;
-    let r = app
-        .patch(
-            &format!("/api/v1/learners/{id}"),
-            &admin_a,
-            json!({"user_id": uid}),
-        )
-        .await;
+    let r = app.patch(&format!("/api/v1/learners/{id}"), &admin_a, json!({"user_id": uid})).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let me = app.get("/api/v1/me", &learner_token).await;
     assert_eq!(me.body["learner_id"], id.as_str());
-    assert_eq!(
-        app.get(&format!("/api/v1/learners/{id}"), &learner_token)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.get(&format!("/api/v1/learners/{id}"), &learner_token).await.status, 200);
     let r = app
         .patch(
             &format!("/api/v1/learners/{id}"),
@@ -192,29 +120,12 @@ async fn learner_records(app: TestApp) {
         .await;
     r.assert_problem(422, "refused");
     assert_eq!(r.errors_count(), 3);
-    app.get("/api/v1/learners", &learner_token)
-        .await
-        .assert_problem(403, "forbidden");
-    let other = app
-        .post(
-            "/api/v1/learners",
-            &admin_a,
-            learner("Trần Văn Bình", "1980-02-02", &a),
-        )
-        .await
-        .id();
-    app.get(&format!("/api/v1/learners/{other}"), &learner_token)
-        .await
-        .assert_problem(404, "not-found");
+    app.get("/api/v1/learners", &learner_token).await.assert_problem(403, "forbidden");
+    let other = app.post("/api/v1/learners", &admin_a, learner("Trần Văn Bình", "1980-02-02", &a)).await.id();
+    app.get(&format!("/api/v1/learners/{other}"), &learner_token).await.assert_problem(404, "not-found");
     // An account of the wrong role cannot be linked.
     let (lect, _) = app.user("lecturer", Some(&a)).await;
-    let r = app
-        .patch(
-            &format!("/api/v1/learners/{other}"),
-            &admin_a,
-            json!({"user_id": lect}),
-        )
-        .await;
+    let r = app.patch(&format!("/api/v1/learners/{other}"), &admin_a, json!({"user_id": lect})).await;
     assert_eq!(r.error_fields(), vec!["user_id"], "{}", r.text);
 }
 
@@ -233,12 +144,7 @@ async fn search_and_vietnamese_order(app: TestApp) {
         ("Bùi Thị Đào", "1988-01-01"),
         ("Ngô Văn Dũng", "1989-01-01"),
     ] {
-        assert_eq!(
-            app.post("/api/v1/learners", &app.root, learner(n, dob, &a))
-                .await
-                .status,
-            201
-        );
+        assert_eq!(app.post("/api/v1/learners", &app.root, learner(n, dob, &a)).await.status, 201);
     }
     let all = app.get("/api/v1/learners", &app.root).await;
     assert_eq!(
@@ -281,53 +187,25 @@ async fn search_and_vietnamese_order(app: TestApp) {
     assert_eq!(find("nguyen%20van%20an").await, vec!["Nguyễn Văn An"]);
     assert_eq!(find("NGUYEN").await, vec!["Nguyễn Văn An"]);
     assert_eq!(find("dao").await, vec!["Bùi Thị Đào"]);
-    assert_eq!(
-        find("%C4%90%E1%BA%B7ng").await,
-        vec!["Đặng Thị Ánh"],
-        "Đặng typed with accents"
-    );
-    assert_eq!(
-        find("van%20an").await,
-        vec!["Đỗ Văn An", "Nguyễn Văn An", "Hoàng Văn Ăn"]
-    );
+    assert_eq!(find("%C4%90%E1%BA%B7ng").await, vec!["Đặng Thị Ánh"], "Đặng typed with accents");
+    assert_eq!(find("van%20an").await, vec!["Đỗ Văn An", "Nguyễn Văn An", "Hoàng Văn Ăn"]);
 
     // Export: sorted, with a byte-order mark, Vietnamese intact.
-    let csv = app
-        .get(
-            "/api/v1/learners?format=csv&include_personal=true",
-            &app.root,
-        )
-        .await;
+    let csv = app.get("/api/v1/learners?format=csv&include_personal=true", &app.root).await;
     assert!(csv.text.starts_with('\u{FEFF}'));
     let lines: Vec<&str> = csv.text.lines().collect();
     assert!(lines[0].contains("Họ và tên") && lines[0].contains("Ngày sinh"));
-    assert!(
-        lines[1].starts_with("Lê Thị An,01/01/1982,Nữ"),
-        "{}",
-        lines[1]
-    );
+    assert!(lines[1].starts_with("Lê Thị An,01/01/1982,Nữ"), "{}", lines[1]);
     assert!(lines[10].starts_with("Bùi Thị Đào"), "{}", lines[10]);
-    let xlsx = app
-        .call(
-            Method::GET,
-            "/api/v1/learners?format=xlsx",
-            Some(&app.root),
-            None,
-        )
-        .await;
+    let xlsx = app.call(Method::GET, "/api/v1/learners?format=xlsx", Some(&app.root), None).await;
     assert_eq!(xlsx.status, 200);
     let names = xlsx_first_column(xlsx_bytes(&app, "/api/v1/learners?format=xlsx").await);
     assert_eq!(names[1..], names_of(&all)[..]);
 }
 
 async fn xlsx_bytes(app: &TestApp, path: &str) -> Vec<u8> {
-    let mut res = app
-        .srv
-        .get(path)
-        .insert_header(("authorization", format!("Bearer {}", app.root)))
-        .send()
-        .await
-        .unwrap();
+    let mut res =
+        app.srv.get(path).insert_header(("authorization", format!("Bearer {}", app.root))).send().await.unwrap();
     res.body().limit(64 << 20).await.unwrap().to_vec()
 }
 
@@ -346,25 +224,13 @@ fn csv_file(rows: &[Vec<String>]) -> Vec<u8> {
     w.into_inner().unwrap()
 }
 
-const HEADERS: [&str; 7] = [
-    "Họ và tên",
-    "Ngày sinh",
-    "Giới tính",
-    "Trình độ học vấn",
-    "Đảng viên",
-    "Ngày vào Đảng",
-    "Số CCCD",
-];
+const HEADERS: [&str; 7] =
+    ["Họ và tên", "Ngày sinh", "Giới tính", "Trình độ học vấn", "Đảng viên", "Ngày vào Đảng", "Số CCCD"];
 
 fn row(i: usize) -> Vec<String> {
     vec![
         name(i),
-        format!(
-            "{:02}/{:02}/{}",
-            1 + i % 28,
-            1 + (i / 28) % 12,
-            1960 + i % 40
-        ),
+        format!("{:02}/{:02}/{}", 1 + i % 28, 1 + (i / 28) % 12, 1960 + i % 40),
         if i % 2 == 0 { "Nam" } else { "Nữ" }.into(),
         "Đại học".into(),
         "Chính thức".into(),
@@ -377,8 +243,7 @@ fn row(i: usize) -> Vec<String> {
 fn raw_exchange(app: &TestApp, request: &str) -> String {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(app.srv.addr()).unwrap();
-    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
     s.write_all(request.as_bytes()).unwrap();
     let mut buf = vec![0u8; 16384];
     let mut out = Vec::new();
@@ -394,21 +259,8 @@ fn raw_exchange(app: &TestApp, request: &str) -> String {
     String::from_utf8_lossy(&out).to_string()
 }
 
-async fn import(
-    app: &TestApp,
-    token: &str,
-    query: &str,
-    content_type: &str,
-    body: Vec<u8>,
-) -> Resp {
-    app.call_raw(
-        Method::POST,
-        &format!("/api/v1/learners/import{query}"),
-        Some(token),
-        content_type,
-        body,
-    )
-    .await
+async fn import(app: &TestApp, token: &str, query: &str, content_type: &str, body: Vec<u8>) -> Resp {
+    app.call_raw(Method::POST, &format!("/api/v1/learners/import{query}"), Some(token), content_type, body).await
 }
 
 async fn count(app: &TestApp) -> usize {
@@ -426,19 +278,9 @@ async fn import_all_or_nothing(app: TestApp) {
     let mut rows = vec![HEADERS.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
     rows.extend((0..3000).map(row));
     let file = csv_file(&rows);
-    let r = import(
-        &app,
-        &admin,
-        &format!("{q}&dry_run=true"),
-        "text/csv",
-        file.clone(),
-    )
-    .await;
+    let r = import(&app, &admin, &format!("{q}&dry_run=true"), "text/csv", file.clone()).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(
-        (r.body["rows"].as_u64(), r.body["created"].as_u64()),
-        (Some(3000), Some(0))
-    );
+    assert_eq!((r.body["rows"].as_u64(), r.body["created"].as_u64()), (Some(3000), Some(0)));
     assert_eq!(count(&app).await, 0);
     let r = import(&app, &admin, &q, "text/csv", file).await;
     assert_eq!(r.body["created"], 3000, "{}", r.text);
@@ -455,60 +297,30 @@ async fn import_all_or_nothing(app: TestApp) {
     let r = import(&app, &admin, &q, "text/csv", csv_file(&bad)).await;
     r.assert_problem(400, "validation");
     let fields = r.error_fields();
-    assert!(
-        fields.contains(&"rows[4].date_of_birth".to_string()),
-        "{fields:?}"
-    );
+    assert!(fields.contains(&"rows[4].date_of_birth".to_string()), "{fields:?}");
     assert!(fields.contains(&"rows[6].gender".to_string()), "{fields:?}");
-    assert!(
-        fields.contains(&"rows[8].full_name".to_string()),
-        "{fields:?}"
-    );
-    assert!(
-        r.text.contains("same name and date of birth as row 3"),
-        "{}",
-        r.text
-    );
-    assert!(
-        r.text.contains("already recorded as /api/v1/learners/"),
-        "{}",
-        r.text
-    );
+    assert!(fields.contains(&"rows[8].full_name".to_string()), "{fields:?}");
+    assert!(r.text.contains("same name and date of birth as row 3"), "{}", r.text);
+    assert!(r.text.contains("already recorded as /api/v1/learners/"), "{}", r.text);
     assert!(r.text.contains("Ngày sinh: «31/02/1990»"), "{}", r.text);
     assert_eq!(count(&app).await, 3000);
 
     // Wrong headers are reported before any row.
-    let r = import(
-        &app,
-        &admin,
-        &q,
-        "text/csv",
-        "Tên,Tuổi\nAn,30\n".as_bytes().to_vec(),
-    )
-    .await;
+    let r = import(&app, &admin, &q, "text/csv", "Tên,Tuổi\nAn,30\n".as_bytes().to_vec()).await;
     r.assert_problem(400, "validation");
-    assert!(
-        r.text.contains("unknown column «Tên»") && r.text.contains("missing column «Họ và tên»"),
-        "{}",
-        r.text
-    );
+    assert!(r.text.contains("unknown column «Tên»") && r.text.contains("missing column «Họ và tên»"), "{}", r.text);
 
     // A semicolon-separated file with a byte-order mark, as spreadsheet programs save it.
     let semi = "\u{FEFF}Họ và tên;Ngày sinh;Giới tính;Trình độ học vấn\nĐinh Thị Ngọc Ánh;02/03/1991;Nữ;Thạc sĩ\n";
     let r = import(&app, &admin, &q, "text/csv", semi.as_bytes().to_vec()).await;
     assert_eq!(r.body["created"], 1, "{}", r.text);
-    let found = app
-        .get("/api/v1/learners?q=dinh%20thi%20ngoc%20anh", &admin)
-        .await;
+    let found = app.get("/api/v1/learners?q=dinh%20thi%20ngoc%20anh", &admin).await;
     assert_eq!(names_of(&found), vec!["Đinh Thị Ngọc Ánh"]);
 
     // Too large: refused from its Content-Length, before the body is read.
     let head = raw_exchange(&app, &format!("POST /api/v1/learners/import{q} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\nContent-Type: text/csv\r\nContent-Length: {}\r\n\r\nHọ và tên\n", 5 << 20));
     assert!(head.starts_with("HTTP/1.1 413"), "{head}");
-    assert!(
-        head.contains("application/problem+json") && head.contains("payload-too-large"),
-        "{head}"
-    );
+    assert!(head.contains("application/problem+json") && head.contains("payload-too-large"), "{head}");
     // Another institution's admin cannot import into A.
     let b = app.institution("B", "provincial_school", None).await;
     let (_, admin_b) = app.user("institution_admin", Some(&b)).await;
@@ -520,28 +332,15 @@ db_test!(import_xlsx_with_vietnamese_text);
 async fn import_xlsx_with_vietnamese_text(app: TestApp) {
     let a = app.institution("A", "commune_center", None).await;
     // The template comes with Vietnamese headers and an example row; fill it in a spreadsheet.
-    let t = app
-        .get("/api/v1/learners/import/template?format=csv", &app.root)
-        .await;
-    assert!(
-        t.text.starts_with("\u{FEFF}Họ và tên,Ngày sinh,Giới tính"),
-        "{}",
-        t.text
-    );
+    let t = app.get("/api/v1/learners/import/template?format=csv", &app.root).await;
+    assert!(t.text.starts_with("\u{FEFF}Họ và tên,Ngày sinh,Giới tính"), "{}", t.text);
 
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    for (c, h) in [
-        "Họ và tên",
-        "Ngày sinh",
-        "Giới tính",
-        "Dân tộc",
-        "Trình độ học vấn",
-        "Đơn vị cử đi học",
-        "Trình độ LLCT",
-    ]
-    .iter()
-    .enumerate()
+    for (c, h) in
+        ["Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Trình độ học vấn", "Đơn vị cử đi học", "Trình độ LLCT"]
+            .iter()
+            .enumerate()
     {
         ws.write_string(0, c as u16, *h).unwrap();
     }
@@ -554,17 +353,8 @@ async fn import_xlsx_with_vietnamese_text(app: TestApp) {
     ws.write_string(1, 4, "Cao đẳng").unwrap();
     ws.write_string(1, 5, "Đảng ủy xã Mường Phăng").unwrap();
     ws.write_string(1, 6, "Sơ cấp").unwrap();
-    for (c, v) in [
-        "Hà Văn Thưởng",
-        "05/11/1983",
-        "Nam",
-        "Mường",
-        "Đại học",
-        "UBND xã Mường Phăng",
-        "",
-    ]
-    .iter()
-    .enumerate()
+    for (c, v) in
+        ["Hà Văn Thưởng", "05/11/1983", "Nam", "Mường", "Đại học", "UBND xã Mường Phăng", ""].iter().enumerate()
     {
         ws.write_string(2, c as u16, *v).unwrap();
     }
@@ -579,9 +369,7 @@ async fn import_xlsx_with_vietnamese_text(app: TestApp) {
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["created"], 2);
-    let all = app
-        .get("/api/v1/learners?include_personal=true", &app.root)
-        .await;
+    let all = app.get("/api/v1/learners?include_personal=true", &app.root).await;
     assert_eq!(names_of(&all), vec!["Hà Văn Thưởng", "Lò Thị Xuân"]);
     let xuan = &all.body["items"][1];
     assert_eq!(xuan["date_of_birth"], "1979-08-19");
@@ -604,15 +392,11 @@ async fn lecturers(app: TestApp) {
     let dup = app.post("/api/v1/lecturers", &app.root, json!({"full_name": "Trần Văn Hùng", "kind": "visiting", "institution_id": a, "date_of_birth": "1975-09-02"})).await;
     dup.assert_problem(409, "conflict");
     assert_eq!(dup.body["existing"], format!("/api/v1/lecturers/{id}"));
-    let r = app
-        .post("/api/v1/lecturers", &app.root, json!({"institution_id": a}))
-        .await;
+    let r = app.post("/api/v1/lecturers", &app.root, json!({"institution_id": a})).await;
     let mut f = r.error_fields();
     f.sort();
     assert_eq!(f, vec!["full_name", "kind"]);
-    app.get(&format!("/api/v1/lecturers/{id}"), &admin_b)
-        .await
-        .assert_problem(404, "not-found");
+    app.get(&format!("/api/v1/lecturers/{id}"), &admin_b).await.assert_problem(404, "not-found");
 
     let file = "Họ và tên,Loại giảng viên,Ngạch,Môn giảng dạy\nNguyễn Thị Thu Hà,Chuyên trách,Giảng viên chính,TC01; TC02\nĐỗ Minh Đức,Thỉnh giảng,,\n";
     let r = app
@@ -625,31 +409,15 @@ async fn lecturers(app: TestApp) {
         )
         .await;
     assert_eq!(r.body["created"], 2, "{}", r.text);
-    let list = app
-        .get(&format!("/api/v1/lecturers?institution_id={a}"), &app.root)
-        .await;
-    assert_eq!(
-        names_of(&list),
-        vec!["Đỗ Minh Đức", "Nguyễn Thị Thu Hà", "Trần Văn Hùng"]
-    );
+    let list = app.get(&format!("/api/v1/lecturers?institution_id={a}"), &app.root).await;
+    assert_eq!(names_of(&list), vec!["Đỗ Minh Đức", "Nguyễn Thị Thu Hà", "Trần Văn Hùng"]);
     let ha = &list.body["items"][1];
-    assert_eq!(
-        (ha["kind"].as_str(), ha["rank"].as_str()),
-        (Some("full_time"), Some("principal_lecturer"))
-    );
+    assert_eq!((ha["kind"].as_str(), ha["rank"].as_str()), (Some("full_time"), Some("principal_lecturer")));
     assert_eq!(ha["subjects"], json!(["TC01", "TC02"]));
-    let concurrent = app
-        .get("/api/v1/lecturers?kind=concurrent", &app.root)
-        .await;
+    let concurrent = app.get("/api/v1/lecturers?kind=concurrent", &app.root).await;
     assert_eq!(names_of(&concurrent), vec!["Trần Văn Hùng"]);
     let csv = app.get("/api/v1/lecturers?format=csv", &app.root).await;
-    assert!(
-        csv.text.contains("Kiêm chức") && csv.text.contains("SC05; SC06"),
-        "{}",
-        csv.text
-    );
-    let t = app
-        .get("/api/v1/lecturers/import/template", &app.root)
-        .await;
+    assert!(csv.text.contains("Kiêm chức") && csv.text.contains("SC05; SC06"), "{}", csv.text);
+    let t = app.get("/api/v1/lecturers/import/template", &app.root).await;
     assert!(t.text.contains("Loại giảng viên"));
 }

@@ -18,8 +18,7 @@ fn both_trees_have_the_same_migrations() {
     for m in &sqlite {
         for f in ["up.sql", "down.sql"] {
             for tree in ["sqlite", "postgres"] {
-                let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join(format!("migrations/{tree}/{m}/{f}"));
+                let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("migrations/{tree}/{m}/{f}"));
                 assert!(p.exists(), "{}", p.display());
             }
         }
@@ -72,33 +71,23 @@ async fn every_foreign_key_is_indexed() {
     .unwrap();
     let mut missing = Vec::new();
     for t in tables {
-        let fks: Vec<Fk> = diesel::sql_query(format!(
-            "SELECT \"from\" FROM pragma_foreign_key_list('{}')",
-            t.name
-        ))
-        .load(&mut *conn)
-        .unwrap();
+        let fks: Vec<Fk> = diesel::sql_query(format!("SELECT \"from\" FROM pragma_foreign_key_list('{}')", t.name))
+            .load(&mut *conn)
+            .unwrap();
         let mut leading: BTreeSet<String> = BTreeSet::new();
-        let pk: Vec<PkCol> = diesel::sql_query(format!(
-            "SELECT name, pk FROM pragma_table_info('{}')",
-            t.name
-        ))
-        .load(&mut *conn)
-        .unwrap();
+        let pk: Vec<PkCol> = diesel::sql_query(format!("SELECT name, pk FROM pragma_table_info('{}')", t.name))
+            .load(&mut *conn)
+            .unwrap();
         if let Some(first) = pk.iter().find(|c| c.pk == 1) {
             leading.insert(first.name.clone());
         }
         let idx: Vec<Idx> =
-            diesel::sql_query(format!("SELECT name FROM pragma_index_list('{}')", t.name))
-                .load(&mut *conn)
-                .unwrap();
+            diesel::sql_query(format!("SELECT name FROM pragma_index_list('{}')", t.name)).load(&mut *conn).unwrap();
         for i in idx {
-            let cols: Vec<IndexCol> = diesel::sql_query(format!(
-                "SELECT name, seqno FROM pragma_index_info('{}')",
-                i.name
-            ))
-            .load(&mut *conn)
-            .unwrap();
+            let cols: Vec<IndexCol> =
+                diesel::sql_query(format!("SELECT name, seqno FROM pragma_index_info('{}')", i.name))
+                    .load(&mut *conn)
+                    .unwrap();
             if let Some(c) = cols.iter().find(|c| c.seqno == 0) {
                 leading.insert(c.name.clone());
             }
@@ -109,8 +98,5 @@ async fn every_foreign_key_is_indexed() {
             }
         }
     }
-    assert!(
-        missing.is_empty(),
-        "foreign keys without an index: {missing:?}"
-    );
+    assert!(missing.is_empty(), "foreign keys without an index: {missing:?}");
 }

@@ -9,11 +9,7 @@ use serde_json::{json, Value};
 const BIN: &str = env!("CARGO_BIN_EXE_llct");
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 struct Server {
@@ -57,11 +53,7 @@ fn start(dir: &std::path::Path, env: &[(&str, &str)]) -> Server {
             break;
         }
     }
-    Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-        printed,
-    }
+    Server { child, base: format!("http://127.0.0.1:{port}"), printed }
 }
 
 async fn wait_ready(base: &str) {
@@ -92,21 +84,9 @@ async fn first_start_from_an_empty_folder_then_restart() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path(), &[]);
     wait_ready(&server.base).await;
-    assert!(
-        dir.path().join("data/llct.db").exists(),
-        "the embedded database is created"
-    );
-    let line = server
-        .printed
-        .iter()
-        .find(|l| l.contains("with password"))
-        .expect("generated password printed");
-    let password = line
-        .rsplit("with password ")
-        .next()
-        .unwrap()
-        .trim()
-        .to_string();
+    assert!(dir.path().join("data/llct.db").exists(), "the embedded database is created");
+    let line = server.printed.iter().find(|l| l.contains("with password")).expect("generated password printed");
+    let password = line.rsplit("with password ").next().unwrap().trim().to_string();
     let (status, body) = login(&server.base, "admin@llct.local", &password).await;
     assert_eq!(status, 200, "{body}");
     let token = body["access_token"].as_str().unwrap().to_string();
@@ -122,19 +102,12 @@ async fn first_start_from_an_empty_folder_then_restart() {
     // Restart on the same folder: nothing is lost, no second administrator, the password is not printed again.
     let server = start(dir.path(), &[]);
     wait_ready(&server.base).await;
-    assert!(
-        !server.printed.iter().any(|l| l.contains("password")),
-        "{:?}",
-        server.printed
-    );
+    assert!(!server.printed.iter().any(|l| l.contains("password")), "{:?}", server.printed);
     let (status, body) = login(&server.base, "admin@llct.local", &password).await;
     assert_eq!(status, 200);
     let mut r = awc::Client::new()
         .get(format!("{}/api/v1/institutions", server.base))
-        .insert_header((
-            "authorization",
-            format!("Bearer {}", body["access_token"].as_str().unwrap()),
-        ))
+        .insert_header(("authorization", format!("Bearer {}", body["access_token"].as_str().unwrap())))
         .send()
         .await
         .unwrap();
@@ -145,21 +118,11 @@ async fn first_start_from_an_empty_folder_then_restart() {
 #[actix_web::test]
 async fn admin_from_the_environment_and_create_admin() {
     let dir = tempfile::tempdir().unwrap();
-    let server = start(
-        dir.path(),
-        &[
-            ("LLCT_ADMIN_EMAIL", "giamdoc@tct.vn"),
-            ("LLCT_ADMIN_PASSWORD", "mật khẩu đủ dài nhé"),
-        ],
-    );
+    let server =
+        start(dir.path(), &[("LLCT_ADMIN_EMAIL", "giamdoc@tct.vn"), ("LLCT_ADMIN_PASSWORD", "mật khẩu đủ dài nhé")]);
     wait_ready(&server.base).await;
     assert!(!server.printed.iter().any(|l| l.contains("mật khẩu")));
-    assert_eq!(
-        login(&server.base, "giamdoc@tct.vn", "mật khẩu đủ dài nhé")
-            .await
-            .0,
-        200
-    );
+    assert_eq!(login(&server.base, "giamdoc@tct.vn", "mật khẩu đủ dài nhé").await.0, 200);
 
     let mut child = Command::new(BIN)
         .current_dir(dir.path())
@@ -169,19 +132,9 @@ async fn admin_from_the_environment_and_create_admin() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all("một mật khẩu khác dài\n".as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all("một mật khẩu khác dài\n".as_bytes()).unwrap();
     assert!(child.wait().unwrap().success());
-    assert_eq!(
-        login(&server.base, "pho@tct.vn", "một mật khẩu khác dài")
-            .await
-            .0,
-        200
-    );
+    assert_eq!(login(&server.base, "pho@tct.vn", "một mật khẩu khác dài").await.0, 200);
 
     // A weak password and a taken e-mail are refused with a reason.
     let out = Command::new(BIN)
@@ -207,12 +160,7 @@ fn command_line() {
     assert!(v["paths"]["/api/v1/institutions"].is_object());
 
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .current_dir(dir.path())
-        .env_remove("DATABASE_URL")
-        .arg("migrate")
-        .output()
-        .unwrap();
+    let out = Command::new(BIN).current_dir(dir.path()).env_remove("DATABASE_URL").arg("migrate").output().unwrap();
     assert!(out.status.success());
     assert!(dir.path().join("data/llct.db").exists());
 

@@ -6,22 +6,12 @@ use crate::support::{TestApp, PASSWORD};
 db_test!(create_and_validate_accounts);
 async fn create_and_validate_accounts(app: TestApp) {
     let school = app.institution("S", "provincial_school", None).await;
-    let r = app
-        .post(
-            "/api/v1/users",
-            &app.root,
-            json!({"email": "nope", "password": "short", "role": "learner"}),
-        )
-        .await;
+    let r =
+        app.post("/api/v1/users", &app.root, json!({"email": "nope", "password": "short", "role": "learner"})).await;
     r.assert_problem(400, "validation");
     let mut fields = r.error_fields();
     fields.sort();
-    assert_eq!(
-        fields,
-        vec!["email", "full_name", "institution_id", "password"],
-        "{}",
-        r.text
-    );
+    assert_eq!(fields, vec!["email", "full_name", "institution_id", "password"], "{}", r.text);
 
     let r = app
         .post("/api/v1/users", &app.root, json!({"email": "x@llct.test", "password": "password123", "full_name": "A", "role": "system_admin", "institution_id": school}))
@@ -36,9 +26,7 @@ async fn create_and_validate_accounts(app: TestApp) {
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.body["email"], "lan.nguyen@llct.test");
     assert!(r.body.get("password_hash").is_none() && !r.text.contains("argon2"));
-    app.post("/api/v1/users", &app.root, body)
-        .await
-        .assert_problem(409, "conflict");
+    app.post("/api/v1/users", &app.root, body).await.assert_problem(409, "conflict");
     app.login("lan.nguyen@llct.test", PASSWORD).await;
 
     let r = app.post("/api/v1/users", &app.root, json!({"email": "a@b.vn", "password": PASSWORD, "full_name": "A", "role": "dean", "institution_id": school})).await;
@@ -53,7 +41,13 @@ async fn institution_admins_manage_only_their_scope(app: TestApp) {
     let (learner_b, _) = app.user("learner", Some(&b)).await;
 
     // Cannot grant system_admin, nor create accounts elsewhere.
-    let r = app.post("/api/v1/users", &admin_a, json!({"email": "s@llct.test", "password": PASSWORD, "full_name": "S", "role": "system_admin"})).await;
+    let r = app
+        .post(
+            "/api/v1/users",
+            &admin_a,
+            json!({"email": "s@llct.test", "password": PASSWORD, "full_name": "S", "role": "system_admin"}),
+        )
+        .await;
     r.assert_problem(400, "validation");
     assert_eq!(r.error_fields(), vec!["role"]);
     let r = app.post("/api/v1/users", &admin_a, json!({"email": "l@llct.test", "password": PASSWORD, "full_name": "L", "role": "learner", "institution_id": b})).await;
@@ -61,58 +55,23 @@ async fn institution_admins_manage_only_their_scope(app: TestApp) {
     assert_eq!(r.error_fields(), vec!["institution_id"]);
 
     // B's learner and the system administrators are invisible to A's admin.
-    app.get(&format!("/api/v1/users/{learner_b}"), &admin_a)
+    app.get(&format!("/api/v1/users/{learner_b}"), &admin_a).await.assert_problem(404, "not-found");
+    let list = app.get("/api/v1/users", &admin_a).await;
+    let ids: Vec<&str> = list.body["items"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec![admin_a_id.as_str()]);
+    app.patch(&format!("/api/v1/users/{learner_b}"), &admin_a, json!({"full_name": "X"}))
         .await
         .assert_problem(404, "not-found");
-    let list = app.get("/api/v1/users", &admin_a).await;
-    let ids: Vec<&str> = list.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, vec![admin_a_id.as_str()]);
-    app.patch(
-        &format!("/api/v1/users/{learner_b}"),
-        &admin_a,
-        json!({"full_name": "X"}),
-    )
-    .await
-    .assert_problem(404, "not-found");
 
     // Nobody raises or moves themselves.
-    let r = app
-        .patch(
-            &format!("/api/v1/users/{admin_a_id}"),
-            &admin_a,
-            json!({"role": "system_admin"}),
-        )
-        .await;
+    let r = app.patch(&format!("/api/v1/users/{admin_a_id}"), &admin_a, json!({"role": "system_admin"})).await;
     r.assert_problem(400, "validation");
-    let r = app
-        .patch(
-            &format!("/api/v1/users/{admin_a_id}"),
-            &admin_a,
-            json!({"status": "disabled"}),
-        )
-        .await;
+    let r = app.patch(&format!("/api/v1/users/{admin_a_id}"), &admin_a, json!({"status": "disabled"})).await;
     r.assert_problem(422, "refused");
     assert_eq!(r.body["errors"][0]["code"], "own_account");
-    let r = app
-        .patch(
-            &format!("/api/v1/users/{admin_a_id}"),
-            &admin_a,
-            json!({"full_name": "Lê Văn Tám"}),
-        )
-        .await;
+    let r = app.patch(&format!("/api/v1/users/{admin_a_id}"), &admin_a, json!({"full_name": "Lê Văn Tám"})).await;
     assert_eq!(r.status, 200, "{}", r.text);
     // Fields that are not there cannot be set.
-    let r = app
-        .patch(
-            &format!("/api/v1/users/{admin_a_id}"),
-            &admin_a,
-            json!({"password_hash": "x"}),
-        )
-        .await;
+    let r = app.patch(&format!("/api/v1/users/{admin_a_id}"), &admin_a, json!({"password_hash": "x"})).await;
     r.assert_problem(400, "bad-request");
 }

@@ -87,28 +87,17 @@ impl TestDb {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("llct.db");
         std::fs::copy(sqlite_template(), &path).unwrap();
-        TestDb {
-            url: format!("sqlite://{}", path.display()),
-            kind: Kind::Sqlite(dir),
-        }
+        TestDb { url: format!("sqlite://{}", path.display()), kind: Kind::Sqlite(dir) }
     }
 
     pub fn postgres() -> Option<TestDb> {
         let (admin, template) = postgres_admin()?;
         let name = format!("llct_t_{}", uuid::Uuid::now_v7().simple());
         let mut conn = PgConnection::establish(admin).expect("admin connection");
-        diesel::sql_query(format!(
-            "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
-        ))
-        .execute(&mut conn)
-        .expect("create test database");
-        Some(TestDb {
-            url: with_db(admin, &name),
-            kind: Kind::Postgres {
-                admin_url: admin.clone(),
-                name,
-            },
-        })
+        diesel::sql_query(format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""))
+            .execute(&mut conn)
+            .expect("create test database");
+        Some(TestDb { url: with_db(admin, &name), kind: Kind::Postgres { admin_url: admin.clone(), name } })
     }
 }
 
@@ -116,9 +105,7 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Kind::Postgres { admin_url, name } = &self.kind {
             if let Ok(mut c) = PgConnection::establish(admin_url) {
-                let _ =
-                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                        .execute(&mut c);
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut c);
             }
         }
     }

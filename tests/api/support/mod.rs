@@ -36,32 +36,16 @@ pub struct Resp {
 
 impl Resp {
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
     }
     pub fn id(&self) -> String {
-        self.body["id"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no id in {}", self.text))
-            .to_string()
+        self.body["id"].as_str().unwrap_or_else(|| panic!("no id in {}", self.text)).to_string()
     }
     /// Asserts a problem+json answer with this status and problem slug.
     pub fn assert_problem(&self, status: u16, slug: &str) {
         assert_eq!(self.status, status, "{}", self.text);
-        assert_eq!(
-            self.header("content-type").as_deref(),
-            Some("application/problem+json"),
-            "{}",
-            self.text
-        );
-        assert_eq!(
-            self.body["type"],
-            format!("/api/v1/problems/{slug}"),
-            "{}",
-            self.text
-        );
+        assert_eq!(self.header("content-type").as_deref(), Some("application/problem+json"), "{}", self.text);
+        assert_eq!(self.body["type"], format!("/api/v1/problems/{slug}"), "{}", self.text);
         assert_eq!(self.body["status"], status, "{}", self.text);
     }
     /// How many problems the answer lists.
@@ -72,11 +56,7 @@ impl Resp {
     pub fn error_fields(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|e| e["field"].as_str().map(str::to_string))
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_string)).collect())
             .unwrap_or_default()
     }
 }
@@ -89,6 +69,9 @@ pub fn test_env(database_url: &str) -> Vec<(String, String)> {
         ("LLCT__DATABASE__POOL_SIZE", "4"),
         ("LLCT__SERVER__JSON_LIMIT_BYTES", "65536"),
         ("LLCT__SERVER__UPLOAD_LIMIT_BYTES", "4194304"),
+        // Tests schedule classes on fixed dates in 2026; feeds must reach them whenever tests run.
+        ("LLCT__COHORTS__CALENDAR_PAST_DAYS", "3650"),
+        ("LLCT__COHORTS__CALENDAR_FUTURE_DAYS", "3650"),
     ]
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -111,31 +94,18 @@ impl TestApp {
         env.extend(extra.iter().map(|(a, b)| (a.to_string(), b.to_string())));
         let settings = Settings::load_from(&env).expect("test settings");
         let pool = llct::db::Db::connect(&settings.database).expect("pool");
-        llct::cli::create_admin(&settings, &pool, ADMIN_EMAIL, "Quản trị gốc", PASSWORD)
-            .expect("admin");
+        llct::cli::create_admin(&settings, &pool, ADMIN_EMAIL, "Quản trị gốc", PASSWORD).expect("admin");
         let backend = pool.backend().name();
         let state = web::Data::new(AppState::new(settings, pool));
         let s = state.clone();
         let srv = actix_test::start(move || llct::http::build_app(s.clone()));
-        let mut app = TestApp {
-            srv,
-            state,
-            root: String::new(),
-            backend,
-            _db: db,
-        };
+        let mut app = TestApp { srv, state, root: String::new(), backend, _db: db };
         app.root = app.login(ADMIN_EMAIL, PASSWORD).await;
         app
     }
 
     /// Any request; `token` signs it, `body` is sent as JSON.
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Resp {
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
         self.call_with(method, path, token, body, &[]).await
     }
 
@@ -178,10 +148,7 @@ impl TestApp {
         content_type: &str,
         body: Vec<u8>,
     ) -> Resp {
-        let mut req = self
-            .srv
-            .request(method, self.srv.url(path))
-            .insert_header(("content-type", content_type));
+        let mut req = self.srv.request(method, self.srv.url(path)).insert_header(("content-type", content_type));
         if let Some(t) = token {
             req = req.insert_header(("authorization", format!("Bearer {t}")));
         }
@@ -203,18 +170,12 @@ impl TestApp {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
-        self.call(Method::PATCH, path, Some(token), Some(body))
-            .await
+        self.call(Method::PATCH, path, Some(token), Some(body)).await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> String {
         let r = self
-            .call(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(json!({"email": email, "password": password})),
-            )
+            .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"email": email, "password": password})))
             .await;
         assert_eq!(r.status, 200, "login {email}: {}", r.text);
         r.body["access_token"].as_str().unwrap().to_string()

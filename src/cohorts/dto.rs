@@ -1,0 +1,269 @@
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::*;
+use crate::db::ids::*;
+use crate::error::ProblemItem;
+use crate::http::export::Format;
+use crate::http::extract::nullable;
+use crate::programs::model::Level;
+
+/// A new class of a published program.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCohort {
+    pub program_id: Option<ProgramId>,
+    /// The institution the class belongs to; defaults to the caller's.
+    pub institution_id: Option<InstitutionId>,
+    #[schema(example = "TC-K12")]
+    pub code: Option<String>,
+    #[schema(example = "Lớp Trung cấp LLCT khóa 12")]
+    pub title: Option<String>,
+    pub mode: Option<Mode>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub capacity: Option<i32>,
+    /// Where it is taught when that is another institution (a school's class at a local centre).
+    pub venue_institution_id: Option<InstitutionId>,
+    pub location: Option<String>,
+    /// The head teacher [giáo viên chủ nhiệm].
+    pub head_teacher_id: Option<LecturerId>,
+    /// Defaults to the regulation in force on `starts_on`.
+    pub regulation: Option<Regulation>,
+}
+
+/// Changes to a class; absent fields stay, `null` clears optional ones.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCohort {
+    pub code: Option<String>,
+    pub title: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub capacity: Option<i32>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<InstitutionId>)]
+    pub venue_institution_id: Option<Option<InstitutionId>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub location: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<LecturerId>)]
+    pub head_teacher_id: Option<Option<LecturerId>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CohortOut {
+    pub id: CohortId,
+    pub institution_id: InstitutionId,
+    pub program_id: ProgramId,
+    pub level: Level,
+    pub code: String,
+    pub title: String,
+    pub mode: Mode,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub capacity: i32,
+    pub enrolled_count: i32,
+    pub venue_institution_id: Option<InstitutionId>,
+    pub location: Option<String>,
+    pub head_teacher_id: Option<LecturerId>,
+    pub regulation: Regulation,
+    pub status: CohortStatus,
+    pub cancel_reason: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CohortOut {
+    pub fn new(c: Cohort, level: Level) -> CohortOut {
+        CohortOut {
+            id: c.id,
+            institution_id: c.institution_id,
+            program_id: c.program_id,
+            level,
+            code: c.code,
+            title: c.title,
+            mode: c.mode,
+            starts_on: c.starts_on,
+            ends_on: c.ends_on,
+            capacity: c.capacity,
+            enrolled_count: c.enrolled_count,
+            venue_institution_id: c.venue_institution_id,
+            location: c.location,
+            head_teacher_id: c.head_teacher_id,
+            regulation: c.regulation,
+            status: c.status,
+            cancel_reason: c.cancel_reason,
+            version: c.version,
+            created_at: c.created_at.and_utc(),
+            updated_at: c.updated_at.and_utc(),
+        }
+    }
+}
+
+/// Filters of `GET /cohorts`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CohortFilter {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub updated_since: Option<DateTime<FixedOffset>>,
+    pub status: Option<CohortStatus>,
+    pub program_id: Option<ProgramId>,
+    pub institution_id: Option<InstitutionId>,
+    /// Classes running at some time in this year.
+    pub year: Option<i32>,
+    pub format: Option<Format>,
+}
+
+/// Body of the lifecycle actions; `reason` is required to cancel.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionBody {
+    pub reason: Option<String>,
+}
+
+/// An eligibility rule to override for one learner, with the reason.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideIn {
+    pub rule: String,
+    pub reason: String,
+}
+
+/// One learner to enrol.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolLearner {
+    pub learner_id: LearnerId,
+    #[serde(default)]
+    pub overrides: Vec<OverrideIn>,
+}
+
+/// Enrols one learner (`learner_id`) or many (`learners`), all or none.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateEnrollments {
+    pub learner_id: Option<LearnerId>,
+    #[serde(default)]
+    pub overrides: Vec<OverrideIn>,
+    #[serde(default)]
+    pub learners: Vec<EnrolLearner>,
+    /// Defaults to today; attendance counts only sessions from this day on.
+    pub enrolled_on: Option<NaiveDate>,
+}
+
+/// A withdrawal (with its reason) or a corrected enrolment date.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEnrollment {
+    pub status: Option<EnrollmentStatus>,
+    pub withdraw_reason: Option<String>,
+    pub enrolled_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnrollmentOut {
+    pub id: EnrollmentId,
+    pub cohort_id: CohortId,
+    pub learner_id: LearnerId,
+    pub learner_name: String,
+    pub status: EnrollmentStatus,
+    pub enrolled_on: NaiveDate,
+    pub withdrawn_on: Option<NaiveDate>,
+    pub withdraw_reason: Option<String>,
+    pub overrides: Vec<Override>,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl EnrollmentOut {
+    pub fn new(e: Enrollment, learner_name: String) -> EnrollmentOut {
+        EnrollmentOut {
+            id: e.id,
+            cohort_id: e.cohort_id,
+            learner_id: e.learner_id,
+            learner_name,
+            status: e.status,
+            enrolled_on: e.enrolled_on,
+            withdrawn_on: e.withdrawn_on,
+            withdraw_reason: e.withdraw_reason,
+            overrides: e.overrides.0,
+            version: e.version,
+            updated_at: e.updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnrollmentsCreated {
+    pub items: Vec<EnrollmentOut>,
+}
+
+/// Filters of `GET /cohorts/{id}/enrollments`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EnrollmentFilter {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub status: Option<EnrollmentStatus>,
+    pub format: Option<Format>,
+}
+
+/// `GET /learners/{id}/eligibility`: a class, or a program with mode and start date.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EligibilityQuery {
+    pub cohort_id: Option<CohortId>,
+    pub program_id: Option<ProgramId>,
+    pub mode: Option<Mode>,
+    pub starts_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EligibilityOut {
+    pub eligible: bool,
+    /// Every rule that fails, each with its code and message.
+    pub refusals: Vec<ProblemItem>,
+    pub regulation: Regulation,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAssignment {
+    pub module_id: Option<ModuleId>,
+    pub lecturer_id: Option<LecturerId>,
+    pub role: Option<AssignmentRole>,
+    pub planned_hours: Option<i32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentOut {
+    pub id: AssignmentId,
+    pub cohort_id: CohortId,
+    pub module_id: ModuleId,
+    pub lecturer_id: LecturerId,
+    pub role: AssignmentRole,
+    pub planned_hours: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Assignment> for AssignmentOut {
+    fn from(a: Assignment) -> AssignmentOut {
+        AssignmentOut {
+            id: a.id,
+            cohort_id: a.cohort_id,
+            module_id: a.module_id,
+            lecturer_id: a.lecturer_id,
+            role: a.role,
+            planned_hours: a.planned_hours,
+            created_at: a.created_at.and_utc(),
+        }
+    }
+}

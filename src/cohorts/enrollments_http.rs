@@ -1,0 +1,352 @@
+//! `/api/v1/cohorts/{id}/enrollments`, `/api/v1/enrollments/{id}` and
+//! `/api/v1/learners/{id}/eligibility`: who may join a class and why not.
+
+use std::collections::HashSet;
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::NaiveDate;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::dto::*;
+use super::model::*;
+use super::rules::{self, ClassFacts};
+use super::store;
+use crate::auth::{Caller, Permission};
+use crate::db::ids::*;
+use crate::db::page::{Page, PageRequest};
+use crate::db::{now, DbConn};
+use crate::error::{ApiError, ProblemItem, Problems};
+use crate::http::export::{self, Cell, Format, Table, MAX_EXPORT_ROWS};
+use crate::http::extract::{ok_versioned, paging_by, IdempotencyKey, IfMatch};
+use crate::http::idempotency::{self, fingerprint, Stored};
+use crate::people::learners_http::today;
+use crate::people::model::Learner;
+use crate::people::store as people;
+use crate::programs::model::Level;
+use crate::text::clean;
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_enrollments).service(create_enrollments).service(update_enrollment).service(learner_eligibility);
+}
+
+/// What an eligibility check needs to know about the class.
+pub struct Target {
+    pub level: Level,
+    pub mode: Mode,
+    pub regulation: Regulation,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The class itself, not counted as an overlap.
+    pub except: Option<CohortId>,
+}
+
+/// Every rule `l` fails for the class (overlaps looked up), before overrides.
+pub fn refusals_for(tx: &mut DbConn, l: &Learner, t: &Target) -> Result<Vec<ProblemItem>, ApiError> {
+    let overlapping = store::overlapping_codes(tx, l.id, t.except, t.from, t.to)?;
+    let facts = ClassFacts {
+        level: t.level,
+        mode: t.mode,
+        regulation: t.regulation,
+        starts_on: t.from,
+        overlapping: &overlapping,
+    };
+    Ok(rules::eligibility(l, &facts))
+}
+
+/// Enrols one learner or a list, all or none: the 422 answer lists, for each learner refused,
+/// every failed rule (`field` = `learners[i]`). An administrator may override a rule with a
+/// reason, which is recorded with the enrolment. Capacity is checked for the whole list at once.
+#[utoipa::path(tag = "cohorts", request_body = CreateEnrollments, params(("id" = CohortId, Path),
+    ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe creation")),
+    responses((status = 201, body = EnrollmentsCreated), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[post("/cohorts/{id}/enrollments")]
+async fn create_enrollments(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    key: IdempotencyKey,
+    body: web::Json<CreateEnrollments>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let id = id.into_inner();
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/enrollments"), &*body);
+    let b = body.into_inner();
+    let mut list = b.learners;
+    if let Some(l) = b.learner_id {
+        list.insert(0, EnrolLearner { learner_id: l, overrides: b.overrides });
+    }
+    let mut p = Problems::new();
+    p.check(!list.is_empty(), "learners", "name at least one learner");
+    p.check(list.len() <= 1000, "learners", "at most 1000 learners in one request");
+    let mut seen = HashSet::new();
+    for (i, x) in list.iter().enumerate() {
+        p.check(seen.insert(x.learner_id), &format!("learners[{i}].learner_id"), "appears twice");
+        for (j, o) in x.overrides.iter().enumerate() {
+            p.check(!clean(&o.reason).is_empty(), &format!("learners[{i}].overrides[{j}].reason"), "is required");
+        }
+    }
+    p.finish(())?;
+    let enrolled_on = b.enrolled_on.unwrap_or_else(|| today(&state));
+    let c = caller.clone();
+    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+        let cohort = store::writable(tx, &c, id)?;
+        if !rules::accepts_enrolment(cohort.status) {
+            return Err(ApiError::conflict(
+                "not_enrolling",
+                format!("The class is {}; it takes no enrolments.", cohort.status),
+            ));
+        }
+        let level = super::http::level_of(tx, &cohort)?;
+        let at = now();
+        let mut refusals = Vec::new();
+        let mut rows = Vec::new();
+        let mut new_seats = 0;
+        for (i, x) in list.iter().enumerate() {
+            let Ok(learner) = people::get_learner(tx, &c.scope, x.learner_id) else {
+                refusals.push(
+                    ProblemItem::rule("unknown_learner", "no such learner in your scope").at(format!("learners[{i}]")),
+                );
+                continue;
+            };
+            let existing = store::enrollment_of(tx, id, learner.id)?;
+            if existing.as_ref().is_some_and(|e| e.status == EnrollmentStatus::Enrolled) {
+                refusals.push(
+                    ProblemItem::rule("already_enrolled", format!("{} is already enrolled.", learner.full_name))
+                        .at(format!("learners[{i}]")),
+                );
+                continue;
+            }
+            let overridden: Vec<&str> = x.overrides.iter().map(|o| o.rule.as_str()).collect();
+            let target = Target {
+                level,
+                mode: cohort.mode,
+                regulation: cohort.regulation,
+                from: cohort.starts_on,
+                to: cohort.ends_on,
+                except: Some(id),
+            };
+            let failed = refusals_for(tx, &learner, &target)?;
+            for f in &failed {
+                if !overridden.contains(&f.code.as_deref().unwrap_or_default()) {
+                    refusals.push(
+                        ProblemItem { message: format!("{}: {}", learner.full_name, f.message), ..f.clone() }
+                            .at(format!("learners[{i}]")),
+                    );
+                }
+            }
+            let overrides = Overrides(
+                x.overrides
+                    .iter()
+                    .filter(|o| failed.iter().any(|f| f.code.as_deref() == Some(o.rule.as_str())))
+                    .map(|o| Override {
+                        rule: o.rule.clone(),
+                        reason: clean(&o.reason),
+                        by: c.user_id,
+                        at: at.and_utc(),
+                    })
+                    .collect(),
+            );
+            new_seats += 1;
+            rows.push((
+                existing,
+                Enrollment {
+                    id: EnrollmentId::new(),
+                    cohort_id: id,
+                    learner_id: learner.id,
+                    institution_id: cohort.institution_id,
+                    status: EnrollmentStatus::Enrolled,
+                    enrolled_on,
+                    withdrawn_on: None,
+                    withdraw_reason: None,
+                    overrides,
+                    version: 1,
+                    created_at: at,
+                    updated_at: at,
+                },
+                learner.full_name,
+            ));
+        }
+        if refusals.is_empty() && !store::take_seats(tx, id, new_seats)? {
+            let left = cohort.capacity - cohort.enrolled_count;
+            refusals.push(ProblemItem::rule(
+                "capacity",
+                format!("The class has {left} seat(s) left for {new_seats} learner(s)."),
+            ));
+        }
+        if !refusals.is_empty() {
+            return Err(ApiError::Refused(refusals));
+        }
+        let mut items = Vec::new();
+        for (existing, row, name) in rows {
+            let row = match existing {
+                // Re-enrolment after a withdrawal reuses the record, keeping its history.
+                Some(old) => {
+                    let again = Enrollment { id: old.id, version: old.version + 1, created_at: old.created_at, ..row };
+                    store::save_enrollment(tx, &again, old.version)?;
+                    again
+                }
+                None => {
+                    store::insert_enrollment(tx, &row)?;
+                    row
+                }
+            };
+            items.push(EnrollmentOut::new(row, name));
+        }
+        Stored::created(format!("/api/v1/cohorts/{id}/enrollments"), 1, &EnrollmentsCreated { items })
+    })
+    .await
+}
+
+/// The enrolments of a class in class-list order. Export with `?format=csv|xlsx`.
+#[utoipa::path(tag = "cohorts", params(("id" = CohortId, Path), EnrollmentFilter),
+    responses((status = 200, body = Page<EnrollmentOut>), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/cohorts/{id}/enrollments")]
+async fn list_enrollments(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    q: web::Query<EnrollmentFilter>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let id = id.into_inner();
+    let q = q.into_inner();
+    let page = if Format::is_file(q.format) {
+        PageRequest { limit: MAX_EXPORT_ROWS, after: None }
+    } else {
+        paging_by(q.limit, q.cursor.as_deref(), |k| people::parse_cursor(k).is_some())?
+    };
+    let limit = page.limit;
+    let status = q.status;
+    let (cohort, rows) = state
+        .db
+        .read(move |c| {
+            let cohort = store::readable(c, &caller, id)?;
+            Ok((cohort, store::enrollments(c, id, status, &page)?))
+        })
+        .await?;
+    match q.format {
+        Some(f @ (Format::Csv | Format::Xlsx)) => {
+            let rows = rows
+                .iter()
+                .enumerate()
+                .map(|(i, (e, name, _))| {
+                    vec![
+                        Cell::from(i as i64 + 1),
+                        name.as_str().into(),
+                        e.enrolled_on.format("%d/%m/%Y").to_string().into(),
+                        e.status.as_str().into(),
+                    ]
+                })
+                .collect();
+            export::respond(
+                f,
+                &Table {
+                    name: format!("danh-sach-{}", cohort.code.replace('/', "-")),
+                    headers: vec!["STT", "Họ và tên", "Ngày ghi danh", "Trạng thái"],
+                    rows,
+                },
+            )
+        }
+        _ => Ok(HttpResponse::Ok().json(Page::from_rows(
+            rows,
+            limit,
+            |(e, _, k)| people::cursor_key(k, &e.id),
+            |(e, n, _)| EnrollmentOut::new(e, n),
+        ))),
+    }
+}
+
+/// Withdraws a learner (with a reason; the record stays) or corrects the enrolment date.
+#[utoipa::path(tag = "cohorts", request_body = UpdateEnrollment,
+    params(("id" = EnrollmentId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses((status = 200, body = EnrollmentOut), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[patch("/enrollments/{id}")]
+async fn update_enrollment(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<EnrollmentId>,
+    if_match: IfMatch,
+    body: web::Json<UpdateEnrollment>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let (id, b) = (id.into_inner(), body.into_inner());
+    let day = today(&state);
+    let out = state
+        .db
+        .write(move |tx| {
+            let cur = store::find_enrollment(tx, id)?.ok_or_else(ApiError::not_found)?;
+            store::writable(tx, &caller, cur.cohort_id)?;
+            if_match.check(cur.version)?;
+            let mut row = cur.clone();
+            match b.status {
+                Some(EnrollmentStatus::Withdrawn) if cur.status == EnrollmentStatus::Enrolled => {
+                    let reason = b.withdraw_reason.as_deref().map(clean).filter(|s| !s.is_empty());
+                    let reason = reason.ok_or_else(|| ApiError::field("withdraw_reason", "is required to withdraw"))?;
+                    row.status = EnrollmentStatus::Withdrawn;
+                    row.withdrawn_on = Some(day);
+                    row.withdraw_reason = Some(reason);
+                    store::release_seat(tx, cur.cohort_id)?;
+                }
+                Some(s) if s != cur.status => {
+                    return Err(ApiError::conflict(
+                        "use_enrollment_post",
+                        "To enrol again, POST to the class's enrollments.",
+                    ));
+                }
+                _ => {}
+            }
+            if let Some(d) = b.enrolled_on {
+                row.enrolled_on = d;
+            }
+            row.version = cur.version + 1;
+            row.updated_at = now();
+            if !store::save_enrollment(tx, &row, cur.version)? {
+                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
+            }
+            let name = people::find_learner(tx, row.learner_id)?.map(|l| l.full_name).unwrap_or_default();
+            Ok(EnrollmentOut::new(row, name))
+        })
+        .await?;
+    Ok(ok_versioned(out.version, &out))
+}
+
+/// Explains whether a learner may enrol in a class (`cohort_id`) or in a program (`program_id`
+/// with `mode` and `starts_on`), listing every failed rule. Enrols nobody.
+#[utoipa::path(tag = "cohorts", params(("id" = LearnerId, Path), EligibilityQuery),
+    responses((status = 200, body = EligibilityOut), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/learners/{id}/eligibility")]
+async fn learner_eligibility(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<LearnerId>,
+    q: web::Query<EligibilityQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManagePeople)?;
+    let (id, q) = (id.into_inner(), q.into_inner());
+    let day = today(&state);
+    let out = state
+        .db
+        .read(move |tx| {
+            let learner = people::get_learner(tx, &caller.scope, id)?;
+            let (level, mode, regulation, from, to, except) = match (q.cohort_id, q.program_id) {
+                (Some(cid), _) => {
+                    let c = store::readable(tx, &caller, cid)?;
+                    (super::http::level_of(tx, &c)?, c.mode, c.regulation, c.starts_on, c.ends_on, Some(cid))
+                }
+                (None, Some(pid)) => {
+                    let p = crate::programs::store::get(tx, pid)?;
+                    let from = q.starts_on.unwrap_or(day);
+                    (p.level, q.mode.unwrap_or(Mode::FullTime), rules::regulation_for(from), from, from, None)
+                }
+                (None, None) => {
+                    return Err(ApiError::field("cohort_id", "give cohort_id, or program_id with mode and starts_on"))
+                }
+            };
+            let refusals = refusals_for(tx, &learner, &Target { level, mode, regulation, from, to, except })?;
+            Ok(EligibilityOut { eligible: refusals.is_empty(), refusals, regulation })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}

@@ -1,0 +1,432 @@
+//! `/api/v1/cohorts`: classes and their lifecycle.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::dto::{CohortFilter, CohortOut, CreateCohort, TransitionBody, UpdateCohort};
+use super::model::{Cohort, CohortStatus};
+use super::rules::{self, Action};
+use super::store;
+use crate::auth::{Caller, Permission};
+use crate::db::ids::CohortId;
+use crate::db::page::{Page, PageRequest};
+use crate::db::{now, DbConn};
+use crate::error::{ApiError, Problems};
+use crate::http::export::{self, Cell, Format, Table, MAX_EXPORT_ROWS};
+use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch};
+use crate::http::idempotency::{self, fingerprint, Stored};
+use crate::programs::model::Level;
+use crate::text::clean;
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_cohorts)
+        .service(create_cohort)
+        .service(get_cohort)
+        .service(update_cohort)
+        .service(open_cohort)
+        .service(start_cohort)
+        .service(close_cohort)
+        .service(cancel_cohort);
+}
+
+pub fn level_of(tx: &mut DbConn, c: &Cohort) -> Result<Level, ApiError> {
+    Ok(crate::programs::store::get(tx, c.program_id)?.level)
+}
+
+fn out(tx: &mut DbConn, c: Cohort) -> Result<CohortOut, ApiError> {
+    let level = level_of(tx, &c)?;
+    Ok(CohortOut::new(c, level))
+}
+
+fn check_code(code: &str, p: &mut Problems) {
+    let ok =
+        !code.is_empty() && code.len() <= 40 && code.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+    p.check(ok, "code", "must be 1 to 40 letters, digits, '-', '_', '.' or '/'");
+}
+
+/// Checks the fields every class must have right, listing all problems.
+fn check_fields(c: &Cohort, p: &mut Problems) {
+    check_code(&c.code, p);
+    p.check(!c.title.is_empty() && c.title.chars().count() <= 200, "title", "must be 1 to 200 characters");
+    p.check(c.ends_on >= c.starts_on, "ends_on", "must be on or after starts_on");
+    p.check((1..=1000).contains(&c.capacity), "capacity", "must be between 1 and 1000");
+    p.check(c.capacity >= c.enrolled_count, "capacity", "may not be below the number already enrolled");
+    p.check(c.location.as_ref().is_none_or(|x| x.chars().count() <= 200), "location", "must be at most 200 characters");
+}
+
+/// Checks the links of a class (venue and head teacher in scope).
+fn check_links(tx: &mut DbConn, caller: &Caller, c: &Cohort, p: &mut Problems) -> Result<(), ApiError> {
+    if let Some(v) = c.venue_institution_id {
+        if crate::institutions::store::find(tx, v)?.is_none() {
+            p.add("venue_institution_id", "no such institution");
+        }
+    }
+    if let Some(h) = c.head_teacher_id {
+        if crate::people::store::get_lecturer(tx, &caller.scope, h).is_err() {
+            p.add("head_teacher_id", "no such lecturer in your scope");
+        }
+    }
+    Ok(())
+}
+
+/// Classes the caller may see: administrators their scope's (owned or hosted), lecturers the
+/// ones they teach, learners their own. Export with `?format=csv|xlsx`.
+#[utoipa::path(tag = "cohorts", params(CohortFilter), responses((status = 200, body = Page<CohortOut>)), security(("bearer" = [])))]
+#[get("/cohorts")]
+async fn list_cohorts(
+    caller: Caller,
+    state: web::Data<AppState>,
+    q: web::Query<CohortFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let file = Format::is_file(q.format);
+    let page =
+        if file { PageRequest { limit: MAX_EXPORT_ROWS, after: None } } else { paging(q.limit, q.cursor.as_deref())? };
+    let limit = page.limit;
+    let filter = store::Filter {
+        updated_since: since(q.updated_since),
+        status: q.status,
+        program_id: q.program_id,
+        institution_id: q.institution_id,
+        year: q.year,
+    };
+    let items = state
+        .db
+        .read(move |c| {
+            let rows = store::list(c, &caller, &filter, &page)?;
+            let mut out = Vec::with_capacity(rows.len());
+            let mut levels = std::collections::HashMap::new();
+            for r in rows {
+                let level = match levels.get(&r.program_id) {
+                    Some(l) => *l,
+                    None => {
+                        let l = level_of(c, &r)?;
+                        levels.insert(r.program_id, l);
+                        l
+                    }
+                };
+                out.push((r, level));
+            }
+            Ok(out)
+        })
+        .await?;
+    match q.format {
+        Some(f @ (Format::Csv | Format::Xlsx)) => {
+            let rows = items
+                .iter()
+                .map(|(c, level)| {
+                    vec![
+                        Cell::from(c.code.as_str()),
+                        c.title.as_str().into(),
+                        level.as_str().into(),
+                        c.mode.as_str().into(),
+                        c.starts_on.format("%d/%m/%Y").to_string().into(),
+                        c.ends_on.format("%d/%m/%Y").to_string().into(),
+                        c.capacity.into(),
+                        c.enrolled_count.into(),
+                        c.status.as_str().into(),
+                    ]
+                })
+                .collect();
+            let headers = vec![
+                "Mã lớp",
+                "Tên lớp",
+                "Trình độ",
+                "Hình thức",
+                "Ngày khai giảng",
+                "Ngày kết thúc",
+                "Sĩ số tối đa",
+                "Đã ghi danh",
+                "Trạng thái",
+            ];
+            export::respond(f, &Table { name: "lop-hoc".into(), headers, rows })
+        }
+        _ => Ok(HttpResponse::Ok().json(Page::from_rows(
+            items,
+            limit,
+            |(r, _)| r.id.to_string(),
+            |(r, l)| CohortOut::new(r, l),
+        ))),
+    }
+}
+
+/// Opens a class of a published program at an institution in scope whose tier may run the
+/// program's level. 422 lists every reason it cannot.
+#[utoipa::path(tag = "cohorts", request_body = CreateCohort,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe creation")),
+    responses((status = 201, body = CohortOut), (status = 400, body = crate::error::Problem), (status = 409, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[post("/cohorts")]
+async fn create_cohort(
+    caller: Caller,
+    state: web::Data<AppState>,
+    key: IdempotencyKey,
+    body: web::Json<CreateCohort>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let fp = fingerprint("POST", "/cohorts", &*body);
+    let b = body.into_inner();
+    let mut p = Problems::new();
+    for (ok, f) in [
+        (b.program_id.is_some(), "program_id"),
+        (b.code.is_some(), "code"),
+        (b.mode.is_some(), "mode"),
+        (b.starts_on.is_some(), "starts_on"),
+        (b.ends_on.is_some(), "ends_on"),
+        (b.capacity.is_some(), "capacity"),
+    ] {
+        p.check(ok, f, "is required");
+    }
+    p.finish(())?;
+    let c = caller.clone();
+    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+        let mut p = Problems::new();
+        let inst_id = crate::people::home_institution(tx, &c, b.institution_id)?;
+        let inst = crate::institutions::store::get(tx, &c.scope, inst_id)?;
+        let program = crate::programs::store::find(tx, b.program_id.unwrap_or_default())?;
+        p.check(program.is_some(), "program_id", "no such program");
+        let starts_on = b.starts_on.unwrap_or_default();
+        let t = now();
+        let code = b.code.as_deref().map(|s| s.trim().to_string()).unwrap_or_default();
+        let row = Cohort {
+            id: CohortId::new(),
+            institution_id: inst_id,
+            program_id: b.program_id.unwrap_or_default(),
+            title: b
+                .title
+                .as_deref()
+                .map(clean)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| program.as_ref().map(|p| format!("{} {}", p.title, code)).unwrap_or_default()),
+            code,
+            mode: b.mode.unwrap_or(super::model::Mode::FullTime),
+            starts_on,
+            ends_on: b.ends_on.unwrap_or_default(),
+            capacity: b.capacity.unwrap_or_default(),
+            enrolled_count: 0,
+            venue_institution_id: b.venue_institution_id,
+            location: b.location.as_deref().map(clean).filter(|s| !s.is_empty()),
+            head_teacher_id: b.head_teacher_id,
+            regulation: b.regulation.unwrap_or_else(|| rules::regulation_for(starts_on)),
+            status: CohortStatus::Planned,
+            cancel_reason: None,
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        };
+        check_fields(&row, &mut p);
+        check_links(tx, &c, &row, &mut p)?;
+        p.finish(())?;
+        let program = program.ok_or_else(ApiError::not_found)?;
+        let allowed = crate::programs::store::tier_may_run(tx, &inst.tier, program.level)?;
+        let refusals = crate::programs::rules::class_refusals(&program, &inst.tier, allowed);
+        if !refusals.is_empty() {
+            return Err(ApiError::Refused(refusals));
+        }
+        if store::code_taken(tx, inst_id, &row.code, None)? {
+            return Err(ApiError::conflict(
+                "duplicate_code",
+                format!("The institution already has a class {}.", row.code),
+            ));
+        }
+        store::insert(tx, &row)?;
+        let o = CohortOut::new(row, program.level);
+        Stored::created(format!("/api/v1/cohorts/{}", o.id), 1, &o)
+    })
+    .await
+}
+
+/// One class.
+#[utoipa::path(tag = "cohorts", params(("id" = CohortId, Path)),
+    responses((status = 200, body = CohortOut), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/cohorts/{id}")]
+async fn get_cohort(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let o = state
+        .db
+        .read(move |c| {
+            let row = store::readable(c, &caller, id)?;
+            out(c, row)
+        })
+        .await?;
+    Ok(ok_versioned(o.version, &o))
+}
+
+/// Changes a class that is not closed or cancelled.
+#[utoipa::path(tag = "cohorts", request_body = UpdateCohort,
+    params(("id" = CohortId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses((status = 200, body = CohortOut), (status = 409, body = crate::error::Problem), (status = 412, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[patch("/cohorts/{id}")]
+async fn update_cohort(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    if_match: IfMatch,
+    body: web::Json<UpdateCohort>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let (id, b) = (id.into_inner(), body.into_inner());
+    let o = state
+        .db
+        .write(move |tx| {
+            let cur = store::writable(tx, &caller, id)?;
+            if_match.check(cur.version)?;
+            if matches!(cur.status, CohortStatus::Closed | CohortStatus::Cancelled) {
+                return Err(ApiError::conflict(
+                    "cohort_finished",
+                    format!("The class is {}; it can no longer change.", cur.status),
+                ));
+            }
+            let mut row = cur.clone();
+            if let Some(x) = b.code {
+                row.code = x.trim().to_string();
+            }
+            if let Some(x) = b.title {
+                row.title = clean(&x);
+            }
+            if let Some(x) = b.starts_on {
+                row.starts_on = x;
+            }
+            if let Some(x) = b.ends_on {
+                row.ends_on = x;
+            }
+            if let Some(x) = b.capacity {
+                row.capacity = x;
+            }
+            if let Some(x) = b.venue_institution_id {
+                row.venue_institution_id = x;
+            }
+            if let Some(x) = b.location {
+                row.location = x.map(|s| clean(&s)).filter(|s| !s.is_empty());
+            }
+            if let Some(x) = b.head_teacher_id {
+                row.head_teacher_id = x;
+            }
+            let mut p = Problems::new();
+            check_fields(&row, &mut p);
+            check_links(tx, &caller, &row, &mut p)?;
+            p.finish(())?;
+            if row.code != cur.code && store::code_taken(tx, row.institution_id, &row.code, Some(id))? {
+                return Err(ApiError::conflict(
+                    "duplicate_code",
+                    format!("The institution already has a class {}.", row.code),
+                ));
+            }
+            row.version = cur.version + 1;
+            row.updated_at = now();
+            // The seat counter is changed only by enrolments: never write back a stale one.
+            if !store::save(tx, &Cohort { enrolled_count: cur.enrolled_count, ..row.clone() }, cur.version)? {
+                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
+            }
+            out(tx, row)
+        })
+        .await?;
+    Ok(ok_versioned(o.version, &o))
+}
+
+async fn act(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: CohortId,
+    if_match: IfMatch,
+    action: Action,
+    body: TransitionBody,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let reason = body.reason.as_deref().map(clean).filter(|s| !s.is_empty());
+    if action == Action::Cancel && reason.is_none() {
+        return Err(ApiError::field("reason", "is required to cancel a class"));
+    }
+    let o = state
+        .db
+        .write(move |tx| {
+            let cur = store::writable(tx, &caller, id)?;
+            if_match.check(cur.version)?;
+            let to = rules::transition(cur.status, action).map_err(|m| ApiError::conflict("invalid_transition", m))?;
+            let mut row = cur.clone();
+            row.status = to;
+            if action == Action::Cancel {
+                row.cancel_reason = reason;
+            }
+            row.version = cur.version + 1;
+            row.updated_at = now();
+            if !store::save(tx, &row, cur.version)? {
+                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
+            }
+            out(tx, row)
+        })
+        .await?;
+    Ok(ok_versioned(o.version, &o))
+}
+
+/// Opens enrolment: `planned → enrolling`.
+#[utoipa::path(tag = "cohorts", params(("id" = CohortId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    request_body(content = Option<TransitionBody>), responses((status = 200, body = CohortOut), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/cohorts/{id}/open")]
+async fn open_cohort(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    if_match: IfMatch,
+    body: Option<web::Json<TransitionBody>>,
+) -> Result<HttpResponse, ApiError> {
+    act(
+        caller,
+        state,
+        id.into_inner(),
+        if_match,
+        Action::OpenEnrolment,
+        body.map(|b| b.into_inner()).unwrap_or_default(),
+    )
+    .await
+}
+
+/// Starts teaching: `planned | enrolling → in_progress`.
+#[utoipa::path(tag = "cohorts", params(("id" = CohortId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    request_body(content = Option<TransitionBody>), responses((status = 200, body = CohortOut), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/cohorts/{id}/start")]
+async fn start_cohort(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    if_match: IfMatch,
+    body: Option<web::Json<TransitionBody>>,
+) -> Result<HttpResponse, ApiError> {
+    act(caller, state, id.into_inner(), if_match, Action::Start, body.map(|b| b.into_inner()).unwrap_or_default()).await
+}
+
+/// Closes a class that is in progress.
+#[utoipa::path(tag = "cohorts", params(("id" = CohortId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    request_body(content = Option<TransitionBody>), responses((status = 200, body = CohortOut), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/cohorts/{id}/close")]
+async fn close_cohort(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    if_match: IfMatch,
+    body: Option<web::Json<TransitionBody>>,
+) -> Result<HttpResponse, ApiError> {
+    act(caller, state, id.into_inner(), if_match, Action::Close, body.map(|b| b.into_inner()).unwrap_or_default()).await
+}
+
+/// Cancels a class before it is closed; `reason` is required. Enrolments are kept.
+#[utoipa::path(tag = "cohorts", params(("id" = CohortId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    request_body = TransitionBody, responses((status = 200, body = CohortOut), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/cohorts/{id}/cancel")]
+async fn cancel_cohort(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    if_match: IfMatch,
+    body: Option<web::Json<TransitionBody>>,
+) -> Result<HttpResponse, ApiError> {
+    act(caller, state, id.into_inner(), if_match, Action::Cancel, body.map(|b| b.into_inner()).unwrap_or_default())
+        .await
+}

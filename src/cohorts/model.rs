@@ -1,0 +1,123 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::ids::{
+    AssignmentId, CohortId, EnrollmentId, InstitutionId, LearnerId, LecturerId, ModuleId, ProgramId, UserId,
+};
+use crate::db::schema::{assignments, cohorts, enrollments};
+
+crate::text_enum! {
+    /// Full-time [tập trung] or in-service [không tập trung / tại chức].
+    pub enum Mode {
+        FullTime => "full_time",
+        InService => "in_service",
+    }
+}
+
+crate::text_enum! {
+    /// `planned → enrolling → in_progress → closing → closed`, or `cancelled` before `closed`.
+    pub enum CohortStatus {
+        Planned => "planned",
+        Enrolling => "enrolling",
+        InProgress => "in_progress",
+        Closing => "closing",
+        Closed => "closed",
+        Cancelled => "cancelled",
+    }
+}
+
+crate::text_enum! {
+    /// The regulation whose eligibility rules a class was opened under: Quy định 57-QĐ/TW (2022)
+    /// or Quy định 350-QĐ/TW (2025). A class keeps the one it was opened under.
+    pub enum Regulation {
+        Qd57 => "qd57-2022",
+        Qd350 => "qd350-2025",
+    }
+}
+
+crate::text_enum! {
+    pub enum EnrollmentStatus {
+        Enrolled => "enrolled",
+        Withdrawn => "withdrawn",
+    }
+}
+
+crate::text_enum! {
+    pub enum AssignmentRole {
+        Lead => "lead",
+        Assistant => "assistant",
+    }
+}
+
+/// An eligibility rule an administrator overrode, with the reason the regulations ask for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Override {
+    pub rule: String,
+    pub reason: String,
+    pub by: UserId,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(
+    Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, diesel::AsExpression, diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(transparent)]
+pub struct Overrides(pub Vec<Override>);
+crate::json_text!(Overrides);
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
+#[diesel(table_name = cohorts, treat_none_as_null = true)]
+pub struct Cohort {
+    pub id: CohortId,
+    pub institution_id: InstitutionId,
+    pub program_id: ProgramId,
+    pub code: String,
+    pub title: String,
+    pub mode: Mode,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub capacity: i32,
+    pub enrolled_count: i32,
+    pub venue_institution_id: Option<InstitutionId>,
+    pub location: Option<String>,
+    pub head_teacher_id: Option<LecturerId>,
+    pub regulation: Regulation,
+    pub status: CohortStatus,
+    pub cancel_reason: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
+#[diesel(table_name = enrollments, treat_none_as_null = true)]
+pub struct Enrollment {
+    pub id: EnrollmentId,
+    pub cohort_id: CohortId,
+    pub learner_id: LearnerId,
+    pub institution_id: InstitutionId,
+    pub status: EnrollmentStatus,
+    pub enrolled_on: NaiveDate,
+    pub withdrawn_on: Option<NaiveDate>,
+    pub withdraw_reason: Option<String>,
+    pub overrides: Overrides,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Identifiable)]
+#[diesel(table_name = assignments)]
+pub struct Assignment {
+    pub id: AssignmentId,
+    pub cohort_id: CohortId,
+    pub module_id: ModuleId,
+    pub lecturer_id: LecturerId,
+    pub institution_id: InstitutionId,
+    pub role: AssignmentRole,
+    pub planned_hours: i32,
+    pub created_at: NaiveDateTime,
+}

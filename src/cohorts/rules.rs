@@ -1,0 +1,290 @@
+//! Pure decisions about classes: the lifecycle and who may enrol.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::model::{CohortStatus, Mode, Regulation};
+use crate::error::ProblemItem;
+use crate::people::model::{EducationLevel, Gender, Learner, LlctLevel, PartyStatus, RatingGrade};
+use crate::programs::model::Level;
+
+/// The lifecycle actions of a class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    OpenEnrolment,
+    Start,
+    Close,
+    Cancel,
+}
+
+/// The state an action leads to from `from`, or why it cannot.
+pub fn transition(from: CohortStatus, action: Action) -> Result<CohortStatus, String> {
+    use CohortStatus::*;
+    match (from, action) {
+        (Planned, Action::OpenEnrolment) => Ok(Enrolling),
+        (Planned | Enrolling, Action::Start) => Ok(InProgress),
+        (InProgress | Closing, Action::Close) => Ok(Closed),
+        (Planned | Enrolling | InProgress | Closing, Action::Cancel) => Ok(Cancelled),
+        (s, a) => Err(format!(
+            "A class that is {s} cannot be {}.",
+            match a {
+                Action::OpenEnrolment => "opened for enrolment",
+                Action::Start => "started",
+                Action::Close => "closed",
+                Action::Cancel => "cancelled",
+            }
+        )),
+    }
+}
+
+/// Whether learners may be enrolled in a class in this state (late enrolment is allowed while
+/// it runs).
+pub fn accepts_enrolment(s: CohortStatus) -> bool {
+    matches!(s, CohortStatus::Planned | CohortStatus::Enrolling | CohortStatus::InProgress)
+}
+
+/// The regulation in force for a class opening on `starts_on`.
+pub fn regulation_for(starts_on: NaiveDate) -> Regulation {
+    if starts_on >= NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or(NaiveDate::MIN) {
+        Regulation::Qd350
+    } else {
+        Regulation::Qd57
+    }
+}
+
+fn age_on(dob: NaiveDate, day: NaiveDate) -> i32 {
+    let mut age = day.year() - dob.year();
+    if (day.month(), day.day()) < (dob.month(), dob.day()) {
+        age -= 1;
+    }
+    age
+}
+
+fn llct_rank(l: LlctLevel) -> u8 {
+    match l {
+        LlctLevel::None => 0,
+        LlctLevel::Elementary => 1,
+        LlctLevel::Intermediate => 2,
+        LlctLevel::Advanced => 3,
+    }
+}
+
+fn level_rank(l: Level) -> u8 {
+    match l {
+        Level::Refresher => 0,
+        Level::Elementary => 1,
+        Level::Intermediate => 2,
+        Level::Advanced => 3,
+    }
+}
+
+fn edu_rank(e: EducationLevel) -> u8 {
+    use EducationLevel::*;
+    match e {
+        Primary => 1,
+        LowerSecondary => 2,
+        UpperSecondary => 3,
+        Vocational => 4,
+        College => 5,
+        University => 6,
+        Master => 7,
+        Doctorate => 8,
+    }
+}
+
+/// What an enrolment decision looks at besides the learner.
+pub struct ClassFacts<'a> {
+    pub level: Level,
+    pub mode: Mode,
+    pub regulation: Regulation,
+    pub starts_on: NaiveDate,
+    /// Codes of the learner's other classes whose dates overlap this one.
+    pub overlapping: &'a [String],
+}
+
+/// Every eligibility rule the learner fails for this class, each with a code and a message.
+pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
+    let mut out = Vec::new();
+    let mut fail = |code: &str, msg: String| out.push(ProblemItem::rule(code, msg));
+    let party = l.party_status != PartyStatus::None;
+    let age = age_on(l.date_of_birth, c.starts_on);
+    let female = l.gender == Gender::Female;
+    match c.level {
+        Level::Refresher => {}
+        Level::Elementary => {
+            if edu_rank(l.education_level) < edu_rank(EducationLevel::LowerSecondary) {
+                fail("education", "Elementary needs lower-secondary education or above.".into());
+            }
+            if !(party || l.mass_org_member || l.local_official) {
+                fail(
+                    "membership",
+                    "Elementary is for party members, mass-organisation members or local officials.".into(),
+                );
+            }
+        }
+        Level::Intermediate => {
+            if !party {
+                fail("party_membership", "Intermediate is for party members (probationary members allowed).".into());
+            }
+            if edu_rank(l.education_level) < edu_rank(EducationLevel::College) {
+                fail("education", "Intermediate needs a college degree or above (upper-secondary for some ethnic-minority officials, by override).".into());
+            }
+            let year = c.starts_on.year();
+            for y in [year - 1, year - 2] {
+                let ok = l
+                    .performance_ratings
+                    .0
+                    .iter()
+                    .any(|r| r.year == y && matches!(r.grade, RatingGrade::Good | RatingGrade::Excellent));
+                if !ok {
+                    fail(
+                        "performance_rating",
+                        format!("Needs a rating of 'hoàn thành tốt nhiệm vụ' or better for {y}."),
+                    );
+                }
+            }
+            if llct_rank(l.prior_llct_level) < llct_rank(LlctLevel::Elementary) {
+                fail("prerequisite_level", "Intermediate needs the elementary level first.".into());
+            }
+            let (women, men) = match c.regulation {
+                Regulation::Qd350 => (28, 30),
+                Regulation::Qd57 => (33, 35),
+            };
+            if c.mode == Mode::InService && age < if female { women } else { men } {
+                fail("in_service_age", format!("In-service intermediate classes are for women aged {women}+ and men aged {men}+ ({age} at the start)."));
+            }
+        }
+        Level::Advanced => {
+            if l.party_status != PartyStatus::Full {
+                fail("full_party_membership", "Advanced is for full party members.".into());
+            }
+            if edu_rank(l.education_level) < edu_rank(EducationLevel::University) {
+                fail("education", "Advanced needs a university degree.".into());
+            }
+            if llct_rank(l.prior_llct_level) < llct_rank(LlctLevel::Intermediate) {
+                fail("prerequisite_level", "Advanced needs the intermediate level first.".into());
+            }
+            if c.mode == Mode::InService && age < if female { 38 } else { 40 } {
+                fail(
+                    "in_service_age",
+                    format!(
+                        "In-service advanced classes are for women aged 38+ and men aged 40+ ({age} at the start)."
+                    ),
+                );
+            }
+        }
+    }
+    if c.level != Level::Refresher && llct_rank(l.prior_llct_level) >= level_rank(c.level) {
+        fail("already_holds_level", format!("The learner already holds the {} level.", c.level));
+    }
+    if !c.overlapping.is_empty() {
+        fail(
+            "overlapping_class",
+            format!("Already enrolled in a class at the same time: {}.", c.overlapping.join(", ")),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::people::model::{Rating, Ratings};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn learner() -> Learner {
+        let t = d(2026, 1, 1).and_hms_opt(0, 0, 0).unwrap();
+        let mut l = crate::people::dto::blank_learner(crate::db::ids::InstitutionId::new(), t);
+        l.full_name = "Nguyễn Văn An".into();
+        l.date_of_birth = d(1990, 6, 15);
+        l.gender = Gender::Male;
+        l.education_level = EducationLevel::University;
+        l.party_status = PartyStatus::Full;
+        l.prior_llct_level = LlctLevel::Elementary;
+        l.performance_ratings = Ratings(vec![
+            Rating { year: 2025, grade: RatingGrade::Good },
+            Rating { year: 2024, grade: RatingGrade::Excellent },
+        ]);
+        l
+    }
+
+    fn codes(l: &Learner, level: Level, mode: Mode, regulation: Regulation, overlapping: &[String]) -> Vec<String> {
+        let facts = ClassFacts { level, mode, regulation, starts_on: d(2026, 3, 1), overlapping };
+        eligibility(l, &facts).into_iter().filter_map(|p| p.code).collect()
+    }
+
+    #[test]
+    fn an_eligible_intermediate_learner() {
+        assert!(codes(&learner(), Level::Intermediate, Mode::InService, Regulation::Qd350, &[]).is_empty());
+    }
+
+    #[test]
+    fn each_intermediate_rule_alone() {
+        let run = |f: &dyn Fn(&mut Learner)| {
+            let mut l = learner();
+            f(&mut l);
+            codes(&l, Level::Intermediate, Mode::InService, Regulation::Qd350, &[])
+        };
+        assert_eq!(run(&|l| l.party_status = PartyStatus::None), vec!["party_membership"]);
+        assert!(run(&|l| l.party_status = PartyStatus::Probationary).is_empty());
+        assert_eq!(run(&|l| l.education_level = EducationLevel::UpperSecondary), vec!["education"]);
+        assert_eq!(run(&|l| l.performance_ratings.0.pop().map(|_| ()).unwrap()), vec!["performance_rating"]);
+        assert_eq!(run(&|l| l.prior_llct_level = LlctLevel::None), vec!["prerequisite_level"]);
+        assert_eq!(run(&|l| l.prior_llct_level = LlctLevel::Intermediate), vec!["already_holds_level"]);
+        // Age edges: a man of 30 at the start is old enough, of 29 is not; women from 28.
+        assert!(run(&|l| l.date_of_birth = d(1996, 3, 1)).is_empty());
+        assert_eq!(run(&|l| l.date_of_birth = d(1996, 3, 2)), vec!["in_service_age"]);
+        assert!(run(&|l| {
+            l.gender = Gender::Female;
+            l.date_of_birth = d(1998, 3, 1)
+        })
+        .is_empty());
+    }
+
+    #[test]
+    fn the_old_regulation_keeps_its_ages() {
+        let mut l = learner();
+        l.date_of_birth = d(1993, 1, 1); // 33 at the start
+        assert!(codes(&l, Level::Intermediate, Mode::InService, Regulation::Qd350, &[]).is_empty());
+        assert_eq!(codes(&l, Level::Intermediate, Mode::InService, Regulation::Qd57, &[]), vec!["in_service_age"]);
+        assert!(codes(&l, Level::Intermediate, Mode::FullTime, Regulation::Qd57, &[]).is_empty());
+    }
+
+    #[test]
+    fn several_rules_at_once() {
+        let mut l = learner();
+        l.party_status = PartyStatus::Probationary;
+        l.education_level = EducationLevel::College;
+        l.prior_llct_level = LlctLevel::Elementary;
+        let c = codes(&l, Level::Advanced, Mode::InService, Regulation::Qd350, &["TC-01".to_string()]);
+        assert_eq!(
+            c,
+            vec!["full_party_membership", "education", "prerequisite_level", "in_service_age", "overlapping_class"]
+        );
+    }
+
+    #[test]
+    fn elementary_membership() {
+        let mut l = learner();
+        l.party_status = PartyStatus::None;
+        l.prior_llct_level = LlctLevel::None;
+        assert_eq!(codes(&l, Level::Elementary, Mode::FullTime, Regulation::Qd350, &[]), vec!["membership"]);
+        l.mass_org_member = true;
+        assert!(codes(&l, Level::Elementary, Mode::FullTime, Regulation::Qd350, &[]).is_empty());
+    }
+
+    #[test]
+    fn lifecycle() {
+        use CohortStatus::*;
+        assert_eq!(transition(Planned, Action::OpenEnrolment), Ok(Enrolling));
+        assert_eq!(transition(Enrolling, Action::Start), Ok(InProgress));
+        assert_eq!(transition(InProgress, Action::Close), Ok(Closed));
+        assert_eq!(transition(InProgress, Action::Cancel), Ok(Cancelled));
+        assert!(transition(Closed, Action::Cancel).is_err());
+        assert!(transition(Cancelled, Action::Start).is_err());
+        assert!(transition(Planned, Action::Close).is_err());
+        assert!(transition(InProgress, Action::OpenEnrolment).is_err());
+    }
+}

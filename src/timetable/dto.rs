@@ -1,0 +1,151 @@
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{Session, SessionStatus};
+use crate::db::ids::*;
+use crate::http::extract::nullable;
+
+/// A weekly series: each of `weekdays` (1 = Monday … 7 = Sunday) from `from` to `to`, between
+/// local `start_time` and `end_time` in the configured time zone.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub weekdays: Vec<u32>,
+    #[schema(value_type = String, example = "07:30")]
+    pub start_time: NaiveTime,
+    #[schema(value_type = String, example = "11:00")]
+    pub end_time: NaiveTime,
+}
+
+/// One session (`starts_at`, `ends_at`) or a weekly `series`; all are checked for clashes
+/// before any is written.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSessions {
+    pub module_id: Option<ModuleId>,
+    pub lecturer_id: Option<LecturerId>,
+    #[schema(example = "Phòng 201")]
+    pub place: Option<String>,
+    pub note: Option<String>,
+    pub starts_at: Option<DateTime<FixedOffset>>,
+    pub ends_at: Option<DateTime<FixedOffset>>,
+    pub series: Option<Series>,
+}
+
+/// Moves, re-assigns or annotates a session; the people concerned are told.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSession {
+    pub starts_at: Option<DateTime<FixedOffset>>,
+    pub ends_at: Option<DateTime<FixedOffset>>,
+    pub place: Option<String>,
+    pub lecturer_id: Option<LecturerId>,
+    pub module_id: Option<ModuleId>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub note: Option<Option<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionOut {
+    pub id: SessionId,
+    pub cohort_id: CohortId,
+    pub module_id: ModuleId,
+    pub lecturer_id: LecturerId,
+    /// In the configured time zone.
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub place: String,
+    pub status: SessionStatus,
+    pub note: Option<String>,
+    pub version: i64,
+}
+
+pub fn local(t: chrono::NaiveDateTime, tz: chrono_tz::Tz) -> DateTime<FixedOffset> {
+    t.and_utc().with_timezone(&tz).fixed_offset()
+}
+
+impl SessionOut {
+    pub fn new(s: Session, tz: chrono_tz::Tz) -> SessionOut {
+        SessionOut {
+            id: s.id,
+            cohort_id: s.cohort_id,
+            module_id: s.module_id,
+            lecturer_id: s.lecturer_id,
+            starts_at: local(s.starts_at, tz),
+            ends_at: local(s.ends_at, tz),
+            place: s.place,
+            status: s.status,
+            note: s.note,
+            version: s.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionsCreated {
+    pub items: Vec<SessionOut>,
+}
+
+/// Filters of `GET /cohorts/{id}/sessions`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SessionFilter {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub module_id: Option<ModuleId>,
+    pub lecturer_id: Option<LecturerId>,
+    pub status: Option<SessionStatus>,
+}
+
+/// `from` (default today) and `to` (default 30 days on), local dates, at most a year apart.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ScheduleQuery {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// An administrator's view of one class's, one lecturer's or one place's timetable.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AdminScheduleQuery {
+    pub cohort_id: Option<CohortId>,
+    pub lecturer_id: Option<LecturerId>,
+    pub place: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// One entry of a schedule (sessions now; exams and field trips join them later).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ScheduleItem {
+    /// `session`.
+    pub kind: &'static str,
+    pub id: SessionId,
+    pub status: SessionStatus,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub cohort_id: CohortId,
+    pub cohort_code: String,
+    pub module_code: String,
+    pub module_title: String,
+    pub lecturer_id: LecturerId,
+    pub lecturer_name: String,
+    pub place: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarOut {
+    /// A secret address for calendar apps; anyone holding it can read the schedule.
+    pub calendar_url: String,
+}

@@ -1,0 +1,381 @@
+//! `/api/v1/cohorts/{id}/sessions` and `/api/v1/sessions/{id}`: building the timetable.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use chrono::NaiveDateTime;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::dto::*;
+use super::model::*;
+use super::{rules, store};
+use crate::auth::{Caller, Permission};
+use crate::cohorts::model::{Cohort, CohortStatus};
+use crate::cohorts::store as cohorts;
+use crate::db::ids::*;
+use crate::db::page::Page;
+use crate::db::{dialect, now, DbConn};
+use crate::error::{ApiError, ProblemItem, Problems};
+use crate::http::extract::{ok_versioned, paging_by, IdempotencyKey, IfMatch};
+use crate::http::idempotency::{self, fingerprint, Stored};
+use crate::text::clean;
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_sessions).service(create_sessions).service(update_session).service(cancel_session);
+}
+
+/// Most sessions one series may create.
+const MAX_SERIES: usize = 400;
+
+fn ts_key(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+}
+
+fn parse_key(k: &str) -> Option<(NaiveDateTime, SessionId)> {
+    let (t, id) = k.split_once('|')?;
+    Some((NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok()?, id.parse().ok()?))
+}
+
+fn check_open(c: &Cohort) -> Result<(), ApiError> {
+    if matches!(c.status, CohortStatus::Closed | CohortStatus::Cancelled) {
+        Err(ApiError::conflict("cohort_finished", format!("The class is {}; its timetable is closed.", c.status)))
+    } else {
+        Ok(())
+    }
+}
+
+/// Every clash of the new intervals with scheduled sessions and with each other, or none.
+#[allow(clippy::too_many_arguments)]
+fn find_clashes(
+    tx: &mut DbConn,
+    cohort: &Cohort,
+    lecturer: LecturerId,
+    place_key: &str,
+    intervals: &[(NaiveDateTime, NaiveDateTime)],
+    except: Option<SessionId>,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<ProblemItem>, ApiError> {
+    dialect::lock_keys(
+        tx,
+        &[format!("lecturer:{lecturer}"), format!("cohort:{}", cohort.id), format!("place:{place_key}")],
+    )?;
+    let mut out = Vec::new();
+    let when = |a: NaiveDateTime, b: NaiveDateTime| {
+        format!("{}–{}", local(a, tz).format("%H:%M %d/%m/%Y"), local(b, tz).format("%H:%M"))
+    };
+    for (i, iv) in intervals.iter().enumerate() {
+        for other in store::clashes(tx, lecturer, cohort.id, place_key, iv.0, iv.1, except)? {
+            let (code, what) = if other.lecturer_id == lecturer {
+                ("lecturer_clash", "the lecturer teaches")
+            } else if other.cohort_id == cohort.id {
+                ("cohort_clash", "the class has")
+            } else {
+                ("place_clash", "the place is taken by")
+            };
+            out.push(
+                ProblemItem::rule(
+                    code,
+                    format!(
+                        "At {} {what} another session ({}).",
+                        when(iv.0, iv.1),
+                        when(other.starts_at, other.ends_at)
+                    ),
+                )
+                .at(format!("sessions[{i}]"))
+                .about(format!("/api/v1/sessions/{}", other.id)),
+            );
+        }
+        for (j, jv) in intervals.iter().enumerate().skip(i + 1) {
+            if rules::overlaps(*iv, *jv) {
+                out.push(
+                    ProblemItem::rule("cohort_clash", format!("Sessions {i} and {j} of the request overlap."))
+                        .at(format!("sessions[{j}]")),
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Checks module, lecturer assignment and class dates; every problem at once.
+fn check_teaching(
+    tx: &mut DbConn,
+    cohort: &Cohort,
+    module: ModuleId,
+    lecturer: LecturerId,
+    intervals: &[(NaiveDateTime, NaiveDateTime)],
+    tz: chrono_tz::Tz,
+) -> Result<(), ApiError> {
+    let mut refusals = Vec::new();
+    let m = crate::programs::store::find_module(tx, module)?.filter(|m| m.program_id == cohort.program_id);
+    if m.is_none() {
+        return Err(ApiError::field("module_id", "not a module of this class's program"));
+    }
+    if !cohorts::is_assigned(tx, cohort.id, module, lecturer)? {
+        refusals
+            .push(ProblemItem::rule("lecturer_not_assigned", "Assign the lecturer to this module of the class first."));
+    }
+    for (i, (a, _)) in intervals.iter().enumerate() {
+        let day = local(*a, tz).date_naive();
+        if day < cohort.starts_on || day > cohort.ends_on {
+            refusals.push(
+                ProblemItem::rule("outside_class_dates", format!("{day} is outside the class's dates."))
+                    .at(format!("sessions[{i}]")),
+            );
+        }
+    }
+    if refusals.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Refused(refusals))
+    }
+}
+
+/// Adds one session or a weekly series to a class's timetable. A clash of lecturer, class or
+/// place with any scheduled session answers 409 naming every clashing session, and writes nothing.
+#[utoipa::path(tag = "timetable", request_body = CreateSessions, params(("id" = CohortId, Path),
+    ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe creation")),
+    responses((status = 201, body = SessionsCreated), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[post("/cohorts/{id}/sessions")]
+async fn create_sessions(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    key: IdempotencyKey,
+    body: web::Json<CreateSessions>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let id = id.into_inner();
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/sessions"), &*body);
+    let b = body.into_inner();
+    let tz = state.settings.tz();
+    let mut p = Problems::new();
+    p.check(b.module_id.is_some(), "module_id", "is required");
+    p.check(b.lecturer_id.is_some(), "lecturer_id", "is required");
+    let place = b.place.as_deref().map(clean).unwrap_or_default();
+    p.check(!place.is_empty() && place.chars().count() <= 200, "place", "must be 1 to 200 characters");
+    let intervals = match (&b.series, b.starts_at, b.ends_at) {
+        (Some(s), None, None) => {
+            p.check(
+                !s.weekdays.is_empty() && s.weekdays.iter().all(|d| (1..=7).contains(d)),
+                "series.weekdays",
+                "must list days 1 (Monday) to 7 (Sunday)",
+            );
+            p.check(
+                s.from <= s.to && (s.to - s.from).num_days() <= 366,
+                "series.to",
+                "must be on or after from, within a year",
+            );
+            p.check(s.start_time < s.end_time, "series.end_time", "must be after start_time");
+            let v = if p.is_empty() {
+                rules::expand_series(tz, s.from, s.to, &s.weekdays, s.start_time, s.end_time)
+            } else {
+                Vec::new()
+            };
+            p.check(p.is_empty() && !v.is_empty() || !p.is_empty(), "series", "gives no session");
+            p.check(v.len() <= MAX_SERIES, "series", format!("gives more than {MAX_SERIES} sessions"));
+            v
+        }
+        (None, Some(a), Some(z)) => {
+            p.check(z > a, "ends_at", "must be after starts_at");
+            p.check((z - a).num_hours() <= 12, "ends_at", "a session lasts at most 12 hours");
+            vec![(a.naive_utc(), z.naive_utc())]
+        }
+        _ => {
+            p.add("starts_at", "give starts_at and ends_at, or a series");
+            Vec::new()
+        }
+    };
+    p.finish(())?;
+    let (module, lecturer) = (b.module_id.unwrap_or_default(), b.lecturer_id.unwrap_or_default());
+    let note = b.note.as_deref().map(clean).filter(|s| !s.is_empty());
+    let c = caller.clone();
+    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+        let cohort = cohorts::writable(tx, &c, id)?;
+        check_open(&cohort)?;
+        check_teaching(tx, &cohort, module, lecturer, &intervals, tz)?;
+        let place_key = rules::place_key(&place);
+        let clashes = find_clashes(tx, &cohort, lecturer, &place_key, &intervals, None, tz)?;
+        if !clashes.is_empty() {
+            return Err(ApiError::Conflicts {
+                code: "schedule_clash",
+                detail: format!("{} clash(es); nothing was scheduled.", clashes.len()),
+                items: clashes,
+            });
+        }
+        let t = now();
+        let rows: Vec<Session> = intervals
+            .iter()
+            .map(|(a, z)| Session {
+                id: SessionId::new(),
+                cohort_id: id,
+                module_id: module,
+                lecturer_id: lecturer,
+                institution_id: cohort.institution_id,
+                starts_at: *a,
+                ends_at: *z,
+                place: place.clone(),
+                place_key: place_key.clone(),
+                status: SessionStatus::Scheduled,
+                note: note.clone(),
+                version: 1,
+                created_at: t,
+                updated_at: t,
+            })
+            .collect();
+        store::insert(tx, &rows)?;
+        let items = rows.into_iter().map(|s| SessionOut::new(s, tz)).collect();
+        Stored::created(format!("/api/v1/cohorts/{id}/sessions"), 1, &SessionsCreated { items })
+    })
+    .await
+}
+
+/// A class's sessions in time order; `from`/`to` are local dates.
+#[utoipa::path(tag = "timetable", params(("id" = CohortId, Path), SessionFilter), responses((status = 200, body = Page<SessionOut>)), security(("bearer" = [])))]
+#[get("/cohorts/{id}/sessions")]
+async fn list_sessions(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    q: web::Query<SessionFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let q = q.into_inner();
+    let tz = state.settings.tz();
+    let page = paging_by(q.limit, q.cursor.as_deref(), |k| parse_key(k).is_some())?;
+    let limit = page.limit;
+    let day_start = |d: chrono::NaiveDate| super::schedule::local_midnight(tz, d);
+    let f = store::Filter {
+        from: q.from.map(day_start),
+        to: q.to.and_then(|d| d.succ_opt()).map(day_start),
+        module_id: q.module_id,
+        lecturer_id: q.lecturer_id,
+        status: q.status,
+    };
+    let after = page.after.as_deref().and_then(parse_key);
+    let rows = state
+        .db
+        .read(move |c| {
+            cohorts::readable(c, &caller, id)?;
+            Ok(store::of_cohort(c, id, &f, after, limit)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        limit,
+        |s| format!("{}|{}", ts_key(s.starts_at), s.id),
+        |s| SessionOut::new(s, tz),
+    )))
+}
+
+/// Moves, re-assigns or annotates a session, with the same clash checks; the class's learners
+/// and the lecturers concerned are told through a schedule event.
+#[utoipa::path(tag = "timetable", request_body = UpdateSession,
+    params(("id" = SessionId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses((status = 200, body = SessionOut), (status = 409, body = crate::error::Problem), (status = 412, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[patch("/sessions/{id}")]
+async fn update_session(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<SessionId>,
+    if_match: IfMatch,
+    body: web::Json<UpdateSession>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let (id, b) = (id.into_inner(), body.into_inner());
+    let tz = state.settings.tz();
+    let row = state
+        .db
+        .write(move |tx| {
+            let cur = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
+            let cohort = cohorts::writable(tx, &caller, cur.cohort_id)?;
+            if_match.check(cur.version)?;
+            check_open(&cohort)?;
+            if cur.status == SessionStatus::Cancelled {
+                return Err(ApiError::conflict("session_cancelled", "A cancelled session cannot change; schedule a new one."));
+            }
+            let mut row = cur.clone();
+            if let Some(a) = b.starts_at {
+                row.starts_at = a.naive_utc();
+            }
+            if let Some(z) = b.ends_at {
+                row.ends_at = z.naive_utc();
+            }
+            if let Some(p) = b.place {
+                row.place = clean(&p);
+                row.place_key = rules::place_key(&row.place);
+            }
+            if let Some(l) = b.lecturer_id {
+                row.lecturer_id = l;
+            }
+            if let Some(m) = b.module_id {
+                row.module_id = m;
+            }
+            if let Some(n) = b.note {
+                row.note = n.map(|s| clean(&s)).filter(|s| !s.is_empty());
+            }
+            let mut p = Problems::new();
+            p.check(row.ends_at > row.starts_at, "ends_at", "must be after starts_at");
+            p.check(!row.place.is_empty() && row.place.chars().count() <= 200, "place", "must be 1 to 200 characters");
+            p.finish(())?;
+            let iv = [(row.starts_at, row.ends_at)];
+            check_teaching(tx, &cohort, row.module_id, row.lecturer_id, &iv, tz)?;
+            let clashes = find_clashes(tx, &cohort, row.lecturer_id, &row.place_key, &iv, Some(id), tz)?;
+            if !clashes.is_empty() {
+                return Err(ApiError::Conflicts { code: "schedule_clash", detail: "The change clashes; nothing was changed.".into(), items: clashes });
+            }
+            let t = now();
+            row.version = cur.version + 1;
+            row.updated_at = t;
+            if !store::save(tx, &row, cur.version)? {
+                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
+            }
+            let moved = (row.starts_at, row.ends_at, &row.place, row.lecturer_id) != (cur.starts_at, cur.ends_at, &cur.place, cur.lecturer_id);
+            if moved {
+                let detail = serde_json::json!({
+                    "before": {"starts_at": local(cur.starts_at, tz), "ends_at": local(cur.ends_at, tz), "place": cur.place, "lecturer_id": cur.lecturer_id},
+                    "after": {"starts_at": local(row.starts_at, tz), "ends_at": local(row.ends_at, tz), "place": row.place, "lecturer_id": row.lecturer_id},
+                });
+                store::add_event(tx, &ScheduleEvent { id: EventId::new(), kind: EventKind::Rescheduled, session_id: id, cohort_id: cur.cohort_id, detail: detail.to_string(), created_at: t })?;
+            }
+            Ok(row)
+        })
+        .await?;
+    Ok(ok_versioned(row.version, &SessionOut::new(row, tz)))
+}
+
+/// Cancels a session: it stays in the timetable as cancelled, and the people concerned are told.
+#[utoipa::path(tag = "timetable", params(("id" = SessionId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses((status = 204), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[delete("/sessions/{id}")]
+async fn cancel_session(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<SessionId>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let id = id.into_inner();
+    let tz = state.settings.tz();
+    state
+        .db
+        .write(move |tx| {
+            let cur = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
+            cohorts::writable(tx, &caller, cur.cohort_id)?;
+            if_match.check(cur.version)?;
+            if cur.status == SessionStatus::Cancelled {
+                return Ok(());
+            }
+            let t = now();
+            let row = Session { status: SessionStatus::Cancelled, version: cur.version + 1, updated_at: t, ..cur.clone() };
+            if !store::save(tx, &row, cur.version)? {
+                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
+            }
+            let detail = serde_json::json!({"starts_at": local(cur.starts_at, tz), "ends_at": local(cur.ends_at, tz), "place": cur.place});
+            store::add_event(tx, &ScheduleEvent { id: EventId::new(), kind: EventKind::Cancelled, session_id: id, cohort_id: cur.cohort_id, detail: detail.to_string(), created_at: t })?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
