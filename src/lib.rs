@@ -3,6 +3,7 @@
 //! `main.rs` parses the command line; everything else lives here so that the tests drive the very
 //! same application through [`http::build_app`].
 
+pub mod attendance;
 pub mod auth;
 pub mod cli;
 pub mod cohorts;

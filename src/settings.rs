@@ -17,6 +17,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub cohorts: CohortSettings,
+    pub attendance: AttendanceSettings,
+    pub field_trips: FieldTripSettings,
     pub log: LogSettings,
     pub time: TimeSettings,
 }
@@ -83,6 +85,18 @@ pub struct CohortSettings {
     pub enforce_lecturer_subjects: bool,
     pub calendar_past_days: u32,
     pub calendar_future_days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceSettings {
+    pub correction_days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldTripSettings {
+    pub max_report_bytes: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

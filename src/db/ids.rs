@@ -114,3 +114,8 @@ typed_id!(EnrollmentId);
 typed_id!(AssignmentId);
 typed_id!(SessionId);
 typed_id!(EventId);
+typed_id!(AttendanceId);
+typed_id!(MakeupId);
+typed_id!(FieldTripId);
+typed_id!(ReportId);
+typed_id!(AttendanceChangeId);

@@ -256,6 +256,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        roll_version -> BigInt,
     }
 }
 
@@ -278,7 +279,95 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attendance (id) {
+        id -> Text,
+        session_id -> Text,
+        learner_id -> Text,
+        cohort_id -> Text,
+        institution_id -> Text,
+        status -> Text,
+        minutes_late -> Nullable<Integer>,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendance_changes (id) {
+        id -> Text,
+        session_id -> Text,
+        learner_id -> Text,
+        old_status -> Nullable<Text>,
+        new_status -> Text,
+        old_note -> Nullable<Text>,
+        new_note -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        changed_by -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    makeups (id) {
+        id -> Text,
+        cohort_id -> Text,
+        learner_id -> Text,
+        module_id -> Text,
+        minutes -> Integer,
+        reason -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    field_trips (id) {
+        id -> Text,
+        cohort_id -> Text,
+        institution_id -> Text,
+        destination -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        leader -> Text,
+        report_due_on -> Date,
+        description -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    field_reports (id) {
+        id -> Text,
+        field_trip_id -> Text,
+        learner_id -> Text,
+        institution_id -> Text,
+        body -> Nullable<Text>,
+        file_name -> Nullable<Text>,
+        file_type -> Nullable<Text>,
+        file_size -> Nullable<Integer>,
+        file_data -> Nullable<Binary>,
+        submitted_at -> Nullable<Timestamp>,
+        late -> Bool,
+        grade_tenths -> Nullable<Integer>,
+        grade_comment -> Nullable<Text>,
+        graded_by -> Nullable<Text>,
+        graded_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(attendance -> learners (learner_id));
+diesel::joinable!(attendance -> sessions (session_id));
+diesel::joinable!(field_reports -> learners (learner_id));
+diesel::joinable!(field_reports -> field_trips (field_trip_id));
 diesel::joinable!(cohorts -> programs (program_id));
 diesel::joinable!(enrollments -> cohorts (cohort_id));
 diesel::joinable!(enrollments -> learners (learner_id));
@@ -312,4 +401,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     schedule_events,
     calendar_tokens,
+    attendance,
+    attendance_changes,
+    makeups,
+    field_trips,
+    field_reports,
 );

@@ -33,6 +33,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::people::routes)
             .configure(crate::cohorts::routes)
             .configure(crate::timetable::routes)
+            .configure(crate::attendance::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes);

@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         (name = "people", description = "Learners and lecturers, import and export"),
         (name = "cohorts", description = "Classes, enrolment with eligibility rules, lecturer assignments"),
         (name = "timetable", description = "Sessions, schedules and calendar feeds"),
+        (name = "attendance", description = "Roll call, make-up hours and the attendance summary"),
         (name = "ops", description = "Health, readiness, metrics, problem types"),
     )
 )]

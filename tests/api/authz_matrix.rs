@@ -268,6 +268,24 @@ fn rows() -> Vec<Row> {
         r(M::GET, "/api/v1/schedule?cohort_id={c}&from=2026-01-01&to=2026-02-28", None, [401, 403, 403, 200, 404, 200]),
         r(M::GET, "/api/v1/calendar/{cal}.ics", None, [200; 6]),
         r(M::POST, "/api/v1/me/calendar-token", None, [401, 200, 200, 403, 403, 403]),
+        // The session is months old: its lecturer's window has closed; administrators give a reason.
+        r(
+            M::PUT,
+            "/api/v1/sessions/{se}/attendance",
+            Some(|_| json!({"entries": [{"learner_id": "{la}", "status": "present"}], "reason": "Sổ giấy"})),
+            [401, 403, 422, 200, 404, 200],
+        ),
+        r(M::GET, "/api/v1/sessions/{se}/attendance", None, [401, 403, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/sessions/{se}/attendance/changes", None, [401, 403, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/cohorts/{c}/attendance-summary", None, [401, 403, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/me/attendance", None, [401, 200, 403, 403, 403, 403]),
+        r(
+            M::POST,
+            "/api/v1/cohorts/{c}/makeups",
+            Some(|_| json!({"learner_id": "{la}", "module_id": "{mp}", "hours": 1, "reason": "Học bù"})),
+            [401, 403, 403, 201, 404, 201],
+        ),
+        r(M::GET, "/api/v1/cohorts/{c}/makeups", None, [401, 403, 403, 200, 404, 200]),
         // The lifecycle, last for the class: each step done once by admin A, then refused.
         r(M::POST, "/api/v1/cohorts/{c}/open", None, [401, 403, 403, 200, 404, 409]),
         r(M::POST, "/api/v1/cohorts/{c}/start", None, [401, 403, 403, 200, 404, 409]),
@@ -348,7 +366,13 @@ async fn every_route_every_role(app: TestApp) {
         .post("/api/v1/learners", &app.root, json!({"full_name": "Lương Văn Tài", "date_of_birth": "1991-01-01", "gender": "male", "education_level": "college", "institution_id": a}))
         .await
         .id();
-    let enrolled = app.post(&format!("/api/v1/cohorts/{c}/enrollments"), &app.root, json!({"learner_id": la})).await;
+    let enrolled = app
+        .post(
+            &format!("/api/v1/cohorts/{c}/enrollments"),
+            &app.root,
+            json!({"learner_id": la, "enrolled_on": "2026-01-05"}),
+        )
+        .await;
     let en = enrolled.body["items"][0]["id"].as_str().unwrap().to_string();
     let le2 = app
         .post(

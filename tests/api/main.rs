@@ -3,6 +3,7 @@
 
 mod support;
 
+mod attendance;
 mod auth;
 mod authz_matrix;
 mod cohorts;

@@ -1,0 +1,567 @@
+//! `/api/v1/sessions/{id}/attendance`, `/api/v1/cohorts/{id}/attendance-summary`,
+//! `/api/v1/cohorts/{id}/makeups` and `/api/v1/me/attendance`.
+
+use std::collections::{HashMap, HashSet};
+
+use actix_web::http::header;
+use actix_web::{get, post, put, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::model::{Attendance, AttendanceStatus, Makeup};
+use super::store;
+use super::summary::{self, LearnerAttendance};
+use crate::auth::{Caller, Permission, Role};
+use crate::cohorts::model::Cohort;
+use crate::cohorts::store as cohorts;
+use crate::db::ids::*;
+use crate::db::{now, DbConn};
+use crate::error::{ApiError, ProblemItem, Problems};
+use crate::http::export::{self, Cell, Format, Table};
+use crate::http::extract::{etag, IdempotencyKey, IfMatch};
+use crate::http::idempotency::{self, fingerprint, Stored};
+use crate::people::store as people;
+use crate::text::clean;
+use crate::timetable::model::{Session, SessionStatus};
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(get_roll)
+        .service(put_roll)
+        .service(roll_changes)
+        .service(attendance_summary)
+        .service(my_attendance)
+        .service(create_makeup)
+        .service(list_makeups);
+}
+
+/// One learner's mark in a roll call.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkIn {
+    pub learner_id: LearnerId,
+    pub status: AttendanceStatus,
+    pub minutes_late: Option<i32>,
+    pub note: Option<String>,
+}
+
+/// A roll call: marks for some or all learners of the session (others stay as they are).
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollCall {
+    pub entries: Vec<MarkIn>,
+    /// Required for corrections after the lecturer's window has closed.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RollEntry {
+    pub learner_id: LearnerId,
+    pub learner_name: String,
+    /// `null` until the roll is taken for this learner.
+    pub status: Option<AttendanceStatus>,
+    pub minutes_late: Option<i32>,
+    pub note: Option<String>,
+    pub recorded_by: Option<UserId>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Roll {
+    pub session_id: SessionId,
+    pub cohort_id: CohortId,
+    /// Changes with every roll call; send it back as `If-Match`.
+    pub roll_version: i64,
+    pub entries: Vec<RollEntry>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RollChange {
+    pub learner_id: LearnerId,
+    pub old_status: Option<AttendanceStatus>,
+    pub new_status: AttendanceStatus,
+    pub old_note: Option<String>,
+    pub new_note: Option<String>,
+    pub reason: Option<String>,
+    pub changed_by: UserId,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// What the caller may do with a session's roll.
+#[derive(PartialEq)]
+enum Access {
+    Admin,
+    Lecturer,
+}
+
+/// The session, its class and the caller's access: administrators of the class, or the
+/// session's own lecturer. 404 for everyone else who cannot see the class, 403 otherwise.
+fn session_access(tx: &mut DbConn, caller: &Caller, id: SessionId) -> Result<(Session, Cohort, Access), ApiError> {
+    let session = crate::timetable::store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
+    let cohort = cohorts::readable(tx, caller, session.cohort_id)?;
+    if caller.role.is_admin() && caller.scope.contains(cohort.institution_id) {
+        return Ok((session, cohort, Access::Admin));
+    }
+    if caller.role == Role::Lecturer && people::lecturer_of_user(tx, caller.user_id)? == Some(session.lecturer_id) {
+        return Ok((session, cohort, Access::Lecturer));
+    }
+    Err(ApiError::Forbidden)
+}
+
+fn roll(tx: &mut DbConn, session: &Session, tz: chrono_tz::Tz) -> Result<Roll, ApiError> {
+    let day = session.starts_at.and_utc().with_timezone(&tz).date_naive();
+    let marks: HashMap<LearnerId, Attendance> =
+        store::marks(tx, session.id)?.into_iter().map(|m| (m.learner_id, m)).collect();
+    let entries = store::members(tx, session.cohort_id)?
+        .into_iter()
+        .filter(|m| store::on_roll(m, day) || marks.contains_key(&m.0))
+        .map(|(learner_id, learner_name, ..)| {
+            let m = marks.get(&learner_id);
+            RollEntry {
+                learner_id,
+                learner_name,
+                status: m.map(|m| m.status),
+                minutes_late: m.and_then(|m| m.minutes_late),
+                note: m.and_then(|m| m.note.clone()),
+                recorded_by: m.map(|m| m.recorded_by),
+                updated_at: m.map(|m| m.updated_at.and_utc()),
+            }
+        })
+        .collect();
+    Ok(Roll {
+        session_id: session.id,
+        cohort_id: session.cohort_id,
+        roll_version: store::roll_version(tx, session.id)?,
+        entries,
+    })
+}
+
+fn roll_response(r: &Roll) -> HttpResponse {
+    HttpResponse::Ok().insert_header((header::ETAG, etag(r.roll_version))).json(r)
+}
+
+/// The roll of a session: every learner enrolled at its date, with their mark or `null`.
+#[utoipa::path(tag = "attendance", params(("id" = SessionId, Path)),
+    responses((status = 200, body = Roll), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/sessions/{id}/attendance")]
+async fn get_roll(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<SessionId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let tz = state.settings.tz();
+    let r = state
+        .db
+        .read(move |tx| {
+            let (s, _, _) = session_access(tx, &caller, id)?;
+            roll(tx, &s, tz)
+        })
+        .await?;
+    Ok(roll_response(&r))
+}
+
+/// Takes or corrects the roll of a whole session in one request. The session's lecturer may do
+/// so from its start until `attendance.correction_days` after its end; later corrections need an
+/// administrator and a `reason`. With `If-Match` (the roll's ETag) a concurrent roll call answers
+/// 412 instead of being overwritten; every change is recorded.
+#[utoipa::path(tag = "attendance", request_body = RollCall,
+    params(("id" = SessionId, Path), ("If-Match" = Option<String>, Header, description = "The roll's ETag last read")),
+    responses((status = 200, body = Roll), (status = 400, body = crate::error::Problem), (status = 412, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[put("/sessions/{id}/attendance")]
+async fn put_roll(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<SessionId>,
+    if_match: IfMatch,
+    body: web::Json<RollCall>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.into_inner());
+    let tz = state.settings.tz();
+    let window = chrono::Duration::days(i64::from(state.settings.attendance.correction_days));
+    let mut p = Problems::new();
+    p.check(!body.entries.is_empty() && body.entries.len() <= 1000, "entries", "must list 1 to 1000 learners");
+    let mut seen = HashSet::new();
+    for (i, e) in body.entries.iter().enumerate() {
+        p.check(seen.insert(e.learner_id), &format!("entries[{i}].learner_id"), "appears twice");
+        p.check(
+            e.minutes_late.is_none() || e.status == AttendanceStatus::Late,
+            &format!("entries[{i}].minutes_late"),
+            "only for late arrivals",
+        );
+        p.check(
+            e.minutes_late.is_none_or(|m| (0..=600).contains(&m)),
+            &format!("entries[{i}].minutes_late"),
+            "must be 0 to 600",
+        );
+        p.check(
+            e.note.as_ref().is_none_or(|n| n.chars().count() <= 500),
+            &format!("entries[{i}].note"),
+            "must be at most 500 characters",
+        );
+    }
+    p.finish(())?;
+    let reason = body.reason.as_deref().map(clean).filter(|s| !s.is_empty());
+    let r = state
+        .db
+        .write(move |tx| {
+            let (session, cohort, access) = session_access(tx, &caller, id)?;
+            if session.status == SessionStatus::Cancelled {
+                return Err(ApiError::refused("session_cancelled", "The session was cancelled; it has no roll."));
+            }
+            let at = now();
+            if at < session.starts_at {
+                return Err(ApiError::refused("not_started", "The roll can be taken once the session has started."));
+            }
+            let late = at > session.ends_at + window;
+            if late && (access != Access::Admin || reason.is_none()) {
+                return Err(ApiError::refused(
+                    "correction_window_closed",
+                    "The lecturer's window for this roll has closed: an administrator may correct it, giving a reason.",
+                ));
+            }
+            let day = session.starts_at.and_utc().with_timezone(&tz).date_naive();
+            let on_roll: HashSet<LearnerId> =
+                store::members(tx, cohort.id)?.into_iter().filter(|m| store::on_roll(m, day)).map(|m| m.0).collect();
+            let off: Vec<ProblemItem> = body
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| !on_roll.contains(&e.learner_id))
+                .map(|(i, _)| {
+                    ProblemItem::field(
+                        format!("entries[{i}].learner_id"),
+                        "was not enrolled in the class on the session's date",
+                    )
+                })
+                .collect();
+            if !off.is_empty() {
+                return Err(ApiError::Validation(off));
+            }
+            if !store::bump_roll(tx, id, if_match.0)? {
+                return Err(ApiError::PreconditionFailed { current: store::roll_version(tx, id)? });
+            }
+            let existing: HashMap<LearnerId, Attendance> =
+                store::marks(tx, id)?.into_iter().map(|m| (m.learner_id, m)).collect();
+            let (mut new_rows, mut changes) = (Vec::new(), Vec::new());
+            for e in body.entries {
+                let note = e.note.as_deref().map(clean).filter(|s| !s.is_empty());
+                match existing.get(&e.learner_id) {
+                    Some(old) if old.status == e.status && old.note == note && old.minutes_late == e.minutes_late => {}
+                    Some(old) => {
+                        changes.push((
+                            AttendanceChangeId::new(),
+                            id,
+                            e.learner_id,
+                            Some(old.status),
+                            e.status,
+                            old.note.clone(),
+                            note.clone(),
+                            reason.clone(),
+                            caller.user_id,
+                            at,
+                        ));
+                        let row = Attendance {
+                            status: e.status,
+                            minutes_late: e.minutes_late,
+                            note,
+                            recorded_by: caller.user_id,
+                            updated_at: at,
+                            ..old.clone()
+                        };
+                        store::update_mark(tx, &row)?;
+                    }
+                    None => {
+                        changes.push((
+                            AttendanceChangeId::new(),
+                            id,
+                            e.learner_id,
+                            None,
+                            e.status,
+                            None,
+                            note.clone(),
+                            reason.clone(),
+                            caller.user_id,
+                            at,
+                        ));
+                        new_rows.push(Attendance {
+                            id: AttendanceId::new(),
+                            session_id: id,
+                            learner_id: e.learner_id,
+                            cohort_id: cohort.id,
+                            institution_id: cohort.institution_id,
+                            status: e.status,
+                            minutes_late: e.minutes_late,
+                            note,
+                            recorded_by: caller.user_id,
+                            created_at: at,
+                            updated_at: at,
+                        });
+                    }
+                }
+            }
+            store::insert_marks(tx, &new_rows)?;
+            store::insert_changes(tx, &changes)?;
+            roll(tx, &session, tz)
+        })
+        .await?;
+    Ok(roll_response(&r))
+}
+
+/// Every change made to a session's roll: who, when, old and new mark, why.
+#[utoipa::path(tag = "attendance", params(("id" = SessionId, Path)), responses((status = 200, body = Vec<RollChange>)), security(("bearer" = [])))]
+#[get("/sessions/{id}/attendance/changes")]
+async fn roll_changes(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<SessionId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let rows = state
+        .db
+        .read(move |tx| {
+            session_access(tx, &caller, id)?;
+            Ok(store::changes(tx, id)?)
+        })
+        .await?;
+    let out: Vec<RollChange> = rows
+        .into_iter()
+        .map(|(learner_id, old_status, new_status, old_note, new_note, reason, changed_by, at)| RollChange {
+            learner_id,
+            old_status,
+            new_status,
+            old_note,
+            new_note,
+            reason,
+            changed_by,
+            changed_at: at.and_utc(),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SummaryQuery {
+    pub learner_id: Option<LearnerId>,
+    pub format: Option<Format>,
+}
+
+/// Whether the caller teaches in the class (assigned or head teacher).
+fn teaches(tx: &mut DbConn, caller: &Caller, cohort: CohortId) -> Result<bool, ApiError> {
+    Ok(caller.role == Role::Lecturer && cohorts::own_cohorts(tx, caller)?.is_some_and(|ids| ids.contains(&cohort)))
+}
+
+/// Per learner and module: time attended and missed, rates, `exam_eligible` under the program's
+/// rules, and the best rate still reachable; per learner for the program: `graduation_eligible`.
+/// For administrators and the class's lecturers. Export with `?format=csv|xlsx`.
+#[utoipa::path(tag = "attendance", params(("id" = CohortId, Path), SummaryQuery),
+    responses((status = 200, body = Vec<LearnerAttendance>), (status = 403, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/cohorts/{id}/attendance-summary")]
+async fn attendance_summary(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    q: web::Query<SummaryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let q = q.into_inner();
+    let tz = state.settings.tz();
+    let (cohort, rows) = state
+        .db
+        .read(move |tx| {
+            let cohort = cohorts::readable(tx, &caller, id)?;
+            if !(caller.role.is_admin() || teaches(tx, &caller, id)?) {
+                return Err(ApiError::Forbidden);
+            }
+            let rows = summary::for_cohort(tx, &cohort, tz, now(), q.learner_id)?;
+            Ok((cohort, rows))
+        })
+        .await?;
+    match q.format {
+        Some(f @ (Format::Csv | Format::Xlsx)) => {
+            let mut out = Vec::new();
+            for r in &rows {
+                for m in &r.modules {
+                    out.push(vec![
+                        Cell::from(r.learner_name.as_str()),
+                        m.module_code.as_str().into(),
+                        m.module_title.as_str().into(),
+                        m.figures.hours_attended.into(),
+                        m.figures.hours_missed.into(),
+                        m.figures.missed_pct.into(),
+                        m.figures.best_reachable_rate.into(),
+                        (if m.figures.exam_eligible { "Đủ điều kiện" } else { "Không đủ điều kiện" }).into(),
+                        (if r.program.graduation_eligible {
+                            "Đủ điều kiện"
+                        } else {
+                            "Không đủ điều kiện"
+                        })
+                        .into(),
+                    ]);
+                }
+            }
+            let headers = vec![
+                "Họ và tên",
+                "Mã học phần",
+                "Học phần",
+                "Số tiết dự học",
+                "Số tiết vắng",
+                "Tỷ lệ vắng (%)",
+                "Tỷ lệ tối đa có thể đạt (%)",
+                "Dự thi",
+                "Xét tốt nghiệp",
+            ];
+            export::respond(
+                f,
+                &Table { name: format!("chuyen-can-{}", cohort.code.replace('/', "-")), headers, rows: out },
+            )
+        }
+        _ => Ok(HttpResponse::Ok().json(rows)),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyAttendance {
+    pub cohort_id: CohortId,
+    pub cohort_code: String,
+    #[serde(flatten)]
+    pub attendance: LearnerAttendance,
+}
+
+/// The caller's own attendance in each of their classes (learners).
+#[utoipa::path(tag = "attendance", responses((status = 200, body = Vec<MyAttendance>), (status = 403, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/me/attendance")]
+async fn my_attendance(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if caller.role != Role::Learner {
+        return Err(ApiError::Forbidden);
+    }
+    let tz = state.settings.tz();
+    let out = state
+        .db
+        .read(move |tx| {
+            let Some(me) = people::learner_of_user(tx, caller.user_id)? else { return Ok(Vec::new()) };
+            let mut out = Vec::new();
+            for id in cohorts::own_cohorts(tx, &caller)?.unwrap_or_default() {
+                let Some(cohort) = cohorts::find(tx, id)? else { continue };
+                for a in summary::for_cohort(tx, &cohort, tz, now(), Some(me))? {
+                    out.push(MyAttendance { cohort_id: cohort.id, cohort_code: cohort.code.clone(), attendance: a });
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Hours a learner made up for a module [học bù], with the reason.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateMakeup {
+    pub learner_id: Option<LearnerId>,
+    pub module_id: Option<ModuleId>,
+    /// Periods [tiết] of 45 minutes.
+    pub hours: Option<f64>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MakeupOut {
+    pub id: MakeupId,
+    pub learner_id: LearnerId,
+    pub module_id: ModuleId,
+    pub hours: f64,
+    pub reason: String,
+    pub recorded_by: UserId,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Makeup> for MakeupOut {
+    fn from(m: Makeup) -> MakeupOut {
+        MakeupOut {
+            id: m.id,
+            learner_id: m.learner_id,
+            module_id: m.module_id,
+            hours: f64::from(m.minutes) / 45.0,
+            reason: m.reason,
+            recorded_by: m.recorded_by,
+            created_at: m.created_at.and_utc(),
+        }
+    }
+}
+
+/// Records hours a learner made up for a module; they count against what was missed.
+#[utoipa::path(tag = "attendance", request_body = CreateMakeup, params(("id" = CohortId, Path),
+    ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe creation")),
+    responses((status = 201, body = MakeupOut), (status = 400, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/cohorts/{id}/makeups")]
+async fn create_makeup(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    key: IdempotencyKey,
+    body: web::Json<CreateMakeup>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let id = id.into_inner();
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/makeups"), &*body);
+    let b = body.into_inner();
+    let reason = b.reason.as_deref().map(clean).unwrap_or_default();
+    let mut p = Problems::new();
+    p.check(b.learner_id.is_some(), "learner_id", "is required");
+    p.check(b.module_id.is_some(), "module_id", "is required");
+    p.check(b.hours.is_some_and(|h| h > 0.0 && h <= 500.0), "hours", "must be more than 0 and at most 500");
+    p.check(!reason.is_empty(), "reason", "is required");
+    p.finish(())?;
+    let c = caller.clone();
+    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+        let cohort = cohorts::writable(tx, &c, id)?;
+        let mut p = Problems::new();
+        let learner = b.learner_id.unwrap_or_default();
+        p.check(cohorts::enrollment_of(tx, id, learner)?.is_some(), "learner_id", "is not enrolled in this class");
+        let module = crate::programs::store::find_module(tx, b.module_id.unwrap_or_default())?;
+        p.check(
+            module.is_some_and(|m| m.program_id == cohort.program_id),
+            "module_id",
+            "not a module of this class's program",
+        );
+        p.finish(())?;
+        let row = Makeup {
+            id: MakeupId::new(),
+            cohort_id: id,
+            learner_id: learner,
+            module_id: b.module_id.unwrap_or_default(),
+            minutes: (b.hours.unwrap_or_default() * 45.0).round() as i32,
+            reason,
+            recorded_by: c.user_id,
+            created_at: now(),
+        };
+        store::insert_makeup(tx, &row)?;
+        Stored::created(format!("/api/v1/cohorts/{id}/makeups"), 1, &MakeupOut::from(row))
+    })
+    .await
+}
+
+/// The make-up hours recorded in a class.
+#[utoipa::path(tag = "attendance", params(("id" = CohortId, Path)), responses((status = 200, body = Vec<MakeupOut>)), security(("bearer" = [])))]
+#[get("/cohorts/{id}/makeups")]
+async fn list_makeups(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let id = id.into_inner();
+    let rows = state
+        .db
+        .read(move |tx| {
+            cohorts::readable(tx, &caller, id)?;
+            Ok(store::makeups(tx, id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(MakeupOut::from).collect::<Vec<_>>()))
+}
