@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cohorts;
 pub mod db;
 pub mod error;
+pub mod field_trips;
 pub mod http;
 pub mod institutions;
 pub mod people;

@@ -34,6 +34,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::cohorts::routes)
             .configure(crate::timetable::routes)
             .configure(crate::attendance::routes)
+            .configure(crate::field_trips::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes);

@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         (name = "cohorts", description = "Classes, enrolment with eligibility rules, lecturer assignments"),
         (name = "timetable", description = "Sessions, schedules and calendar feeds"),
         (name = "attendance", description = "Roll call, make-up hours and the attendance summary"),
+        (name = "field_trips", description = "Field study and its graded reports"),
         (name = "ops", description = "Health, readiness, metrics, problem types"),
     )
 )]

@@ -13,7 +13,8 @@ use crate::support::{TestApp, PASSWORD};
 const WHO: [&str; 6] = ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 21] = [
+const PLACEHOLDERS: [&str; 22] = [
+    "{ft}",
     "{pp}",
     "{mp}",
     "{c2}",
@@ -286,6 +287,38 @@ fn rows() -> Vec<Row> {
             [401, 403, 403, 201, 404, 201],
         ),
         r(M::GET, "/api/v1/cohorts/{c}/makeups", None, [401, 403, 403, 200, 404, 200]),
+        r(
+            M::POST,
+            "/api/v1/cohorts/{c}/field-trips",
+            Some(|n| {
+                json!({"destination": format!("Xã số {n}"), "starts_on": "2026-01-20", "ends_on": "2026-01-22",
+            "leader": "Trưởng đoàn", "report_due_on": "2026-01-30"})
+            }),
+            [401, 403, 403, 201, 404, 201],
+        ),
+        r(M::GET, "/api/v1/cohorts/{c}/field-trips", None, [401, 200, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/field-trips/{ft}", None, [401, 200, 200, 200, 404, 200]),
+        r(
+            M::PATCH,
+            "/api/v1/field-trips/{ft}",
+            Some(|n| json!({"leader": format!("Trưởng đoàn {n}")})),
+            [401, 403, 403, 200, 404, 200],
+        ),
+        r(
+            M::PUT,
+            "/api/v1/field-trips/{ft}/reports/me",
+            Some(|n| json!({"text": format!("Bài thu hoạch lần {n}")})),
+            [401, 200, 403, 403, 403, 403],
+        ),
+        r(M::GET, "/api/v1/field-trips/{ft}/reports", None, [401, 403, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/field-trips/{ft}/reports/{la}", None, [401, 200, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/field-trips/{ft}/reports/{la}/file", None, [401, 200, 200, 200, 404, 200]),
+        r(
+            M::PUT,
+            "/api/v1/field-trips/{ft}/reports/{la}/grade",
+            Some(|_| json!({"grade": 8.0})),
+            [401, 403, 200, 200, 404, 200],
+        ),
         // The lifecycle, last for the class: each step done once by admin A, then refused.
         r(M::POST, "/api/v1/cohorts/{c}/open", None, [401, 403, 403, 200, 404, 409]),
         r(M::POST, "/api/v1/cohorts/{c}/start", None, [401, 403, 403, 200, 404, 409]),
@@ -413,7 +446,28 @@ async fn every_route_every_role(app: TestApp) {
             .unwrap()
             .to_string();
     let cal = cal_url.rsplit('/').next().unwrap().trim_end_matches(".ics").to_string();
+    let ft = app
+        .post(
+            &format!("/api/v1/cohorts/{c}/field-trips"),
+            &app.root,
+            json!({"destination": "Xã Tam Chúc", "starts_on": "2026-01-20", "ends_on": "2026-01-22",
+            "leader": "Trưởng đoàn", "report_due_on": "2026-01-30"}),
+        )
+        .await
+        .id();
+    let pdf = app
+        .call_with_bytes(
+            Method::PUT,
+            &format!("/api/v1/field-trips/{ft}/reports/me"),
+            tokens[1].as_deref().unwrap(),
+            "application/pdf",
+            b"%PDF-1.4 x".to_vec(),
+            &[],
+        )
+        .await;
+    assert_eq!(pdf.status, 200, "{}", pdf.text);
     let ids = [
+        ("{ft}", &ft),
         ("{pp}", &pp),
         ("{mp}", &mp),
         ("{c2}", &c2),
@@ -478,7 +532,7 @@ fn every_documented_route_has_a_row() {
     for (path, item) in spec["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
             let m = method.to_uppercase();
-            let normalised = path.replace("{id}", "{x}").replace("{file}", "{x}");
+            let normalised = path.replace("{id}", "{x}").replace("{file}", "{x}").replace("{learner_id}", "{x}");
             let has = covered.iter().any(|(cm, cp)| {
                 let mut cp = cp.split('?').next().unwrap_or_default().trim_end_matches(".ics").to_string();
                 for k in PLACEHOLDERS {

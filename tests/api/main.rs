@@ -8,6 +8,7 @@ mod auth;
 mod authz_matrix;
 mod cohorts;
 mod conventions;
+mod field_trips;
 mod institutions;
 mod ops;
 mod people;

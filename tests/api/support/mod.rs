@@ -71,6 +71,7 @@ pub fn test_env(database_url: &str) -> Vec<(String, String)> {
         ("LLCT__SERVER__UPLOAD_LIMIT_BYTES", "4194304"),
         // Tests schedule classes on fixed dates in 2026; feeds must reach them whenever tests run.
         ("LLCT__COHORTS__CALENDAR_PAST_DAYS", "3650"),
+        ("LLCT__FIELD_TRIPS__MAX_REPORT_BYTES", "200000"),
         ("LLCT__COHORTS__CALENDAR_FUTURE_DAYS", "3650"),
     ]
     .iter()
@@ -151,6 +152,35 @@ impl TestApp {
         let mut req = self.srv.request(method, self.srv.url(path)).insert_header(("content-type", content_type));
         if let Some(t) = token {
             req = req.insert_header(("authorization", format!("Bearer {t}")));
+        }
+        let mut res = req.send_body(body).await.expect("request sent");
+        let bytes = res.body().limit(64 * 1024 * 1024).await.expect("body read");
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        Resp {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+        }
+    }
+
+    /// Sends raw bytes with a content type and extra headers.
+    pub async fn call_with_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = self
+            .srv
+            .request(method, self.srv.url(path))
+            .insert_header(("content-type", content_type))
+            .insert_header(("authorization", format!("Bearer {token}")));
+        for (k, v) in headers {
+            req = req.insert_header((*k, *v));
         }
         let mut res = req.send_body(body).await.expect("request sent");
         let bytes = res.body().limit(64 * 1024 * 1024).await.expect("body read");

@@ -1,0 +1,523 @@
+//! `/api/v1/cohorts/{id}/field-trips`, `/api/v1/field-trips/{id}` and the reports.
+
+use actix_web::http::header;
+use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::model::{FieldTrip, Report};
+use super::{safe_name, sniff, store};
+use crate::auth::{Caller, Permission, Role};
+use crate::cohorts::model::{Cohort, CohortStatus};
+use crate::cohorts::store as cohorts;
+use crate::db::ids::*;
+use crate::db::{now, DbConn};
+use crate::error::{ApiError, Problems};
+use crate::http::extract::{nullable, ok_versioned, IdempotencyKey, IfMatch};
+use crate::http::idempotency::{self, fingerprint, Stored};
+use crate::people::learners_http::today;
+use crate::people::store as people;
+use crate::text::clean;
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_trips)
+        .service(create_trip)
+        .service(get_trip)
+        .service(update_trip)
+        .service(submit_report)
+        .service(list_reports)
+        .service(get_report)
+        .service(download_report)
+        .service(grade_report);
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldTripInput {
+    #[schema(example = "Xã Tam Chúc, huyện Kim Bảng")]
+    pub destination: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    /// Who leads the field study [trưởng đoàn].
+    pub leader: Option<String>,
+    pub report_due_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldTripOut {
+    pub id: FieldTripId,
+    pub cohort_id: CohortId,
+    pub destination: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub leader: String,
+    pub report_due_on: NaiveDate,
+    pub description: Option<String>,
+    pub version: i64,
+}
+
+impl From<FieldTrip> for FieldTripOut {
+    fn from(f: FieldTrip) -> FieldTripOut {
+        FieldTripOut {
+            id: f.id,
+            cohort_id: f.cohort_id,
+            destination: f.destination,
+            starts_on: f.starts_on,
+            ends_on: f.ends_on,
+            leader: f.leader,
+            report_due_on: f.report_due_on,
+            description: f.description,
+            version: f.version,
+        }
+    }
+}
+
+/// A learner's report: submission, file and grade (the file itself is downloaded separately).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportOut {
+    pub learner_id: LearnerId,
+    pub learner_name: String,
+    pub submitted: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Submitted after the due date.
+    pub late: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    pub file_name: Option<String>,
+    pub file_type: Option<String>,
+    pub file_size: Option<i32>,
+    pub grade: Option<f64>,
+    pub grade_comment: Option<String>,
+    pub graded_at: Option<DateTime<Utc>>,
+}
+
+fn report_out(name: String, learner_id: LearnerId, r: Option<Report>, with_text: bool) -> ReportOut {
+    match r {
+        None => ReportOut {
+            learner_id,
+            learner_name: name,
+            submitted: false,
+            submitted_at: None,
+            late: false,
+            text: None,
+            file_name: None,
+            file_type: None,
+            file_size: None,
+            grade: None,
+            grade_comment: None,
+            graded_at: None,
+        },
+        Some(r) => ReportOut {
+            learner_id,
+            learner_name: name,
+            submitted: r.submitted_at.is_some(),
+            submitted_at: r.submitted_at.map(|t| t.and_utc()),
+            late: r.late,
+            text: if with_text { r.body } else { None },
+            file_name: r.file_name,
+            file_type: r.file_type,
+            file_size: r.file_size,
+            grade: r.grade_tenths.map(|g| f64::from(g) / 10.0),
+            grade_comment: r.grade_comment,
+            graded_at: r.graded_at.map(|t| t.and_utc()),
+        },
+    }
+}
+
+/// Administrators of the class and its lecturers.
+fn is_staff(tx: &mut DbConn, caller: &Caller, cohort: &Cohort) -> Result<bool, ApiError> {
+    Ok(match caller.role {
+        Role::SystemAdmin | Role::InstitutionAdmin => true,
+        Role::Lecturer => cohorts::own_cohorts(tx, caller)?.is_some_and(|ids| ids.contains(&cohort.id)),
+        Role::Learner => false,
+    })
+}
+
+fn trip_and_cohort(tx: &mut DbConn, caller: &Caller, id: FieldTripId) -> Result<(FieldTrip, Cohort), ApiError> {
+    let trip = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
+    let cohort = cohorts::readable(tx, caller, trip.cohort_id)?;
+    Ok((trip, cohort))
+}
+
+fn check_trip(t: &FieldTrip, p: &mut Problems) {
+    p.check(
+        !t.destination.is_empty() && t.destination.chars().count() <= 300,
+        "destination",
+        "must be 1 to 300 characters",
+    );
+    p.check(!t.leader.is_empty() && t.leader.chars().count() <= 200, "leader", "must be 1 to 200 characters");
+    p.check(t.ends_on >= t.starts_on, "ends_on", "must be on or after starts_on");
+    p.check(t.report_due_on >= t.ends_on, "report_due_on", "must be on or after ends_on");
+    p.check(
+        t.description.as_ref().is_none_or(|d| d.chars().count() <= 4000),
+        "description",
+        "must be at most 4000 characters",
+    );
+}
+
+/// Plans a field study for a class.
+#[utoipa::path(tag = "field_trips", request_body = FieldTripInput, params(("id" = CohortId, Path),
+    ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe creation")),
+    responses((status = 201, body = FieldTripOut), (status = 400, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/cohorts/{id}/field-trips")]
+async fn create_trip(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    key: IdempotencyKey,
+    body: web::Json<FieldTripInput>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let id = id.into_inner();
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/field-trips"), &*body);
+    let b = body.into_inner();
+    let mut p = Problems::new();
+    for (ok, f) in [
+        (b.destination.is_some(), "destination"),
+        (b.starts_on.is_some(), "starts_on"),
+        (b.ends_on.is_some(), "ends_on"),
+        (b.leader.is_some(), "leader"),
+        (b.report_due_on.is_some(), "report_due_on"),
+    ] {
+        p.check(ok, f, "is required");
+    }
+    p.finish(())?;
+    let c = caller.clone();
+    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+        let cohort = cohorts::writable(tx, &c, id)?;
+        if matches!(cohort.status, CohortStatus::Closed | CohortStatus::Cancelled) {
+            return Err(ApiError::conflict("cohort_finished", format!("The class is {}.", cohort.status)));
+        }
+        let t = now();
+        let row = FieldTrip {
+            id: FieldTripId::new(),
+            cohort_id: id,
+            institution_id: cohort.institution_id,
+            destination: clean(&b.destination.unwrap_or_default()),
+            starts_on: b.starts_on.unwrap_or_default(),
+            ends_on: b.ends_on.unwrap_or_default(),
+            leader: clean(&b.leader.unwrap_or_default()),
+            report_due_on: b.report_due_on.unwrap_or_default(),
+            description: b.description.flatten().map(|d| clean(&d)).filter(|d| !d.is_empty()),
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        };
+        let mut p = Problems::new();
+        check_trip(&row, &mut p);
+        p.finish(())?;
+        store::insert(tx, &row)?;
+        Stored::created(format!("/api/v1/field-trips/{}", row.id), 1, &FieldTripOut::from(row))
+    })
+    .await
+}
+
+/// The field trips of a class.
+#[utoipa::path(tag = "field_trips", params(("id" = CohortId, Path)), responses((status = 200, body = Vec<FieldTripOut>)), security(("bearer" = [])))]
+#[get("/cohorts/{id}/field-trips")]
+async fn list_trips(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let rows = state
+        .db
+        .read(move |tx| {
+            cohorts::readable(tx, &caller, id)?;
+            Ok(store::of_cohort(tx, id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(FieldTripOut::from).collect::<Vec<_>>()))
+}
+
+/// One field trip.
+#[utoipa::path(tag = "field_trips", params(("id" = FieldTripId, Path)), responses((status = 200, body = FieldTripOut), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/field-trips/{id}")]
+async fn get_trip(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<FieldTripId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let trip = state.db.read(move |tx| Ok(trip_and_cohort(tx, &caller, id)?.0)).await?;
+    Ok(ok_versioned(trip.version, &FieldTripOut::from(trip)))
+}
+
+/// Changes a field trip.
+#[utoipa::path(tag = "field_trips", request_body = FieldTripInput,
+    params(("id" = FieldTripId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses((status = 200, body = FieldTripOut), (status = 412, body = crate::error::Problem)), security(("bearer" = [])))]
+#[patch("/field-trips/{id}")]
+async fn update_trip(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<FieldTripId>,
+    if_match: IfMatch,
+    body: web::Json<FieldTripInput>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let (id, b) = (id.into_inner(), body.into_inner());
+    let row = state
+        .db
+        .write(move |tx| {
+            let cur = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
+            cohorts::writable(tx, &caller, cur.cohort_id)?;
+            if_match.check(cur.version)?;
+            let mut row = cur.clone();
+            if let Some(x) = b.destination {
+                row.destination = clean(&x);
+            }
+            if let Some(x) = b.starts_on {
+                row.starts_on = x;
+            }
+            if let Some(x) = b.ends_on {
+                row.ends_on = x;
+            }
+            if let Some(x) = b.leader {
+                row.leader = clean(&x);
+            }
+            if let Some(x) = b.report_due_on {
+                row.report_due_on = x;
+            }
+            if let Some(x) = b.description {
+                row.description = x.map(|d| clean(&d)).filter(|d| !d.is_empty());
+            }
+            let mut p = Problems::new();
+            check_trip(&row, &mut p);
+            p.finish(())?;
+            row.version = cur.version + 1;
+            row.updated_at = now();
+            if !store::save(tx, &row, cur.version)? {
+                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
+            }
+            Ok(row)
+        })
+        .await?;
+    Ok(ok_versioned(row.version, &FieldTripOut::from(row)))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportText {
+    pub text: String,
+}
+
+/// The caller submits their report: `application/json` `{"text": …}` for text, or the file
+/// itself as the body (PDF, DOCX or ODT, judged by content; name in `X-File-Name`). Both may be
+/// given, one request each. A report after the due date is flagged late; a graded one is final.
+#[utoipa::path(tag = "field_trips", params(("id" = FieldTripId, Path), ("X-File-Name" = Option<String>, Header, description = "The file's name")),
+    request_body(content = ReportText, content_type = "application/json"),
+    responses((status = 200, body = ReportOut), (status = 409, body = crate::error::Problem), (status = 413, body = crate::error::Problem),
+        (status = 415, body = crate::error::Problem)), security(("bearer" = [])))]
+#[put("/field-trips/{id}/reports/me")]
+async fn submit_report(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<FieldTripId>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    if caller.role != Role::Learner {
+        return Err(ApiError::Forbidden);
+    }
+    let id = id.into_inner();
+    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let limit = state.settings.field_trips.max_report_bytes;
+    enum Upload {
+        Text(String),
+        File(String, &'static str, Vec<u8>),
+    }
+    let upload = if ct.starts_with("application/json") {
+        let t: ReportText = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::BadRequest(format!("The JSON body does not fit this endpoint: {e}.")))?;
+        let text = t.text.trim().to_string();
+        let mut p = Problems::new();
+        p.check(!text.is_empty() && text.chars().count() <= 200_000, "text", "must be 1 to 200000 characters");
+        p.finish(())?;
+        Upload::Text(text)
+    } else {
+        if body.len() > limit {
+            return Err(ApiError::PayloadTooLarge(limit));
+        }
+        let (mime, ext) = sniff(&body).ok_or_else(|| {
+            ApiError::UnsupportedMediaType("A report file must be a PDF, DOCX or ODT document.".into())
+        })?;
+        let given = req.headers().get("x-file-name").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        Upload::File(safe_name(given, ext), mime, body.to_vec())
+    };
+    let day = today(&state);
+    let out = state
+        .db
+        .write(move |tx| {
+            let (trip, cohort) = trip_and_cohort(tx, &caller, id)?;
+            let me = people::learner_of_user(tx, caller.user_id)?.ok_or_else(ApiError::not_found)?;
+            if cohorts::enrollment_of(tx, cohort.id, me)?.is_none() {
+                return Err(ApiError::not_found());
+            }
+            let at = now();
+            let rep = store::ensure_report(tx, &trip, me, at)?;
+            if rep.grade_tenths.is_some() {
+                return Err(ApiError::conflict(
+                    "report_graded",
+                    "The report has been graded; it can no longer change.",
+                ));
+            }
+            let late = day > trip.report_due_on;
+            match &upload {
+                Upload::Text(t) => store::set_text(tx, rep.id, t, late, at)?,
+                Upload::File(name, mime, data) => store::set_file(tx, rep.id, name, mime, data, late, at)?,
+            };
+            let name = people::find_learner(tx, me)?.map(|l| l.full_name).unwrap_or_default();
+            Ok(report_out(name, me, store::report(tx, id, me)?, true))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Every learner of the class with their report's state and grade (missing reports included).
+/// For administrators and the class's lecturers.
+#[utoipa::path(tag = "field_trips", params(("id" = FieldTripId, Path)), responses((status = 200, body = Vec<ReportOut>), (status = 403, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/field-trips/{id}/reports")]
+async fn list_reports(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<FieldTripId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let out = state
+        .db
+        .read(move |tx| {
+            let (_, cohort) = trip_and_cohort(tx, &caller, id)?;
+            if !is_staff(tx, &caller, &cohort)? {
+                return Err(ApiError::Forbidden);
+            }
+            let mut reports: std::collections::HashMap<LearnerId, Report> =
+                store::reports(tx, id)?.into_iter().map(|r| (r.learner_id, r)).collect();
+            Ok(crate::attendance::store::members(tx, cohort.id)?
+                .into_iter()
+                .map(|(learner, name, ..)| report_out(name, learner, reports.remove(&learner), false))
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Whose report the caller may read: their own, or any as staff of the class.
+fn readable_report(
+    tx: &mut DbConn,
+    caller: &Caller,
+    id: FieldTripId,
+    learner: LearnerId,
+) -> Result<(FieldTrip, Cohort), ApiError> {
+    let (trip, cohort) = trip_and_cohort(tx, caller, id)?;
+    let own = caller.role == Role::Learner && people::learner_of_user(tx, caller.user_id)? == Some(learner);
+    if !(own || is_staff(tx, caller, &cohort)?) {
+        return Err(ApiError::not_found());
+    }
+    Ok((trip, cohort))
+}
+
+/// One learner's report, with its text: the learner themself or the class's staff.
+#[utoipa::path(tag = "field_trips", params(("id" = FieldTripId, Path), ("learner_id" = LearnerId, Path)),
+    responses((status = 200, body = ReportOut), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/field-trips/{id}/reports/{learner_id}")]
+async fn get_report(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(FieldTripId, LearnerId)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, learner) = path.into_inner();
+    let out = state
+        .db
+        .read(move |tx| {
+            readable_report(tx, &caller, id, learner)?;
+            let name = people::find_learner(tx, learner)?.ok_or_else(ApiError::not_found)?.full_name;
+            Ok(report_out(name, learner, store::report(tx, id, learner)?, true))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Downloads a report's file: the learner themself or the class's staff.
+#[utoipa::path(tag = "field_trips", params(("id" = FieldTripId, Path), ("learner_id" = LearnerId, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/field-trips/{id}/reports/{learner_id}/file")]
+async fn download_report(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(FieldTripId, LearnerId)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, learner) = path.into_inner();
+    let (rep, data) = state
+        .db
+        .read(move |tx| {
+            readable_report(tx, &caller, id, learner)?;
+            let rep =
+                store::report(tx, id, learner)?.filter(|r| r.file_name.is_some()).ok_or_else(ApiError::not_found)?;
+            let data = store::file(tx, rep.id)?.ok_or_else(ApiError::not_found)?;
+            Ok((rep, data))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(rep.file_type.unwrap_or_else(|| "application/octet-stream".into()))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}\"", rep.file_name.unwrap_or_default()),
+        ))
+        .body(data))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GradeIn {
+    /// 0–10 with one decimal.
+    pub grade: f64,
+    pub comment: Option<String>,
+}
+
+/// Grades a submitted report (the class's lecturers or administrators).
+#[utoipa::path(tag = "field_trips", request_body = GradeIn, params(("id" = FieldTripId, Path), ("learner_id" = LearnerId, Path)),
+    responses((status = 200, body = ReportOut), (status = 400, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[put("/field-trips/{id}/reports/{learner_id}/grade")]
+async fn grade_report(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(FieldTripId, LearnerId)>,
+    body: web::Json<GradeIn>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, learner) = path.into_inner();
+    let b = body.into_inner();
+    let tenths = (b.grade * 10.0).round();
+    let mut p = Problems::new();
+    p.check(
+        (0.0..=10.0).contains(&b.grade) && (tenths - b.grade * 10.0).abs() < 1e-6,
+        "grade",
+        "must be between 0 and 10 with one decimal",
+    );
+    p.finish(())?;
+    let comment = b.comment.as_deref().map(clean).filter(|s| !s.is_empty());
+    let out = state
+        .db
+        .write(move |tx| {
+            let (_, cohort) = trip_and_cohort(tx, &caller, id)?;
+            if !is_staff(tx, &caller, &cohort)? || caller.role == Role::Learner {
+                return Err(ApiError::Forbidden);
+            }
+            let rep = store::report(tx, id, learner)?.filter(|r| r.submitted_at.is_some());
+            let Some(rep) = rep else {
+                return Err(ApiError::refused("no_report", "The learner has not submitted a report."));
+            };
+            store::grade(tx, rep.id, tenths as i32, comment.as_deref(), caller.user_id, now())?;
+            let name = people::find_learner(tx, learner)?.map(|l| l.full_name).unwrap_or_default();
+            Ok(report_out(name, learner, store::report(tx, id, learner)?, true))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
