@@ -368,6 +368,7 @@ diesel::joinable!(attendance -> learners (learner_id));
 diesel::joinable!(attendance -> sessions (session_id));
 diesel::joinable!(field_reports -> learners (learner_id));
 diesel::joinable!(field_reports -> field_trips (field_trip_id));
+diesel::joinable!(field_trips -> cohorts (cohort_id));
 diesel::joinable!(cohorts -> programs (program_id));
 diesel::joinable!(enrollments -> cohorts (cohort_id));
 diesel::joinable!(enrollments -> learners (learner_id));

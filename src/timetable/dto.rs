@@ -125,21 +125,25 @@ pub struct AdminScheduleQuery {
     pub to: Option<NaiveDate>,
 }
 
-/// One entry of a schedule (sessions now; exams and field trips join them later).
+/// One entry of a schedule: a teaching session, or a field trip (all day). Exams join later.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ScheduleItem {
-    /// `session`.
+    /// `session` or `field_trip`.
     pub kind: &'static str,
-    pub id: SessionId,
+    pub id: uuid::Uuid,
     pub status: SessionStatus,
     pub starts_at: DateTime<FixedOffset>,
     pub ends_at: DateTime<FixedOffset>,
+    /// Field trips take whole days: `starts_at` is the first day's midnight, `ends_at` the
+    /// midnight after the last day.
+    pub all_day: bool,
+    pub title: String,
     pub cohort_id: CohortId,
     pub cohort_code: String,
-    pub module_code: String,
-    pub module_title: String,
-    pub lecturer_id: LecturerId,
-    pub lecturer_name: String,
+    pub module_code: Option<String>,
+    pub module_title: Option<String>,
+    pub lecturer_id: Option<LecturerId>,
+    pub lecturer_name: Option<String>,
     pub place: String,
     pub version: i64,
 }

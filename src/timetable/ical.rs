@@ -1,7 +1,8 @@
-//! Schedules as iCalendar (RFC 5545) for calendar apps: one event per session with a stable UID
-//! (so apps update instead of duplicating), SEQUENCE from the session's version, and cancelled
-//! sessions marked CANCELLED. Times are written in UTC, which every app converts to local time;
-//! the feed names the configured zone as X-WR-TIMEZONE.
+//! Schedules as iCalendar (RFC 5545) for calendar apps: one event per session or field trip with
+//! a stable UID (so apps update instead of duplicating), SEQUENCE from the record's version, and
+//! cancelled sessions marked CANCELLED. Session times are written in UTC, which every app converts
+//! to local time; field trips are all-day events on their local dates. The feed names the
+//! configured zone as X-WR-TIMEZONE.
 
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 
@@ -13,21 +14,24 @@ pub fn render(title: &str, zone: &str, items: &[ScheduleItem]) -> String {
     cal.name(title).append_property(("X-WR-TIMEZONE", zone));
     for it in items {
         let mut e = Event::new();
-        e.uid(&format!("session-{}@llct", it.id))
-            .summary(&format!("{} – {}", it.module_title, it.cohort_code))
-            .description(&format!(
-                "Lớp {} · Học phần {} {} · Giảng viên {}",
-                it.cohort_code, it.module_code, it.module_title, it.lecturer_name
-            ))
-            .location(&it.place)
-            .starts(it.starts_at.with_timezone(&chrono::Utc))
-            .ends(it.ends_at.with_timezone(&chrono::Utc))
-            .add_property("SEQUENCE", it.version.to_string());
-        if it.status == SessionStatus::Cancelled {
-            e.status(EventStatus::Cancelled);
+        let who = it.lecturer_name.as_deref().unwrap_or_default();
+        let description = match (&it.module_code, &it.module_title) {
+            (Some(code), Some(module)) => {
+                format!("Lớp {} · Học phần {code} {module} · Giảng viên {who}", it.cohort_code)
+            }
+            _ => format!("Lớp {} · Trưởng đoàn {who}", it.cohort_code),
+        };
+        e.uid(&format!("{}-{}@llct", it.kind.replace('_', "-"), it.id))
+            .summary(&it.title)
+            .description(&description)
+            .location(&it.place);
+        if it.all_day {
+            e.starts(it.starts_at.date_naive()).ends(it.ends_at.date_naive());
         } else {
-            e.status(EventStatus::Confirmed);
+            e.starts(it.starts_at.with_timezone(&chrono::Utc)).ends(it.ends_at.with_timezone(&chrono::Utc));
         }
+        e.add_property("SEQUENCE", it.version.to_string());
+        e.status(if it.status == SessionStatus::Cancelled { EventStatus::Cancelled } else { EventStatus::Confirmed });
         cal.push(e.done());
     }
     cal.done().to_string()

@@ -42,24 +42,63 @@ fn range(
     Ok((local_midnight(tz, from), local_midnight(tz, to + chrono::Duration::days(1))))
 }
 
-fn items(rows: Vec<store::Row>, tz: chrono_tz::Tz) -> Vec<ScheduleItem> {
-    rows.into_iter()
+/// Sessions and field trips of `whose` in `[from, to)`, in time order.
+fn items(
+    tx: &mut DbConn,
+    whose: &Whose,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<ScheduleItem>, ApiError> {
+    let mut out: Vec<ScheduleItem> = store::schedule(tx, whose, from, to)?
+        .into_iter()
         .map(|(s, cohort_code, module_code, module_title, lecturer_name)| ScheduleItem {
             kind: "session",
-            id: s.id,
+            id: s.id.0,
             status: s.status,
             starts_at: local(s.starts_at, tz),
             ends_at: local(s.ends_at, tz),
+            all_day: false,
+            title: format!("{module_title} – {cohort_code}"),
             cohort_id: s.cohort_id,
             cohort_code,
-            module_code,
-            module_title,
-            lecturer_id: s.lecturer_id,
-            lecturer_name,
+            module_code: Some(module_code),
+            module_title: Some(module_title),
+            lecturer_id: Some(s.lecturer_id),
+            lecturer_name: Some(lecturer_name),
             place: s.place,
             version: s.version,
         })
-        .collect()
+        .collect();
+    let (first, last) = (local(from, tz).date_naive(), local(to, tz).date_naive());
+    for (t, cohort_code) in store::trips(tx, whose.cohorts(), first, last)? {
+        out.push(ScheduleItem {
+            kind: "field_trip",
+            id: t.id.0,
+            status: super::model::SessionStatus::Scheduled,
+            starts_at: local(local_midnight(tz, t.starts_on), tz),
+            ends_at: local(local_midnight(tz, t.ends_on + chrono::Duration::days(1)), tz),
+            all_day: true,
+            title: format!("Nghiên cứu thực tế: {} – {cohort_code}", t.destination),
+            cohort_id: t.cohort_id,
+            cohort_code,
+            module_code: None,
+            module_title: None,
+            lecturer_id: None,
+            lecturer_name: Some(t.leader),
+            place: t.destination,
+            version: t.version,
+        });
+    }
+    out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// The classes a lecturer is assigned to.
+fn teaching(tx: &mut DbConn, lecturer: crate::db::ids::LecturerId) -> Result<Vec<crate::db::ids::CohortId>, ApiError> {
+    use crate::db::schema::assignments as a;
+    use diesel::prelude::*;
+    Ok(a::table.filter(a::lecturer_id.eq(lecturer)).select(a::cohort_id).distinct().load(tx)?)
 }
 
 /// Whose sessions a learner or lecturer account sees; `None` for other roles.
@@ -78,7 +117,7 @@ fn own(tx: &mut DbConn, user: UserId, role: Role) -> Result<Option<Whose>, ApiEr
             None => Some(Whose::Cohorts(Vec::new())),
         },
         Role::Lecturer => match people::lecturer_of_user(tx, user)? {
-            Some(me) => Some(Whose::Lecturer(me)),
+            Some(me) => Some(Whose::Lecturer(me, teaching(tx, me)?)),
             None => Some(Whose::Cohorts(Vec::new())),
         },
         _ => None,
@@ -96,14 +135,14 @@ async fn my_schedule(
 ) -> Result<HttpResponse, ApiError> {
     let (from, to) = range(&state, q.from, q.to)?;
     let tz = state.settings.tz();
-    let rows = state
+    let out = state
         .db
         .read(move |c| {
             let whose = own(c, caller.user_id, caller.role)?.ok_or(ApiError::Forbidden)?;
-            Ok(store::schedule(c, &whose, from, to)?)
+            items(c, &whose, from, to, tz)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(items(rows, tz)))
+    Ok(HttpResponse::Ok().json(out))
 }
 
 /// One class's, one lecturer's or one place's timetable, for administrators in scope.
@@ -128,7 +167,7 @@ async fn schedule(
                 }
                 (None, Some(id), None) => {
                     people::get_lecturer(c, &caller.scope, id)?;
-                    Whose::Lecturer(id)
+                    Whose::Lecturer(id, teaching(c, id)?)
                 }
                 (None, None, Some(place)) => {
                     let scope = match &caller.scope {
@@ -139,10 +178,10 @@ async fn schedule(
                 }
                 _ => return Err(ApiError::field("cohort_id", "give exactly one of cohort_id, lecturer_id or place")),
             };
-            Ok(store::schedule(c, &whose, from, to)?)
+            items(c, &whose, from, to, tz)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(items(rows, tz)))
+    Ok(HttpResponse::Ok().json(rows))
 }
 
 /// The caller's calendar feed address, if they made one.
@@ -182,9 +221,9 @@ async fn calendar_feed(state: web::Data<AppState>, file: web::Path<String>) -> R
                 .filter(|u| u.status == crate::users::model::UserStatus::Active)
                 .ok_or_else(ApiError::not_found)?;
             let whose = own(c, u.id, u.role)?.ok_or_else(ApiError::not_found)?;
-            Ok(store::schedule(c, &whose, from, to)?)
+            items(c, &whose, from, to, tz)
         })
         .await?;
-    let body = super::ical::render("Lịch học LLCT", &state.settings.time.zone, &items(rows, tz));
+    let body = super::ical::render("Lịch học LLCT", &state.settings.time.zone, &rows);
     Ok(HttpResponse::Ok().content_type("text/calendar; charset=utf-8").body(body))
 }

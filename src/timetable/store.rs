@@ -111,8 +111,19 @@ pub fn of_cohort(
 /// Whose sessions a schedule shows.
 pub enum Whose {
     Cohorts(Vec<CohortId>),
-    Lecturer(LecturerId),
+    /// A lecturer, and the classes they teach (for their field trips).
+    Lecturer(LecturerId, Vec<CohortId>),
     Place(String, Option<Vec<InstitutionId>>),
+}
+
+impl Whose {
+    /// The classes whose field trips this schedule shows.
+    pub fn cohorts(&self) -> &[CohortId] {
+        match self {
+            Whose::Cohorts(ids) | Whose::Lecturer(_, ids) => ids,
+            Whose::Place(..) => &[],
+        }
+    }
 }
 
 pub type Row = (Session, String, String, String, String);
@@ -129,7 +140,7 @@ pub fn schedule(conn: &mut DbConn, whose: &Whose, from: NaiveDateTime, to: Naive
         .into_boxed();
     match whose {
         Whose::Cohorts(ids) => q = q.filter(s::cohort_id.eq_any(ids.clone())),
-        Whose::Lecturer(id) => q = q.filter(s::lecturer_id.eq(*id)),
+        Whose::Lecturer(id, _) => q = q.filter(s::lecturer_id.eq(*id)),
         Whose::Place(key, scope) => {
             q = q.filter(s::place_key.eq(key.clone()));
             if let Some(ids) = scope {
@@ -154,4 +165,22 @@ pub fn set_calendar_token(conn: &mut DbConn, user: UserId, token: &str, at: Naiv
 
 pub fn user_of_calendar(conn: &mut DbConn, token: &str) -> QueryResult<Option<UserId>> {
     ct::table.filter(ct::token.eq(token)).select(ct::user_id).first(conn).optional()
+}
+
+/// (trip, class code) of the field trips of these classes overlapping `[from, to]` (local dates).
+pub fn trips(
+    conn: &mut DbConn,
+    cohorts: &[CohortId],
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> QueryResult<Vec<(crate::field_trips::model::FieldTrip, String)>> {
+    use crate::db::schema::field_trips as f;
+    f::table
+        .inner_join(c::table)
+        .filter(f::cohort_id.eq_any(cohorts))
+        .filter(f::starts_on.le(to))
+        .filter(f::ends_on.ge(from))
+        .order(f::starts_on.asc())
+        .select((crate::field_trips::model::FieldTrip::as_select(), c::code))
+        .load(conn)
 }

@@ -308,6 +308,59 @@ async fn schedules_and_calendar_feeds(app: TestApp) {
     );
     assert_eq!(mine.body[1]["starts_at"], "2026-03-04T07:00:00+07:00");
 
+    // Both changes left an event for the people concerned.
+    let sid_typed: llct::db::ids::SessionId = sid.parse().unwrap();
+    let other_typed: llct::db::ids::SessionId = other_sid.parse().unwrap();
+    let events = app
+        .state
+        .db
+        .read(move |c| {
+            Ok((llct::timetable::store::events_of(c, sid_typed)?, llct::timetable::store::events_of(c, other_typed)?))
+        })
+        .await
+        .unwrap();
+    assert_eq!(events.0.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), vec!["session_rescheduled"]);
+    assert!(
+        events.0[0].detail.contains("2026-03-03T07:00:00+07:00")
+            && events.0[0].detail.contains("2026-03-04T07:00:00+07:00")
+    );
+    assert_eq!(events.1.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), vec!["session_cancelled"]);
+
+    // A field trip joins the schedules and the feed as an all-day event.
+    let r = app
+        .post(
+            &format!("/api/v1/cohorts/{}/field-trips", t.cohort),
+            &t.s.admin,
+            json!({"destination": "Khu di tích Kim Liên", "starts_on": "2026-03-10",
+            "ends_on": "2026-03-12", "leader": "TS. Hồ Văn Lâm", "report_due_on": "2026-03-25"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let mine = app.get("/api/v1/me/schedule?from=2026-03-01&to=2026-03-31", &learner_token).await;
+    let trip =
+        mine.body.as_array().unwrap().iter().find(|i| i["kind"] == "field_trip").expect("the field trip is scheduled");
+    assert_eq!(
+        (trip["starts_at"].as_str(), trip["all_day"].as_bool()),
+        (Some("2026-03-10T00:00:00+07:00"), Some(true))
+    );
+    assert_eq!(
+        app.get("/api/v1/me/schedule?from=2026-03-01&to=2026-03-31", &t.lecturer_token)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "field_trip")
+            .count(),
+        1
+    );
+    let feed = app.call(Method::GET, &feed_path, None, None).await;
+    assert!(
+        feed.text.contains("DTSTART;VALUE=DATE:20260310") && feed.text.contains("DTEND;VALUE=DATE:20260313"),
+        "{}",
+        feed.text
+    );
+
     // A new address retires the old one.
     app.call(Method::POST, "/api/v1/me/calendar-token", Some(&learner_token), None).await;
     app.call(Method::GET, &feed_path, None, None).await.assert_problem(404, "not-found");
