@@ -59,6 +59,7 @@ pub fn build_app(
 > {
     let json_limit = state.settings.server.json_limit_bytes;
     let upload_limit = state.settings.server.upload_limit_bytes;
+    let origins = state.settings.server.cors_allowed_origins.clone();
     let (app, api) =
         App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(register).split_for_parts();
     let spec = web::Data::new(ops::OpenApiJson(api.to_json().unwrap_or_default()));
@@ -80,7 +81,28 @@ pub fn build_app(
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(ApiError::NotFound("No such route.".into()))
         }))
+        .wrap(cors(&origins))
         .wrap(actix_web::middleware::from_fn(middleware::observe))
+}
+
+/// Cross-origin access for browser front ends: only the configured origins (none by default).
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    use actix_web::http::{header, Method};
+    origins
+        .iter()
+        .fold(actix_cors::Cors::default(), |c, o| c.allowed_origin(o))
+        .allowed_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+        ])
+        .allowed_header("idempotency-key")
+        .allowed_header("x-file-name")
+        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+        .max_age(3600)
 }
 
 fn json_config(limit: usize) -> web::JsonConfig {

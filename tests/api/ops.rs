@@ -91,3 +91,35 @@ async fn every_problem_type_is_documented() {
     let p = E::Internal("relation \"users\" does not exist".into()).problem();
     assert!(!p.detail.contains("relation"));
 }
+
+#[actix_web::test]
+async fn cross_origin_access_only_for_configured_origins() {
+    let closed = TestApp::sqlite().await;
+    let r = closed.call_with(Method::GET, "/healthz", None, None, &[("origin", "https://evil.example")]).await;
+    assert!(r.header("access-control-allow-origin").is_none(), "{:?}", r.headers);
+
+    let db = crate::support::db::TestDb::sqlite();
+    let open = TestApp::start(db, &[("LLCT__SERVER__CORS_ALLOWED_ORIGINS", "https://daotao.truongchinhtri.vn")]).await;
+    let pre = open
+        .call_with(
+            Method::OPTIONS,
+            "/api/v1/me",
+            None,
+            None,
+            &[
+                ("origin", "https://daotao.truongchinhtri.vn"),
+                ("access-control-request-method", "GET"),
+                ("access-control-request-headers", "authorization"),
+            ],
+        )
+        .await;
+    assert_eq!(pre.status, 200, "{}", pre.text);
+    assert_eq!(pre.header("access-control-allow-origin").as_deref(), Some("https://daotao.truongchinhtri.vn"));
+    let r = open
+        .call_with(Method::GET, "/api/v1/me", Some(&open.root), None, &[("origin", "https://daotao.truongchinhtri.vn")])
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.header("access-control-expose-headers").unwrap_or_default().to_lowercase().contains("etag"));
+    let other = open.call_with(Method::GET, "/healthz", None, None, &[("origin", "https://evil.example")]).await;
+    assert!(other.header("access-control-allow-origin").is_none());
+}
