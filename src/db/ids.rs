@@ -119,3 +119,6 @@ typed_id!(MakeupId);
 typed_id!(FieldTripId);
 typed_id!(ReportId);
 typed_id!(AttendanceChangeId);
+typed_id!(ExamId);
+typed_id!(GradeId);
+typed_id!(GradeChangeId);

@@ -363,7 +363,78 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    exams (id) {
+        id -> Text,
+        cohort_id -> Text,
+        institution_id -> Text,
+        kind -> Text,
+        module_id -> Nullable<Text>,
+        subject_code -> Nullable<Text>,
+        retake_of_id -> Nullable<Text>,
+        title -> Text,
+        held_on -> Date,
+        place -> Nullable<Text>,
+        form -> Text,
+        blind -> Bool,
+        double_marking -> Bool,
+        grading_deadline -> Date,
+        status -> Text,
+        sealed_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        locked_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    exam_graders (exam_id, lecturer_id) {
+        exam_id -> Text,
+        lecturer_id -> Text,
+    }
+}
+
+diesel::table! {
+    grades (id) {
+        id -> Text,
+        exam_id -> Text,
+        learner_id -> Text,
+        institution_id -> Text,
+        code -> Text,
+        presence -> Text,
+        value_tenths -> Nullable<Integer>,
+        first_tenths -> Nullable<Integer>,
+        first_by -> Nullable<Text>,
+        second_tenths -> Nullable<Integer>,
+        second_by -> Nullable<Text>,
+        third_tenths -> Nullable<Integer>,
+        third_by -> Nullable<Text>,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    grade_changes (id) {
+        id -> Text,
+        grade_id -> Text,
+        changed_by -> Text,
+        changed_at -> Timestamp,
+        what -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(grades -> exams (exam_id));
+diesel::joinable!(grades -> learners (learner_id));
+diesel::joinable!(exam_graders -> exams (exam_id));
 diesel::joinable!(attendance -> learners (learner_id));
 diesel::joinable!(attendance -> sessions (session_id));
 diesel::joinable!(field_reports -> learners (learner_id));
@@ -407,4 +478,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     makeups,
     field_trips,
     field_reports,
+    exams,
+    exam_graders,
+    grades,
+    grade_changes,
 );

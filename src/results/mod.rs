@@ -1,0 +1,3 @@
+//! Results and classification [xếp loại tốt nghiệp].
+
+pub mod rules;

@@ -1,0 +1,232 @@
+//! The result of a learner in a class, in one pure function: module grades (the better of first
+//! sitting and retake), field study, graduation subjects, the weighted average rounded half up,
+//! the outcome with every reason, and the classification with the retake cap.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::exams::rules::weighted_half_up;
+use crate::programs::rules::ProgramRules;
+
+crate::text_enum! {
+    pub enum Outcome {
+        Graduated => "graduated",
+        Failed => "failed",
+        Pending => "pending",
+    }
+}
+
+/// One module as the result sees it.
+#[derive(Debug, Clone)]
+pub struct ModuleMarks {
+    pub code: String,
+    pub hours: i64,
+    /// Whether the module is assessed at all.
+    pub assessed: bool,
+    /// Marks (tenths) of each sitting in order: first sitting, then retakes; `None` for a sitting
+    /// missed.
+    pub sittings: Vec<Option<i32>>,
+}
+
+/// Everything a result is computed from.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub modules: Vec<ModuleMarks>,
+    /// The graded field-study report, if any (tenths).
+    pub field_study: Option<i32>,
+    /// Graduation subjects (and the paper, code `essay`) with their mark, if any.
+    pub graduation: Vec<(String, Option<i32>)>,
+    /// `None` when attendance allows graduation, else the reason.
+    pub attendance_block: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ModuleResult {
+    pub code: String,
+    /// The better sitting (tenths / 10).
+    pub grade: Option<f64>,
+    pub retaken: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Result {
+    pub outcome: Outcome,
+    /// Weighted by module hours, rounded half up to one decimal.
+    pub average: Option<f64>,
+    /// The band's label (e.g. `gioi`) and name as printed.
+    pub classification: Option<String>,
+    pub classification_name: Option<String>,
+    /// Lowered one band because of a retake.
+    pub capped: bool,
+    pub modules: Vec<ModuleResult>,
+    pub field_study: Option<f64>,
+    pub graduation: Vec<(String, Option<f64>)>,
+    /// Every reason the learner failed or is pending.
+    pub reasons: Vec<String>,
+}
+
+fn mark(t: i32) -> f64 {
+    f64::from(t) / 10.0
+}
+
+pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
+    let pass = (rules.pass_mark * 10.0).round() as i32;
+    let (mut fail, mut pending) = (Vec::new(), Vec::new());
+    let mut weighted = Vec::new();
+    let mut modules = Vec::new();
+    let mut retaken_any = false;
+    for m in &inp.modules {
+        let best = m.sittings.iter().flatten().max().copied();
+        let retaken = m.sittings.len() > 1;
+        retaken_any |= retaken;
+        modules.push(ModuleResult { code: m.code.clone(), grade: best.map(mark), retaken });
+        if !m.assessed {
+            continue;
+        }
+        let retakes_left = (m.sittings.len() as u32).saturating_sub(1) < rules.max_retakes;
+        match best {
+            Some(b) if b >= pass => weighted.push((b, m.hours)),
+            Some(b) if retakes_left => pending.push(format!("{}: {} is below the pass mark; a retake is still possible.", m.code, mark(b))),
+            Some(b) => fail.push(format!("{}: {} is below the pass mark and no retake is left; repeat the module with a later class.", m.code, mark(b))),
+            None if m.sittings.is_empty() => pending.push(format!("{}: no grade yet.", m.code)),
+            None if retakes_left => pending.push(format!("{}: the exam was missed; a retake is still possible.", m.code)),
+            None => fail.push(format!("{}: the exam was missed and no retake is left.", m.code)),
+        }
+    }
+    if rules.field_study_required {
+        match inp.field_study {
+            None => pending.push("Field study: no graded report yet.".into()),
+            Some(g) if g < pass => fail.push(format!("Field study: the report's grade {} is below the pass mark.", mark(g))),
+            Some(_) => {}
+        }
+    }
+    for (code, g) in &inp.graduation {
+        match g {
+            None => pending.push(format!("Graduation {code}: no grade yet.")),
+            Some(g) if *g < pass => fail.push(format!("Graduation {code}: {} is below the pass mark.", mark(*g))),
+            Some(_) => {}
+        }
+    }
+    if let Some(r) = &inp.attendance_block {
+        fail.push(r.clone());
+    }
+    let average = weighted_half_up(&weighted).map(mark);
+    let outcome = if !fail.is_empty() {
+        Outcome::Failed
+    } else if !pending.is_empty() {
+        Outcome::Pending
+    } else {
+        Outcome::Graduated
+    };
+    let (mut classification, mut classification_name, mut capped) = (None, None, false);
+    if outcome == Outcome::Graduated {
+        if let Some(avg) = average {
+            let bands = &rules.classification_bands;
+            if let Some(i) = bands.iter().position(|b| avg + 1e-9 >= b.min) {
+                let cap_at = bands.iter().position(|b| b.label == rules.cap_from_label);
+                let i = match cap_at {
+                    Some(c) if rules.retake_lowers_classification && retaken_any && i <= c && i + 1 < bands.len() => {
+                        capped = true;
+                        i + 1
+                    }
+                    _ => i,
+                };
+                classification = Some(bands[i].label.clone());
+                classification_name = Some(bands[i].name.clone());
+            }
+        }
+    }
+    let mut reasons = fail;
+    reasons.extend(pending);
+    Result {
+        outcome,
+        average,
+        classification,
+        classification_name,
+        capped,
+        modules,
+        field_study: inp.field_study.map(mark),
+        graduation: inp.graduation.iter().map(|(c, g)| (c.clone(), g.map(mark))).collect(),
+        reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(code: &str, hours: i64, sittings: &[Option<i32>]) -> ModuleMarks {
+        ModuleMarks { code: code.into(), hours, assessed: true, sittings: sittings.to_vec() }
+    }
+
+    fn inputs(modules: Vec<ModuleMarks>) -> Inputs {
+        Inputs { modules, field_study: Some(80), graduation: vec![("TN1".into(), Some(70))], attendance_block: None }
+    }
+
+    fn rules() -> ProgramRules {
+        ProgramRules { field_study_required: true, ..ProgramRules::default() }
+    }
+
+    #[test]
+    fn graduates_with_a_weighted_average_and_its_band() {
+        let r = compute(&rules(), &inputs(vec![m("A", 60, &[Some(80)]), m("B", 30, &[Some(50)])]));
+        assert_eq!(r.outcome, Outcome::Graduated);
+        assert_eq!(r.average, Some(7.0));
+        assert_eq!(r.classification.as_deref(), Some("kha"));
+        assert!(r.reasons.is_empty());
+    }
+
+    #[test]
+    fn rounding_edges_decide_the_band() {
+        // 8.95 → 9.0 xuất sắc; 6.95 → 7.0 khá; 4.95 → 5.0 passes as trung bình.
+        for (a, b, band) in [(89, 90, "xuat_sac"), (69, 70, "kha"), (50, 59, "trung_binh")] {
+            let r = compute(&rules(), &inputs(vec![m("A", 1, &[Some(a)]), m("B", 1, &[Some(b)])]));
+            assert_eq!(r.classification.as_deref(), Some(band), "{a} {b}: {:?}", r.average);
+        }
+        let r = compute(&rules(), &inputs(vec![m("A", 1, &[Some(89)]), m("B", 1, &[Some(90)])]));
+        assert_eq!(r.average, Some(9.0));
+    }
+
+    #[test]
+    fn the_better_sitting_counts_but_a_retake_caps_the_band() {
+        let r = compute(&rules(), &inputs(vec![m("A", 1, &[Some(40), Some(90)]), m("B", 1, &[Some(90)])]));
+        assert_eq!(r.modules[0].grade, Some(9.0));
+        assert_eq!(r.average, Some(9.0));
+        assert_eq!(r.classification.as_deref(), Some("gioi"));
+        assert!(r.capped);
+        // Below giỏi the retake does not lower the band.
+        let r = compute(&rules(), &inputs(vec![m("A", 1, &[Some(40), Some(70)]), m("B", 1, &[Some(70)])]));
+        assert_eq!((r.classification.as_deref(), r.capped), (Some("kha"), false));
+    }
+
+    #[test]
+    fn every_reason_is_listed() {
+        let mut i = inputs(vec![m("A", 1, &[Some(40), Some(45)]), m("B", 1, &[]), m("C", 1, &[Some(30)])]);
+        i.field_study = Some(40);
+        i.graduation = vec![("TN1".into(), None), ("TN2".into(), Some(20))];
+        i.attendance_block = Some("Missed 35% of the program.".into());
+        let r = compute(&rules(), &i);
+        assert_eq!(r.outcome, Outcome::Failed);
+        assert_eq!(r.reasons.len(), 7, "{:#?}", r.reasons);
+        assert!(r.classification.is_none());
+        // Only missing pieces: pending.
+        let mut i = inputs(vec![m("A", 1, &[Some(70)]), m("B", 1, &[])]);
+        i.field_study = None;
+        let r = compute(&rules(), &i);
+        assert_eq!(r.outcome, Outcome::Pending);
+        assert_eq!(r.reasons.len(), 2);
+        // A failed first sitting with a retake left is pending, not failed.
+        let r = compute(&rules(), &inputs(vec![m("A", 1, &[Some(30)])]));
+        assert_eq!(r.outcome, Outcome::Pending);
+        let r = compute(&rules(), &inputs(vec![m("A", 1, &[None, None])]));
+        assert_eq!(r.outcome, Outcome::Failed);
+    }
+
+    #[test]
+    fn field_study_only_when_required() {
+        let mut i = inputs(vec![m("A", 1, &[Some(70)])]);
+        i.field_study = None;
+        let r = compute(&ProgramRules::default(), &i);
+        assert_eq!(r.outcome, Outcome::Graduated);
+    }
+}
