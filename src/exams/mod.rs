@@ -1,4 +1,14 @@
-//! Exams, candidates, blind and double marking, grade entry, publication and history.
+//! Exams [thi, kiểm tra]: candidates, blind marking [làm phách] with random codes, double
+//! marking with a third grader, bulk grade entry before the deadline, publication and locking,
+//! and the history of every grade.
+//!
+//! Invariants: graders of a blind exam never see names before publication; each grader sees
+//! only their own mark until both first marks are in; a published grade changes only by the
+//! history-recording paths; marks are stored in tenths.
 
+pub mod http;
 pub mod model;
 pub mod rules;
+pub mod store;
+
+pub use http::routes;

@@ -39,7 +39,13 @@ pub fn needs_third(g: &Grade, gap_tenths: i32) -> bool {
 /// Records `grader`'s mark on `g` and works out the mark that counts. Single marking: the
 /// grader's mark. Double marking: each of two graders marks independently and the mean counts;
 /// when they differ by more than the gap, a third grader's mark counts.
-pub fn apply_mark(g: &mut Grade, grader: LecturerId, mark: i32, double: bool, gap_tenths: i32) -> Result<(), &'static str> {
+pub fn apply_mark(
+    g: &mut Grade,
+    grader: LecturerId,
+    mark: i32,
+    double: bool,
+    gap_tenths: i32,
+) -> Result<(), &'static str> {
     if !double {
         g.first_tenths = Some(mark);
         g.first_by = Some(grader);

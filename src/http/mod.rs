@@ -35,6 +35,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::timetable::routes)
             .configure(crate::attendance::routes)
             .configure(crate::field_trips::routes)
+            .configure(crate::exams::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes);

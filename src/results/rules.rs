@@ -86,17 +86,27 @@ pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
         let retakes_left = (m.sittings.len() as u32).saturating_sub(1) < rules.max_retakes;
         match best {
             Some(b) if b >= pass => weighted.push((b, m.hours)),
-            Some(b) if retakes_left => pending.push(format!("{}: {} is below the pass mark; a retake is still possible.", m.code, mark(b))),
-            Some(b) => fail.push(format!("{}: {} is below the pass mark and no retake is left; repeat the module with a later class.", m.code, mark(b))),
+            Some(b) if retakes_left => {
+                pending.push(format!("{}: {} is below the pass mark; a retake is still possible.", m.code, mark(b)))
+            }
+            Some(b) => fail.push(format!(
+                "{}: {} is below the pass mark and no retake is left; repeat the module with a later class.",
+                m.code,
+                mark(b)
+            )),
             None if m.sittings.is_empty() => pending.push(format!("{}: no grade yet.", m.code)),
-            None if retakes_left => pending.push(format!("{}: the exam was missed; a retake is still possible.", m.code)),
+            None if retakes_left => {
+                pending.push(format!("{}: the exam was missed; a retake is still possible.", m.code))
+            }
             None => fail.push(format!("{}: the exam was missed and no retake is left.", m.code)),
         }
     }
     if rules.field_study_required {
         match inp.field_study {
             None => pending.push("Field study: no graded report yet.".into()),
-            Some(g) if g < pass => fail.push(format!("Field study: the report's grade {} is below the pass mark.", mark(g))),
+            Some(g) if g < pass => {
+                fail.push(format!("Field study: the report's grade {} is below the pass mark.", mark(g)))
+            }
             Some(_) => {}
         }
     }

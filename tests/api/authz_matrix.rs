@@ -13,7 +13,10 @@ use crate::support::{TestApp, PASSWORD};
 const WHO: [&str; 6] = ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 22] = [
+const PLACEHOLDERS: [&str; 25] = [
+    "{ex2}",
+    "{ex}",
+    "{gr}",
     "{ft}",
     "{pp}",
     "{mp}",
@@ -319,6 +322,36 @@ fn rows() -> Vec<Row> {
             Some(|_| json!({"grade": 8.0})),
             [401, 403, 200, 200, 404, 200],
         ),
+        r(
+            M::POST,
+            "/api/v1/cohorts/{c}/exams",
+            Some(|_| {
+                json!({"kind": "module", "module_id": "{mp}", "held_on": "2026-02-01", "grading_deadline": "2099-12-31",
+            "graders": ["{le}"]})
+            }),
+            [401, 403, 403, 201, 404, 201],
+        ),
+        r(M::GET, "/api/v1/cohorts/{c}/exams", None, [401, 200, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/exams/{ex}", None, [401, 200, 200, 200, 404, 200]),
+        r(
+            M::PATCH,
+            "/api/v1/exams/{ex}",
+            Some(|n| json!({"place": format!("Phòng thi {n}")})),
+            [401, 403, 403, 200, 404, 200],
+        ),
+        r(M::GET, "/api/v1/exams/{ex}/candidates", None, [401, 403, 200, 200, 404, 200]),
+        r(M::POST, "/api/v1/exams/{ex2}/seal", None, [401, 403, 403, 200, 404, 409]),
+        // Only the exam's graders enter marks.
+        r(
+            M::PUT,
+            "/api/v1/exams/{ex}/grades",
+            Some(|_| json!({"entries": [{"learner_id": "{la}", "grade": 7}]})),
+            [401, 403, 200, 422, 404, 422],
+        ),
+        r(M::GET, "/api/v1/exams/{ex}/grades", None, [401, 403, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/grades/{gr}/history", None, [401, 403, 403, 200, 404, 200]),
+        r(M::POST, "/api/v1/exams/{ex}/publish", None, [401, 403, 403, 200, 404, 409]),
+        r(M::POST, "/api/v1/exams/{ex}/lock", None, [401, 403, 403, 200, 404, 409]),
         // The lifecycle, last for the class: each step done once by admin A, then refused.
         r(M::POST, "/api/v1/cohorts/{c}/open", None, [401, 403, 403, 200, 404, 409]),
         r(M::POST, "/api/v1/cohorts/{c}/start", None, [401, 403, 403, 200, 404, 409]),
@@ -466,7 +499,25 @@ async fn every_route_every_role(app: TestApp) {
         )
         .await;
     assert_eq!(pdf.status, 200, "{}", pdf.text);
+    let exam = |sealed: bool| {
+        let body = json!({"kind": "module", "module_id": mp, "held_on": "2026-02-01", "grading_deadline": "2099-12-31", "graders": [le]});
+        let path = format!("/api/v1/cohorts/{c}/exams");
+        async move {
+            let id = app.post(&path, &app.root, body).await.id();
+            if sealed {
+                assert_eq!(app.post(&format!("/api/v1/exams/{id}/seal"), &app.root, json!(null)).await.status, 200);
+            }
+            id
+        }
+    };
+    let ex = exam(true).await;
+    let ex2 = exam(false).await;
+    let gr =
+        app.get(&format!("/api/v1/exams/{ex}/grades"), &app.root).await.body[0]["id"].as_str().unwrap().to_string();
     let ids = [
+        ("{ex2}", &ex2),
+        ("{ex}", &ex),
+        ("{gr}", &gr),
         ("{ft}", &ft),
         ("{pp}", &pp),
         ("{mp}", &mp),

@@ -8,6 +8,7 @@ mod auth;
 mod authz_matrix;
 mod cohorts;
 mod conventions;
+mod exams;
 mod field_trips;
 mod institutions;
 mod ops;

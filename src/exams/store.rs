@@ -1,0 +1,116 @@
+//! Queries over exams, graders and grades.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::model::*;
+use crate::db::ids::*;
+use crate::db::schema::{exam_graders as eg, exams as e, grade_changes as gc, grades as g, learners as l};
+use crate::db::DbConn;
+
+pub fn insert(conn: &mut DbConn, row: &Exam) -> QueryResult<()> {
+    diesel::insert_into(e::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn find(conn: &mut DbConn, id: ExamId) -> QueryResult<Option<Exam>> {
+    e::table.find(id).select(Exam::as_select()).first(conn).optional()
+}
+
+pub fn save(conn: &mut DbConn, row: &Exam, seen_version: i64) -> QueryResult<bool> {
+    diesel::update(e::table.find(row.id).filter(e::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+}
+
+pub fn of_cohort(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<Exam>> {
+    e::table.filter(e::cohort_id.eq(cohort)).order((e::held_on.asc(), e::id.asc())).select(Exam::as_select()).load(conn)
+}
+
+pub fn graders(conn: &mut DbConn, exam: ExamId) -> QueryResult<Vec<LecturerId>> {
+    eg::table.filter(eg::exam_id.eq(exam)).select(eg::lecturer_id).load(conn)
+}
+
+pub fn set_graders(conn: &mut DbConn, exam: ExamId, lecturers: &[LecturerId]) -> QueryResult<()> {
+    diesel::delete(eg::table.filter(eg::exam_id.eq(exam))).execute(conn)?;
+    for lid in lecturers {
+        diesel::insert_into(eg::table).values((eg::exam_id.eq(exam), eg::lecturer_id.eq(*lid))).execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn insert_grades(conn: &mut DbConn, rows: &[Grade]) -> QueryResult<()> {
+    for chunk in rows.chunks(500) {
+        crate::per_backend!(conn, |c| diesel::insert_into(g::table).values(chunk).execute(c))?;
+    }
+    Ok(())
+}
+
+/// The grades of an exam with the learner's name, in class-list order.
+pub fn grades(conn: &mut DbConn, exam: ExamId) -> QueryResult<Vec<(Grade, String)>> {
+    g::table
+        .inner_join(l::table)
+        .filter(g::exam_id.eq(exam))
+        .order((l::sort_key.asc(), l::id.asc()))
+        .select((Grade::as_select(), l::full_name))
+        .load(conn)
+}
+
+pub fn find_grade(conn: &mut DbConn, id: GradeId) -> QueryResult<Option<Grade>> {
+    g::table.find(id).select(Grade::as_select()).first(conn).optional()
+}
+
+pub fn save_grade(conn: &mut DbConn, row: &Grade, seen_version: i64) -> QueryResult<bool> {
+    diesel::update(g::table.find(row.id).filter(g::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+}
+
+pub fn set_status(conn: &mut DbConn, exam: ExamId, status: GradeStatus, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(g::table.filter(g::exam_id.eq(exam)))
+        .set((g::status.eq(status), g::updated_at.eq(at), g::version.eq(g::version + 1)))
+        .execute(conn)
+}
+
+/// One recorded change of a grade: (what, old, new, reason).
+#[allow(clippy::too_many_arguments)]
+pub fn add_change(
+    conn: &mut DbConn,
+    grade: GradeId,
+    by: UserId,
+    at: NaiveDateTime,
+    what: &str,
+    old: Option<String>,
+    new: Option<String>,
+    reason: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(gc::table)
+        .values((
+            gc::id.eq(GradeChangeId::new()),
+            gc::grade_id.eq(grade),
+            gc::changed_by.eq(by),
+            gc::changed_at.eq(at),
+            gc::what.eq(what),
+            gc::old_value.eq(old),
+            gc::new_value.eq(new),
+            gc::reason.eq(reason),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub type ChangeRow = (UserId, NaiveDateTime, String, Option<String>, Option<String>, Option<String>);
+
+pub fn changes(conn: &mut DbConn, grade: GradeId) -> QueryResult<Vec<ChangeRow>> {
+    gc::table
+        .filter(gc::grade_id.eq(grade))
+        .order((gc::changed_at.asc(), gc::id.asc()))
+        .select((gc::changed_by, gc::changed_at, gc::what, gc::old_value, gc::new_value, gc::reason))
+        .load(conn)
+}
+
+/// Grades of a class's published or locked exams: (exam, grade).
+pub fn published_of_cohort(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<(Exam, Grade)>> {
+    g::table
+        .inner_join(e::table)
+        .filter(e::cohort_id.eq(cohort))
+        .filter(g::status.ne(GradeStatus::Draft))
+        .order((e::held_on.asc(), e::id.asc()))
+        .select((Exam::as_select(), Grade::as_select()))
+        .load(conn)
+}

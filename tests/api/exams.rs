@@ -1,0 +1,258 @@
+use actix_web::http::Method;
+use chrono::{Duration, Utc};
+use serde_json::{json, Value};
+
+use crate::cohorts::{eligible, learner, school};
+use crate::db_test;
+use crate::support::TestApp;
+
+struct Setup {
+    admin: String,
+    cohort: String,
+    module: String,
+    graders: Vec<(String, String)>,
+    learners: Vec<(String, String)>,
+}
+
+/// An intermediate class of three learners (one withdrawn later) and three lecturers with accounts.
+async fn setup(app: &TestApp) -> Setup {
+    let s = school(app).await;
+    let today = Utc::now().date_naive();
+    let r = app
+        .post("/api/v1/cohorts", &s.admin, json!({"program_id": s.intermediate, "code": "TC-90", "mode": "full_time", "capacity": 70,
+            "starts_on": (today - Duration::days(30)).to_string(), "ends_on": (today + Duration::days(30)).to_string()}))
+        .await;
+    let cohort = r.id();
+    let mut learners = Vec::new();
+    for (name, dob) in [("Nguyễn Văn An", "1980-01-01"), ("Trần Thị Bích", "1981-02-02"), ("Lê Văn Cảnh", "1982-03-03")]
+    {
+        let (uid, token) = app.user("learner", Some(&s.school)).await;
+        let mut body = eligible(name, dob, &s.school);
+        body["user_id"] = json!(uid);
+        let id = learner(app, &s.admin, body).await;
+        assert_eq!(
+            app.post(&format!("/api/v1/cohorts/{cohort}/enrollments"), &s.admin, json!({"learner_id": id}))
+                .await
+                .status,
+            201
+        );
+        learners.push((id, token));
+    }
+    let module = app.get(&format!("/api/v1/programs/{}/modules", s.intermediate), &s.admin).await.body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut graders = Vec::new();
+    for name in ["Phạm Văn Chấm", "Hoàng Thị Điểm", "Vũ Văn Ba"] {
+        let (uid, token) = app.user("lecturer", Some(&s.school)).await;
+        let id = app
+            .post(
+                "/api/v1/lecturers",
+                &s.admin,
+                json!({"full_name": name, "kind": "full_time", "institution_id": s.school, "user_id": uid}),
+            )
+            .await
+            .id();
+        graders.push((id, token));
+    }
+    Setup { admin: s.admin, cohort, module, graders, learners }
+}
+
+fn grades_of(r: &crate::support::Resp) -> Vec<Value> {
+    r.body.as_array().unwrap().clone()
+}
+
+db_test!(blind_double_marking_publication_and_history);
+async fn blind_double_marking_publication_and_history(app: TestApp) {
+    let t = setup(&app).await;
+    let today = Utc::now().date_naive();
+    // A learner withdraws: not a candidate.
+    let list = app.get(&format!("/api/v1/cohorts/{}/enrollments", t.cohort), &t.admin).await;
+    let withdrawn =
+        list.body["items"].as_array().unwrap().iter().find(|e| e["learner_id"] == t.learners[2].0.as_str()).unwrap()
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    app.patch(
+        &format!("/api/v1/enrollments/{withdrawn}"),
+        &t.admin,
+        json!({"status": "withdrawn", "withdraw_reason": "Ốm dài ngày"}),
+    )
+    .await;
+
+    let graders: Vec<&str> = t.graders.iter().take(3).map(|g| g.0.as_str()).collect();
+    let r = app
+        .post(&format!("/api/v1/cohorts/{}/exams", t.cohort), &t.admin, json!({"kind": "module", "module_id": t.module, "held_on": today.to_string(),
+            "grading_deadline": (today + Duration::days(7)).to_string(), "blind": true, "double_marking": true, "graders": graders}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let exam = r.id();
+    let bad = app
+        .post(
+            &format!("/api/v1/cohorts/{}/exams", t.cohort),
+            &t.admin,
+            json!({"kind": "graduation", "subject_code": "X", "held_on": today.to_string(),
+        "grading_deadline": (today - Duration::days(1)).to_string(), "double_marking": true, "graders": [graders[0]]}),
+        )
+        .await;
+    let mut f = bad.error_fields();
+    f.sort();
+    assert_eq!(f, vec!["graders", "grading_deadline", "subject_code"], "{}", bad.text);
+
+    let cands = app.get(&format!("/api/v1/exams/{exam}/candidates"), &t.admin).await;
+    let c = cands.body.as_array().unwrap();
+    assert_eq!(c.iter().filter(|c| c["eligible"] == true).count(), 2);
+    let out = c.iter().find(|c| c["eligible"] == false).unwrap();
+    assert!(out["reasons"][0].as_str().unwrap().contains("Withdrawn"), "{out}");
+
+    // Before sealing nothing can be marked; sealing draws codes.
+    let (g1, g2, g3) = (&t.graders[0].1, &t.graders[1].1, &t.graders[2].1);
+    let r = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/exams/{exam}/grades"),
+            Some(g1),
+            Some(json!({"entries": [{"code": "000000", "grade": 5}]})),
+        )
+        .await;
+    assert_eq!(r.body["errors"][0]["code"], "not_open", "{}", r.text);
+    assert_eq!(app.post(&format!("/api/v1/exams/{exam}/seal"), &t.admin, json!(null)).await.body["status"], "sealed");
+
+    // Graders see codes only: no learner id or name on any endpoint they can call.
+    let view = app.get(&format!("/api/v1/exams/{exam}/grades"), g1).await;
+    assert_eq!(view.status, 200);
+    for endpoint in [
+        format!("/api/v1/exams/{exam}/grades"),
+        format!("/api/v1/exams/{exam}/candidates"),
+        format!("/api/v1/exams/{exam}"),
+    ] {
+        let r = app.get(&endpoint, g1).await;
+        for (id, _) in &t.learners {
+            assert!(!r.text.contains(id.as_str()), "{endpoint} leaks a learner id: {}", r.text);
+        }
+        for name in ["Nguyễn Văn An", "Trần Thị Bích"] {
+            assert!(!r.text.contains(name), "{endpoint} leaks a name: {}", r.text);
+        }
+    }
+    let admin_view = app.get(&format!("/api/v1/exams/{exam}/grades"), &t.admin).await;
+    let by_name = |v: &[Value], name: &str| v.iter().find(|g| g["learner_name"] == name).unwrap().clone();
+    let an = by_name(&grades_of(&admin_view), "Nguyễn Văn An");
+    let bich = by_name(&grades_of(&admin_view), "Trần Thị Bích");
+    let (code_an, code_bich) = (an["code"].as_str().unwrap().to_string(), bich["code"].as_str().unwrap().to_string());
+    let put = |token: &str, body: Value| {
+        let (app, exam, token) = (&app, exam.clone(), token.to_string());
+        async move { app.call(Method::PUT, &format!("/api/v1/exams/{exam}/grades"), Some(&token), Some(body)).await }
+    };
+    // Blind: learner ids are refused; bad marks are listed.
+    let r = put(g1, json!({"entries": [{"learner_id": t.learners[0].0, "grade": 7}]})).await;
+    assert_eq!(r.body["errors"][0]["code"], "blind_marking");
+    let r = put(g1, json!({"entries": [{"code": code_an, "grade": 7.25}, {"code": code_bich}]})).await;
+    let mut f = r.error_fields();
+    f.sort();
+    assert_eq!(f, vec!["entries[0].grade", "entries[1].grade"]);
+
+    // Double marking: first grader, second grader (mean), a wide gap goes to the third.
+    let r = put(g1, json!({"entries": [{"code": code_an, "grade": 7.0}, {"code": code_bich, "grade": 5.0}]})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = put(g2, json!({"entries": [{"code": code_an, "grade": 8.0}]})).await;
+    let mine: Vec<Value> = grades_of(&r);
+    let an_g2 = mine.iter().find(|g| g["code"] == code_an.as_str()).unwrap();
+    assert_eq!(
+        (an_g2["grade"].as_f64(), an_g2["first"].as_f64(), an_g2["second"].as_f64()),
+        (Some(7.5), Some(7.0), Some(8.0))
+    );
+    // The second grader has not marked Bích yet, so sees nothing of the first mark.
+    let bich_g2 = mine.iter().find(|g| g["code"] == code_bich.as_str()).unwrap();
+    assert_eq!((bich_g2["first"].as_f64(), bich_g2["grade"].as_f64()), (None, None), "{bich_g2}");
+    let r = put(g2, json!({"entries": [{"code": code_bich, "grade": 7.5}]})).await;
+    let bich_now = grades_of(&r).into_iter().find(|g| g["code"] == code_bich.as_str()).unwrap();
+    assert_eq!((bich_now["needs_third_grader"].as_bool(), bich_now["grade"].as_f64()), (Some(true), None));
+    // Publishing now is refused, naming the script that waits.
+    let r = app.post(&format!("/api/v1/exams/{exam}/publish"), &t.admin, json!(null)).await;
+    r.assert_problem(422, "refused");
+    assert!(r.text.contains(&code_bich));
+    let r = put(g3, json!({"entries": [{"code": code_bich, "grade": 6.5, "reason": "Chấm lần ba"}]})).await;
+    assert_eq!(grades_of(&r).into_iter().find(|g| g["code"] == code_bich.as_str()).unwrap()["grade"], 6.5);
+    // Learners see nothing before publication.
+    let me = app.get(&format!("/api/v1/exams/{exam}/grades"), &t.learners[0].1).await;
+    assert_ne!(me.status, 200);
+
+    assert_eq!(app.post(&format!("/api/v1/exams/{exam}/publish"), &t.admin, json!(null)).await.status, 200);
+    // After publication names are joined back, and marks no longer change through grade entry.
+    let after = app.get(&format!("/api/v1/exams/{exam}/grades"), g1).await;
+    assert!(after.text.contains("Nguyễn Văn An"), "{}", after.text);
+    let r = put(g1, json!({"entries": [{"code": code_an, "grade": 9}]})).await;
+    assert_eq!(r.body["errors"][0]["code"], "not_open");
+    assert_eq!(app.post(&format!("/api/v1/exams/{exam}/lock"), &t.admin, json!(null)).await.body["status"], "locked");
+    app.post(&format!("/api/v1/exams/{exam}/lock"), &t.admin, json!(null)).await.assert_problem(409, "conflict");
+
+    // The history of Bích's grade: each grader's mark, with who and why.
+    let bich_id = bich["id"].as_str().unwrap();
+    let h = app.get(&format!("/api/v1/grades/{bich_id}/history"), &t.admin).await;
+    let h = h.body.as_array().unwrap();
+    assert_eq!(h.len(), 3, "{h:?}");
+    assert_eq!(h[2]["reason"], "Chấm lần ba");
+    app.get(&format!("/api/v1/grades/{bich_id}/history"), g1).await.assert_problem(403, "forbidden");
+}
+
+db_test!(deadlines_graders_and_concurrent_entry);
+async fn deadlines_graders_and_concurrent_entry(app: TestApp) {
+    let t = setup(&app).await;
+    let today = Utc::now().date_naive();
+    let r = app
+        .post(
+            &format!("/api/v1/cohorts/{}/exams", t.cohort),
+            &t.admin,
+            json!({"kind": "module", "module_id": t.module, "held_on": (today - Duration::days(10)).to_string(),
+            "grading_deadline": (today - Duration::days(1)).to_string(), "graders": [t.graders[0].0, t.graders[1].0]}),
+        )
+        .await;
+    let exam = r.id();
+    app.post(&format!("/api/v1/exams/{exam}/seal"), &t.admin, json!(null)).await;
+    let entry = json!({"entries": [{"learner_id": t.learners[0].0, "grade": 6}]});
+    let r = app
+        .call(Method::PUT, &format!("/api/v1/exams/{exam}/grades"), Some(&t.graders[0].1), Some(entry.clone()))
+        .await;
+    assert_eq!(r.body["errors"][0]["code"], "deadline_passed", "{}", r.text);
+    // Not a grader of this exam; an administrator does not enter marks either.
+    let r = app
+        .call(Method::PUT, &format!("/api/v1/exams/{exam}/grades"), Some(&t.graders[2].1), Some(entry.clone()))
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    let r = app.call(Method::PUT, &format!("/api/v1/exams/{exam}/grades"), Some(&t.admin), Some(entry.clone())).await;
+    assert_eq!(r.body["errors"][0]["code"], "not_a_grader");
+    // The administrator extends the deadline; two graders then mark at once: one final value,
+    // both changes in the history.
+    let r = app
+        .patch(
+            &format!("/api/v1/exams/{exam}"),
+            &t.admin,
+            json!({"grading_deadline": (today + Duration::days(3)).to_string()}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let path = format!("/api/v1/exams/{exam}/grades");
+    let (a, b) = futures_util::join!(
+        app.call(
+            Method::PUT,
+            &path,
+            Some(&t.graders[0].1),
+            Some(json!({"entries": [{"learner_id": t.learners[0].0, "grade": 6}]}))
+        ),
+        app.call(
+            Method::PUT,
+            &path,
+            Some(&t.graders[1].1),
+            Some(json!({"entries": [{"learner_id": t.learners[0].0, "grade": 8}]}))
+        ),
+    );
+    assert!(a.status == 200 || b.status == 200, "{} / {}", a.text, b.text);
+    let now = app.get(&path, &t.admin).await;
+    let g = grades_of(&now).into_iter().find(|g| g["learner_id"] == t.learners[0].0.as_str()).unwrap();
+    let final_grade = g["grade"].as_f64().unwrap();
+    assert!(final_grade == 6.0 || final_grade == 8.0);
+    let h = app.get(&format!("/api/v1/grades/{}/history", g["id"].as_str().unwrap()), &t.admin).await;
+    let expected_changes = [a.status, b.status].iter().filter(|s| **s == 200).count();
+    assert_eq!(h.body.as_array().unwrap().len(), expected_changes);
+}
