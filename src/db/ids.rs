@@ -122,3 +122,4 @@ typed_id!(AttendanceChangeId);
 typed_id!(ExamId);
 typed_id!(GradeId);
 typed_id!(GradeChangeId);
+typed_id!(AppealId);

@@ -431,6 +431,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    appeals (id) {
+        id -> Text,
+        exam_id -> Text,
+        grade_id -> Text,
+        learner_id -> Text,
+        institution_id -> Text,
+        reason -> Text,
+        status -> Text,
+        reviewer_id -> Nullable<Text>,
+        old_tenths -> Nullable<Integer>,
+        new_tenths -> Nullable<Integer>,
+        resolution -> Nullable<Text>,
+        resolved_by -> Nullable<Text>,
+        filed_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(grades -> exams (exam_id));
 diesel::joinable!(grades -> learners (learner_id));
@@ -482,4 +501,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     exam_graders,
     grades,
     grade_changes,
+    appeals,
 );

@@ -6,9 +6,13 @@
 //! only their own mark until both first marks are in; a published grade changes only by the
 //! history-recording paths; marks are stored in tenths.
 
+pub mod appeals;
 pub mod http;
 pub mod model;
 pub mod rules;
 pub mod store;
 
-pub use http::routes;
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    http::routes(cfg);
+    appeals::routes(cfg);
+}

@@ -36,6 +36,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::attendance::routes)
             .configure(crate::field_trips::routes)
             .configure(crate::exams::routes)
+            .configure(crate::results::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes);

@@ -24,7 +24,8 @@ use utoipa::{Modify, OpenApi};
         (name = "timetable", description = "Sessions, schedules and calendar feeds"),
         (name = "attendance", description = "Roll call, make-up hours and the attendance summary"),
         (name = "field_trips", description = "Field study and its graded reports"),
-        (name = "exams", description = "Exams, blind and double marking, grades and their history"),
+        (name = "exams", description = "Exams, blind and double marking, grades, history and appeals"),
+        (name = "results", description = "Results and classification"),
         (name = "ops", description = "Health, readiness, metrics, problem types"),
     )
 )]

@@ -13,7 +13,8 @@ use crate::support::{TestApp, PASSWORD};
 const WHO: [&str; 6] = ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 25] = [
+const PLACEHOLDERS: [&str; 26] = [
+    "{apl}",
     "{ex2}",
     "{ex}",
     "{gr}",
@@ -352,6 +353,22 @@ fn rows() -> Vec<Row> {
         r(M::GET, "/api/v1/grades/{gr}/history", None, [401, 403, 403, 200, 404, 200]),
         r(M::POST, "/api/v1/exams/{ex}/publish", None, [401, 403, 403, 200, 404, 409]),
         r(M::POST, "/api/v1/exams/{ex}/lock", None, [401, 403, 403, 200, 404, 409]),
+        // After publication the learner may appeal once; resolving is for administrators.
+        r(
+            M::POST,
+            "/api/v1/exams/{ex}/appeals",
+            Some(|_| json!({"reason": "Đề nghị phúc khảo"})),
+            [401, 201, 403, 403, 403, 403],
+        ),
+        r(M::GET, "/api/v1/exams/{ex}/appeals", None, [401, 403, 403, 200, 404, 200]),
+        r(
+            M::POST,
+            "/api/v1/appeals/{apl}/resolve",
+            Some(|_| json!({"resolution": "Giữ nguyên điểm"})),
+            [401, 403, 403, 200, 404, 409],
+        ),
+        r(M::GET, "/api/v1/cohorts/{c}/results", None, [401, 403, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/me/results", None, [401, 200, 403, 403, 403, 403]),
         // The lifecycle, last for the class: each step done once by admin A, then refused.
         r(M::POST, "/api/v1/cohorts/{c}/open", None, [401, 403, 403, 200, 404, 409]),
         r(M::POST, "/api/v1/cohorts/{c}/start", None, [401, 403, 403, 200, 404, 409]),
@@ -512,9 +529,30 @@ async fn every_route_every_role(app: TestApp) {
     };
     let ex = exam(true).await;
     let ex2 = exam(false).await;
+    // A third exam, marked and published, with the learner's appeal waiting.
+    let ex3 = exam(true).await;
+    let marked = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/exams/{ex3}/grades"),
+            tokens[2].as_deref(),
+            Some(json!({"entries": [{"learner_id": la, "grade": 6}]})),
+        )
+        .await;
+    assert_eq!(marked.status, 200, "{}", marked.text);
+    assert_eq!(app.post(&format!("/api/v1/exams/{ex3}/publish"), &app.root, json!(null)).await.status, 200);
+    let apl = app
+        .post(
+            &format!("/api/v1/exams/{ex3}/appeals"),
+            tokens[1].as_deref().unwrap(),
+            json!({"reason": "Xin phúc khảo"}),
+        )
+        .await
+        .id();
     let gr =
         app.get(&format!("/api/v1/exams/{ex}/grades"), &app.root).await.body[0]["id"].as_str().unwrap().to_string();
     let ids = [
+        ("{apl}", &apl),
         ("{ex2}", &ex2),
         ("{ex}", &ex),
         ("{gr}", &gr),

@@ -1,0 +1,92 @@
+//! Gathers what [`super::rules::compute`] needs for a class: published grades, graded field
+//! reports and the attendance summary. Used by the results endpoints (and the close-out).
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::rules::{compute, Inputs, ModuleMarks, Result as Outcome};
+use crate::cohorts::model::{Cohort, EnrollmentStatus};
+use crate::db::ids::LearnerId;
+use crate::db::schema::{field_reports as fr, field_trips as ft};
+use crate::db::{now, DbConn};
+use crate::error::ApiError;
+use crate::exams::model::{ExamKind, Presence};
+use crate::programs::model::Assessment;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LearnerResult {
+    pub learner_id: LearnerId,
+    pub learner_name: String,
+    #[serde(flatten)]
+    pub result: Outcome,
+}
+
+/// The results of every enrolled learner of `cohort` (or only `only`), from published grades.
+pub fn for_cohort(
+    tx: &mut DbConn,
+    cohort: &Cohort,
+    tz: chrono_tz::Tz,
+    only: Option<LearnerId>,
+) -> Result<Vec<LearnerResult>, ApiError> {
+    let program = crate::programs::store::get(tx, cohort.program_id)?;
+    let modules = crate::programs::store::modules(tx, cohort.program_id)?;
+    let attendance = crate::attendance::summary::for_cohort(tx, cohort, tz, now(), only)?;
+    // learner → module → sittings in date order; learner → graduation code → best mark.
+    let mut sittings: HashMap<LearnerId, HashMap<crate::db::ids::ModuleId, Vec<Option<i32>>>> = HashMap::new();
+    let mut graduation: HashMap<LearnerId, HashMap<String, i32>> = HashMap::new();
+    for (exam, g) in crate::exams::store::published_of_cohort(tx, cohort.id)? {
+        let mark = if g.presence == Presence::Sat { g.value_tenths } else { None };
+        match (exam.kind, exam.module_id, exam.subject_code) {
+            (ExamKind::Module | ExamKind::Retake, Some(m), _) => {
+                sittings.entry(g.learner_id).or_default().entry(m).or_default().push(mark)
+            }
+            (ExamKind::Graduation, _, Some(code)) => {
+                if let Some(v) = mark {
+                    let e = graduation.entry(g.learner_id).or_default().entry(code).or_insert(v);
+                    *e = (*e).max(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    let field: HashMap<LearnerId, i32> = fr::table
+        .inner_join(ft::table)
+        .filter(ft::cohort_id.eq(cohort.id))
+        .filter(fr::grade_tenths.is_not_null())
+        .select((fr::learner_id, fr::grade_tenths.assume_not_null()))
+        .load::<(LearnerId, i32)>(tx)?
+        .into_iter()
+        .collect();
+    let mut required: Vec<String> = program.rules.graduation_subjects.iter().map(|s| s.code.clone()).collect();
+    if program.rules.graduation_essay {
+        required.push("essay".into());
+    }
+    let mut out = Vec::new();
+    for a in attendance.into_iter().filter(|a| a.enrollment_status == EnrollmentStatus::Enrolled) {
+        let mine = sittings.remove(&a.learner_id).unwrap_or_default();
+        let grads = graduation.remove(&a.learner_id).unwrap_or_default();
+        let inputs = Inputs {
+            modules: modules
+                .iter()
+                .map(|m| ModuleMarks {
+                    code: m.code.clone(),
+                    hours: i64::from(m.hours),
+                    assessed: m.assessment != Assessment::None,
+                    sittings: mine.get(&m.id).cloned().unwrap_or_default(),
+                })
+                .collect(),
+            field_study: field.get(&a.learner_id).copied(),
+            graduation: required.iter().map(|c| (c.clone(), grads.get(c).copied())).collect(),
+            attendance_block: a.program.reason.clone(),
+        };
+        out.push(LearnerResult {
+            learner_id: a.learner_id,
+            learner_name: a.learner_name,
+            result: compute(&program.rules, &inputs),
+        });
+    }
+    Ok(out)
+}
