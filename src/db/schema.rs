@@ -454,6 +454,7 @@ diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(grades -> exams (exam_id));
 diesel::joinable!(grades -> learners (learner_id));
 diesel::joinable!(exam_graders -> exams (exam_id));
+diesel::joinable!(exams -> cohorts (cohort_id));
 diesel::joinable!(attendance -> learners (learner_id));
 diesel::joinable!(attendance -> sessions (session_id));
 diesel::joinable!(field_reports -> learners (learner_id));

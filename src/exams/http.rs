@@ -809,6 +809,10 @@ async fn finish(
             }
             let status = if to == ExamStatus::Published { GradeStatus::Published } else { GradeStatus::Locked };
             store::set_status(tx, id, status, at)?;
+            for (g, _) in store::grades(tx, id)? {
+                let value = g.value_tenths.map(|v| (f64::from(v) / 10.0).to_string());
+                store::add_change(tx, g.id, caller.user_id, at, status.as_str(), value.clone(), value, None)?;
+            }
             let row = Exam {
                 status: to,
                 published_at: if to == ExamStatus::Published { Some(at) } else { exam.published_at },

@@ -233,6 +233,23 @@ mod tests {
     }
 
     #[test]
+    fn every_band_at_its_lower_edge() {
+        for (avg, band) in
+            [(90, "xuat_sac"), (80, "gioi"), (79, "kha"), (70, "kha"), (60, "trung_binh_kha"), (50, "trung_binh")]
+        {
+            let r = compute(&rules(), &inputs(vec![m("A", 1, &[Some(avg)])]));
+            assert_eq!((r.outcome, r.classification.as_deref()), (Outcome::Graduated, Some(band)), "{avg}");
+        }
+        // A program reported with giỏi / khá / trung bình only.
+        let mut three = rules();
+        three.classification_bands.retain(|b| ["gioi", "kha", "trung_binh"].contains(&b.label.as_str()));
+        let r = compute(&three, &inputs(vec![m("A", 1, &[Some(95)])]));
+        assert_eq!(r.classification.as_deref(), Some("gioi"));
+        let r = compute(&three, &inputs(vec![m("A", 1, &[Some(65)])]));
+        assert_eq!(r.classification.as_deref(), Some("trung_binh"));
+    }
+
+    #[test]
     fn field_study_only_when_required() {
         let mut i = inputs(vec![m("A", 1, &[Some(70)])]);
         i.field_study = None;

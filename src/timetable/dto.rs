@@ -125,10 +125,10 @@ pub struct AdminScheduleQuery {
     pub to: Option<NaiveDate>,
 }
 
-/// One entry of a schedule: a teaching session, or a field trip (all day). Exams join later.
+/// One entry of a schedule: a teaching session, or a field trip or an exam (all day).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ScheduleItem {
-    /// `session` or `field_trip`.
+    /// `session`, `field_trip` or `exam`.
     pub kind: &'static str,
     pub id: uuid::Uuid,
     pub status: SessionStatus,

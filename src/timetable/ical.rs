@@ -19,6 +19,7 @@ pub fn render(title: &str, zone: &str, items: &[ScheduleItem]) -> String {
             (Some(code), Some(module)) => {
                 format!("Lớp {} · Học phần {code} {module} · Giảng viên {who}", it.cohort_code)
             }
+            _ if it.kind == "exam" => format!("Lớp {} · Thi", it.cohort_code),
             _ => format!("Lớp {} · Trưởng đoàn {who}", it.cohort_code),
         };
         e.uid(&format!("{}-{}@llct", it.kind.replace('_', "-"), it.id))

@@ -90,6 +90,31 @@ fn items(
             version: t.version,
         });
     }
+    let grader = match whose {
+        Whose::Lecturer(me, _) => Some(*me),
+        _ => None,
+    };
+    if !matches!(whose, Whose::Place(..)) {
+        for (x, cohort_code) in store::exams(tx, whose.cohorts(), grader, first, last)? {
+            out.push(ScheduleItem {
+                kind: "exam",
+                id: x.id.0,
+                status: super::model::SessionStatus::Scheduled,
+                starts_at: local(local_midnight(tz, x.held_on), tz),
+                ends_at: local(local_midnight(tz, x.held_on + chrono::Duration::days(1)), tz),
+                all_day: true,
+                title: format!("{} – {cohort_code}", x.title),
+                cohort_id: x.cohort_id,
+                cohort_code,
+                module_code: None,
+                module_title: None,
+                lecturer_id: None,
+                lecturer_name: None,
+                place: x.place.unwrap_or_default(),
+                version: x.version,
+            });
+        }
+    }
     out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.id.cmp(&b.id)));
     Ok(out)
 }

@@ -184,3 +184,26 @@ pub fn trips(
         .select((crate::field_trips::model::FieldTrip::as_select(), c::code))
         .load(conn)
 }
+
+/// (exam, class code) of the exams of these classes, or graded by `grader`, held in `[from, to]`.
+pub fn exams(
+    conn: &mut DbConn,
+    cohorts: &[CohortId],
+    grader: Option<LecturerId>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> QueryResult<Vec<(crate::exams::model::Exam, String)>> {
+    use crate::db::schema::{exam_graders as eg, exams as e};
+    let graded: Vec<ExamId> = match grader {
+        Some(g) => eg::table.filter(eg::lecturer_id.eq(g)).select(eg::exam_id).load(conn)?,
+        None => Vec::new(),
+    };
+    e::table
+        .inner_join(c::table)
+        .filter(e::cohort_id.eq_any(cohorts).or(e::id.eq_any(graded)))
+        .filter(e::held_on.ge(from))
+        .filter(e::held_on.le(to))
+        .order((e::held_on.asc(), e::id.asc()))
+        .select((crate::exams::model::Exam::as_select(), c::code))
+        .load(conn)
+}

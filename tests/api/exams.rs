@@ -155,6 +155,8 @@ async fn blind_double_marking_publication_and_history(app: TestApp) {
     // Double marking: first grader, second grader (mean), a wide gap goes to the third.
     let r = put(g1, json!({"entries": [{"code": code_an, "grade": 7.0}, {"code": code_bich, "grade": 5.0}]})).await;
     assert_eq!(r.status, 200, "{}", r.text);
+    // The grade-entry answer is blind too.
+    assert!(!r.text.contains("Nguyễn Văn An") && !r.text.contains(t.learners[0].0.as_str()), "{}", r.text);
     let r = put(g2, json!({"entries": [{"code": code_an, "grade": 8.0}]})).await;
     let mine: Vec<Value> = grades_of(&r);
     let an_g2 = mine.iter().find(|g| g["code"] == code_an.as_str()).unwrap();
@@ -191,7 +193,8 @@ async fn blind_double_marking_publication_and_history(app: TestApp) {
     let bich_id = bich["id"].as_str().unwrap();
     let h = app.get(&format!("/api/v1/grades/{bich_id}/history"), &t.admin).await;
     let h = h.body.as_array().unwrap();
-    assert_eq!(h.len(), 3, "{h:?}");
+    let whats: Vec<&str> = h.iter().map(|x| x["what"].as_str().unwrap()).collect();
+    assert_eq!(whats, vec!["mark", "mark", "mark", "published", "locked"], "{h:?}");
     assert_eq!(h[2]["reason"], "Chấm lần ba");
     app.get(&format!("/api/v1/grades/{bich_id}/history"), g1).await.assert_problem(403, "forbidden");
 }

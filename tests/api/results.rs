@@ -105,6 +105,12 @@ async fn a_class_from_exams_to_classified_results(app: TestApp) {
         assert_eq!(app.post(&format!("/api/v1/exams/{e}/publish"), &admin, json!(null)).await.status, 200);
     }
 
+    // The exams are in the learners' and the grader's schedules.
+    let sched = app.get(&format!("/api/v1/me/schedule?from={today}&to={today}"), &learners[0].1).await;
+    assert_eq!(sched.body.as_array().unwrap().iter().filter(|i| i["kind"] == "exam").count(), 3, "{}", sched.text);
+    let sched = app.get(&format!("/api/v1/me/schedule?from={today}&to={today}"), &grader).await;
+    assert_eq!(sched.body.as_array().unwrap().iter().filter(|i| i["kind"] == "exam").count(), 3, "{}", sched.text);
+
     // Learners see only published grades: M2 is not yet published.
     let mine = app.get("/api/v1/me/results", &learners[0].1).await;
     assert_eq!(mine.body[0]["modules"][1]["grade"], Value::Null, "{}", mine.text);
@@ -230,8 +236,8 @@ async fn a_class_from_exams_to_classified_results(app: TestApp) {
     assert_eq!(gc["grade"], 8.0);
     let h = app.get(&format!("/api/v1/grades/{}/history", gc["id"].as_str().unwrap()), &admin).await;
     let whats: Vec<&str> = h.body.as_array().unwrap().iter().map(|x| x["what"].as_str().unwrap()).collect();
-    assert_eq!(whats, vec!["mark", "appeal"]);
-    assert_eq!(h.body[1]["reason"], "Cộng điểm câu 3 bị sót");
+    assert_eq!(whats, vec!["mark", "published", "locked", "appeal"]);
+    assert_eq!(h.body[3]["reason"], "Cộng điểm câu 3 bị sót");
     // Move the publication three weeks back: the 15-day window has closed.
     let e1_id: llct::db::ids::ExamId = e1.parse().unwrap();
     app.state
