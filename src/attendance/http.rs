@@ -351,11 +351,6 @@ pub struct SummaryQuery {
     pub format: Option<Format>,
 }
 
-/// Whether the caller teaches in the class (assigned or head teacher).
-fn teaches(tx: &mut DbConn, caller: &Caller, cohort: CohortId) -> Result<bool, ApiError> {
-    Ok(caller.role == Role::Lecturer && cohorts::own_cohorts(tx, caller)?.is_some_and(|ids| ids.contains(&cohort)))
-}
-
 /// Per learner and module: time attended and missed, rates, `exam_eligible` under the program's
 /// rules, and the best rate still reachable; per learner for the program: `graduation_eligible`.
 /// For administrators and the class's lecturers. Export with `?format=csv|xlsx`.
@@ -375,7 +370,7 @@ async fn attendance_summary(
         .db
         .read(move |tx| {
             let cohort = cohorts::readable(tx, &caller, id)?;
-            if !(caller.role.is_admin() || teaches(tx, &caller, id)?) {
+            if !cohorts::is_staff(tx, &caller, id)? {
                 return Err(ApiError::Forbidden);
             }
             let rows = summary::for_cohort(tx, &cohort, tz, now(), q.learner_id)?;

@@ -73,6 +73,13 @@ pub fn own_cohorts(conn: &mut DbConn, caller: &Caller) -> QueryResult<Option<Vec
     })
 }
 
+/// Whether the caller is on a class's staff: an administrator (the class being readable to them)
+/// or a lecturer who teaches it. Call after [`readable`].
+pub fn is_staff(conn: &mut DbConn, caller: &Caller, cohort: CohortId) -> QueryResult<bool> {
+    Ok(caller.role.is_admin()
+        || (caller.role == Role::Lecturer && own_cohorts(conn, caller)?.is_some_and(|ids| ids.contains(&cohort))))
+}
+
 fn in_scope(scope: &Scope, row: &Cohort) -> bool {
     scope.contains(row.institution_id) || row.venue_institution_id.is_some_and(|v| scope.contains(v))
 }

@@ -130,15 +130,6 @@ fn report_out(name: String, learner_id: LearnerId, r: Option<Report>, with_text:
     }
 }
 
-/// Administrators of the class and its lecturers.
-fn is_staff(tx: &mut DbConn, caller: &Caller, cohort: &Cohort) -> Result<bool, ApiError> {
-    Ok(match caller.role {
-        Role::SystemAdmin | Role::InstitutionAdmin => true,
-        Role::Lecturer => cohorts::own_cohorts(tx, caller)?.is_some_and(|ids| ids.contains(&cohort.id)),
-        Role::Learner => false,
-    })
-}
-
 fn trip_and_cohort(tx: &mut DbConn, caller: &Caller, id: FieldTripId) -> Result<(FieldTrip, Cohort), ApiError> {
     let trip = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
     let cohort = cohorts::readable(tx, caller, trip.cohort_id)?;
@@ -395,7 +386,7 @@ async fn list_reports(
         .db
         .read(move |tx| {
             let (_, cohort) = trip_and_cohort(tx, &caller, id)?;
-            if !is_staff(tx, &caller, &cohort)? {
+            if !cohorts::is_staff(tx, &caller, cohort.id)? {
                 return Err(ApiError::Forbidden);
             }
             let mut reports: std::collections::HashMap<LearnerId, Report> =
@@ -418,7 +409,7 @@ fn readable_report(
 ) -> Result<(FieldTrip, Cohort), ApiError> {
     let (trip, cohort) = trip_and_cohort(tx, caller, id)?;
     let own = caller.role == Role::Learner && people::learner_of_user(tx, caller.user_id)? == Some(learner);
-    if !(own || is_staff(tx, caller, &cohort)?) {
+    if !(own || cohorts::is_staff(tx, caller, cohort.id)?) {
         return Err(ApiError::not_found());
     }
     Ok((trip, cohort))
@@ -507,7 +498,7 @@ async fn grade_report(
         .db
         .write(move |tx| {
             let (_, cohort) = trip_and_cohort(tx, &caller, id)?;
-            if !is_staff(tx, &caller, &cohort)? || caller.role == Role::Learner {
+            if !cohorts::is_staff(tx, &caller, cohort.id)? || caller.role == Role::Learner {
                 return Err(ApiError::Forbidden);
             }
             let rep = store::report(tx, id, learner)?.filter(|r| r.submitted_at.is_some());
