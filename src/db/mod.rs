@@ -181,7 +181,7 @@ impl Db {
             f(&mut conn)
         })
         .await
-        .map_err(|_| ApiError::unavailable())?
+        .map_err(|_| ApiError::Internal("a database task failed".into()))?
     }
 
     /// Runs `f` in one write transaction on the blocking pool.
@@ -196,7 +196,7 @@ impl Db {
             write_tx(&mut conn, f)
         })
         .await
-        .map_err(|_| ApiError::unavailable())?
+        .map_err(|_| ApiError::Internal("a database task failed".into()))?
     }
 }
 

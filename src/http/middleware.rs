@@ -1,7 +1,10 @@
 //! Around every request: a request id, one log line, metrics, security headers, and a
 //! problem+json body for any error answer that has none (unknown routes, framework errors).
 
+use std::panic::AssertUnwindSafe;
 use std::time::Instant;
+
+use futures_util::FutureExt;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -22,7 +25,23 @@ pub async fn observe(
     let method = req.method().to_string();
     let path = req.path().to_string();
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let res = next.call(req).await?.map_into_boxed_body();
+    // A panic in a handler becomes a 500 problem for this request (the server turns the error
+    // into ApiError's response); the worker keeps serving.
+    let res = match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+        Ok(res) => res?.map_into_boxed_body(),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(request_id = %request_id, method = %method, path = %path, panic = %what, "handler panicked");
+            if let Some(state) = &state {
+                state.metrics.observe(&method, "panic", 500, start.elapsed().as_secs_f64());
+            }
+            return Err(ApiError::Internal(format!("panic: {what}")).into());
+        }
+    };
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
     let status = res.status();
 

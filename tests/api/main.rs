@@ -14,6 +14,7 @@ mod institutions;
 mod ops;
 mod people;
 mod programs;
+mod resilience;
 mod results;
 mod schema_invariants;
 mod startup;

@@ -13,7 +13,12 @@ pub struct TestDb {
 
 enum Kind {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another address for a database that `inner` owns (e.g. through a proxy).
+    Shared(#[allow(dead_code)] Box<TestDb>),
 }
 
 fn migrate(url: &str) {
@@ -83,6 +88,12 @@ fn with_db(url: &str, db: &str) -> String {
 }
 
 impl TestDb {
+    /// The database owned by `inner`, reached at `url`.
+    #[allow(non_snake_case)]
+    pub fn Shared(url: String, inner: Box<TestDb>) -> TestDb {
+        TestDb { url, kind: Kind::Shared(inner) }
+    }
+
     pub fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("llct.db");

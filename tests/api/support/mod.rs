@@ -91,6 +91,12 @@ impl TestApp {
     }
 
     pub async fn start(db: db::TestDb, extra: &[(&str, &str)]) -> TestApp {
+        TestApp::start_with(db, extra, |_| {}).await
+    }
+
+    /// Starts the application with extra routes mounted beside the real ones (for tests that
+    /// need, say, a handler that panics).
+    pub async fn start_with(db: db::TestDb, extra: &[(&str, &str)], routes: fn(&mut web::ServiceConfig)) -> TestApp {
         let mut env = test_env(&db.url);
         env.extend(extra.iter().map(|(a, b)| (a.to_string(), b.to_string())));
         let settings = Settings::load_from(&env).expect("test settings");
@@ -99,7 +105,7 @@ impl TestApp {
         let backend = pool.backend().name();
         let state = web::Data::new(AppState::new(settings, pool));
         let s = state.clone();
-        let srv = actix_test::start(move || llct::http::build_app(s.clone()));
+        let srv = actix_test::start(move || llct::http::build_app(s.clone()).configure(routes));
         let mut app = TestApp { srv, state, root: String::new(), backend, _db: db };
         app.root = app.login(ADMIN_EMAIL, PASSWORD).await;
         app
