@@ -17,7 +17,7 @@ use crate::users::model::{User, UserStatus};
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(login).service(logout).service(me);
+    cfg.service(login).service(logout).service(me).service(change_password);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -186,4 +186,57 @@ async fn me(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, 
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Changes the caller's own password; every other session of the account is signed out.
+#[utoipa::path(tag = "auth", request_body = ChangePassword,
+    responses((status = 204), (status = 400, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/me/password")]
+async fn change_password(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Json<ChangePassword>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let mut p = Problems::new();
+    for m in super::password::problems(&b.new_password, state.settings.auth.min_password_length) {
+        p.add("new_password", m);
+    }
+    p.check(b.new_password != b.current_password, "new_password", "must differ from the current password");
+    p.finish(())?;
+    let id = caller.user_id;
+    let user = state.db.read(move |c| crate::users::store::find(c, id)?.ok_or_else(ApiError::not_found)).await?;
+    let passwords = state.passwords.clone();
+    let (current, stored, new) = (b.current_password, user.password_hash.clone(), b.new_password);
+    let (ok, hash) = web::block(move || (passwords.verify(&current, Some(&stored)), passwords.hash(&new)))
+        .await
+        .map_err(|_| ApiError::Internal("password hashing failed".into()))?;
+    if !ok {
+        return Err(ApiError::refused("wrong_password", "The current password is not right."));
+    }
+    let hash = hash.map_err(ApiError::Internal)?;
+    let token = caller.token_id;
+    state
+        .db
+        .write(move |tx| {
+            use crate::db::schema::{auth_tokens as t, users as u};
+            use diesel::prelude::*;
+            let at = now();
+            diesel::update(u::table.find(id))
+                .set((u::password_hash.eq(hash), u::updated_at.eq(at), u::version.eq(u::version + 1)))
+                .execute(tx)?;
+            diesel::update(t::table.filter(t::user_id.eq(id)).filter(t::id.ne(token)).filter(t::revoked_at.is_null()))
+                .set(t::revoked_at.eq(at))
+                .execute(tx)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -13,6 +13,7 @@ pub mod learners_http;
 pub mod lecturers_http;
 pub mod model;
 pub mod names;
+pub mod personal_data;
 pub mod rules;
 pub mod store;
 
@@ -24,6 +25,7 @@ use crate::error::{ApiError, ProblemItem};
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     learners_http::routes(cfg);
     lecturers_http::routes(cfg);
+    personal_data::routes(cfg);
 }
 
 /// The institution a new record belongs to: the one asked for, else the caller's own; it must

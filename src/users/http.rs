@@ -17,7 +17,7 @@ use crate::institutions::store as institutions;
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_users).service(create_user).service(get_user).service(update_user);
+    cfg.service(list_users).service(create_user).service(get_user).service(update_user).service(sign_out_everywhere);
 }
 
 /// Hashes off the async workers: Argon2id is deliberately slow.
@@ -209,4 +209,25 @@ async fn update_user(
         })
         .await?;
     Ok(ok_versioned(row.version, &UserOut::from(row)))
+}
+
+/// Signs the account out everywhere: every token it holds is revoked.
+#[utoipa::path(tag = "users", params(("id" = UserId, Path)), responses((status = 204), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/users/{id}/sign-out")]
+async fn sign_out_everywhere(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<UserId>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageUsers)?;
+    let id = id.into_inner();
+    state
+        .db
+        .write(move |tx| {
+            store::get(tx, &caller.scope, id)?;
+            store::revoke_tokens(tx, id, now())?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

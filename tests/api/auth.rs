@@ -139,3 +139,49 @@ async fn expired_and_revoked_tokens(app: TestApp) {
     assert_eq!(old.status, 401);
     app.login(email, "một mật khẩu mới hẳn").await;
 }
+
+db_test!(change_password_and_sign_out_everywhere);
+async fn change_password_and_sign_out_everywhere(app: TestApp) {
+    let (uid, first) = app.user("system_admin", None).await;
+    let email = app.get("/api/v1/me", &first).await.body["email"].as_str().unwrap().to_string();
+    let second = app.login(&email, PASSWORD).await;
+    let r = app
+        .post(
+            "/api/v1/me/password",
+            &first,
+            json!({"current_password": "sai rồi", "new_password": "một mật khẩu mới dài"}),
+        )
+        .await;
+    r.assert_problem(422, "refused");
+    let r = app
+        .post("/api/v1/me/password", &first, json!({"current_password": PASSWORD, "new_password": "password123"}))
+        .await;
+    r.assert_problem(400, "validation");
+    let r = app
+        .post(
+            "/api/v1/me/password",
+            &first,
+            json!({"current_password": PASSWORD, "new_password": "một mật khẩu mới dài"}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    // The session that changed it stays; the other one is signed out; the new password works.
+    assert_eq!(app.get("/api/v1/me", &first).await.status, 200);
+    app.get("/api/v1/me", &second).await.assert_problem(401, "unauthorized");
+    let third = app.login(&email, "một mật khẩu mới dài").await;
+
+    // An administrator signs an account out everywhere.
+    let r = app.call(Method::POST, &format!("/api/v1/users/{uid}/sign-out"), Some(&app.root), None).await;
+    assert_eq!(r.status, 204);
+    app.get("/api/v1/me", &first).await.assert_problem(401, "unauthorized");
+    app.get("/api/v1/me", &third).await.assert_problem(401, "unauthorized");
+    // A role cannot be set through one's own account: there is no such field.
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{uid}"),
+            &app.login(&email, "một mật khẩu mới dài").await,
+            json!({"full_name": "X"}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+}

@@ -13,7 +13,8 @@ use crate::support::{TestApp, PASSWORD};
 const WHO: [&str; 6] = ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 26] = [
+const PLACEHOLDERS: [&str; 27] = [
+    "{victim}",
     "{apl}",
     "{ex2}",
     "{ex}",
@@ -206,6 +207,7 @@ fn rows() -> Vec<Row> {
             Some(|n| json!({"phone": format!("09876543{:02}", n % 100)})),
             [401, 403, 403, 200, 404, 200],
         ),
+        r(M::POST, "/api/v1/users/{victim}/sign-out", None, [401, 403, 403, 204, 404, 204]),
         r(M::GET, "/healthz", None, [200; 6]),
         r(M::GET, "/readyz", None, [200; 6]),
         r(M::GET, "/metrics", None, [200; 6]),
@@ -368,6 +370,7 @@ fn rows() -> Vec<Row> {
             [401, 403, 403, 200, 404, 409],
         ),
         r(M::GET, "/api/v1/cohorts/{c}/results", None, [401, 403, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/learners/{la}/personal-data", None, [401, 200, 404, 200, 404, 200]),
         r(M::GET, "/api/v1/me/results", None, [401, 200, 403, 403, 403, 403]),
         // The lifecycle, last for the class: each step done once by admin A, then refused.
         r(M::POST, "/api/v1/cohorts/{c}/open", None, [401, 403, 403, 200, 404, 409]),
@@ -378,6 +381,13 @@ fn rows() -> Vec<Row> {
             "/api/v1/cohorts/{c2}/cancel",
             Some(|_| json!({"reason": "Không đủ học viên"})),
             [401, 403, 403, 200, 404, 409],
+        ),
+        // Each caller changes their own password (a wrong current one: nothing changes).
+        r(
+            M::POST,
+            "/api/v1/me/password",
+            Some(|_| json!({"current_password": "không đúng", "new_password": "một mật khẩu khác hẳn"})),
+            [401, 422, 422, 422, 422, 422],
         ),
         // Last: it ends each caller's session.
         r(M::POST, "/api/v1/auth/logout", None, [401, 204, 204, 204, 204, 204]),
@@ -551,7 +561,9 @@ async fn every_route_every_role(app: TestApp) {
         .id();
     let gr =
         app.get(&format!("/api/v1/exams/{ex}/grades"), &app.root).await.body[0]["id"].as_str().unwrap().to_string();
+    let (victim, _) = app.user("learner", Some(&a)).await;
     let ids = [
+        ("{victim}", &victim),
         ("{apl}", &apl),
         ("{ex2}", &ex2),
         ("{ex}", &ex),
