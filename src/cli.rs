@@ -43,12 +43,32 @@ pub enum Command {
     },
     /// Print the OpenAPI 3.1 document.
     Openapi,
+    /// Copy the embedded database to a new file while the service runs (PostgreSQL: pg_dump).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Put a backup back in place of the embedded database (stop the service first).
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Replace a database that holds newer data than the backup.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 pub fn run(cli: Cli) -> std::process::ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Openapi => crate::http::openapi().to_pretty_json().map(|s| println!("{s}")).map_err(|e| e.to_string()),
         Command::Serve => load().and_then(|(s, db)| serve(s, db)),
+        Command::Backup { to } => load()
+            .and_then(|(_, db)| crate::backup::backup(&db, &to).map(|_| println!("backed up to {}", to.display()))),
+        Command::Restore { from, force } => Settings::load().and_then(|s| {
+            crate::backup::restore(&s.database.url, &from, force).map(|_| println!("restored from {}", from.display()))
+        }),
         Command::Migrate => {
             load().and_then(|(_, db)| migrate_now(&db).map(|v| println!("applied {} migration(s)", v.len())))
         }

@@ -5,6 +5,7 @@
 
 pub mod attendance;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod cohorts;
 pub mod db;

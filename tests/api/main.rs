@@ -6,6 +6,7 @@ mod support;
 mod attendance;
 mod auth;
 mod authz_matrix;
+mod backup;
 mod cohorts;
 mod conventions;
 mod exams;

@@ -152,7 +152,7 @@ async fn admin_from_the_environment_and_create_admin() {
 fn command_line() {
     let help = Command::new(BIN).arg("--help").output().unwrap();
     let text = String::from_utf8_lossy(&help.stdout);
-    for sub in ["serve", "migrate", "create-admin", "openapi"] {
+    for sub in ["serve", "migrate", "create-admin", "openapi", "backup", "restore"] {
         assert!(text.contains(sub), "{text}");
     }
     let spec = Command::new(BIN).arg("openapi").output().unwrap();
