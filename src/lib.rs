@@ -4,6 +4,7 @@
 //! same application through [`http::build_app`].
 
 pub mod attendance;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod cli;

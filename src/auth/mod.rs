@@ -132,11 +132,13 @@ impl FromRequest for Caller {
             let state = state.ok_or_else(|| ApiError::Internal("state missing".into()))?;
             let token = token?;
             let hash = tokens::hash(&token);
-            state
+            let caller = state
                 .db
                 .read(move |conn| store::caller_by_token(conn, &hash, crate::db::now()))
                 .await?
-                .ok_or(ApiError::Unauthorized("The token is unknown, expired or revoked."))
+                .ok_or(ApiError::Unauthorized("The token is unknown, expired or revoked."))?;
+            crate::audit::set_actor(caller.user_id, caller.role, caller.institution_id);
+            Ok(caller)
         })
     }
 }

@@ -184,16 +184,34 @@ impl Db {
         .map_err(|_| ApiError::Internal("a database task failed".into()))?
     }
 
-    /// Runs `f` in one write transaction on the blocking pool.
+    /// Runs `f` in one write transaction on the blocking pool; a write made for an API request
+    /// appends its audit row in the same transaction.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        self.write_locating(f, |_| None).await
+    }
+
+    /// Like [`Db::write`], for writes that create something: `created` gives the path of what
+    /// was made, which the audit row names as its resource.
+    pub async fn write_locating<T, F>(&self, f: F, created: fn(&T) -> Option<String>) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
         let pool = self.pool.clone();
+        let audit = crate::audit::current();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
-            write_tx(&mut conn, f)
+            write_tx(&mut conn, |tx| {
+                let v = f(tx)?;
+                if let Some(ctx) = &audit {
+                    crate::audit::record(tx, ctx, created(&v).as_deref())?;
+                }
+                Ok(v)
+            })
         })
         .await
         .map_err(|_| ApiError::Internal("a database task failed".into()))?

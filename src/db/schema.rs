@@ -450,6 +450,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        at -> Timestamp,
+        request_id -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        institution_id -> Nullable<Text>,
+        client_addr -> Nullable<Text>,
+        method -> Text,
+        path -> Text,
+        resource_type -> Text,
+        resource_id -> Nullable<Text>,
+        summary -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(grades -> exams (exam_id));
 diesel::joinable!(grades -> learners (learner_id));
@@ -503,4 +520,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     grades,
     grade_changes,
     appeals,
+    audit_log,
 );

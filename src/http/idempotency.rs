@@ -113,7 +113,7 @@ where
     F: FnOnce(&mut DbConn) -> Result<Stored, ApiError> + Send + 'static,
 {
     let Some(key) = key.0 else {
-        return db.write(f).await.map(|s| s.into_response(false));
+        return db.write_locating(f, |s: &Stored| s.location.clone()).await.map(|s| s.into_response(false));
     };
     let user = caller.user_id;
     let k = key.clone();
@@ -122,28 +122,31 @@ where
     }
     let (k, fp) = (key.clone(), fingerprint.clone());
     let result = db
-        .write(move |tx| {
-            diesel::insert_into(ik::table)
-                .values((
-                    ik::user_id.eq(user),
-                    ik::idem_key.eq(&k),
-                    ik::request_hash.eq(&fp),
-                    ik::response_status.eq(0),
-                    ik::response_body.eq(""),
-                    ik::created_at.eq(now()),
-                ))
-                .execute(tx)?;
-            let stored = f(tx)?;
-            diesel::update(ik::table.filter(ik::user_id.eq(user)).filter(ik::idem_key.eq(&k)))
-                .set((
-                    ik::response_status.eq(stored.status),
-                    ik::response_body.eq(&stored.body),
-                    ik::response_etag.eq(&stored.etag),
-                    ik::response_location.eq(&stored.location),
-                ))
-                .execute(tx)?;
-            Ok(stored)
-        })
+        .write_locating(
+            move |tx| {
+                diesel::insert_into(ik::table)
+                    .values((
+                        ik::user_id.eq(user),
+                        ik::idem_key.eq(&k),
+                        ik::request_hash.eq(&fp),
+                        ik::response_status.eq(0),
+                        ik::response_body.eq(""),
+                        ik::created_at.eq(now()),
+                    ))
+                    .execute(tx)?;
+                let stored = f(tx)?;
+                diesel::update(ik::table.filter(ik::user_id.eq(user)).filter(ik::idem_key.eq(&k)))
+                    .set((
+                        ik::response_status.eq(stored.status),
+                        ik::response_body.eq(&stored.body),
+                        ik::response_etag.eq(&stored.etag),
+                        ik::response_location.eq(&stored.location),
+                    ))
+                    .execute(tx)?;
+                Ok(stored)
+            },
+            |s: &Stored| s.location.clone(),
+        )
         .await;
     match result {
         Ok(s) => Ok(s.into_response(false)),

@@ -17,7 +17,7 @@ use crate::error::{ApiError, PROBLEM_JSON};
 use crate::AppState;
 
 pub async fn observe(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let start = Instant::now();
@@ -25,9 +25,20 @@ pub async fn observe(
     let method = req.method().to_string();
     let path = req.path().to_string();
     let state = req.app_data::<web::Data<AppState>>().cloned();
+    // Writes run inside an audit context, which the database writes record in their transaction.
+    let audit = if matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
+        Some(audit_context(&mut req, &request_id).await)
+    } else {
+        None
+    };
     // A panic in a handler becomes a 500 problem for this request (the server turns the error
     // into ApiError's response); the worker keeps serving.
-    let res = match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+    let call = AssertUnwindSafe(next.call(req)).catch_unwind();
+    let outcome = match audit {
+        Some(ctx) => crate::audit::scope(ctx, call).await,
+        None => call.await,
+    };
+    let res = match outcome {
         Ok(res) => res?.map_into_boxed_body(),
         Err(panic) => {
             let what = panic
@@ -73,6 +84,40 @@ pub async fn observe(
     tracing::info!(target: "llct::http", request_id = %request_id, method = %method, path = %path,
         route = %route, status, ms = secs * 1000.0, "request");
     Ok(res)
+}
+
+/// The audit context of a writing request: its JSON body (secrets masked) is kept as the summary
+/// and put back for the handler.
+async fn audit_context(req: &mut ServiceRequest, request_id: &str) -> crate::audit::Context {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let small = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n <= 65_536);
+    let mut summary = None;
+    if is_json && small {
+        if let Ok(bytes) = req.extract::<web::Bytes>().await {
+            if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+                crate::audit::redact(&mut v);
+                summary = Some(v.to_string());
+            }
+            req.set_payload(actix_web::dev::Payload::from(bytes));
+        }
+    }
+    crate::audit::Context {
+        request_id: request_id.to_string(),
+        method: req.method().to_string(),
+        path: req.path().to_string(),
+        client_addr: req.peer_addr().map(|a| a.ip().to_string()),
+        summary,
+        actor: None,
+    }
 }
 
 /// Error answers that the framework built (404 for an unknown route, 405, 413 …) carry no

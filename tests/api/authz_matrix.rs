@@ -208,6 +208,7 @@ fn rows() -> Vec<Row> {
             [401, 403, 403, 200, 404, 200],
         ),
         r(M::POST, "/api/v1/users/{victim}/sign-out", None, [401, 403, 403, 204, 404, 204]),
+        r(M::GET, "/api/v1/audit", None, [401, 403, 403, 200, 200, 200]),
         r(M::GET, "/healthz", None, [200; 6]),
         r(M::GET, "/readyz", None, [200; 6]),
         r(M::GET, "/metrics", None, [200; 6]),

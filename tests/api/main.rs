@@ -4,6 +4,7 @@
 mod support;
 
 mod attendance;
+mod audit;
 mod auth;
 mod authz_matrix;
 mod backup;

@@ -1,0 +1,175 @@
+//! `GET /api/v1/audit`: the audit trail for inspectors — system administrators see everything,
+//! institution administrators what was done within their scope.
+
+use actix_web::{get, web, HttpResponse};
+use chrono::{DateTime, FixedOffset, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::{Caller, Permission, Scope};
+use crate::db::ids::{InstitutionId, UserId};
+use crate::db::page::{Page, PageRequest};
+use crate::db::schema::audit_log as a;
+use crate::error::ApiError;
+use crate::http::export::{self, Cell, Format, Table, MAX_EXPORT_ROWS};
+use crate::http::extract::paging;
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_audit);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilter {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// The first path segment after `/api/v1/`, e.g. `institutions`, `exams`, `sessions`.
+    pub resource_type: Option<String>,
+    pub resource_id: Option<String>,
+    pub actor_id: Option<UserId>,
+    pub from: Option<DateTime<FixedOffset>>,
+    pub to: Option<DateTime<FixedOffset>>,
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    pub request_id: Option<String>,
+    pub actor_id: Option<UserId>,
+    pub actor_role: Option<String>,
+    pub institution_id: Option<InstitutionId>,
+    pub client_addr: Option<String>,
+    pub method: String,
+    pub path: String,
+    pub resource_type: String,
+    pub resource_id: Option<String>,
+    /// The request body as sent (JSON), with secrets masked.
+    pub summary: Option<String>,
+}
+
+type Row = (
+    String,
+    chrono::NaiveDateTime,
+    Option<String>,
+    Option<UserId>,
+    Option<String>,
+    Option<InstitutionId>,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// Writes made through the API, newest last, with filters; export with `?format=csv|xlsx`.
+#[utoipa::path(tag = "ops", params(AuditFilter), responses((status = 200, body = Page<AuditEntry>), (status = 403, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/audit")]
+async fn list_audit(
+    caller: Caller,
+    state: web::Data<AppState>,
+    q: web::Query<AuditFilter>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageUsers)?;
+    let q = q.into_inner();
+    let page = if Format::is_file(q.format) {
+        PageRequest { limit: MAX_EXPORT_ROWS, after: None }
+    } else {
+        paging(q.limit, q.cursor.as_deref())?
+    };
+    let limit = page.limit;
+    let (rt, rid, actor, from, to) = (
+        q.resource_type.clone(),
+        q.resource_id.clone(),
+        q.actor_id,
+        q.from.map(|t| t.naive_utc()),
+        q.to.map(|t| t.naive_utc()),
+    );
+    let rows: Vec<Row> = state
+        .db
+        .read(move |c| {
+            let mut qq = a::table
+                .select((
+                    a::id,
+                    a::at,
+                    a::request_id,
+                    a::actor_id,
+                    a::actor_role,
+                    a::institution_id,
+                    a::client_addr,
+                    a::method,
+                    a::path,
+                    a::resource_type,
+                    a::resource_id,
+                    a::summary,
+                ))
+                .into_boxed();
+            if let Scope::Within(ids) = &caller.scope {
+                qq = qq.filter(a::institution_id.eq_any(ids.clone()));
+            }
+            if let Some(x) = rt {
+                qq = qq.filter(a::resource_type.eq(x));
+            }
+            if let Some(x) = rid {
+                qq = qq.filter(a::resource_id.eq(x));
+            }
+            if let Some(x) = actor {
+                qq = qq.filter(a::actor_id.eq(x));
+            }
+            if let Some(x) = from {
+                qq = qq.filter(a::at.ge(x));
+            }
+            if let Some(x) = to {
+                qq = qq.filter(a::at.lt(x));
+            }
+            if let Some(after) = &page.after {
+                qq = qq.filter(a::id.gt(after.clone()));
+            }
+            Ok(qq.order(a::id.asc()).limit(page.limit + 1).load(c)?)
+        })
+        .await?;
+    let entry = |r: Row| AuditEntry {
+        id: r.0,
+        at: r.1.and_utc(),
+        request_id: r.2,
+        actor_id: r.3,
+        actor_role: r.4,
+        institution_id: r.5,
+        client_addr: r.6,
+        method: r.7,
+        path: r.8,
+        resource_type: r.9,
+        resource_id: r.10,
+        summary: r.11,
+    };
+    match q.format {
+        Some(f @ (Format::Csv | Format::Xlsx)) => {
+            let rows = rows
+                .into_iter()
+                .map(entry)
+                .map(|e| {
+                    vec![
+                        Cell::from(e.at.to_rfc3339()),
+                        e.actor_id.map(|x| x.to_string()).into(),
+                        e.actor_role.into(),
+                        e.method.as_str().into(),
+                        e.path.as_str().into(),
+                        e.resource_type.as_str().into(),
+                        e.resource_id.into(),
+                        e.summary.into(),
+                    ]
+                })
+                .collect();
+            let headers =
+                vec!["Thời điểm", "Người thực hiện", "Vai trò", "Thao tác", "Đường dẫn", "Loại", "Mã", "Nội dung"];
+            export::respond(f, &Table { name: "nhat-ky".into(), headers, rows })
+        }
+        _ => Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| r.0.clone(), entry))),
+    }
+}
