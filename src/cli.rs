@@ -43,6 +43,16 @@ pub enum Command {
     },
     /// Print the OpenAPI 3.1 document.
     Openapi,
+    /// Fill the database with a realistic sample: a provincial school, three commune centres, the
+    /// national catalogue, lecturers, learners, one class per centre with its timetable, roll
+    /// calls and a graded exam. Deterministic for a given --seed; prints an administrator login.
+    DemoData {
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Learners imported into each centre.
+        #[arg(long, default_value_t = 80)]
+        learners_per_centre: usize,
+    },
     /// Copy the embedded database to a new file while the service runs (PostgreSQL: pg_dump).
     Backup {
         /// The file to write; it must not exist.
@@ -64,6 +74,21 @@ pub fn run(cli: Cli) -> std::process::ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Openapi => crate::http::openapi().to_pretty_json().map(|s| println!("{s}")).map_err(|e| e.to_string()),
         Command::Serve => load().and_then(|(s, db)| serve(s, db)),
+        Command::DemoData { seed, learners_per_centre } => {
+            // One log line per request would drown the summary.
+            if std::env::var_os("RUST_LOG").is_none() {
+                std::env::set_var("RUST_LOG", "warn");
+            }
+            load().and_then(|(s, db)| {
+            crate::demo::run(s, db, seed, learners_per_centre).map(|m| {
+                println!(
+                    "demo data: {} institutions, {} lecturers, {} learners, {} classes, {} sessions, {} attendance marks, {} grades",
+                    m.institutions, m.lecturers, m.learners, m.cohorts, m.sessions, m.marks, m.grades
+                );
+                println!("sign in as {} with password {}", m.admin_email, m.admin_password);
+            })
+            })
+        }
         Command::Backup { to } => load()
             .and_then(|(_, db)| crate::backup::backup(&db, &to).map(|_| println!("backed up to {}", to.display()))),
         Command::Restore { from, force } => Settings::load().and_then(|s| {

@@ -10,6 +10,7 @@ pub mod backup;
 pub mod cli;
 pub mod cohorts;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod exams;
 pub mod field_trips;

@@ -10,6 +10,7 @@ mod authz_matrix;
 mod backup;
 mod cohorts;
 mod conventions;
+mod demo;
 mod exams;
 mod field_trips;
 mod institutions;
