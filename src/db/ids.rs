@@ -123,3 +123,4 @@ typed_id!(ExamId);
 typed_id!(GradeId);
 typed_id!(GradeChangeId);
 typed_id!(AppealId);
+typed_id!(ConductId);

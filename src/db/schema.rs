@@ -467,7 +467,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    conduct (id) {
+        id -> Text,
+        cohort_id -> Text,
+        learner_id -> Text,
+        institution_id -> Text,
+        political -> Text,
+        discipline -> Text,
+        class_rules -> Text,
+        comment -> Nullable<Text>,
+        measure -> Nullable<Text>,
+        measure_on -> Nullable<Date>,
+        measure_reason -> Nullable<Text>,
+        recorded_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(conduct -> learners (learner_id));
 diesel::joinable!(grades -> exams (exam_id));
 diesel::joinable!(grades -> learners (learner_id));
 diesel::joinable!(exam_graders -> exams (exam_id));
@@ -521,4 +542,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     grade_changes,
     appeals,
     audit_log,
+    conduct,
 );

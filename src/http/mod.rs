@@ -37,6 +37,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::field_trips::routes)
             .configure(crate::exams::routes)
             .configure(crate::results::routes)
+            .configure(crate::conduct::http::routes)
             .configure(crate::audit::http::routes)
             .configure(ops::api_routes),
     )

@@ -38,6 +38,10 @@ pub struct Inputs {
     pub graduation: Vec<(String, Option<i32>)>,
     /// `None` when attendance allows graduation, else the reason.
     pub attendance_block: Option<String>,
+    /// `None` when conduct allows graduation (or the program does not let it block), else why.
+    pub conduct_block: Option<String>,
+    /// Disciplined at warning level or above: lowers the classification like a retake.
+    pub warned: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -120,6 +124,9 @@ pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
     if let Some(r) = &inp.attendance_block {
         fail.push(r.clone());
     }
+    if let (true, Some(r)) = (rules.conduct_blocks_graduation, &inp.conduct_block) {
+        fail.push(r.clone());
+    }
     let average = weighted_half_up(&weighted).map(mark);
     let outcome = if !fail.is_empty() {
         Outcome::Failed
@@ -135,7 +142,12 @@ pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
             if let Some(i) = bands.iter().position(|b| avg + 1e-9 >= b.min) {
                 let cap_at = bands.iter().position(|b| b.label == rules.cap_from_label);
                 let i = match cap_at {
-                    Some(c) if rules.retake_lowers_classification && retaken_any && i <= c && i + 1 < bands.len() => {
+                    Some(c)
+                        if rules.retake_lowers_classification
+                            && (retaken_any || inp.warned)
+                            && i <= c
+                            && i + 1 < bands.len() =>
+                    {
                         capped = true;
                         i + 1
                     }
@@ -170,7 +182,14 @@ mod tests {
     }
 
     fn inputs(modules: Vec<ModuleMarks>) -> Inputs {
-        Inputs { modules, field_study: Some(80), graduation: vec![("TN1".into(), Some(70))], attendance_block: None }
+        Inputs {
+            modules,
+            field_study: Some(80),
+            graduation: vec![("TN1".into(), Some(70))],
+            attendance_block: None,
+            conduct_block: None,
+            warned: false,
+        }
     }
 
     fn rules() -> ProgramRules {
@@ -247,6 +266,21 @@ mod tests {
         assert_eq!(r.classification.as_deref(), Some("gioi"));
         let r = compute(&three, &inputs(vec![m("A", 1, &[Some(65)])]));
         assert_eq!(r.classification.as_deref(), Some("trung_binh"));
+    }
+
+    #[test]
+    fn conduct_blocks_by_setting_and_a_warning_lowers_the_band() {
+        let mut i = inputs(vec![m("A", 1, &[Some(95)])]);
+        i.conduct_block = Some("Conduct rated yếu in class.".into());
+        let r = compute(&rules(), &i);
+        assert_eq!(r.outcome, Outcome::Failed);
+        assert!(r.reasons.iter().any(|x| x.contains("yếu")));
+        let lenient = ProgramRules { conduct_blocks_graduation: false, ..rules() };
+        let r = compute(&lenient, &i);
+        assert_eq!(r.outcome, Outcome::Graduated);
+        i.warned = true;
+        let r = compute(&lenient, &i);
+        assert_eq!((r.classification.as_deref(), r.capped), (Some("gioi"), true));
     }
 
     #[test]

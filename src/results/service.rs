@@ -64,6 +64,8 @@ pub fn for_cohort(
     if program.rules.graduation_essay {
         required.push("essay".into());
     }
+    let conduct: HashMap<LearnerId, crate::conduct::Conduct> =
+        crate::conduct::of_cohort(tx, cohort.id)?.into_iter().map(|c| (c.learner_id, c)).collect();
     let mut out = Vec::new();
     for a in attendance.into_iter().filter(|a| a.enrollment_status == EnrollmentStatus::Enrolled) {
         let mine = sittings.remove(&a.learner_id).unwrap_or_default();
@@ -81,6 +83,8 @@ pub fn for_cohort(
             field_study: field.get(&a.learner_id).copied(),
             graduation: required.iter().map(|c| (c.clone(), grads.get(c).copied())).collect(),
             attendance_block: a.program.reason.clone(),
+            conduct_block: conduct.get(&a.learner_id).and_then(|c| c.block()),
+            warned: conduct.get(&a.learner_id).is_some_and(|c| c.warned()),
         };
         out.push(LearnerResult {
             learner_id: a.learner_id,

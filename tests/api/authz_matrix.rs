@@ -371,6 +371,14 @@ fn rows() -> Vec<Row> {
             [401, 403, 403, 200, 404, 409],
         ),
         r(M::GET, "/api/v1/cohorts/{c}/results", None, [401, 403, 200, 200, 404, 200]),
+        // Conduct: administrators of the class (the lecturer here is not its head teacher).
+        r(
+            M::PUT,
+            "/api/v1/cohorts/{c}/conduct/{la}",
+            Some(|_| json!({"political": "tot", "discipline": "kha", "class_rules": "tot"})),
+            [401, 403, 403, 200, 404, 200],
+        ),
+        r(M::GET, "/api/v1/cohorts/{c}/conduct", None, [401, 403, 200, 200, 404, 200]),
         r(M::GET, "/api/v1/learners/{la}/personal-data", None, [401, 200, 404, 200, 404, 200]),
         r(M::GET, "/api/v1/me/results", None, [401, 200, 403, 403, 403, 403]),
         // The lifecycle, last for the class: each step done once by admin A, then refused.

@@ -202,6 +202,40 @@ async fn a_class_from_exams_to_classified_results(app: TestApp) {
     let rd = of(d);
     assert_eq!(rd["outcome"], "pending", "{rd}");
     assert!(rd["reasons"].as_array().unwrap().iter().any(|r| r.as_str().unwrap().contains("Field study")));
+    // Conduct: a yếu blocks graduation; the head teacher records it, other lecturers may not
+    // (this grader does not teach the class, so cannot even see it until made head teacher).
+    let conduct = format!("/api/v1/cohorts/{cohort}/conduct/{a}");
+    let weak = json!({"political": "tot", "discipline": "yeu", "class_rules": "kha", "comment": "Nghỉ học không phép nhiều buổi"});
+    app.call(Method::PUT, &conduct, Some(&grader), Some(weak.clone())).await.assert_problem(404, "not-found");
+    app.call(Method::PUT, &conduct, Some(&learners[0].1), Some(weak.clone())).await.assert_problem(403, "forbidden");
+    app.patch(&format!("/api/v1/cohorts/{cohort}"), &admin, json!({"head_teacher_id": lecturer})).await;
+    let r = app
+        .call(
+            Method::PUT,
+            &conduct,
+            Some(&grader),
+            Some(json!({"political": "tot", "discipline": "tot", "class_rules": "tot", "measure": "warning"})),
+        )
+        .await;
+    r.assert_problem(400, "validation");
+    let r = app.call(Method::PUT, &conduct, Some(&grader), Some(weak)).await;
+    assert_eq!((r.status, r.body["blocks_graduation"].as_bool()), (200, Some(true)), "{}", r.text);
+    let blocked = app.get(&format!("/api/v1/cohorts/{cohort}/results"), &admin).await;
+    let ra2 = blocked.body.as_array().unwrap().iter().find(|r| r["learner_id"] == a).unwrap().clone();
+    assert_eq!(ra2["outcome"], "failed", "{ra2}");
+    assert!(ra2["reasons"].as_array().unwrap().iter().any(|x| x.as_str().unwrap().contains("yếu")));
+    let r = app
+        .call(
+            Method::PUT,
+            &conduct,
+            Some(&admin),
+            Some(json!({"political": "tot", "discipline": "tot", "class_rules": "tot"})),
+        )
+        .await;
+    assert_eq!(r.body["version"], 2, "{}", r.text);
+    assert_eq!(app.get(&format!("/api/v1/cohorts/{cohort}/conduct"), &admin).await.body.as_array().unwrap().len(), 1);
+    app.get(&format!("/api/v1/cohorts/{cohort}/conduct"), &learners[0].1).await.assert_problem(403, "forbidden");
+
     let csv = app.get(&format!("/api/v1/cohorts/{cohort}/results?format=csv"), &admin).await;
     assert!(csv.text.contains("Xuất sắc") && csv.text.contains("Lê Văn An"), "{}", csv.text);
 
