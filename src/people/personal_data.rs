@@ -13,7 +13,7 @@ use super::store;
 use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::*;
 use crate::db::schema::{
-    appeals as ap, attendance as at, cohorts as c, enrollments as e, exams as x, field_reports as fr,
+    appeals as ap, attendance as at, cohorts as c, conduct as cd, enrollments as e, exams as x, field_reports as fr,
     field_trips as ft, grades as g, sessions as s,
 };
 use crate::error::ApiError;
@@ -83,7 +83,19 @@ pub struct PersonalData {
     pub grades: Vec<GradeData>,
     pub field_reports: Vec<ReportData>,
     pub appeals: Vec<AppealData>,
+    pub conduct: Vec<ConductData>,
     pub generated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConductData {
+    pub cohort_code: String,
+    pub political: crate::conduct::Rating,
+    pub discipline: crate::conduct::Rating,
+    pub class_rules: crate::conduct::Rating,
+    pub comment: Option<String>,
+    pub measure: Option<crate::conduct::Measure>,
+    pub measure_reason: Option<String>,
 }
 
 /// Everything held about a learner (a subject-access request): administrators in scope, or the
@@ -180,6 +192,24 @@ async fn personal_data(
                 .into_iter()
                 .map(|(reason, status, resolution, t)| AppealData { reason, status, resolution, filed_at: t.and_utc() })
                 .collect();
+            let conduct = cd::table
+                .inner_join(c::table.on(c::id.eq(cd::cohort_id)))
+                .filter(cd::learner_id.eq(id))
+                .select((
+                    c::code,
+                    cd::political,
+                    cd::discipline,
+                    cd::class_rules,
+                    cd::comment,
+                    cd::measure,
+                    cd::measure_reason,
+                ))
+                .load::<(String, _, _, _, Option<String>, Option<crate::conduct::Measure>, Option<String>)>(tx)?
+                .into_iter()
+                .map(|(cohort_code, political, discipline, class_rules, comment, measure, measure_reason)| {
+                    ConductData { cohort_code, political, discipline, class_rules, comment, measure, measure_reason }
+                })
+                .collect();
             Ok(PersonalData {
                 learner: LearnerOut::from(learner),
                 account,
@@ -188,6 +218,7 @@ async fn personal_data(
                 grades,
                 field_reports,
                 appeals,
+                conduct,
                 generated_at: Utc::now(),
             })
         })
