@@ -47,7 +47,7 @@ fn postgres_admin() -> Option<&'static (String, String)> {
     P.get_or_init(|| {
         let mode = std::env::var("LLCT_TEST_POSTGRES").unwrap_or_default();
         if mode == "skip" {
-            eprintln!("LLCT_TEST_POSTGRES=skip: skipping the PostgreSQL tests");
+            say("LLCT_TEST_POSTGRES=skip: skipping the PostgreSQL tests");
             return None;
         }
         let admin = std::env::var("LLCT_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
@@ -55,7 +55,7 @@ fn postgres_admin() -> Option<&'static (String, String)> {
             Ok(c) => c,
             Err(e) if mode == "required" => panic!("LLCT_TEST_POSTGRES=required but PostgreSQL is unreachable: {e}"),
             Err(e) => {
-                eprintln!("PostgreSQL unreachable at {admin} ({e}): skipping the PostgreSQL tests (set LLCT_TEST_POSTGRES=required to fail instead)");
+                say(&format!("PostgreSQL unreachable at {admin} ({}): skipping the PostgreSQL tests (set LLCT_TEST_POSTGRES=required to fail instead)", e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")));
                 return None;
             }
         };
@@ -73,6 +73,13 @@ fn postgres_admin() -> Option<&'static (String, String)> {
         Some((admin, template))
     })
     .as_ref()
+}
+
+/// Writes straight to the terminal: the test harness captures `eprintln!` of passing tests, and
+/// a skipped PostgreSQL half must be seen.
+fn say(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{message}");
 }
 
 #[derive(diesel::QueryableByName)]
