@@ -64,7 +64,7 @@ pub struct AppealOut {
 
 impl From<Appeal> for AppealOut {
     fn from(a: Appeal) -> AppealOut {
-        let t = |v: Option<i32>| v.map(|x| f64::from(x) / 10.0);
+        let t = |v: Option<i32>| v.map(rules::mark);
         AppealOut {
             id: a.id,
             exam_id: a.exam_id,
@@ -245,7 +245,7 @@ async fn resolve_appeal(
                 if !store::save_grade(tx, &row, grade.version)? {
                     return Err(ApiError::conflict("concurrent_change", "The grade changed meanwhile; try again."));
                 }
-                let old = grade.value_tenths.map(|v| (f64::from(v) / 10.0).to_string());
+                let old = grade.value_tenths.map(|v| rules::mark(v).to_string());
                 store::add_change(
                     tx,
                     grade.id,
@@ -253,7 +253,7 @@ async fn resolve_appeal(
                     at,
                     "appeal",
                     old,
-                    Some((f64::from(t) / 10.0).to_string()),
+                    Some(rules::mark(t).to_string()),
                     Some(&resolution),
                 )?;
             }

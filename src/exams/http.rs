@@ -584,7 +584,7 @@ fn grade_view(g: Grade, name: String, exam: &Exam, seat: Seat, gap: i32) -> Grad
         _ => (g.first_tenths, g.second_tenths, g.third_tenths),
     };
     let hide_value = matches!(seat, Seat::Grader(me) if exam.double_marking && !(g.first_tenths.is_some() && g.second_tenths.is_some()) && g.first_by != Some(me));
-    let t = |v: Option<i32>| v.map(|x| f64::from(x) / 10.0);
+    let t = |v: Option<i32>| v.map(rules::mark);
     GradeOut {
         id: g.id,
         code: g.code.clone(),
@@ -810,7 +810,7 @@ async fn finish(
             let status = if to == ExamStatus::Published { GradeStatus::Published } else { GradeStatus::Locked };
             store::set_status(tx, id, status, at)?;
             for (g, _) in store::grades(tx, id)? {
-                let value = g.value_tenths.map(|v| (f64::from(v) / 10.0).to_string());
+                let value = g.value_tenths.map(|v| rules::mark(v).to_string());
                 store::add_change(tx, g.id, caller.user_id, at, status.as_str(), value.clone(), value, None)?;
             }
             let row = Exam {

@@ -16,6 +16,11 @@ pub fn tenths(value: f64) -> Result<i32, &'static str> {
     }
 }
 
+/// A mark in tenths as people read it: 75 → 7.5.
+pub fn mark(tenths: i32) -> f64 {
+    f64::from(tenths) / 10.0
+}
+
 /// The mean of two marks in tenths, rounded half up to a tenth: 7.5 and 8.0 give 7.8.
 pub fn mean_half_up(a: i32, b: i32) -> i32 {
     (a + b + 1) / 2

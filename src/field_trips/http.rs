@@ -123,7 +123,7 @@ fn report_out(name: String, learner_id: LearnerId, r: Option<Report>, with_text:
             file_name: r.file_name,
             file_type: r.file_type,
             file_size: r.file_size,
-            grade: r.grade_tenths.map(|g| f64::from(g) / 10.0),
+            grade: r.grade_tenths.map(crate::exams::rules::mark),
             grade_comment: r.grade_comment,
             graded_at: r.graded_at.map(|t| t.and_utc()),
         },

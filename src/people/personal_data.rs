@@ -166,7 +166,7 @@ async fn personal_data(
                     exam,
                     held_on,
                     presence,
-                    grade: v.map(|v| f64::from(v) / 10.0),
+                    grade: v.map(crate::exams::rules::mark),
                     status,
                 })
                 .collect();
@@ -181,7 +181,7 @@ async fn personal_data(
                     submitted_at: sub.map(|t| t.and_utc()),
                     text,
                     file_name,
-                    grade: g.map(|v| f64::from(v) / 10.0),
+                    grade: g.map(crate::exams::rules::mark),
                 })
                 .collect();
             let appeals = ap::table

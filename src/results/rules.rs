@@ -5,7 +5,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::exams::rules::weighted_half_up;
+use crate::exams::rules::{mark, weighted_half_up};
 use crate::programs::rules::ProgramRules;
 
 crate::text_enum! {
@@ -67,10 +67,6 @@ pub struct Result {
     pub graduation: Vec<(String, Option<f64>)>,
     /// Every reason the learner failed or is pending.
     pub reasons: Vec<String>,
-}
-
-fn mark(t: i32) -> f64 {
-    f64::from(t) / 10.0
 }
 
 pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
