@@ -302,9 +302,7 @@ async fn update_enrollment(
             }
             row.version = cur.version + 1;
             row.updated_at = now();
-            if !store::save_enrollment(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save_enrollment(tx, &row, cur.version)?, cur.version)?;
             let name = people::find_learner(tx, row.learner_id)?.map(|l| l.full_name).unwrap_or_default();
             Ok(EnrollmentOut::new(row, name))
         })

@@ -321,10 +321,7 @@ async fn update_cohort(
             }
             row.version = cur.version + 1;
             row.updated_at = now();
-            // The seat counter is changed only by enrolments: never write back a stale one.
-            if !store::save(tx, &Cohort { enrolled_count: cur.enrolled_count, ..row.clone() }, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
             out(tx, row)
         })
         .await?;
@@ -357,9 +354,7 @@ async fn act(
             }
             row.version = cur.version + 1;
             row.updated_at = now();
-            if !store::save(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
             out(tx, row)
         })
         .await?;

@@ -135,9 +135,7 @@ async fn put_conduct(
                     let n = diesel::update(c::table.find(cur.id).filter(c::version.eq(cur.version)))
                         .set(&row)
                         .execute(tx)?;
-                    if n != 1 {
-                        return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-                    }
+                    crate::http::extract::saved(n == 1, cur.version)?;
                 }
                 None => {
                     diesel::insert_into(c::table).values(&row).execute(tx)?;

@@ -353,9 +353,7 @@ async fn update_exam(
             p.finish(())?;
             row.version = cur.version + 1;
             row.updated_at = now();
-            if !store::save(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
             if let Some(g) = &b.graders {
                 store::set_graders(tx, id, g)?;
             }
@@ -528,9 +526,7 @@ async fn seal_exam(
                 updated_at: t,
                 ..exam.clone()
             };
-            if !store::save(tx, &row, exam.version)? {
-                return Err(ApiError::PreconditionFailed { current: exam.version + 1 });
-            }
+            crate::http::extract::saved(store::save(tx, &row, exam.version)?, exam.version)?;
             out(tx, row)
         })
         .await?;
@@ -821,9 +817,7 @@ async fn finish(
                 updated_at: at,
                 ..exam.clone()
             };
-            if !store::save(tx, &row, exam.version)? {
-                return Err(ApiError::PreconditionFailed { current: exam.version + 1 });
-            }
+            crate::http::extract::saved(store::save(tx, &row, exam.version)?, exam.version)?;
             out(tx, row)
         })
         .await?;

@@ -48,6 +48,16 @@ impl IfMatch {
     }
 }
 
+/// `Ok` when a version-guarded save wrote the row; otherwise someone changed it after it was read
+/// at version `seen`, and the client must read it again: 412.
+pub fn saved(wrote: bool, seen: i64) -> Result<(), ApiError> {
+    if wrote {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed { current: seen + 1 })
+    }
+}
+
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }

@@ -226,9 +226,7 @@ async fn update_institution(
             row.phone = fields.phone;
             row.version = cur.version + 1;
             row.updated_at = now();
-            if !store::save(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
             Ok(row)
         })
         .await?;

@@ -229,9 +229,7 @@ async fn update_learner(
             check_and_dedupe(tx, &c, &row, Problems::new(), today, account_changed)?;
             row.version = cur.version + 1;
             row.updated_at = now();
-            if !store::save_learner(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save_learner(tx, &row, cur.version)?, cur.version)?;
             Ok(row)
         })
         .await?;

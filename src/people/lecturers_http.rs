@@ -186,9 +186,7 @@ async fn update_lecturer(
             check_and_dedupe(tx, &c, &row, Problems::new(), today, account_changed)?;
             row.version = cur.version + 1;
             row.updated_at = now();
-            if !store::save_lecturer(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save_lecturer(tx, &row, cur.version)?, cur.version)?;
             Ok(row)
         })
         .await?;

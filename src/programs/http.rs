@@ -262,9 +262,7 @@ async fn update_program(
             row.title_key = title_key(&row.title, &row.code);
             row.version = cur.version + 1;
             row.updated_at = now();
-            if !store::save(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
             out(tx, row)
         })
         .await?;
@@ -309,9 +307,7 @@ async fn transition(
             row.status = to;
             row.version = cur.version + 1;
             row.updated_at = t;
-            if !store::save(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
             out(tx, row)
         })
         .await?;

@@ -204,9 +204,7 @@ async fn update_module(
                         modules.iter().position(|m| m.id == id).map(|i| i as i32 + 1).unwrap_or(cur.position);
                 }
             }
-            if !store::save_module(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save_module(tx, &row, cur.version)?, cur.version)?;
             store::touch(tx, cur.program_id, t)?;
             Ok(row)
         })

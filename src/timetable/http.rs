@@ -328,9 +328,7 @@ async fn update_session(
             let t = now();
             row.version = cur.version + 1;
             row.updated_at = t;
-            if !store::save(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
             let moved = (row.starts_at, row.ends_at, &row.place, row.lecturer_id) != (cur.starts_at, cur.ends_at, &cur.place, cur.lecturer_id);
             if moved {
                 let detail = serde_json::json!({
@@ -369,9 +367,7 @@ async fn cancel_session(
             }
             let t = now();
             let row = Session { status: SessionStatus::Cancelled, version: cur.version + 1, updated_at: t, ..cur.clone() };
-            if !store::save(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
             let detail = serde_json::json!({"starts_at": local(cur.starts_at, tz), "ends_at": local(cur.ends_at, tz), "place": cur.place});
             store::add_event(tx, &ScheduleEvent { id: EventId::new(), kind: EventKind::Cancelled, session_id: id, cohort_id: cur.cohort_id, detail: detail.to_string(), created_at: t })?;
             Ok(())

@@ -199,9 +199,7 @@ async fn update_user(
             }
             row.version = cur.version + 1;
             row.updated_at = t;
-            if !store::save(tx, &row, cur.version)? {
-                return Err(ApiError::PreconditionFailed { current: cur.version + 1 });
-            }
+            crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
             if sign_out {
                 store::revoke_tokens(tx, id, t)?;
             }
