@@ -80,6 +80,9 @@ pub struct Cohort {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub capacity: i32,
+    /// Changed only by `store::take_seats` / `release_seat` in one statement each: saving a
+    /// class never writes it, so a concurrent enrolment's seat is never overwritten.
+    #[diesel(skip_update)]
     pub enrolled_count: i32,
     pub venue_institution_id: Option<InstitutionId>,
     pub location: Option<String>,
