@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod certificates;
 pub mod cli;
 pub mod cohorts;
 pub mod conduct;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub passwords: Passwords,
     pub login_limits: LoginLimits,
+    /// Public verification requests per client address.
+    pub verify_limits: auth::ratelimit::Keyed<std::net::IpAddr>,
     pub metrics: Metrics,
 }
 
@@ -51,6 +54,7 @@ impl AppState {
                 settings.auth.login_attempts_per_minute,
                 settings.auth.login_attempts_per_minute_per_client,
             ),
+            verify_limits: auth::ratelimit::Keyed::per_minute(settings.certificates.verify_per_minute_per_client),
             metrics: Metrics::new(),
             settings: Arc::new(settings),
             db,

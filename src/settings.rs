@@ -19,6 +19,7 @@ pub struct Settings {
     pub cohorts: CohortSettings,
     pub attendance: AttendanceSettings,
     pub field_trips: FieldTripSettings,
+    pub certificates: CertificateSettings,
     pub log: LogSettings,
     pub time: TimeSettings,
 }
@@ -97,6 +98,26 @@ pub struct AttendanceSettings {
 #[serde(deny_unknown_fields)]
 pub struct FieldTripSettings {
     pub max_report_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateSettings {
+    pub serial_pattern: String,
+    pub register_pattern: String,
+    pub certificate_code: String,
+    pub diploma_code: String,
+    pub lost_paper: LostPaper,
+    pub verify_per_minute_per_client: u32,
+}
+
+/// What a reissue for a lost paper does: a certified copy from the register (same number) or a
+/// new credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LostPaper {
+    Copy,
+    Reissue,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -183,6 +204,17 @@ impl Settings {
         }
         if self.time.zone.parse::<chrono_tz::Tz>().is_err() {
             bad.push(format!("time.zone: {:?} is not an IANA time zone", self.time.zone));
+        }
+        for (key, pattern) in [
+            ("certificates.serial_pattern", &self.certificates.serial_pattern),
+            ("certificates.register_pattern", &self.certificates.register_pattern),
+        ] {
+            if let Err(e) = crate::certificates::numbering::check_pattern(pattern) {
+                bad.push(format!("{key}: {e}"));
+            }
+        }
+        if self.certificates.verify_per_minute_per_client == 0 {
+            bad.push("certificates.verify_per_minute_per_client: must be at least 1".into());
         }
         for o in &self.server.cors_allowed_origins {
             if url::Url::parse(o).is_err() {

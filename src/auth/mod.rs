@@ -50,6 +50,8 @@ pub enum Permission {
     ManagePeople,
     /// Open and run classes: enrolments, assignments, timetable.
     ManageCohorts,
+    /// Issue, revoke and reissue credentials; read the register book; rotate signing keys.
+    IssueCredentials,
 }
 
 impl Role {
@@ -61,7 +63,7 @@ impl Role {
             // Listed one by one: a new permission is granted to nobody until it is added here.
             InstitutionAdmin => match p {
                 ReadInstitutions | ManageInstitutions | ManageUsers | ReadPrograms | ManagePrograms | ManagePeople
-                | ManageCohorts => true,
+                | ManageCohorts | IssueCredentials => true,
                 ManageSettings => false,
             },
             Lecturer | Learner => matches!(p, ReadPrograms),

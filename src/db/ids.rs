@@ -124,3 +124,6 @@ typed_id!(GradeId);
 typed_id!(GradeChangeId);
 typed_id!(AppealId);
 typed_id!(ConductId);
+typed_id!(CertificateId);
+typed_id!(KeyId);
+typed_id!(RegisterEntryId);

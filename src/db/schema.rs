@@ -487,7 +487,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    signing_keys (id) {
+        id -> Text,
+        institution_id -> Text,
+        algorithm -> Text,
+        public_key -> Text,
+        secret_key -> Text,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    credential_counters (institution_id, year) {
+        institution_id -> Text,
+        year -> Integer,
+        last_number -> Integer,
+    }
+}
+
+diesel::table! {
+    certificates (id) {
+        id -> Text,
+        institution_id -> Text,
+        issuer_id -> Text,
+        cohort_id -> Text,
+        learner_id -> Text,
+        kind -> Text,
+        status -> Text,
+        year -> Integer,
+        number -> Integer,
+        serial -> Text,
+        register_no -> Text,
+        verification_code -> Text,
+        facts -> Text,
+        key_id -> Text,
+        signature -> Text,
+        replaces_id -> Nullable<Text>,
+        replaced_by_id -> Nullable<Text>,
+        issued_at -> Timestamp,
+        issued_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+        revoke_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    register_entries (id) {
+        id -> Text,
+        certificate_id -> Text,
+        institution_id -> Text,
+        cohort_id -> Text,
+        event -> Text,
+        serial -> Text,
+        register_no -> Text,
+        holder -> Text,
+        related_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(register_entries -> certificates (certificate_id));
+diesel::joinable!(certificates -> learners (learner_id));
+diesel::joinable!(certificates -> cohorts (cohort_id));
 diesel::joinable!(conduct -> learners (learner_id));
 diesel::joinable!(grades -> exams (exam_id));
 diesel::joinable!(grades -> learners (learner_id));
@@ -543,4 +612,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     appeals,
     audit_log,
     conduct,
+    signing_keys,
+    credential_counters,
+    certificates,
+    register_entries,
 );

@@ -121,13 +121,14 @@ async fn audit_context(req: &mut ServiceRequest, request_id: &str) -> crate::aud
 }
 
 /// Error answers that the framework built (404 for an unknown route, 405, 413 …) carry no
-/// problem body; give them one, keeping the status.
+/// problem body; give them one, keeping the status. Problems and pages made for people (the
+/// public verification page) pass unchanged.
 fn problemise(res: ServiceResponse<BoxBody>, upload_limit: usize) -> ServiceResponse<BoxBody> {
     let is_problem = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON) || v.starts_with("text/html"));
     if is_problem {
         return res;
     }

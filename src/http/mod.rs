@@ -39,9 +39,12 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::results::routes)
             .configure(crate::conduct::http::routes)
             .configure(crate::audit::http::routes)
+            .configure(crate::certificates::routes)
+            .configure(crate::certificates::verify_api_routes)
             .configure(ops::api_routes),
     )
-    .configure(ops::root_routes);
+    .configure(ops::root_routes)
+    .configure(crate::certificates::verify_root_routes);
 }
 
 /// The OpenAPI document of every registered route.

@@ -13,7 +13,11 @@ use crate::support::{TestApp, PASSWORD};
 const WHO: [&str; 6] = ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 27] = [
+const PLACEHOLDERS: [&str; 31] = [
+    "{kc}",
+    "{ce2}",
+    "{ce}",
+    "{code}",
     "{victim}",
     "{apl}",
     "{ex2}",
@@ -381,6 +385,36 @@ fn rows() -> Vec<Row> {
         r(M::GET, "/api/v1/cohorts/{c}/conduct", None, [401, 403, 200, 200, 404, 200]),
         r(M::GET, "/api/v1/learners/{la}/personal-data", None, [401, 200, 404, 200, 404, 200]),
         r(M::GET, "/api/v1/me/results", None, [401, 200, 403, 403, 403, 403]),
+        // Credentials of a closed class of A; the learner column holds none of them.
+        r(
+            M::POST,
+            "/api/v1/cohorts/{kc}/certificates",
+            Some(|_| json!({"signer_name": "Trần Văn Bình", "signer_title": "Giám đốc"})),
+            [401, 403, 403, 200, 404, 200],
+        ),
+        r(M::GET, "/api/v1/cohorts/{kc}/certificates/pdf", None, [401, 403, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/certificates", None, [401, 200, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/me/certificates", None, [401, 200, 403, 403, 403, 403]),
+        r(M::GET, "/api/v1/register-book", None, [401, 403, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/certificates/{ce}", None, [401, 404, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/certificates/{ce}/pdf", None, [401, 404, 403, 200, 404, 200]),
+        r(
+            M::POST,
+            "/api/v1/certificates/{ce}/revoke",
+            Some(|_| json!({"reason": "Thu hồi"})),
+            [401, 403, 403, 200, 404, 409],
+        ),
+        r(
+            M::POST,
+            "/api/v1/certificates/{ce2}/reissue",
+            Some(|_| json!({"cause": "damaged", "reason": "Rách"})),
+            [401, 403, 403, 201, 404, 409],
+        ),
+        r(M::POST, "/api/v1/institutions/{a}/signing-keys/rotate", None, [401, 403, 403, 201, 404, 201]),
+        // Public verification needs no account.
+        r(M::GET, "/api/v1/verify/keys", None, [200; 6]),
+        r(M::GET, "/api/v1/verify/{code}", None, [200; 6]),
+        r(M::GET, "/verify/{code}", None, [200; 6]),
         // The lifecycle, last for the class: each step done once by admin A, then refused.
         r(M::POST, "/api/v1/cohorts/{c}/open", None, [401, 403, 403, 200, 404, 409]),
         r(M::POST, "/api/v1/cohorts/{c}/start", None, [401, 403, 403, 200, 404, 409]),
@@ -571,7 +605,25 @@ async fn every_route_every_role(app: TestApp) {
     let gr =
         app.get(&format!("/api/v1/exams/{ex}/grades"), &app.root).await.body[0]["id"].as_str().unwrap().to_string();
     let (victim, _) = app.user("learner", Some(&a)).await;
+    let kc = crate::certificates::closed_class(
+        app,
+        &a,
+        tokens[3].as_deref().unwrap(),
+        "CERT",
+        &["Lê Thị Hoa", "Trần Văn Khoa"],
+        &[],
+    )
+    .await
+    .cohort;
+    let issued =
+        app.post(&format!("/api/v1/cohorts/{kc}/certificates"), &app.root, crate::certificates::signer()).await;
+    let cert = |i: usize, f: &str| issued.body["issued"][i][f].as_str().unwrap().to_string();
+    let (ce, ce2, code) = (cert(0, "id"), cert(1, "id"), cert(0, "verification_code"));
     let ids = [
+        ("{kc}", &kc),
+        ("{ce2}", &ce2),
+        ("{ce}", &ce),
+        ("{code}", &code),
         ("{victim}", &victim),
         ("{apl}", &apl),
         ("{ex2}", &ex2),
@@ -642,7 +694,11 @@ fn every_documented_route_has_a_row() {
     for (path, item) in spec["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
             let m = method.to_uppercase();
-            let normalised = path.replace("{id}", "{x}").replace("{file}", "{x}").replace("{learner_id}", "{x}");
+            let normalised = path
+                .replace("{id}", "{x}")
+                .replace("{file}", "{x}")
+                .replace("{learner_id}", "{x}")
+                .replace("{code}", "{x}");
             let has = covered.iter().any(|(cm, cp)| {
                 let mut cp = cp.split('?').next().unwrap_or_default().trim_end_matches(".ics").to_string();
                 for k in PLACEHOLDERS {

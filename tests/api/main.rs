@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod authz_matrix;
 mod backup;
+mod certificates;
 mod cohorts;
 mod conventions;
 mod demo;

@@ -32,9 +32,25 @@ pub struct Resp {
     pub headers: actix_web::http::header::HeaderMap,
     pub body: Value,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
+    async fn read<S>(res: &mut awc::ClientResponse<S>) -> Resp
+    where
+        S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_http::error::PayloadError>> + Unpin,
+    {
+        let bytes = res.body().limit(64 * 1024 * 1024).await.expect("body read");
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        Resp {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+            bytes: bytes.to_vec(),
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
     }
@@ -136,14 +152,7 @@ impl TestApp {
             None => req.send().await,
         }
         .expect("request sent");
-        let bytes = res.body().limit(64 * 1024 * 1024).await.expect("body read");
-        let text = String::from_utf8_lossy(&bytes).to_string();
-        Resp {
-            status: res.status().as_u16(),
-            headers: res.headers().clone(),
-            body: serde_json::from_str(&text).unwrap_or(Value::Null),
-            text,
-        }
+        Resp::read(&mut res).await
     }
 
     /// Sends raw bytes with a given content type.
@@ -160,14 +169,7 @@ impl TestApp {
             req = req.insert_header(("authorization", format!("Bearer {t}")));
         }
         let mut res = req.send_body(body).await.expect("request sent");
-        let bytes = res.body().limit(64 * 1024 * 1024).await.expect("body read");
-        let text = String::from_utf8_lossy(&bytes).to_string();
-        Resp {
-            status: res.status().as_u16(),
-            headers: res.headers().clone(),
-            body: serde_json::from_str(&text).unwrap_or(Value::Null),
-            text,
-        }
+        Resp::read(&mut res).await
     }
 
     /// Sends raw bytes with a content type and extra headers.
@@ -189,14 +191,7 @@ impl TestApp {
             req = req.insert_header((*k, *v));
         }
         let mut res = req.send_body(body).await.expect("request sent");
-        let bytes = res.body().limit(64 * 1024 * 1024).await.expect("body read");
-        let text = String::from_utf8_lossy(&bytes).to_string();
-        Resp {
-            status: res.status().as_u16(),
-            headers: res.headers().clone(),
-            body: serde_json::from_str(&text).unwrap_or(Value::Null),
-            text,
-        }
+        Resp::read(&mut res).await
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Resp {
@@ -250,6 +245,21 @@ impl TestApp {
 /// `db_test!(name);` next to `async fn name(app: TestApp)`.
 #[macro_export]
 macro_rules! db_test {
+    ($name:ident, $env:expr) => {
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                let db = $crate::support::db::TestDb::sqlite();
+                super::$name($crate::support::TestApp::start(db, &$env).await).await
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(db) = $crate::support::db::TestDb::postgres() {
+                    super::$name($crate::support::TestApp::start(db, &$env).await).await
+                }
+            }
+        }
+    };
     ($name:ident) => {
         mod $name {
             #[actix_web::test]

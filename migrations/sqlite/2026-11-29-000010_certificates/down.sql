@@ -1,0 +1,4 @@
+DROP TABLE register_entries;
+DROP TABLE certificates;
+DROP TABLE credential_counters;
+DROP TABLE signing_keys;

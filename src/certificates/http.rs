@@ -1,0 +1,670 @@
+//! Credentials for administrators and their holders: issuing a class's credentials, lists,
+//! PDFs, revocation, reissue, the register book and signing-key rotation.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::facts::Facts;
+use super::issue::{self, find, Reissued, Signer};
+use super::model::*;
+use super::pdf;
+use crate::auth::{Caller, Permission, Role, Scope};
+use crate::db::ids::*;
+use crate::db::page::{Page, PageRequest};
+use crate::db::schema::{certificates as c, register_entries as re};
+use crate::db::DbConn;
+use crate::error::{ApiError, Problems};
+use crate::http::export::{self, Cell, Format, Table, MAX_EXPORT_ROWS};
+use crate::http::extract::{paging, IdempotencyKey};
+use crate::http::idempotency::{self, fingerprint, Stored};
+use crate::people::learners_http::today;
+use crate::text::clean;
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(issue_certificates)
+        .service(cohort_pdf)
+        .service(list_certificates)
+        .service(my_certificates)
+        .service(register_book)
+        .service(get_certificate)
+        .service(certificate_pdf)
+        .service(revoke_certificate)
+        .service(reissue_certificate)
+        .service(rotate_key);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CertificateOut {
+    pub id: CertificateId,
+    /// The institution that holds the record now.
+    pub institution_id: InstitutionId,
+    /// The institution printed on the paper.
+    pub issuer_id: InstitutionId,
+    pub cohort_id: CohortId,
+    pub learner_id: LearnerId,
+    /// `certificate` or `diploma`.
+    pub kind: crate::programs::model::Credential,
+    pub status: CertificateStatus,
+    pub year: i32,
+    pub number: i32,
+    pub serial: String,
+    pub register_no: String,
+    pub verification_code: String,
+    /// Where the QR code points.
+    pub verify_url: String,
+    pub facts: Facts,
+    pub key_id: KeyId,
+    pub signature: String,
+    pub replaces_id: Option<CertificateId>,
+    pub replaced_by_id: Option<CertificateId>,
+    pub issued_at: DateTime<Utc>,
+    pub issued_by: Option<UserId>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoke_reason: Option<String>,
+    pub version: i64,
+}
+
+pub fn verify_url(state: &AppState, code: &str) -> String {
+    format!("{}/verify/{code}", state.settings.server.public_base_url.trim_end_matches('/'))
+}
+
+fn out(state: &AppState, x: Certificate) -> CertificateOut {
+    CertificateOut {
+        verify_url: verify_url(state, &x.verification_code),
+        facts: Facts::parse(&x.facts).unwrap_or_else(|| panic!("stored facts of {} unreadable", x.id)),
+        id: x.id,
+        institution_id: x.institution_id,
+        issuer_id: x.issuer_id,
+        cohort_id: x.cohort_id,
+        learner_id: x.learner_id,
+        kind: x.kind,
+        status: x.status,
+        year: x.year,
+        number: x.number,
+        serial: x.serial,
+        register_no: x.register_no,
+        verification_code: x.verification_code,
+        key_id: x.key_id,
+        signature: x.signature,
+        replaces_id: x.replaces_id,
+        replaced_by_id: x.replaced_by_id,
+        issued_at: x.issued_at.and_utc(),
+        issued_by: x.issued_by,
+        revoked_at: x.revoked_at.map(|t| t.and_utc()),
+        revoke_reason: x.revoke_reason,
+        version: x.version,
+    }
+}
+
+/// The credential if the caller may read it: administrators whose scope holds it, the holder.
+/// 404 otherwise; lecturers have no access (403).
+fn readable(conn: &mut DbConn, caller: &Caller, id: CertificateId) -> Result<Certificate, ApiError> {
+    let cert = find(conn, id)?.ok_or_else(ApiError::not_found)?;
+    match caller.role {
+        Role::Learner => {
+            if crate::people::store::learner_of_user(conn, caller.user_id)? == Some(cert.learner_id) {
+                Ok(cert)
+            } else {
+                Err(ApiError::not_found())
+            }
+        }
+        Role::Lecturer => Err(ApiError::Forbidden),
+        Role::SystemAdmin | Role::InstitutionAdmin => {
+            if caller.scope.contains(cert.institution_id) {
+                Ok(cert)
+            } else {
+                Err(ApiError::not_found())
+            }
+        }
+    }
+}
+
+fn writable(conn: &mut DbConn, caller: &Caller, id: CertificateId) -> Result<Certificate, ApiError> {
+    caller.require(Permission::IssueCredentials)?;
+    readable(conn, caller, id)
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueIn {
+    /// The signer's name as printed, e.g. `Trần Văn Bình`.
+    pub signer_name: String,
+    /// The signer's title as printed, e.g. `Giám đốc`.
+    pub signer_title: String,
+    /// The date printed on the papers; today (local time) when absent.
+    pub issued_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssueOut {
+    /// Credentials issued by this call, in numbering order.
+    pub issued: Vec<CertificateOut>,
+    /// Graduates who already had one.
+    pub already_issued: usize,
+    /// Enrolled learners who have not graduated.
+    pub not_graduated: usize,
+}
+
+/// Issues a credential to every graduate of a closing or closed class who has none, numbered in
+/// the class list's order. Safe to repeat: the second call issues nothing new.
+#[utoipa::path(tag = "certificates", request_body = IssueIn,
+    params(("id" = CohortId, Path), ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe issuing")),
+    responses((status = 200, body = IssueOut), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[post("/cohorts/{id}/certificates")]
+async fn issue_certificates(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+    key: IdempotencyKey,
+    body: web::Json<IssueIn>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::IssueCredentials)?;
+    let id = id.into_inner();
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/certificates"), &*body);
+    let b = body.into_inner();
+    let signer = Signer {
+        name: clean(&b.signer_name),
+        title: clean(&b.signer_title),
+        issued_on: b.issued_on.unwrap_or_else(|| today(&state)),
+    };
+    let mut p = Problems::new();
+    p.check(!signer.name.is_empty(), "signer_name", "is required");
+    p.check(signer.name.chars().count() <= 120, "signer_name", "must be at most 120 characters");
+    p.check(!signer.title.is_empty(), "signer_title", "is required");
+    p.check(signer.title.chars().count() <= 120, "signer_title", "must be at most 120 characters");
+    p.finish(())?;
+    let (c2, st) = (caller.clone(), state.clone());
+    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+        let cohort = crate::cohorts::store::writable(tx, &c2, id)?;
+        let done = issue::issue_for_cohort(tx, &st.settings, &cohort, &signer, Some(c2.user_id))?;
+        Stored::ok(&IssueOut {
+            already_issued: done.already,
+            not_graduated: done.not_graduated,
+            issued: done.issued.into_iter().map(|x| out(&st, x)).collect(),
+        })
+    })
+    .await
+}
+
+fn pdf_response(bytes: Vec<u8>, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("content-disposition", format!("inline; filename=\"{name}.pdf\"")))
+        .insert_header(("cache-control", "private, no-store"))
+        .body(bytes)
+}
+
+fn page_of(state: &AppState, x: &Certificate, copy: bool) -> Result<pdf::Page, ApiError> {
+    Ok(pdf::Page {
+        facts: Facts::parse(&x.facts).ok_or_else(|| ApiError::Internal("stored facts unreadable".into()))?,
+        status: x.status,
+        verify_url: verify_url(state, &x.verification_code),
+        copy,
+    })
+}
+
+/// Every valid credential of a class as one PDF to print, in number order.
+#[utoipa::path(tag = "certificates", params(("id" = CohortId, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/cohorts/{id}/certificates/pdf")]
+async fn cohort_pdf(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CohortId>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::IssueCredentials)?;
+    let id = id.into_inner();
+    let rows = state
+        .db
+        .read(move |conn| {
+            crate::cohorts::store::writable(conn, &caller, id)?;
+            Ok(c::table
+                .filter(c::cohort_id.eq(id))
+                .filter(c::status.eq(CertificateStatus::Valid))
+                .order((c::year, c::number))
+                .select(Certificate::as_select())
+                .load(conn)?)
+        })
+        .await?;
+    if rows.is_empty() {
+        return Err(ApiError::NotFound("The class has no valid credentials yet.".into()));
+    }
+    let pages = rows.iter().map(|x| page_of(&state, x, false)).collect::<Result<Vec<_>, _>>()?;
+    let bytes = web::block(move || pdf::render("Văn bằng", &pages))
+        .await
+        .map_err(|_| ApiError::Internal("PDF task failed".into()))??;
+    Ok(pdf_response(bytes, &format!("van-bang-{id}")))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CertificateFilter {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub cohort_id: Option<CohortId>,
+    pub learner_id: Option<LearnerId>,
+    pub institution_id: Option<InstitutionId>,
+    pub status: Option<CertificateStatus>,
+    pub year: Option<i32>,
+    /// Exact serial [số hiệu].
+    pub serial: Option<String>,
+    pub format: Option<Format>,
+}
+
+fn table_of(rows: Vec<CertificateOut>) -> Table {
+    let headers = vec![
+        "Số hiệu",
+        "Số vào sổ",
+        "Họ và tên",
+        "Ngày sinh",
+        "Loại",
+        "Chương trình",
+        "Lớp",
+        "Xếp loại",
+        "Ngày cấp",
+        "Trạng thái",
+        "Mã tra cứu",
+    ];
+    let rows = rows
+        .into_iter()
+        .map(|x| {
+            vec![
+                Cell::from(x.serial),
+                x.register_no.into(),
+                x.facts.holder.into(),
+                x.facts.date_of_birth.to_string().into(),
+                x.facts.kind.into(),
+                x.facts.program.into(),
+                x.facts.cohort.into(),
+                x.facts.classification.into(),
+                x.facts.issued_on.to_string().into(),
+                x.status.as_str().into(),
+                x.verification_code.into(),
+            ]
+        })
+        .collect();
+    Table { name: "van-bang".into(), headers, rows }
+}
+
+/// Credentials: administrators see those in their scope (export with `?format=csv|xlsx`), a
+/// learner only their own.
+#[utoipa::path(tag = "certificates", params(CertificateFilter),
+    responses((status = 200, body = Page<CertificateOut>), (status = 403, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/certificates")]
+async fn list_certificates(
+    caller: Caller,
+    state: web::Data<AppState>,
+    q: web::Query<CertificateFilter>,
+) -> Result<HttpResponse, ApiError> {
+    if caller.role == Role::Lecturer {
+        return Err(ApiError::Forbidden);
+    }
+    let q = q.into_inner();
+    let page = if Format::is_file(q.format) {
+        PageRequest { limit: MAX_EXPORT_ROWS, after: None }
+    } else {
+        paging(q.limit, q.cursor.as_deref())?
+    };
+    let limit = page.limit;
+    let (f, c2) = ((q.cohort_id, q.learner_id, q.institution_id, q.status, q.year, q.serial.clone()), caller.clone());
+    let rows: Vec<Certificate> = state
+        .db
+        .read(move |conn| {
+            let mut qq = c::table.select(Certificate::as_select()).into_boxed();
+            if c2.role == Role::Learner {
+                let me = crate::people::store::learner_of_user(conn, c2.user_id)?;
+                qq = qq.filter(c::learner_id.nullable().eq(me));
+            } else if let Scope::Within(ids) = &c2.scope {
+                qq = qq.filter(c::institution_id.eq_any(ids.clone()));
+            }
+            if let Some(x) = f.0 {
+                qq = qq.filter(c::cohort_id.eq(x));
+            }
+            if let Some(x) = f.1 {
+                qq = qq.filter(c::learner_id.eq(x));
+            }
+            if let Some(x) = f.2 {
+                qq = qq.filter(c::institution_id.eq(x));
+            }
+            if let Some(x) = f.3 {
+                qq = qq.filter(c::status.eq(x));
+            }
+            if let Some(x) = f.4 {
+                qq = qq.filter(c::year.eq(x));
+            }
+            if let Some(x) = f.5 {
+                qq = qq.filter(c::serial.eq(x));
+            }
+            if let Some(after) = &page.after {
+                qq = qq.filter(c::id.gt(after.clone()));
+            }
+            Ok(qq.order(c::id.asc()).limit(page.limit + 1).load(conn)?)
+        })
+        .await?;
+    match q.format {
+        Some(fmt @ (Format::Csv | Format::Xlsx)) => {
+            export::respond(fmt, &table_of(rows.into_iter().map(|x| out(&state, x)).collect()))
+        }
+        _ => Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| r.id.to_string(), |x| out(&state, x)))),
+    }
+}
+
+/// The caller's own credentials (learners).
+#[utoipa::path(tag = "certificates", responses((status = 200, body = Vec<CertificateOut>), (status = 403, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/me/certificates")]
+async fn my_certificates(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if caller.role != Role::Learner {
+        return Err(ApiError::Forbidden);
+    }
+    let rows: Vec<Certificate> = state
+        .db
+        .read(move |conn| {
+            let Some(me) = crate::people::store::learner_of_user(conn, caller.user_id)? else {
+                return Ok(Vec::new());
+            };
+            Ok(c::table
+                .filter(c::learner_id.eq(me))
+                .order(c::issued_at.asc())
+                .select(Certificate::as_select())
+                .load(conn)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(|x| out(&state, x)).collect::<Vec<_>>()))
+}
+
+/// One credential (administrators in scope; the holder).
+#[utoipa::path(tag = "certificates", params(("id" = CertificateId, Path)),
+    responses((status = 200, body = CertificateOut), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/certificates/{id}")]
+async fn get_certificate(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CertificateId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let x = state.db.read(move |conn| readable(conn, &caller, id)).await?;
+    Ok(crate::http::extract::ok_versioned(x.version, &out(&state, x)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PdfQuery {
+    /// Print as a certified copy from the register [bản sao từ sổ gốc] (administrators).
+    pub copy: Option<bool>,
+}
+
+/// The printable credential (administrators in scope; the holder).
+#[utoipa::path(tag = "certificates", params(("id" = CertificateId, Path), PdfQuery),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/certificates/{id}/pdf")]
+async fn certificate_pdf(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CertificateId>,
+    q: web::Query<PdfQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let copy = q.copy.unwrap_or(false);
+    if copy && !caller.role.is_admin() {
+        return Err(ApiError::Forbidden);
+    }
+    let x = state.db.read(move |conn| readable(conn, &caller, id)).await?;
+    let page = page_of(&state, &x, copy)?;
+    let name = x.serial.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_");
+    let bytes = web::block(move || pdf::render("Văn bằng", &[page]))
+        .await
+        .map_err(|_| ApiError::Internal("PDF task failed".into()))??;
+    Ok(pdf_response(bytes, &name))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeIn {
+    pub reason: String,
+}
+
+/// Revokes a valid credential with a reason; the record stays and public verification says
+/// revoked.
+#[utoipa::path(tag = "certificates", request_body = RevokeIn, params(("id" = CertificateId, Path)),
+    responses((status = 200, body = CertificateOut), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/certificates/{id}/revoke")]
+async fn revoke_certificate(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CertificateId>,
+    body: web::Json<RevokeIn>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let reason = clean(&body.reason);
+    let mut p = Problems::new();
+    p.check(!reason.is_empty(), "reason", "is required");
+    p.check(reason.chars().count() <= 1000, "reason", "must be at most 1000 characters");
+    p.finish(())?;
+    let x = state
+        .db
+        .write(move |tx| {
+            let cert = writable(tx, &caller, id)?;
+            issue::revoke(tx, &cert, &reason, caller.user_id)
+        })
+        .await?;
+    Ok(crate::http::extract::ok_versioned(x.version, &out(&state, x)))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReissueIn {
+    /// `lost`, `damaged` or `correction` (of the issuer's error; takes the learner record's
+    /// current name and date of birth).
+    pub cause: ReissueCause,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReissueOut {
+    /// `reissued` (a new number, replacing the old one) or `copy` (a certified copy from the
+    /// register: same number, printed with `?copy=true`).
+    pub outcome: String,
+    pub certificate: CertificateOut,
+}
+
+/// Reissues a valid credential: a new number pointing at the old one (201), or for a lost paper
+/// by default a certified copy from the register with the same number (200).
+#[utoipa::path(tag = "certificates", request_body = ReissueIn, params(("id" = CertificateId, Path)),
+    responses((status = 201, body = ReissueOut), (status = 200, body = ReissueOut), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/certificates/{id}/reissue")]
+async fn reissue_certificate(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<CertificateId>,
+    body: web::Json<ReissueIn>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (cause, reason) = (body.cause, clean(&body.reason));
+    let mut p = Problems::new();
+    p.check(!reason.is_empty(), "reason", "is required");
+    p.check(reason.chars().count() <= 1000, "reason", "must be at most 1000 characters");
+    p.finish(())?;
+    let day = today(&state);
+    let st = state.clone();
+    let done = state
+        .db
+        .write_locating(
+            move |tx| {
+                let cert = writable(tx, &caller, id)?;
+                issue::reissue(tx, &st.settings, &cert, cause, &reason, day, caller.user_id)
+            },
+            |r| match r {
+                Reissued::New(x) => Some(format!("/api/v1/certificates/{}", x.id)),
+                Reissued::Copy(_) => None,
+            },
+        )
+        .await?;
+    Ok(match done {
+        Reissued::New(x) => HttpResponse::Created()
+            .insert_header(("location", format!("/api/v1/certificates/{}", x.id)))
+            .json(ReissueOut { outcome: "reissued".into(), certificate: out(&state, x) }),
+        Reissued::Copy(x) => {
+            HttpResponse::Ok().json(ReissueOut { outcome: "copy".into(), certificate: out(&state, x) })
+        }
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RegisterFilter {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub institution_id: Option<InstitutionId>,
+    pub cohort_id: Option<CohortId>,
+    /// Entries made in this year (UTC).
+    pub year: Option<i32>,
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegisterLine {
+    pub id: RegisterEntryId,
+    pub at: DateTime<Utc>,
+    /// `issued`, `revoked`, `replaced`, `reissued` or `copy_issued`.
+    pub event: RegisterEvent,
+    pub certificate_id: CertificateId,
+    pub serial: String,
+    pub register_no: String,
+    pub holder: String,
+    pub cohort_id: CohortId,
+    pub institution_id: InstitutionId,
+    /// The other credential of a reissue.
+    pub related_id: Option<CertificateId>,
+    pub reason: Option<String>,
+    pub actor_id: Option<UserId>,
+}
+
+/// The register book [sổ gốc]: every issue, revocation, reissue and certified copy, in the
+/// order they happened; nothing in it is ever changed. Export with `?format=csv|xlsx` to print.
+#[utoipa::path(tag = "certificates", params(RegisterFilter),
+    responses((status = 200, body = Page<RegisterLine>), (status = 403, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/register-book")]
+async fn register_book(
+    caller: Caller,
+    state: web::Data<AppState>,
+    q: web::Query<RegisterFilter>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::IssueCredentials)?;
+    let q = q.into_inner();
+    let page = if Format::is_file(q.format) {
+        PageRequest { limit: MAX_EXPORT_ROWS, after: None }
+    } else {
+        paging(q.limit, q.cursor.as_deref())?
+    };
+    let limit = page.limit;
+    let (inst, cohort, year) = (q.institution_id, q.cohort_id, q.year);
+    let rows: Vec<RegisterEntry> = state
+        .db
+        .read(move |conn| {
+            let mut qq = re::table.select(RegisterEntry::as_select()).into_boxed();
+            if let Scope::Within(ids) = &caller.scope {
+                qq = qq.filter(re::institution_id.eq_any(ids.clone()));
+            }
+            if let Some(x) = inst {
+                qq = qq.filter(re::institution_id.eq(x));
+            }
+            if let Some(x) = cohort {
+                qq = qq.filter(re::cohort_id.eq(x));
+            }
+            if let Some(y) = year {
+                let start = NaiveDate::from_ymd_opt(y, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0));
+                let end = NaiveDate::from_ymd_opt(y + 1, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0));
+                match (start, end) {
+                    (Some(s), Some(e)) => qq = qq.filter(re::at.ge(s)).filter(re::at.lt(e)),
+                    _ => return Err(ApiError::field("year", "is out of range")),
+                }
+            }
+            if let Some(after) = &page.after {
+                qq = qq.filter(re::id.gt(after.clone()));
+            }
+            Ok(qq.order(re::id.asc()).limit(page.limit + 1).load(conn)?)
+        })
+        .await?;
+    let line = |r: RegisterEntry| RegisterLine {
+        id: r.id,
+        at: r.at.and_utc(),
+        event: r.event,
+        certificate_id: r.certificate_id,
+        serial: r.serial,
+        register_no: r.register_no,
+        holder: r.holder,
+        cohort_id: r.cohort_id,
+        institution_id: r.institution_id,
+        related_id: r.related_id,
+        reason: r.reason,
+        actor_id: r.actor_id,
+    };
+    match q.format {
+        Some(f @ (Format::Csv | Format::Xlsx)) => {
+            let rows = rows
+                .into_iter()
+                .map(line)
+                .map(|e| {
+                    vec![
+                        Cell::from(e.at.to_rfc3339()),
+                        e.event.as_str().into(),
+                        e.serial.into(),
+                        e.register_no.into(),
+                        e.holder.into(),
+                        e.reason.into(),
+                        e.actor_id.map(|x| x.to_string()).into(),
+                    ]
+                })
+                .collect();
+            let headers = vec!["Thời điểm", "Sự kiện", "Số hiệu", "Số vào sổ", "Họ và tên", "Lý do", "Người thực hiện"];
+            export::respond(f, &Table { name: "so-goc".into(), headers, rows })
+        }
+        _ => Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| r.id.to_string(), line))),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeyOut {
+    pub key_id: KeyId,
+    pub institution_id: InstitutionId,
+    pub algorithm: String,
+    pub public_key: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Retires the institution's signing key and makes a new one; credentials signed with the old
+/// key still verify against it.
+#[utoipa::path(tag = "certificates", params(("id" = InstitutionId, Path)),
+    responses((status = 201, body = KeyOut), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/institutions/{id}/signing-keys/rotate")]
+async fn rotate_key(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<InstitutionId>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::IssueCredentials)?;
+    let id = id.into_inner();
+    let k = state
+        .db
+        .write(move |tx| {
+            crate::institutions::store::get(tx, &caller.scope, id)?;
+            Ok(super::keys::rotate(tx, id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(KeyOut {
+        key_id: k.id,
+        institution_id: k.institution_id,
+        algorithm: k.algorithm,
+        public_key: k.public_key,
+        created_at: k.created_at.and_utc(),
+    }))
+}

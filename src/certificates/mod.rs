@@ -1,0 +1,15 @@
+//! Credentials [văn bằng, chứng chỉ]: issuing to a class's graduates with unbroken numbering,
+//! the append-only register book [sổ gốc], signed public verification, printable PDFs, revocation
+//! and reissue.
+
+pub mod facts;
+pub mod http;
+pub mod issue;
+pub mod keys;
+pub mod model;
+pub mod numbering;
+pub mod pdf;
+pub mod verify;
+
+pub use http::routes;
+pub use verify::{api_routes as verify_api_routes, root_routes as verify_root_routes};
