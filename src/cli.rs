@@ -59,6 +59,11 @@ pub enum Command {
         #[arg(long)]
         to: std::path::PathBuf,
     },
+    /// List the scheduled jobs, or run one now (the same code the scheduler runs).
+    Jobs {
+        #[command(subcommand)]
+        action: JobsCommand,
+    },
     /// Put a backup back in place of the embedded database (stop the service first).
     Restore {
         /// The backup file.
@@ -68,6 +73,63 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Each job with its schedule, next run and last run.
+    List,
+    /// Run one job now and print what it did: session-reminders, exam-reminders,
+    /// field-report-reminders, grading-reminders, cohorts-ending, close-out, outbox, housekeeping.
+    Run { name: String },
+}
+
+fn jobs(settings: Settings, db: Db, action: JobsCommand) -> Result<(), String> {
+    use diesel::prelude::*;
+    migrate_now(&db)?;
+    let settings = std::sync::Arc::new(settings);
+    match action {
+        JobsCommand::List => {
+            let mut conn = db.conn().map_err(|e| e.to_string())?;
+            for (name, cron) in crate::jobs::schedules(&settings.jobs) {
+                use crate::db::schema::job_runs as jr;
+                let last: Option<(chrono::NaiveDateTime, String)> = jr::table
+                    .filter(jr::job.eq(name))
+                    .order(jr::started_at.desc())
+                    .select((jr::started_at, jr::outcome))
+                    .first(&mut *conn)
+                    .optional()
+                    .map_err(|e| e.to_string())?;
+                let next = crate::jobs::next_run(cron, settings.tz(), chrono::Utc::now())
+                    .map(|t| t.with_timezone(&settings.tz()).to_rfc3339())
+                    .unwrap_or_default();
+                let last =
+                    last.map(|(t, o)| format!("{} {o}", t.and_utc().to_rfc3339())).unwrap_or_else(|| "never".into());
+                println!("{name:<24} {cron:<20} next {next}  last {last}");
+            }
+            Ok(())
+        }
+        JobsCommand::Run { name } => {
+            let name = crate::jobs::JOBS
+                .iter()
+                .copied()
+                .find(|j| *j == name)
+                .ok_or_else(|| format!("no job named {name}; see `llct jobs list`"))?;
+            let ctx = crate::jobs::Ctx::new(db, settings);
+            let occurrence = format!("command-{}", crate::db::ids::JobRunId::default());
+            let (id, outcome) =
+                crate::jobs::runner::run(&ctx, name, crate::jobs::runner::Trigger::Command, &occurrence)
+                    .map_err(|e| e.to_string())?;
+            match outcome {
+                crate::jobs::runner::Outcome::Succeeded(counts) => {
+                    println!("{name} ({id}): {}", serde_json::to_string(&counts).unwrap_or_default());
+                    Ok(())
+                }
+                crate::jobs::runner::Outcome::Failed(e) => Err(format!("{name} failed: {e}")),
+                other => Err(format!("{name} did not run: {}", other.as_str())),
+            }
+        }
+    }
 }
 
 pub fn run(cli: Cli) -> std::process::ExitCode {
@@ -91,6 +153,7 @@ pub fn run(cli: Cli) -> std::process::ExitCode {
         }
         Command::Backup { to } => load()
             .and_then(|(_, db)| crate::backup::backup(&db, &to).map(|_| println!("backed up to {}", to.display()))),
+        Command::Jobs { action } => load().and_then(|(s, db)| jobs(s, db, action)),
         Command::Restore { from, force } => Settings::load().and_then(|s| {
             crate::backup::restore(&s.database.url, &from, force).map(|_| println!("restored from {}", from.display()))
         }),
@@ -209,6 +272,13 @@ fn serve(settings: Settings, db: Db) -> Result<(), String> {
     let client_timeout = settings.server.client_request_timeout_secs;
     let state = actix_web::web::Data::new(AppState::new(settings, db));
     actix_web::rt::System::new().block_on(async move {
+        // Kept alive for as long as the server runs.
+        let _scheduler = if state.settings.jobs.scheduler {
+            Some(crate::jobs::scheduler::start(state.db.clone(), state.settings.clone()).await?)
+        } else {
+            tracing::info!("scheduler off (jobs.scheduler = false)");
+            None
+        };
         let server = actix_web::HttpServer::new(move || crate::http::build_app(state.clone()))
             .workers(workers)
             .shutdown_timeout(shutdown)

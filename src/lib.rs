@@ -18,6 +18,8 @@ pub mod exams;
 pub mod field_trips;
 pub mod http;
 pub mod institutions;
+pub mod jobs;
+pub mod notifications;
 pub mod people;
 pub mod programs;
 pub mod results;

@@ -20,6 +20,8 @@ pub struct Settings {
     pub attendance: AttendanceSettings,
     pub field_trips: FieldTripSettings,
     pub certificates: CertificateSettings,
+    pub jobs: JobSettings,
+    pub mail: MailSettings,
     pub log: LogSettings,
     pub time: TimeSettings,
 }
@@ -109,6 +111,50 @@ pub struct CertificateSettings {
     pub diploma_code: String,
     pub lost_paper: LostPaper,
     pub verify_per_minute_per_client: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSettings {
+    pub scheduler: bool,
+    pub lease_secs: u64,
+    pub session_reminders: String,
+    pub exam_reminders: String,
+    pub field_report_reminders: String,
+    pub grading_reminders: String,
+    pub cohorts_ending: String,
+    pub close_out: String,
+    pub outbox: String,
+    pub housekeeping: String,
+    pub cohorts_ending_days: u32,
+    pub close_out_pause_ms: u64,
+    pub idempotency_keep_days: u32,
+    pub job_runs_keep_days: u32,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    pub smtp_url: String,
+    pub from: String,
+    pub timeout_secs: u64,
+    pub batch_size: i64,
+    pub max_attempts: i32,
+    pub backoff_base_secs: u64,
+    pub backoff_max_secs: u64,
+}
+
+impl fmt::Debug for MailSettings {
+    // The SMTP URL may hold a password: print it without one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &redact_url(&self.smtp_url))
+            .field("from", &self.from)
+            .field("timeout_secs", &self.timeout_secs)
+            .field("batch_size", &self.batch_size)
+            .field("max_attempts", &self.max_attempts)
+            .finish()
+    }
 }
 
 /// What a reissue for a lost paper does: a certified copy from the register (same number) or a
@@ -212,6 +258,21 @@ impl Settings {
             if let Err(e) = crate::certificates::numbering::check_pattern(pattern) {
                 bad.push(format!("{key}: {e}"));
             }
+        }
+        for (name, cron) in crate::jobs::schedules(&self.jobs) {
+            if let Err(e) = crate::jobs::parse_cron(cron) {
+                bad.push(format!("jobs.{}: {e}", name.replace('-', "_")));
+            }
+        }
+        if !self.mail.smtp_url.is_empty() && !["smtp://", "smtps://"].iter().any(|p| self.mail.smtp_url.starts_with(p))
+        {
+            bad.push("mail.smtp_url: must start with smtp:// or smtps://, or be empty".into());
+        }
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            bad.push(format!("mail.from: {:?} is not a mailbox like \"Name <a@b.vn>\"", self.mail.from));
+        }
+        if self.mail.batch_size < 1 || self.mail.max_attempts < 1 {
+            bad.push("mail.batch_size / mail.max_attempts: must be at least 1".into());
         }
         if self.certificates.verify_per_minute_per_client == 0 {
             bad.push("certificates.verify_per_minute_per_client: must be at least 1".into());

@@ -127,3 +127,5 @@ typed_id!(ConductId);
 typed_id!(CertificateId);
 typed_id!(KeyId);
 typed_id!(RegisterEntryId);
+typed_id!(JobRunId);
+typed_id!(MessageId);

@@ -29,6 +29,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        signer_name -> Nullable<Text>,
+        signer_title -> Nullable<Text>,
     }
 }
 
@@ -553,6 +555,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    job_runs (id) {
+        id -> Text,
+        job -> Text,
+        occurrence -> Text,
+        trigger -> Text,
+        runner -> Text,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        outcome -> Text,
+        counts -> Text,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    job_leases (job) {
+        job -> Text,
+        holder -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        dedupe_key -> Text,
+        kind -> Text,
+        user_id -> Nullable<Text>,
+        institution_id -> Nullable<Text>,
+        recipient -> Text,
+        recipient_name -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        attachment_name -> Nullable<Text>,
+        attachment -> Nullable<Binary>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_opt_outs (user_id, kind) {
+        user_id -> Text,
+        kind -> Text,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(register_entries -> certificates (certificate_id));
 diesel::joinable!(certificates -> learners (learner_id));
@@ -616,4 +672,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     credential_counters,
     certificates,
     register_entries,
+    job_runs,
+    job_leases,
+    outbox,
+    notification_opt_outs,
 );

@@ -1,4 +1,7 @@
-//! Prometheus metrics: requests by route and status, a latency histogram and pool usage.
+//! Prometheus metrics: requests by route and status, a latency histogram, pool usage and job
+//! runs.
+
+use std::sync::OnceLock;
 
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
 
@@ -37,6 +40,8 @@ impl Metrics {
             Box::new(latency.clone()),
             Box::new(pool_connections.clone()),
             Box::new(pool_idle.clone()),
+            Box::new(jobs().0.clone()),
+            Box::new(jobs().1.clone()),
         ] {
             registry.register(m).expect("unique metric");
         }
@@ -57,4 +62,28 @@ impl Metrics {
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut buf);
         String::from_utf8(buf).unwrap_or_default()
     }
+}
+
+/// Job runs by job and outcome, and their durations: process-wide, since jobs run outside requests.
+fn jobs() -> &'static (IntCounterVec, HistogramVec) {
+    static JOBS: OnceLock<(IntCounterVec, HistogramVec)> = OnceLock::new();
+    JOBS.get_or_init(|| {
+        (
+            IntCounterVec::new(Opts::new("job_runs_total", "Job runs by job and outcome"), &["job", "outcome"])
+                .expect("valid metric"),
+            HistogramVec::new(
+                HistogramOpts::new("job_duration_seconds", "Job run duration by job")
+                    .buckets(vec![0.01, 0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0, 1800.0]),
+                &["job"],
+            )
+            .expect("valid metric"),
+        )
+    })
+}
+
+/// Records one finished job run.
+pub fn job_finished(job: &str, ok: bool, seconds: f64) {
+    let (runs, duration) = jobs();
+    runs.with_label_values(&[job, if ok { "succeeded" } else { "failed" }]).inc();
+    duration.with_label_values(&[job]).observe(seconds);
 }

@@ -41,6 +41,8 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::audit::http::routes)
             .configure(crate::certificates::routes)
             .configure(crate::certificates::verify_api_routes)
+            .configure(crate::notifications::routes)
+            .configure(crate::jobs::http::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes)

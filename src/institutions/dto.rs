@@ -25,6 +25,10 @@ pub struct CreateInstitution {
     pub address: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// Who signs the institution's credentials (the close-out prints them), e.g. `Trần Văn Bình`.
+    pub signer_name: Option<String>,
+    /// The signer's title as printed, e.g. `Hiệu trưởng`.
+    pub signer_title: Option<String>,
 }
 
 /// Changes to an institution; absent fields stay as they are, `null` clears optional ones.
@@ -52,6 +56,12 @@ pub struct UpdateInstitution {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub signer_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub signer_title: Option<Option<String>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -66,6 +76,8 @@ pub struct InstitutionOut {
     pub address: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
     pub status: InstitutionStatus,
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -85,6 +97,8 @@ impl From<Institution> for InstitutionOut {
             address: i.address,
             email: i.email,
             phone: i.phone,
+            signer_name: i.signer_name,
+            signer_title: i.signer_title,
             status: i.status,
             version: i.version,
             created_at: i.created_at.and_utc(),
@@ -125,6 +139,8 @@ pub struct Fields {
     pub address: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
 }
 
 /// Checks every field, listing all problems at once.
@@ -139,6 +155,8 @@ pub fn check_fields(f: &Fields, p: &mut Problems) {
     p.check(opt_len(&f.short_name, 80), "short_name", "must be at most 80 characters");
     p.check(opt_len(&f.province, 100), "province", "must be at most 100 characters");
     p.check(opt_len(&f.address, 300), "address", "must be at most 300 characters");
+    p.check(opt_len(&f.signer_name, 120), "signer_name", "must be at most 120 characters");
+    p.check(opt_len(&f.signer_title, 120), "signer_title", "must be at most 120 characters");
     p.check(f.email.as_deref().is_none_or(looks_like_email), "email", "is not an e-mail address");
     p.check(
         f.phone
@@ -170,6 +188,8 @@ impl CreateInstitution {
             address: opt(self.address),
             email: opt(self.email).map(|e| e.to_lowercase()),
             phone: opt(self.phone),
+            signer_name: opt(self.signer_name),
+            signer_title: opt(self.signer_title),
         };
         let mut more = Problems::new();
         check_fields(&f, &mut more);
@@ -198,6 +218,8 @@ impl UpdateInstitution {
             address: pick(self.address, &i.address),
             email: pick(self.email, &i.email).map(|e| e.to_lowercase()),
             phone: pick(self.phone, &i.phone),
+            signer_name: pick(self.signer_name, &i.signer_name),
+            signer_title: pick(self.signer_title, &i.signer_title),
         };
         let mut p = Problems::new();
         check_fields(&f, &mut p);

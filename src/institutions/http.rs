@@ -115,6 +115,8 @@ async fn create_institution(
             address: fields.address,
             email: fields.email,
             phone: fields.phone,
+            signer_name: fields.signer_name,
+            signer_title: fields.signer_title,
             status: InstitutionStatus::Active,
             version: 1,
             created_at: t,
@@ -224,6 +226,8 @@ async fn update_institution(
             row.address = fields.address;
             row.email = fields.email;
             row.phone = fields.phone;
+            row.signer_name = fields.signer_name;
+            row.signer_title = fields.signer_title;
             row.version = cur.version + 1;
             row.updated_at = now();
             crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;

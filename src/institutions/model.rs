@@ -30,4 +30,6 @@ pub struct Institution {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
 }

@@ -13,7 +13,9 @@ use crate::support::{TestApp, PASSWORD};
 const WHO: [&str; 6] = ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 31] = [
+const PLACEHOLDERS: [&str; 33] = [
+    "{job}",
+    "{msg}",
     "{kc}",
     "{ce2}",
     "{ce}",
@@ -411,6 +413,21 @@ fn rows() -> Vec<Row> {
             [401, 403, 403, 201, 404, 409],
         ),
         r(M::POST, "/api/v1/institutions/{a}/signing-keys/rotate", None, [401, 403, 403, 201, 404, 201]),
+        // Messages: everyone reads their own; administrators the outbox of their scope.
+        r(M::GET, "/api/v1/me/notifications", None, [401, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/notifications", None, [401, 403, 403, 200, 200, 200]),
+        r(M::POST, "/api/v1/notifications/{msg}/resend", None, [401, 403, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/me/notification-settings", None, [401, 200, 200, 200, 200, 200]),
+        r(
+            M::PUT,
+            "/api/v1/me/notification-settings",
+            Some(|_| json!({"opt_out": ["exam_reminder"]})),
+            [401, 200, 200, 200, 200, 200],
+        ),
+        // Jobs act on every institution: only system administrators run them.
+        r(M::GET, "/api/v1/jobs", None, [401, 403, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/jobs/{job}/runs", None, [401, 403, 403, 200, 200, 200]),
+        r(M::POST, "/api/v1/jobs/{job}/run", None, [401, 403, 403, 403, 403, 200]),
         // Public verification needs no account.
         r(M::GET, "/api/v1/verify/keys", None, [200; 6]),
         r(M::GET, "/api/v1/verify/{code}", None, [200; 6]),
@@ -619,7 +636,11 @@ async fn every_route_every_role(app: TestApp) {
         app.post(&format!("/api/v1/cohorts/{kc}/certificates"), &app.root, crate::certificates::signer()).await;
     let cert = |i: usize, f: &str| issued.body["issued"][i][f].as_str().unwrap().to_string();
     let (ce, ce2, code) = (cert(0, "id"), cert(1, "id"), cert(0, "verification_code"));
+    let msg = app.get("/api/v1/notifications", &app.root).await.body["items"][0]["id"].as_str().unwrap().to_string();
+    let job = "housekeeping".to_string();
     let ids = [
+        ("{job}", &job),
+        ("{msg}", &msg),
         ("{kc}", &kc),
         ("{ce2}", &ce2),
         ("{ce}", &ce),
@@ -698,7 +719,8 @@ fn every_documented_route_has_a_row() {
                 .replace("{id}", "{x}")
                 .replace("{file}", "{x}")
                 .replace("{learner_id}", "{x}")
-                .replace("{code}", "{x}");
+                .replace("{code}", "{x}")
+                .replace("{name}", "{x}");
             let has = covered.iter().any(|(cm, cp)| {
                 let mut cp = cp.split('?').next().unwrap_or_default().trim_end_matches(".ics").to_string();
                 for k in PLACEHOLDERS {

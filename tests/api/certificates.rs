@@ -28,6 +28,21 @@ pub async fn closed_class(
     passing: &[&str],
     failing: &[&str],
 ) -> ClosedClass {
+    let k = ended_class(app, school, admin, code, passing, failing).await;
+    let r = app.post(&format!("/api/v1/cohorts/{}/close", k.cohort), admin, json!(null)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    k
+}
+
+/// Like [`closed_class`], but left in progress after its end date, for the close-out to find.
+pub async fn ended_class(
+    app: &TestApp,
+    school: &str,
+    admin: &str,
+    code: &str,
+    passing: &[&str],
+    failing: &[&str],
+) -> ClosedClass {
     let today = Utc::now().date_naive();
     let r = app
         .post("/api/v1/programs", admin, json!({"code": format!("P-{code}"), "title": "Sơ cấp lý luận chính trị", "level": "elementary",
@@ -111,8 +126,6 @@ pub async fn closed_class(
         let r = app.post(&format!("/api/v1/exams/{exam}/publish"), admin, json!(null)).await;
         assert_eq!(r.status, 200, "{}", r.text);
     }
-    let r = app.post(&format!("/api/v1/cohorts/{cohort}/close"), admin, json!(null)).await;
-    assert_eq!(r.status, 200, "{}", r.text);
     ClosedClass { cohort, learners }
 }
 

@@ -15,6 +15,7 @@ mod demo;
 mod exams;
 mod field_trips;
 mod institutions;
+mod jobs;
 mod ops;
 mod people;
 mod programs;

@@ -4,6 +4,7 @@
 //! unless `LLCT_TEST_POSTGRES=required`.
 
 pub mod db;
+pub mod smtp;
 
 use actix_web::http::Method;
 use actix_web::web;
@@ -194,6 +195,11 @@ impl TestApp {
         Resp::read(&mut res).await
     }
 
+    /// The database this application uses.
+    pub fn database_url(&self) -> String {
+        self.state.settings.database.url.clone()
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Resp {
         self.call(Method::GET, path, Some(token), None).await
     }
@@ -239,6 +245,26 @@ impl TestApp {
         assert_eq!(r.status, 201, "{}", r.text);
         (r.id(), self.login(&email, PASSWORD).await)
     }
+}
+
+/// Like `db_test!`, for tests that start the application themselves: the function gets the
+/// fresh database.
+#[macro_export]
+macro_rules! db_test_raw {
+    ($name:ident) => {
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name($crate::support::db::TestDb::sqlite()).await
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(db) = $crate::support::db::TestDb::postgres() {
+                    super::$name(db).await
+                }
+            }
+        }
+    };
 }
 
 /// Runs an async test body once on SQLite and once on PostgreSQL:

@@ -1,0 +1,172 @@
+//! The close-out of classes past their end date: lock the published grades, issue credentials to
+//! graduates (signed by the institution's configured signer), tell every learner their result,
+//! mark the class closed. One transaction per class, so a crash or kill at any point leaves each
+//! class either untouched or wholly closed, and a rerun finishes the rest exactly as a clean run
+//! would. `POST /cohorts/{id}/close` runs [`close_one`] for one class.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::reminders::{learner_contacts, send, today};
+use super::{Counts, Ctx};
+use crate::certificates::issue::{issue_for_cohort, Signer};
+use crate::certificates::model::CertificateStatus;
+use crate::cohorts::model::{Cohort, CohortStatus};
+use crate::db::dialect::lock_keys;
+use crate::db::ids::*;
+use crate::db::schema::{certificates as c, cohorts as co, exams as ex};
+use crate::db::{now, write_tx, DbConn};
+use crate::error::ApiError;
+use crate::exams::model::{Exam, ExamStatus, GradeStatus};
+use crate::notifications::Kind;
+use crate::results::rules::Outcome;
+use crate::settings::Settings;
+
+/// What closing one class did.
+#[derive(Debug, Default)]
+pub struct Closed {
+    pub exams_locked: usize,
+    pub certificates: usize,
+    pub messages: usize,
+    /// Credentials were not issued: the institution has no signer set.
+    pub waiting_for_signer: bool,
+}
+
+fn outcome_vi(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Graduated => "Tốt nghiệp",
+        Outcome::Failed => "Không đủ điều kiện tốt nghiệp",
+        Outcome::Pending => "Chưa đủ dữ liệu để xét tốt nghiệp",
+    }
+}
+
+fn save(tx: &mut DbConn, row: &mut Cohort, to: CohortStatus) -> Result<(), ApiError> {
+    let seen = row.version;
+    row.status = to;
+    row.version += 1;
+    row.updated_at = now();
+    crate::http::extract::saved(crate::cohorts::store::save(tx, row, seen)?, seen)
+}
+
+/// Closes class `id` (in progress or closing) in the caller's transaction.
+pub fn close_one(
+    tx: &mut DbConn,
+    settings: &Settings,
+    id: CohortId,
+    actor: Option<UserId>,
+    today: NaiveDate,
+) -> Result<(Cohort, Closed), ApiError> {
+    lock_keys(tx, &[format!("close-out:{id}")])?;
+    let mut cohort = crate::cohorts::store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
+    let mut done = Closed::default();
+    match cohort.status {
+        CohortStatus::InProgress => save(tx, &mut cohort, CohortStatus::Closing)?,
+        CohortStatus::Closing => {}
+        s => {
+            let why =
+                crate::cohorts::rules::transition(s, crate::cohorts::rules::Action::Close).err().unwrap_or_default();
+            return Err(ApiError::conflict("invalid_transition", why));
+        }
+    }
+    // Published grades become final.
+    let at = now();
+    let published: Vec<Exam> = ex::table
+        .filter(ex::cohort_id.eq(id))
+        .filter(ex::status.eq(ExamStatus::Published))
+        .select(Exam::as_select())
+        .load(tx)?;
+    for exam in published {
+        crate::exams::store::set_status(tx, exam.id, GradeStatus::Locked, at)?;
+        if let Some(by) = actor {
+            for (g, _) in crate::exams::store::grades(tx, exam.id)? {
+                let value = g.value_tenths.map(|v| crate::exams::rules::mark(v).to_string());
+                crate::exams::store::add_change(tx, g.id, by, at, "locked", value.clone(), value, Some("close-out"))?;
+            }
+        }
+        let row = Exam {
+            status: ExamStatus::Locked,
+            locked_at: Some(at),
+            version: exam.version + 1,
+            updated_at: at,
+            ..exam.clone()
+        };
+        crate::http::extract::saved(crate::exams::store::save(tx, &row, exam.version)?, exam.version)?;
+        done.exams_locked += 1;
+    }
+    // Credentials for the graduates, if the institution says who signs them.
+    let institution = crate::institutions::store::find(tx, cohort.institution_id)?.ok_or_else(ApiError::not_found)?;
+    match (&institution.signer_name, &institution.signer_title) {
+        (Some(name), Some(title)) => {
+            let signer = Signer { name: name.clone(), title: title.clone(), issued_on: today };
+            done.certificates = issue_for_cohort(tx, settings, &cohort, &signer, actor)?.issued.len();
+        }
+        _ => done.waiting_for_signer = true,
+    }
+    // Every learner hears their result.
+    let results = crate::results::service::for_cohort(tx, &cohort, settings.tz(), None)?;
+    let papers: HashMap<LearnerId, (String, String)> = c::table
+        .filter(c::cohort_id.eq(id))
+        .filter(c::status.eq(CertificateStatus::Valid))
+        .select((c::learner_id, c::serial, c::verification_code))
+        .load::<(LearnerId, String, String)>(tx)?
+        .into_iter()
+        .map(|(l, s, v)| (l, (s, v)))
+        .collect();
+    let ids: Vec<LearnerId> = results.iter().map(|r| r.learner_id).collect();
+    let contacts: HashMap<LearnerId, _> = learner_contacts(tx, &ids)?.into_iter().collect();
+    let mut counts = Counts::new();
+    let base = settings.server.public_base_url.trim_end_matches('/');
+    for r in &results {
+        let Some(contact) = contacts.get(&r.learner_id) else { continue };
+        let paper = papers.get(&r.learner_id);
+        let context = json!({
+            "cohort": format!("{} – {}", cohort.code, cohort.title),
+            "outcome": outcome_vi(r.result.outcome),
+            "average": r.result.average.map(|a| format!("{a:.1}").replace('.', ",")),
+            "classification": r.result.classification_name,
+            "serial": paper.map(|p| p.0.clone()),
+            "verify_url": paper.map(|p| format!("{base}/verify/{}", p.1)),
+            "reasons": Vec::<String>::new(),
+        });
+        let key = format!("results:{id}:{}", r.learner_id);
+        send(tx, &mut counts, contact, key, Kind::Results, cohort.institution_id, context)?;
+    }
+    done.messages = counts.get("queued").copied().unwrap_or(0) as usize;
+    save(tx, &mut cohort, CohortStatus::Closed)?;
+    Ok((cohort, done))
+}
+
+/// Closes every class past its end date, one transaction each.
+pub fn run(ctx: &Ctx) -> Result<Counts, ApiError> {
+    let day = today(ctx);
+    let mut conn = ctx.db.conn()?;
+    let due: Vec<CohortId> = co::table
+        .filter(co::status.eq_any([CohortStatus::InProgress, CohortStatus::Closing]))
+        .filter(co::ends_on.lt(day))
+        .order((co::ends_on, co::id))
+        .select(co::id)
+        .load(&mut *conn)?;
+    let mut counts = Counts::new();
+    counts.insert("due".into(), due.len() as i64);
+    let pause = std::time::Duration::from_millis(ctx.settings.jobs.close_out_pause_ms);
+    for id in due {
+        let (_, done) = write_tx(&mut conn, |tx| close_one(tx, &ctx.settings, id, None, day))?;
+        for (k, v) in [
+            ("closed", 1),
+            ("exams_locked", done.exams_locked),
+            ("certificates", done.certificates),
+            ("messages", done.messages),
+            ("waiting_for_signer", usize::from(done.waiting_for_signer)),
+        ] {
+            *counts.entry(k.into()).or_default() += v as i64;
+        }
+        ctx.renew_lease()?;
+        if !pause.is_zero() {
+            std::thread::sleep(pause);
+        }
+    }
+    Ok(counts)
+}

@@ -1,0 +1,231 @@
+//! `/api/v1/me/notifications`, `/api/v1/notifications` (the outbox for administrators, with
+//! delivery state and resend) and `/api/v1/me/notification-settings` (opting out of reminders).
+
+use actix_web::{get, post, put, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::outbox::{Delivery, Kind, OutboxRow};
+use crate::auth::{Caller, Permission, Scope};
+use crate::db::ids::*;
+use crate::db::now;
+use crate::db::page::{Page, PageRequest};
+use crate::db::schema::{notification_opt_outs as oo, outbox as o};
+use crate::error::ApiError;
+use crate::http::extract::paging;
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(my_notifications)
+        .service(list_notifications)
+        .service(resend)
+        .service(get_settings)
+        .service(put_settings);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationOut {
+    pub id: MessageId,
+    pub kind: Kind,
+    pub recipient: String,
+    pub recipient_name: String,
+    pub subject: String,
+    pub body_text: String,
+    /// `pending`, `sent` or `failed`.
+    pub status: Delivery,
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub attachment_name: Option<String>,
+    pub user_id: Option<UserId>,
+    pub institution_id: Option<InstitutionId>,
+    pub created_at: DateTime<Utc>,
+}
+
+fn out(r: OutboxRow) -> NotificationOut {
+    NotificationOut {
+        next_attempt_at: (r.status == Delivery::Pending).then(|| r.next_attempt_at.and_utc()),
+        id: r.id,
+        kind: r.kind,
+        recipient: r.recipient,
+        recipient_name: r.recipient_name,
+        subject: r.subject,
+        body_text: r.body_text,
+        status: r.status,
+        attempts: r.attempts,
+        last_error: r.last_error,
+        sent_at: r.sent_at.map(|t| t.and_utc()),
+        attachment_name: r.attachment_name,
+        user_id: r.user_id,
+        institution_id: r.institution_id,
+        created_at: r.created_at.and_utc(),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationFilter {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub status: Option<Delivery>,
+    pub kind: Option<Kind>,
+    pub user_id: Option<UserId>,
+}
+
+/// Messages sent (or waiting) to the caller, newest first.
+#[utoipa::path(tag = "notifications", params(NotificationFilter), responses((status = 200, body = Page<NotificationOut>)), security(("bearer" = [])))]
+#[get("/me/notifications")]
+async fn my_notifications(
+    caller: Caller,
+    state: web::Data<AppState>,
+    q: web::Query<NotificationFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    if q.user_id.is_some_and(|u| u != caller.user_id) {
+        return Err(ApiError::field("user_id", "only your own messages are listed here"));
+    }
+    let page = paging(q.limit, q.cursor.as_deref())?;
+    let limit = page.limit;
+    let me = caller.user_id;
+    let rows = state.db.read(move |c| load(c, Some(me), None, &q, &page)).await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| r.id.to_string(), out)))
+}
+
+fn load(
+    c: &mut crate::db::DbConn,
+    user: Option<UserId>,
+    scope: Option<&Scope>,
+    q: &NotificationFilter,
+    page: &PageRequest,
+) -> Result<Vec<OutboxRow>, ApiError> {
+    let mut qq = o::table.select(OutboxRow::as_select()).into_boxed();
+    if let Some(u) = user.or(q.user_id) {
+        qq = qq.filter(o::user_id.eq(u));
+    }
+    if let Some(Scope::Within(ids)) = scope {
+        qq = qq.filter(o::institution_id.eq_any(ids.clone()));
+    }
+    if let Some(s) = q.status {
+        qq = qq.filter(o::status.eq(s));
+    }
+    if let Some(k) = q.kind {
+        qq = qq.filter(o::kind.eq(k));
+    }
+    if let Some(after) = &page.after {
+        qq = qq.filter(o::id.lt(after.clone()));
+    }
+    Ok(qq.order(o::id.desc()).limit(page.limit + 1).load(c)?)
+}
+
+/// The outbox with delivery state, newest first: system administrators see everything,
+/// institution administrators the messages of their institutions.
+#[utoipa::path(tag = "notifications", params(NotificationFilter), responses((status = 200, body = Page<NotificationOut>), (status = 403, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/notifications")]
+async fn list_notifications(
+    caller: Caller,
+    state: web::Data<AppState>,
+    q: web::Query<NotificationFilter>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageUsers)?;
+    let q = q.into_inner();
+    let page = paging(q.limit, q.cursor.as_deref())?;
+    let limit = page.limit;
+    let rows = state.db.read(move |c| load(c, None, Some(&caller.scope), &q, &page)).await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| r.id.to_string(), out)))
+}
+
+/// Puts a message back in the queue (e.g. after it failed), to go out with the next delivery.
+#[utoipa::path(tag = "notifications", params(("id" = MessageId, Path)), responses((status = 200, body = NotificationOut), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/notifications/{id}/resend")]
+async fn resend(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<MessageId>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageUsers)?;
+    let id = id.into_inner();
+    let row = state
+        .db
+        .write(move |tx| {
+            let row: OutboxRow = o::table
+                .find(id)
+                .select(OutboxRow::as_select())
+                .first(tx)
+                .optional()?
+                .ok_or_else(ApiError::not_found)?;
+            let visible = match &caller.scope {
+                Scope::All => true,
+                Scope::Within(_) => row.institution_id.is_some_and(|i| caller.scope.contains(i)),
+            };
+            if !visible {
+                return Err(ApiError::not_found());
+            }
+            let at = now();
+            diesel::update(o::table.find(id))
+                .set((
+                    o::status.eq(Delivery::Pending),
+                    o::attempts.eq(0),
+                    o::next_attempt_at.eq(at),
+                    o::updated_at.eq(at),
+                ))
+                .execute(tx)?;
+            Ok(OutboxRow { status: Delivery::Pending, attempts: 0, next_attempt_at: at, updated_at: at, ..row })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out(row)))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSettings {
+    /// Reminder kinds the caller does not want: `session_reminder`, `exam_reminder`,
+    /// `field_report_reminder`, `grading_reminder`, `cohort_ending`.
+    pub opt_out: Vec<Kind>,
+}
+
+/// The reminder kinds the caller turned off.
+#[utoipa::path(tag = "notifications", responses((status = 200, body = NotificationSettings)), security(("bearer" = [])))]
+#[get("/me/notification-settings")]
+async fn get_settings(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let kinds: Vec<String> = state
+        .db
+        .read(move |c| Ok(oo::table.filter(oo::user_id.eq(caller.user_id)).select(oo::kind).order(oo::kind).load(c)?))
+        .await?;
+    let opt_out = kinds.iter().filter_map(|k| Kind::ALL.iter().copied().find(|x| x.as_str() == k)).collect();
+    Ok(HttpResponse::Ok().json(NotificationSettings { opt_out }))
+}
+
+/// Replaces the reminder kinds the caller turned off. Results of a class always go out.
+#[utoipa::path(tag = "notifications", request_body = NotificationSettings, responses((status = 200, body = NotificationSettings), (status = 400, body = crate::error::Problem)), security(("bearer" = [])))]
+#[put("/me/notification-settings")]
+async fn put_settings(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Json<NotificationSettings>,
+) -> Result<HttpResponse, ApiError> {
+    let mut kinds = body.into_inner().opt_out;
+    kinds.sort();
+    kinds.dedup();
+    if let Some(i) = kinds.iter().position(|k| !k.is_reminder()) {
+        return Err(ApiError::field(&format!("opt_out[{i}]"), "results of a class cannot be turned off"));
+    }
+    let k2 = kinds.clone();
+    state
+        .db
+        .write(move |tx| {
+            diesel::delete(oo::table.filter(oo::user_id.eq(caller.user_id))).execute(tx)?;
+            for k in k2 {
+                diesel::insert_into(oo::table)
+                    .values((oo::user_id.eq(caller.user_id), oo::kind.eq(k.as_str())))
+                    .execute(tx)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(NotificationSettings { opt_out: kinds }))
+}

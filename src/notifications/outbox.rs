@@ -1,0 +1,126 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::templates;
+use crate::db::ids::*;
+use crate::db::schema::{notification_opt_outs as oo, outbox as o};
+use crate::db::{now, DbConn};
+use crate::error::ApiError;
+
+crate::text_enum! {
+    /// What a message is about.
+    pub enum Kind {
+        SessionReminder => "session_reminder",
+        ExamReminder => "exam_reminder",
+        FieldReportReminder => "field_report_reminder",
+        GradingReminder => "grading_reminder",
+        CohortEnding => "cohort_ending",
+        Results => "results",
+    }
+}
+
+impl Kind {
+    /// Reminders may be turned off by their recipient; results always go out.
+    pub fn is_reminder(self) -> bool {
+        !matches!(self, Kind::Results)
+    }
+}
+
+crate::text_enum! {
+    /// `pending` until delivered (`sent`) or given up after the last attempt (`failed`).
+    pub enum Delivery {
+        Pending => "pending",
+        Sent => "sent",
+        Failed => "failed",
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
+#[diesel(table_name = o, treat_none_as_null = true)]
+pub struct OutboxRow {
+    pub id: MessageId,
+    pub dedupe_key: String,
+    pub kind: Kind,
+    pub user_id: Option<UserId>,
+    pub institution_id: Option<InstitutionId>,
+    pub recipient: String,
+    pub recipient_name: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub attachment_name: Option<String>,
+    pub attachment: Option<Vec<u8>>,
+    pub status: Delivery,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A message to queue.
+pub struct Message {
+    /// Identifies the message for ever, e.g. `session-reminder:{session}:{learner}`.
+    pub dedupe_key: String,
+    pub kind: Kind,
+    pub user_id: Option<UserId>,
+    pub institution_id: Option<InstitutionId>,
+    pub to: String,
+    pub to_name: String,
+    /// What the templates print (the recipient's name is added as `name`).
+    pub context: serde_json::Value,
+    pub attachment: Option<(String, Vec<u8>)>,
+}
+
+/// Whether `user` turned off `kind`.
+pub fn opted_out(tx: &mut DbConn, user: UserId, kind: Kind) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(oo::table.filter(oo::user_id.eq(user)).filter(oo::kind.eq(kind.as_str()))))
+        .get_result(tx)
+}
+
+/// Queues `m` unless a message with its dedupe key was ever queued or the recipient opted out
+/// of its kind; `true` when queued. Runs in the caller's transaction.
+pub fn enqueue(tx: &mut DbConn, m: Message) -> Result<bool, ApiError> {
+    if m.kind.is_reminder() {
+        if let Some(u) = m.user_id {
+            if opted_out(tx, u, m.kind)? {
+                return Ok(false);
+            }
+        }
+    }
+    let mut ctx = m.context;
+    ctx["name"] = serde_json::Value::String(m.to_name.clone());
+    let (subject, text, html) = templates::render(m.kind, &ctx)?;
+    let at = now();
+    let (attachment_name, attachment) = match m.attachment {
+        Some((n, b)) => (Some(n), Some(b)),
+        None => (None, None),
+    };
+    let row = OutboxRow {
+        id: MessageId::default(),
+        dedupe_key: m.dedupe_key,
+        kind: m.kind,
+        user_id: m.user_id,
+        institution_id: m.institution_id,
+        recipient: m.to,
+        recipient_name: m.to_name,
+        subject,
+        body_text: text,
+        body_html: html,
+        attachment_name,
+        attachment,
+        status: Delivery::Pending,
+        attempts: 0,
+        next_attempt_at: at,
+        last_error: None,
+        sent_at: None,
+        created_at: at,
+        updated_at: at,
+    };
+    let n = match tx {
+        DbConn::Pg(c) => diesel::insert_into(o::table).values(&row).on_conflict_do_nothing().execute(c)?,
+        DbConn::Sqlite(c) => diesel::insert_into(o::table).values(&row).on_conflict_do_nothing().execute(c)?,
+    };
+    Ok(n == 1)
+}

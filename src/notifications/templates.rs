@@ -1,0 +1,71 @@
+//! Message templates, kept as files under `templates/email/` and compiled in: `{kind}.txt` holds
+//! the subject on its first line, a blank line, then the plain-text body; `{kind}.html` the HTML
+//! body (escaped automatically).
+
+use std::sync::OnceLock;
+
+use minijinja::Environment;
+
+use super::outbox::Kind;
+use crate::error::ApiError;
+
+macro_rules! templates {
+    ($($kind:literal),+ $(,)?) => {
+        &[$(
+            (concat!($kind, ".txt"), include_str!(concat!("../../templates/email/", $kind, ".txt"))),
+            (concat!($kind, ".html"), include_str!(concat!("../../templates/email/", $kind, ".html"))),
+        )+]
+    };
+}
+
+const SOURCES: &[(&str, &str)] = templates!(
+    "session_reminder",
+    "exam_reminder",
+    "field_report_reminder",
+    "grading_reminder",
+    "cohort_ending",
+    "results",
+);
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        for (name, source) in SOURCES {
+            env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));
+        }
+        env
+    })
+}
+
+/// (subject, plain text, HTML) of a message of `kind`.
+pub fn render(kind: Kind, ctx: &serde_json::Value) -> Result<(String, String, String), ApiError> {
+    let fail = |e: minijinja::Error| ApiError::Internal(format!("template {kind}: {e}"));
+    let env = env();
+    let ctx = minijinja::Value::from(minijinja::value::Serde(ctx));
+    let text = env.get_template(&format!("{kind}.txt")).and_then(|t| t.render(&ctx)).map_err(fail)?;
+    let html = env.get_template(&format!("{kind}.html")).and_then(|t| t.render(&ctx)).map_err(fail)?;
+    let (subject, body) = text.split_once("\n\n").unwrap_or((text.as_str(), ""));
+    Ok((subject.trim().to_string(), body.trim().to_string() + "\n", html))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_template_renders_and_html_is_escaped() {
+        let ctx = json!({"name": "Nguyễn <Thị> Ánh", "cohort": "SC-01 – Sơ cấp", "module": "Học phần 1", "starts": "07:30 ngày 02/12/2026",
+            "ends": "11:00", "place": "Hội trường A", "exam": "Thi học phần", "date": "02/12/2026", "destination": "Xã Thanh Sơn",
+            "deadline": "02/12/2026", "missing": 3, "ends_on": "05/12/2026", "outcome": "Tốt nghiệp", "average": "8,5",
+            "classification": "Giỏi", "serial": "GCN-2026-000001", "verify_url": "http://x/verify/ABC", "reasons": ["a"]});
+        for kind in Kind::ALL {
+            let (subject, text, html) = render(*kind, &ctx).unwrap();
+            assert!(!subject.is_empty() && !subject.contains('\n'), "{kind}");
+            assert!(text.contains("Nguyễn <Thị> Ánh"), "{kind}: {text}");
+            assert!(html.contains("Nguyễn &lt;Thị&gt; Ánh"), "{kind}: {html}");
+        }
+    }
+}
