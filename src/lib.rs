@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod notifications;
 pub mod people;
 pub mod programs;
+pub mod reports;
 pub mod results;
 pub mod settings;
 pub mod telemetry;

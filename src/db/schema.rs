@@ -609,6 +609,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    result_snapshots (cohort_id, learner_id) {
+        cohort_id -> Text,
+        learner_id -> Text,
+        institution_id -> Text,
+        outcome -> Text,
+        average_tenths -> Nullable<Integer>,
+        classification -> Nullable<Text>,
+        failed_on -> Text,
+        reasons -> Text,
+        computed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(register_entries -> certificates (certificate_id));
 diesel::joinable!(certificates -> learners (learner_id));
@@ -676,4 +690,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_leases,
     outbox,
     notification_opt_outs,
+    result_snapshots,
 );

@@ -43,6 +43,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::certificates::verify_api_routes)
             .configure(crate::notifications::routes)
             .configure(crate::jobs::http::routes)
+            .configure(crate::reports::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes)

@@ -17,7 +17,7 @@ use crate::certificates::model::CertificateStatus;
 use crate::cohorts::model::{Cohort, CohortStatus};
 use crate::db::dialect::lock_keys;
 use crate::db::ids::*;
-use crate::db::schema::{certificates as c, cohorts as co, exams as ex};
+use crate::db::schema::{certificates as c, cohorts as co, exams as ex, result_snapshots as rs};
 use crate::db::{now, write_tx, DbConn};
 use crate::error::ApiError;
 use crate::exams::model::{Exam, ExamStatus, GradeStatus};
@@ -115,6 +115,24 @@ pub fn close_one(
         .into_iter()
         .map(|(l, s, v)| (l, (s, v)))
         .collect();
+    // The results as they stand at closing are kept: reports and transcripts read them.
+    diesel::delete(rs::table.filter(rs::cohort_id.eq(id))).execute(tx)?;
+    let at = now();
+    for r in &results {
+        diesel::insert_into(rs::table)
+            .values((
+                rs::cohort_id.eq(id),
+                rs::learner_id.eq(r.learner_id),
+                rs::institution_id.eq(cohort.institution_id),
+                rs::outcome.eq(r.result.outcome.as_str()),
+                rs::average_tenths.eq(r.result.average.map(|a| (a * 10.0).round() as i32)),
+                rs::classification.eq(r.result.classification.clone()),
+                rs::failed_on.eq(r.result.failed_on.join(",")),
+                rs::reasons.eq(serde_json::to_string(&r.result.reasons).unwrap_or_default()),
+                rs::computed_at.eq(at),
+            ))
+            .execute(tx)?;
+    }
     let ids: Vec<LearnerId> = results.iter().map(|r| r.learner_id).collect();
     let contacts: HashMap<LearnerId, _> = learner_contacts(tx, &ids)?.into_iter().collect();
     let mut counts = Counts::new();

@@ -67,11 +67,20 @@ pub struct Result {
     pub graduation: Vec<(String, Option<f64>)>,
     /// Every reason the learner failed or is pending.
     pub reasons: Vec<String>,
+    /// What the learner failed on, once each: `module_exam`, `field_study`, `graduation_exam`,
+    /// `attendance`, `conduct` (for reports).
+    pub failed_on: Vec<String>,
 }
 
 pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
     let pass = (rules.pass_mark * 10.0).round() as i32;
     let (mut fail, mut pending) = (Vec::new(), Vec::new());
+    let mut failed_on: Vec<String> = Vec::new();
+    let mut on = |k: &str| {
+        if !failed_on.iter().any(|x| x == k) {
+            failed_on.push(k.to_string());
+        }
+    };
     let mut weighted = Vec::new();
     let mut modules = Vec::new();
     let mut retaken_any = false;
@@ -89,22 +98,29 @@ pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
             Some(b) if retakes_left => {
                 pending.push(format!("{}: {} is below the pass mark; a retake is still possible.", m.code, mark(b)))
             }
-            Some(b) => fail.push(format!(
-                "{}: {} is below the pass mark and no retake is left; repeat the module with a later class.",
-                m.code,
-                mark(b)
-            )),
+            Some(b) => {
+                on("module_exam");
+                fail.push(format!(
+                    "{}: {} is below the pass mark and no retake is left; repeat the module with a later class.",
+                    m.code,
+                    mark(b)
+                ))
+            }
             None if m.sittings.is_empty() => pending.push(format!("{}: no grade yet.", m.code)),
             None if retakes_left => {
                 pending.push(format!("{}: the exam was missed; a retake is still possible.", m.code))
             }
-            None => fail.push(format!("{}: the exam was missed and no retake is left.", m.code)),
+            None => {
+                on("module_exam");
+                fail.push(format!("{}: the exam was missed and no retake is left.", m.code))
+            }
         }
     }
     if rules.field_study_required {
         match inp.field_study {
             None => pending.push("Field study: no graded report yet.".into()),
             Some(g) if g < pass => {
+                on("field_study");
                 fail.push(format!("Field study: the report's grade {} is below the pass mark.", mark(g)))
             }
             Some(_) => {}
@@ -113,14 +129,19 @@ pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
     for (code, g) in &inp.graduation {
         match g {
             None => pending.push(format!("Graduation {code}: no grade yet.")),
-            Some(g) if *g < pass => fail.push(format!("Graduation {code}: {} is below the pass mark.", mark(*g))),
+            Some(g) if *g < pass => {
+                on("graduation_exam");
+                fail.push(format!("Graduation {code}: {} is below the pass mark.", mark(*g)))
+            }
             Some(_) => {}
         }
     }
     if let Some(r) = &inp.attendance_block {
+        on("attendance");
         fail.push(r.clone());
     }
     if let (true, Some(r)) = (rules.conduct_blocks_graduation, &inp.conduct_block) {
+        on("conduct");
         fail.push(r.clone());
     }
     let average = weighted_half_up(&weighted).map(mark);
@@ -166,6 +187,7 @@ pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
         field_study: inp.field_study.map(mark),
         graduation: inp.graduation.iter().map(|(c, g)| (c.clone(), g.map(mark))).collect(),
         reasons,
+        failed_on,
     }
 }
 

@@ -424,6 +424,13 @@ fn rows() -> Vec<Row> {
             Some(|_| json!({"opt_out": ["exam_reminder"]})),
             [401, 200, 200, 200, 200, 200],
         ),
+        r(M::GET, "/api/v1/reports/summary", None, [401, 403, 403, 200, 200, 200]),
+        r(
+            M::GET,
+            "/api/v1/reports/lecturer-workload?from=2026-01-01&to=2026-12-31",
+            None,
+            [401, 403, 403, 200, 200, 200],
+        ),
         // Jobs act on every institution: only system administrators run them.
         r(M::GET, "/api/v1/jobs", None, [401, 403, 403, 200, 200, 200]),
         r(M::GET, "/api/v1/jobs/{job}/runs", None, [401, 403, 403, 200, 200, 200]),

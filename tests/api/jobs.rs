@@ -16,17 +16,17 @@ use crate::support::TestApp;
 
 /// A class in progress with a learner and a lecturer (both with accounts) and one session
 /// tomorrow at 07:00 local time.
-struct Live {
-    admin: String,
-    cohort: String,
-    module: String,
-    lecturer: String,
-    learner_token: String,
-    learner_email: String,
-    lecturer_email: String,
+pub struct Live {
+    pub admin: String,
+    pub cohort: String,
+    pub module: String,
+    pub lecturer: String,
+    pub learner_token: String,
+    pub learner_email: String,
+    pub lecturer_email: String,
 }
 
-async fn live_class(app: &TestApp) -> Live {
+pub async fn live_class(app: &TestApp) -> Live {
     let school = app.institution("TCT", "provincial_school", None).await;
     let (_, admin) = app.user("institution_admin", Some(&school)).await;
     let today = Utc::now().date_naive();

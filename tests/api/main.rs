@@ -19,6 +19,7 @@ mod jobs;
 mod ops;
 mod people;
 mod programs;
+mod reports;
 mod resilience;
 mod results;
 mod schema_invariants;

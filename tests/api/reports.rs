@@ -1,0 +1,114 @@
+//! Reports: the yearly summary rolled up the institution tree, lecturers' hours against their
+//! norm, as JSON, CSV, XLSX and SVG, within the caller's scope.
+
+use chrono::{Datelike, Duration, FixedOffset, Utc};
+use serde_json::{json, Value};
+
+use crate::certificates::closed_class;
+use crate::db_test;
+use crate::jobs::live_class;
+use crate::support::TestApp;
+
+fn row<'a>(r: &'a Value, institution: &str) -> &'a Value {
+    r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["institution_id"] == institution)
+        .unwrap_or_else(|| panic!("no row for {institution} in {r}"))
+}
+
+db_test!(the_summary_rolls_up_the_tree);
+async fn the_summary_rolls_up_the_tree(app: TestApp) {
+    let school = app.institution("TCT", "provincial_school", None).await;
+    let centre = app.institution("TTH", "district_center", Some(&school)).await;
+    let (_, admin) = app.user("institution_admin", Some(&school)).await;
+    let (_, centre_admin) = app.user("institution_admin", Some(&centre)).await;
+    closed_class(&app, &school, &admin, "SC-01", &["Lê Văn An", "Trần Thị Bảo"], &["Phạm Văn Cư"]).await;
+    closed_class(&app, &centre, &centre_admin, "SC-02", &["Đỗ Thị Dung", "Vũ Văn Em"], &["Hồ Thị Phương"]).await;
+    let year = Utc::now().with_timezone(&FixedOffset::east_opt(7 * 3600).unwrap()).year();
+    // The class ending yesterday opened 40 days ago: in this year unless today is early January.
+    let year = if (Utc::now() - Duration::days(40)).year() == year { year } else { year - 1 };
+
+    let r = app.get(&format!("/api/v1/reports/summary?year={year}"), &admin).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let top = row(&r.body, &school);
+    assert_eq!((top["level"].as_str(), top["mode"].as_str()), (Some("elementary"), Some("in_service")));
+    let (own, all) = (&top["own"], &top["including_children"]);
+    assert_eq!(
+        (own["cohorts"].as_i64(), own["trainee_turns"].as_i64(), own["graduated"].as_i64()),
+        (Some(1), Some(3), Some(2)),
+        "{own}"
+    );
+    assert_eq!(
+        (
+            all["cohorts"].as_i64(),
+            all["trainee_turns"].as_i64(),
+            all["graduated"].as_i64(),
+            all["pending"].as_i64(),
+            all["closed_cohorts"].as_i64()
+        ),
+        (Some(2), Some(6), Some(4), Some(2), Some(2)),
+        "{all}"
+    );
+    assert_eq!(all["by_classification"]["gioi"], 4, "{all}");
+    assert_eq!(row(&r.body, &centre)["including_children"]["trainee_turns"], 3);
+    // A centre's administrator sees the centre only; an outsider cannot name the school.
+    let mine = app.get(&format!("/api/v1/reports/summary?year={year}"), &centre_admin).await;
+    assert_eq!(mine.body["rows"].as_array().unwrap().len(), 1, "{}", mine.text);
+    app.get(&format!("/api/v1/reports/summary?institution_id={school}"), &centre_admin)
+        .await
+        .assert_problem(404, "not-found");
+    let (_, lecturer) = app.user("lecturer", Some(&school)).await;
+    app.get("/api/v1/reports/summary", &lecturer).await.assert_problem(403, "forbidden");
+    app.get("/api/v1/reports/summary?year=20", &admin).await.assert_problem(400, "validation");
+    // Files and a chart.
+    let csv = app.get(&format!("/api/v1/reports/summary?year={year}&format=csv"), &admin).await;
+    assert!(csv.text.contains("Sơ cấp") && csv.text.contains("Lượt học viên"), "{}", csv.text);
+    let xlsx = app.get(&format!("/api/v1/reports/summary?year={year}&format=xlsx"), &admin).await;
+    assert_eq!(&xlsx.bytes[..2], b"PK");
+    let chart = app.get(&format!("/api/v1/reports/summary?year={year}&format=svg"), &admin).await;
+    assert_eq!(chart.header("content-type").as_deref(), Some("image/svg+xml"));
+    assert!(
+        chart.text.starts_with("<svg") && chart.text.contains("Lượt học viên") && chart.text.contains("<rect"),
+        "{}",
+        chart.text
+    );
+}
+
+db_test!(lecturer_hours_against_their_norm);
+async fn lecturer_hours_against_their_norm(app: TestApp) {
+    let l = live_class(&app).await;
+    let ict = FixedOffset::east_opt(7 * 3600).unwrap();
+    let today = Utc::now().with_timezone(&ict).date_naive();
+    let (from, to) = (today, today + Duration::days(2));
+    let r = app.get(&format!("/api/v1/reports/lecturer-workload?from={from}&to={to}"), &l.admin).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let mine = &r.body[0];
+    // One two-hour session: 120 ÷ 45 = 2.7 periods; a lecturer's 270 a year is 2.2 for three days.
+    assert_eq!(
+        (
+            mine["lecturer_id"].as_str(),
+            mine["sessions"].as_i64(),
+            mine["periods"].as_f64(),
+            mine["annual_norm"].as_i64(),
+            mine["norm_for_period"].as_f64()
+        ),
+        (Some(l.lecturer.as_str()), Some(1), Some(2.7), Some(270), Some(2.2)),
+        "{}",
+        r.text
+    );
+    assert_eq!(mine["percent_of_norm"], json!(122.7));
+    // Outside the dates, nothing.
+    let before = app
+        .get(&format!("/api/v1/reports/lecturer-workload?from={}&to={}", today - Duration::days(10), today), &l.admin)
+        .await;
+    assert_eq!(before.body.as_array().unwrap().len(), 0, "{}", before.text);
+    let r = app.get(&format!("/api/v1/reports/lecturer-workload?from={to}&to={from}"), &l.admin).await;
+    r.assert_problem(400, "validation");
+    app.get("/api/v1/reports/lecturer-workload?from=2026-01-01", &l.admin).await.assert_problem(400, "bad-request");
+    let chart = app.get(&format!("/api/v1/reports/lecturer-workload?from={from}&to={to}&format=svg"), &l.admin).await;
+    assert!(chart.text.contains("Lâm Văn Giảng"), "{}", chart.text);
+    let csv = app.get(&format!("/api/v1/reports/lecturer-workload?from={from}&to={to}&format=csv"), &l.admin).await;
+    assert!(csv.text.contains("Lâm Văn Giảng") && csv.text.contains("2.7"), "{}", csv.text);
+}
