@@ -35,7 +35,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(certificate_pdf)
         .service(revoke_certificate)
         .service(reissue_certificate)
-        .service(rotate_key);
+        .service(rotate_key)
+        .configure(super::decision::routes);
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -95,10 +95,25 @@ pub fn issue_for_cohort(
         .load(tx)?
         .into_iter()
         .collect();
+    // The council's decision, required when the program says so, may override results.
+    let decision = super::decision::find(tx, cohort.id)?;
+    if program.rules.council_confirmation && decision.is_none() {
+        return Err(ApiError::refused(
+            "graduation_decision_required",
+            "The program needs the graduation council's decision before credentials are issued.",
+        ));
+    }
+    let ruling: HashMap<LearnerId, super::decision::Ruling> =
+        decision.iter().flat_map(|d| d.overrides.iter().map(|o| (o.learner_id, o.outcome))).collect();
     let mut out = Issued::default();
     let mut todo = Vec::new();
     for r in results {
-        if r.result.outcome != Outcome::Graduated {
+        let graduated = match ruling.get(&r.learner_id) {
+            Some(super::decision::Ruling::Graduated) => true,
+            Some(super::decision::Ruling::Failed) => false,
+            None => r.result.outcome == Outcome::Graduated,
+        };
+        if !graduated {
             out.not_graduated += 1;
         } else if have.contains(&r.learner_id) {
             out.already += 1;

@@ -2,6 +2,7 @@
 //! the append-only register book [sổ gốc], signed public verification, printable PDFs, revocation
 //! and reissue.
 
+pub mod decision;
 pub mod facts;
 pub mod http;
 pub mod issue;

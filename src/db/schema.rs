@@ -623,6 +623,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    graduation_decisions (cohort_id) {
+        cohort_id -> Text,
+        institution_id -> Text,
+        number -> Text,
+        decided_on -> Date,
+        signer_name -> Text,
+        signer_title -> Text,
+        overrides -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(register_entries -> certificates (certificate_id));
 diesel::joinable!(certificates -> learners (learner_id));
@@ -691,4 +705,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     notification_opt_outs,
     result_snapshots,
+    graduation_decisions,
 );

@@ -33,6 +33,8 @@ pub struct Closed {
     pub messages: usize,
     /// Credentials were not issued: the institution has no signer set.
     pub waiting_for_signer: bool,
+    /// Credentials wait for the graduation council's decision the program requires.
+    pub waiting_for_decision: bool,
 }
 
 fn outcome_vi(o: Outcome) -> &'static str {
@@ -98,7 +100,10 @@ pub fn close_one(
     }
     // Credentials for the graduates, if the institution says who signs them.
     let institution = crate::institutions::store::find(tx, cohort.institution_id)?.ok_or_else(ApiError::not_found)?;
+    let program = crate::programs::store::get(tx, cohort.program_id)?;
+    let decided = !program.rules.council_confirmation || crate::certificates::decision::find(tx, id)?.is_some();
     match (&institution.signer_name, &institution.signer_title) {
+        _ if !decided => done.waiting_for_decision = true,
         (Some(name), Some(title)) => {
             let signer = Signer { name: name.clone(), title: title.clone(), issued_on: today };
             done.certificates = issue_for_cohort(tx, settings, &cohort, &signer, actor)?.issued.len();
@@ -178,6 +183,7 @@ pub fn run(ctx: &Ctx) -> Result<Counts, ApiError> {
             ("certificates", done.certificates),
             ("messages", done.messages),
             ("waiting_for_signer", usize::from(done.waiting_for_signer)),
+            ("waiting_for_decision", usize::from(done.waiting_for_decision)),
         ] {
             *counts.entry(k.into()).or_default() += v as i64;
         }

@@ -395,6 +395,15 @@ fn rows() -> Vec<Row> {
             [401, 403, 403, 200, 404, 200],
         ),
         r(M::GET, "/api/v1/cohorts/{kc}/certificates/pdf", None, [401, 403, 403, 200, 404, 200]),
+        r(
+            M::POST,
+            "/api/v1/cohorts/{kc}/graduation-decision",
+            Some(
+                |_| json!({"number": "1/QĐ", "decided_on": "2026-11-20", "signer_name": "Trần Văn Bình", "signer_title": "Hiệu trưởng"}),
+            ),
+            [401, 403, 403, 201, 404, 409],
+        ),
+        r(M::GET, "/api/v1/cohorts/{kc}/graduation-decision", None, [401, 404, 404, 200, 404, 200]),
         r(M::GET, "/api/v1/certificates", None, [401, 200, 403, 200, 200, 200]),
         r(M::GET, "/api/v1/me/certificates", None, [401, 200, 403, 403, 403, 403]),
         r(M::GET, "/api/v1/register-book", None, [401, 403, 403, 200, 200, 200]),

@@ -43,10 +43,31 @@ pub async fn ended_class(
     passing: &[&str],
     failing: &[&str],
 ) -> ClosedClass {
+    ended_class_with(app, school, admin, code, passing, failing, json!({})).await
+}
+
+/// Like [`ended_class`], with more program rules.
+pub async fn ended_class_with(
+    app: &TestApp,
+    school: &str,
+    admin: &str,
+    code: &str,
+    passing: &[&str],
+    failing: &[&str],
+    rules: Value,
+) -> ClosedClass {
+    let mut all_rules = json!({"field_study_required": false, "graduation_essay": false, "graduation_subjects": [{"code": "TN1", "title": "Tổng hợp"}]});
+    for (k, v) in rules.as_object().unwrap() {
+        all_rules[k] = v.clone();
+    }
     let today = Utc::now().date_naive();
     let r = app
-        .post("/api/v1/programs", admin, json!({"code": format!("P-{code}"), "title": "Sơ cấp lý luận chính trị", "level": "elementary",
-            "edition": "2026", "credential": "certificate", "rules": {"field_study_required": false, "graduation_essay": false, "graduation_subjects": [{"code": "TN1", "title": "Tổng hợp"}]}}))
+        .post(
+            "/api/v1/programs",
+            admin,
+            json!({"code": format!("P-{code}"), "title": "Sơ cấp lý luận chính trị", "level": "elementary",
+            "edition": "2026", "credential": "certificate", "rules": all_rules}),
+        )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let program = r.id();
@@ -614,4 +635,58 @@ async fn public_verification_is_rate_limited(app: TestApp) {
     let r = app.call(Method::GET, "/verify/AAAAAAAAAAAAAAAAAAAA", None, None).await;
     r.assert_problem(429, "rate-limited");
     assert!(r.header("retry-after").is_some());
+}
+
+db_test!(the_graduation_council_decides_when_the_program_says_so);
+async fn the_graduation_council_decides_when_the_program_says_so(app: TestApp) {
+    let school = app.institution("TCT", "provincial_school", None).await;
+    let (_, admin) = app.user("institution_admin", Some(&school)).await;
+    let rules = json!({"council_confirmation": true});
+    let k =
+        ended_class_with(&app, &school, &admin, "SC-01", &["Lê Văn An", "Trần Thị Bảo"], &["Phạm Văn Cư"], rules).await;
+    let decision = format!("/api/v1/cohorts/{}/graduation-decision", k.cohort);
+    let body = |overrides: Value| json!({"number": "125/QĐ-TCT", "decided_on": "2026-11-20", "signer_name": "Trần Văn Bình", "signer_title": "Hiệu trưởng", "overrides": overrides});
+    // Not before the class closes; not by a lecturer; every field problem at once.
+    app.post(&decision, &admin, body(json!([]))).await.assert_problem(409, "conflict");
+    let r = app.post(&format!("/api/v1/cohorts/{}/close", k.cohort), &admin, json!(null)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (_, lecturer) = app.user("lecturer", Some(&school)).await;
+    app.post(&decision, &lecturer, body(json!([]))).await.assert_problem(403, "forbidden");
+    let r = app
+        .post(
+            &decision,
+            &admin,
+            json!({"number": "", "decided_on": "2026-11-20", "signer_name": "", "signer_title": "x",
+        "overrides": [{"learner_id": k.learners[0].0, "outcome": "failed", "reason": " "}]}),
+        )
+        .await;
+    r.assert_problem(400, "validation");
+    assert_eq!(r.error_fields(), vec!["number", "signer_name", "overrides[0].reason"]);
+    // Credentials wait for the council.
+    let issue = format!("/api/v1/cohorts/{}/certificates", k.cohort);
+    let r = app.post(&issue, &admin, signer()).await;
+    r.assert_problem(422, "refused");
+    assert_eq!(r.body["errors"][0]["code"], "graduation_decision_required");
+    // A stranger to the class cannot be ruled on.
+    let stranger =
+        crate::cohorts::learner(&app, &admin, crate::cohorts::eligible("Ngô Thị Hạnh", "1980-01-01", &school)).await;
+    let r = app
+        .post(&decision, &admin, body(json!([{"learner_id": stranger, "outcome": "graduated", "reason": "x"}])))
+        .await;
+    r.assert_problem(422, "refused");
+    // The council fails one graduate and passes the one who missed the exam, with reasons.
+    let overrides = json!([
+        {"learner_id": k.learners[0].0, "outcome": "failed", "reason": "Vi phạm quy chế thi"},
+        {"learner_id": k.learners[2].0, "outcome": "graduated", "reason": "Ốm có giấy xác nhận, hội đồng xét đặc cách"}
+    ]);
+    let r = app.post(&decision, &admin, body(overrides.clone())).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    app.post(&decision, &admin, body(overrides)).await.assert_problem(409, "conflict");
+    assert_eq!(app.get(&decision, &admin).await.body["number"], "125/QĐ-TCT");
+    let r = app.post(&issue, &admin, signer()).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let mut holders: Vec<&str> =
+        r.body["issued"].as_array().unwrap().iter().map(|c| c["facts"]["holder"].as_str().unwrap()).collect();
+    holders.sort();
+    assert_eq!(holders, vec!["Phạm Văn Cư", "Trần Thị Bảo"]);
 }

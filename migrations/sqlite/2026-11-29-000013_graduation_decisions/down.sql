@@ -1,0 +1,1 @@
+DROP TABLE graduation_decisions;
