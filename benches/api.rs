@@ -8,112 +8,12 @@
 //! Each figure is also given as a ratio to `GET /readyz` measured in the same run, so results
 //! compare across machines.
 
-use std::time::{Duration, Instant};
+mod common;
 
 use actix_web::http::Method;
-use actix_web::web;
 use chrono::Utc;
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use common::*;
 use serde_json::{json, Value};
-
-struct Client {
-    srv: actix_test::TestServer,
-}
-
-impl Client {
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (u16, Value, Duration) {
-        let mut req = self.srv.request(method, self.srv.url(path));
-        if let Some(t) = token {
-            req = req.insert_header(("authorization", format!("Bearer {t}")));
-        }
-        let start = Instant::now();
-        let mut res = match body {
-            Some(b) => req.send_json(&b).await,
-            None => req.send().await,
-        }
-        .expect("request");
-        let bytes = res.body().limit(256 << 20).await.expect("body");
-        let took = start.elapsed();
-        (res.status().as_u16(), serde_json::from_slice(&bytes).unwrap_or(Value::Null), took)
-    }
-
-    async fn raw(&self, path: &str, token: &str, body: Vec<u8>) -> (u16, Value, Duration) {
-        let start = Instant::now();
-        let mut res = self
-            .srv
-            .post(path)
-            .insert_header(("authorization", format!("Bearer {token}")))
-            .insert_header(("content-type", "text/csv"))
-            .send_body(body)
-            .await
-            .expect("request");
-        let bytes = res.body().limit(256 << 20).await.expect("body");
-        (res.status().as_u16(), serde_json::from_slice(&bytes).unwrap_or(Value::Null), start.elapsed())
-    }
-
-    async fn ok(&self, method: Method, path: &str, token: &str, body: Value) -> Value {
-        let (status, v, _) = self.call(method, path, Some(token), Some(body)).await;
-        assert!(status < 300, "{path}: {status} {v}");
-        v
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
-struct Line {
-    name: String,
-    p50: f64,
-    p95: f64,
-    p99: f64,
-    n: usize,
-}
-
-fn line(name: &str, mut samples: Vec<Duration>) -> Line {
-    samples.sort();
-    Line {
-        name: name.into(),
-        p50: percentile(&samples, 0.5),
-        p95: percentile(&samples, 0.95),
-        p99: percentile(&samples, 0.99),
-        n: samples.len(),
-    }
-}
-
-const FAMILY: [&str; 14] =
-    ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"];
-const MIDDLE: [&str; 8] = ["Văn", "Thị", "Hữu", "Đức", "Thanh", "Minh", "Ngọc", "Quang"];
-const GIVEN: [&str; 20] = [
-    "An", "Anh", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Long", "Mai", "Nam",
-    "Ngân", "Phúc", "Sơn", "Tâm", "Yến",
-];
-
-fn csv(n: usize, offset: usize) -> Vec<u8> {
-    let mut s = String::from("Họ và tên,Ngày sinh,Giới tính,Trình độ học vấn,Đảng viên,Ngày vào Đảng,Số CCCD\n");
-    for k in 0..n {
-        let i = k + offset;
-        s.push_str(&format!(
-            "{} {} {},{:02}/{:02}/{},{},Đại học,Chính thức,10/05/2012,{:012}\n",
-            FAMILY[i % 14],
-            MIDDLE[(i / 14) % 8],
-            GIVEN[(i / 112) % 20],
-            1 + i % 28,
-            1 + (i / 28) % 12,
-            1960 + (i / 336) % 40,
-            if i % 2 == 0 { "Nam" } else { "Nữ" },
-            100_000_000 + i
-        ));
-    }
-    s.into_bytes()
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -123,45 +23,8 @@ fn main() {
 }
 
 async fn run(quick: bool, pg: Option<String>) {
-    let dir = tempfile::tempdir().unwrap();
-    let (url, cleanup) = match &pg {
-        Some(admin) => {
-            let name = format!("llct_bench_{}", std::process::id());
-            let mut c = PgConnection::establish(admin).expect("PostgreSQL");
-            diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut c).unwrap();
-            let mut u = url::Url::parse(admin).unwrap();
-            u.set_path(&format!("/{name}"));
-            (u.to_string(), Some((admin.clone(), name)))
-        }
-        None => (format!("sqlite://{}/bench.db", dir.path().display()), None),
-    };
-    let env: Vec<(String, String)> = [
-        ("DATABASE_URL", url.as_str()),
-        ("LLCT__AUTH__LOGIN_ATTEMPTS_PER_MINUTE", "100000"),
-        ("LLCT__AUTH__LOGIN_ATTEMPTS_PER_MINUTE_PER_CLIENT", "100000"),
-        ("LLCT__SERVER__UPLOAD_LIMIT_BYTES", "67108864"),
-    ]
-    .iter()
-    .map(|(a, b)| (a.to_string(), b.to_string()))
-    .collect();
-    let settings = llct::settings::Settings::load_from(&env).unwrap();
-    let db = llct::db::Db::connect(&settings.database).unwrap();
-    llct::cli::migrate_now(&db).unwrap();
-    let password = "mật khẩu đo hiệu năng";
-    llct::cli::create_admin(&settings, &db, "bench@llct.local", "Đo hiệu năng", password).unwrap();
-    let backend = db.backend().name();
-    let state = web::Data::new(llct::AppState::new(settings, db));
-    let s = state.clone();
-    let c = Client { srv: actix_test::start(move || llct::http::build_app(s.clone())) };
-    let (_, login, _) = c
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": "bench@llct.local", "password": password})),
-        )
-        .await;
-    let root = login["access_token"].as_str().unwrap().to_string();
+    let bench = Bench::start(pg.as_deref(), &[]).await;
+    let (c, root, backend) = (&bench.client, bench.root.clone(), bench.backend);
 
     let rounds = if quick { 30 } else { 200 };
     let mut lines = Vec::new();
@@ -195,7 +58,7 @@ async fn run(quick: bool, pg: Option<String>) {
     // The 10,000-row import, in one request.
     let import_rows = if quick { 2_000 } else { 10_000 };
     let (status, body, took) =
-        c.raw(&format!("/api/v1/learners/import?institution_id={school}"), &root, csv(import_rows, 0)).await;
+        c.raw(&format!("/api/v1/learners/import?institution_id={school}"), &root, learners_csv(import_rows, 0)).await;
     assert_eq!(status, 200, "{body}");
     let import_line = format!("import of {import_rows} learners (CSV, one request): {:.2} s", took.as_secs_f64());
 
@@ -331,10 +194,5 @@ async fn run(quick: bool, pg: Option<String>) {
         println!("| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |", l.name, l.n, l.p50, l.p95, l.p99, l.p50 / base);
     }
     println!("\n{import_line}");
-    drop(c);
-    if let Some((admin, name)) = cleanup {
-        if let Ok(mut conn) = PgConnection::establish(&admin) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
-        }
-    }
+    bench.finish();
 }

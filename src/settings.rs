@@ -137,6 +137,7 @@ pub struct JobSettings {
 pub struct MailSettings {
     pub smtp_url: String,
     pub from: String,
+    pub connections: u32,
     pub timeout_secs: u64,
     pub batch_size: i64,
     pub max_attempts: i32,

@@ -99,6 +99,8 @@ pub fn run(ctx: &Ctx, name: &str, trigger: Trigger, occurrence: &str) -> Result<
         Err(e) => return Err(e.into()),
     }
     let leased = write_tx(&mut conn, |tx| take_lease(tx, name, &holder, ctx.settings.jobs.lease_secs))?;
+    // The job takes its own connections.
+    drop(conn);
     let outcome = if !leased {
         Outcome::Busy
     } else {
@@ -120,6 +122,7 @@ pub fn run(ctx: &Ctx, name: &str, trigger: Trigger, occurrence: &str) -> Result<
         Outcome::Failed(e) => ("{}".to_string(), Some(e.clone())),
         _ => ("{}".to_string(), Some("another run of this job was in progress".to_string())),
     };
+    let mut conn = ctx.db.conn()?;
     write_tx(&mut conn, |tx| {
         diesel::update(jr::table.find(id))
             .set((

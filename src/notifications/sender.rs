@@ -44,29 +44,16 @@ fn email(mail: &MailSettings, row: &OutboxRow) -> Result<lettre::Message, String
     .map_err(|e| e.to_string())
 }
 
-/// Sends what is due now; counts of `sent`, `retrying`, `failed` and `waiting` (no SMTP server
-/// configured).
-pub fn deliver_due(db: &Db, mail: &MailSettings) -> Result<BTreeMap<String, i64>, String> {
+/// Sends `rows` one after another on one connection, recording each outcome.
+fn deliver(
+    db: &Db,
+    mail: &MailSettings,
+    transport: &SmtpTransport,
+    rows: Vec<OutboxRow>,
+) -> Result<BTreeMap<String, i64>, String> {
     let mut counts = BTreeMap::new();
-    let mut conn = db.conn().map_err(|e| e.to_string())?;
-    let due: Vec<OutboxRow> = o::table
-        .filter(o::status.eq(Delivery::Pending))
-        .filter(o::next_attempt_at.le(now()))
-        .order((o::next_attempt_at, o::id))
-        .limit(mail.batch_size)
-        .select(OutboxRow::as_select())
-        .load(&mut *conn)
-        .map_err(|e| e.to_string())?;
-    if mail.smtp_url.is_empty() {
-        counts.insert("waiting".into(), due.len() as i64);
-        return Ok(counts);
-    }
-    let transport = SmtpTransport::from_url(&mail.smtp_url)
-        .map_err(|e| format!("mail.smtp_url: {e}"))?
-        .timeout(Some(Duration::from_secs(mail.timeout_secs)))
-        .build();
     let mut failures_in_a_row = 0;
-    for row in due {
+    for row in rows {
         let result = email(mail, &row).and_then(|m| transport.send(&m).map(|_| ()).map_err(|e| e.to_string()));
         let at = now();
         let attempts = row.attempts + 1;
@@ -84,6 +71,8 @@ pub fn deliver_due(db: &Db, mail: &MailSettings) -> Result<BTreeMap<String, i64>
             Delivery::Pending => "retrying",
         };
         *counts.entry(key.into()).or_insert(0) += 1;
+        // A connection only for the update, so that many senders share a small pool.
+        let mut conn = db.conn().map_err(|e| e.to_string())?;
         write_tx(&mut conn, |tx| {
             diesel::update(o::table.find(row.id))
                 .set((
@@ -101,6 +90,54 @@ pub fn deliver_due(db: &Db, mail: &MailSettings) -> Result<BTreeMap<String, i64>
         // The server is down: leave the rest for the next run rather than time out on each.
         if failures_in_a_row >= 3 {
             break;
+        }
+    }
+    Ok(counts)
+}
+
+/// Sends what is due now; counts of `sent`, `retrying`, `failed` and `waiting` (no SMTP server
+/// configured).
+pub fn deliver_due(db: &Db, mail: &MailSettings) -> Result<BTreeMap<String, i64>, String> {
+    let mut counts = BTreeMap::new();
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    let due: Vec<OutboxRow> = o::table
+        .filter(o::status.eq(Delivery::Pending))
+        .filter(o::next_attempt_at.le(now()))
+        .order((o::next_attempt_at, o::id))
+        .limit(mail.batch_size)
+        .select(OutboxRow::as_select())
+        .load(&mut *conn)
+        .map_err(|e| e.to_string())?;
+    if mail.smtp_url.is_empty() {
+        counts.insert("waiting".into(), due.len() as i64);
+        return Ok(counts);
+    }
+    drop(conn);
+    let workers = mail.connections.max(1) as usize;
+    let transport = SmtpTransport::from_url(&mail.smtp_url)
+        .map_err(|e| format!("mail.smtp_url: {e}"))?
+        .timeout(Some(Duration::from_secs(mail.timeout_secs)))
+        .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(workers as u32))
+        .build();
+    // Several connections at once: one SMTP conversation spends most of its time waiting.
+    let mut chunks: Vec<Vec<OutboxRow>> = vec![Vec::new(); workers];
+    for (i, row) in due.into_iter().enumerate() {
+        chunks[i % workers].push(row);
+    }
+    let results: Vec<Result<BTreeMap<String, i64>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .filter(|c| !c.is_empty())
+            .map(|chunk| {
+                let transport = transport.clone();
+                scope.spawn(move || deliver(db, mail, &transport, chunk))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a delivery thread panicked".into()))).collect()
+    });
+    for r in results {
+        for (k, v) in r? {
+            *counts.entry(k).or_insert(0) += v;
         }
     }
     Ok(counts)

@@ -197,13 +197,13 @@ async fn smtp_down_then_up_delivers_everything_once(db: TestDb) {
     assert_eq!(run_job(&app, "session-reminders").await["queued"], 4);
     // The server is down: nothing is lost, every message waits with its error.
     let down = run_job(&app, "outbox").await;
-    assert_eq!((down["sent"].as_i64(), down["retrying"].as_i64()), (None, Some(3)), "{down}");
+    assert_eq!((down["sent"].as_i64(), down["retrying"].as_i64()), (None, Some(4)), "{down}");
     let outbox = app.get("/api/v1/notifications?status=pending", &app.root).await;
     let items = outbox.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 4);
     assert_eq!(
         items.iter().filter(|m| m["attempts"] == 1 && m["last_error"].is_string()).count(),
-        3,
+        4,
         "{}",
         outbox.text
     );

@@ -73,7 +73,7 @@ impl SmtpServer {
         let mails = Arc::new(Mutex::new(Vec::new()));
         let sink = Sink { mails: mails.clone(), to: Vec::new(), data: Vec::new() };
         let mut server = Server::new(sink);
-        server.with_name("smtp.llct.test").with_num_threads(2).with_tcp_listener(listener);
+        server.with_name("smtp.llct.test").with_num_threads(16).with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
         });

@@ -1,0 +1,180 @@
+//! What the benchmarks share: a database (a temporary SQLite file or a fresh PostgreSQL
+//! database), the application on a loopback server, an HTTP client and sample data.
+
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+
+use actix_web::http::Method;
+use actix_web::web;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use serde_json::{json, Value};
+
+pub struct Client {
+    pub srv: actix_test::TestServer,
+}
+
+impl Client {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value, Duration) {
+        let mut req = self.srv.request(method, self.srv.url(path));
+        if let Some(t) = token {
+            req = req.insert_header(("authorization", format!("Bearer {t}")));
+        }
+        let start = Instant::now();
+        let mut res = match body {
+            Some(b) => req.send_json(&b).await,
+            None => req.send().await,
+        }
+        .expect("request");
+        let bytes = res.body().limit(256 << 20).await.expect("body");
+        let took = start.elapsed();
+        (res.status().as_u16(), serde_json::from_slice(&bytes).unwrap_or(Value::Null), took)
+    }
+
+    pub async fn raw(&self, path: &str, token: &str, body: Vec<u8>) -> (u16, Value, Duration) {
+        let start = Instant::now();
+        let mut res = self
+            .srv
+            .post(path)
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .insert_header(("content-type", "text/csv"))
+            .send_body(body)
+            .await
+            .expect("request");
+        let bytes = res.body().limit(256 << 20).await.expect("body");
+        (res.status().as_u16(), serde_json::from_slice(&bytes).unwrap_or(Value::Null), start.elapsed())
+    }
+
+    pub async fn ok(&self, method: Method, path: &str, token: &str, body: Value) -> Value {
+        let (status, v, _) = self.call(method, path, Some(token), Some(body)).await;
+        assert!(status < 300, "{path}: {status} {v}");
+        v
+    }
+}
+
+pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+pub struct Line {
+    pub name: String,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub n: usize,
+}
+
+pub fn line(name: &str, mut samples: Vec<Duration>) -> Line {
+    samples.sort();
+    Line {
+        name: name.into(),
+        p50: percentile(&samples, 0.5),
+        p95: percentile(&samples, 0.95),
+        p99: percentile(&samples, 0.99),
+        n: samples.len(),
+    }
+}
+
+pub const FAMILY: [&str; 14] =
+    ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"];
+pub const MIDDLE: [&str; 8] = ["Văn", "Thị", "Hữu", "Đức", "Thanh", "Minh", "Ngọc", "Quang"];
+pub const GIVEN: [&str; 20] = [
+    "An", "Anh", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Long", "Mai", "Nam",
+    "Ngân", "Phúc", "Sơn", "Tâm", "Yến",
+];
+
+/// `n` learners as an import CSV, numbered from `offset`, each with a distinct e-mail address.
+pub fn learners_csv(n: usize, offset: usize) -> Vec<u8> {
+    let mut s = String::from("Họ và tên,Ngày sinh,Giới tính,Trình độ học vấn,Đảng viên,Ngày vào Đảng,Số CCCD,Email\n");
+    for k in 0..n {
+        let i = k + offset;
+        s.push_str(&format!(
+            "{} {} {},{:02}/{:02}/{},{},Đại học,Chính thức,10/05/2012,{:012},hv{i}@llct.test\n",
+            FAMILY[i % 14],
+            MIDDLE[(i / 14) % 8],
+            GIVEN[(i / 112) % 20],
+            1 + i % 28,
+            1 + (i / 28) % 12,
+            1960 + (i / 336) % 40,
+            if i % 2 == 0 { "Nam" } else { "Nữ" },
+            100_000_000 + i
+        ));
+    }
+    s.into_bytes()
+}
+
+/// A running application on its own database, with a signed-in system administrator.
+pub struct Bench {
+    pub client: Client,
+    pub state: web::Data<llct::AppState>,
+    pub root: String,
+    pub backend: &'static str,
+    _dir: tempfile::TempDir,
+    cleanup: Option<(String, String)>,
+}
+
+impl Bench {
+    /// `pg`: an administrative PostgreSQL URL to create a database under; SQLite otherwise.
+    pub async fn start(pg: Option<&str>, extra: &[(&str, &str)]) -> Bench {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, cleanup) = match pg {
+            Some(admin) => {
+                let name = format!("llct_bench_{}", std::process::id());
+                let mut c = PgConnection::establish(admin).expect("PostgreSQL");
+                diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut c).unwrap();
+                let mut u = url::Url::parse(admin).unwrap();
+                u.set_path(&format!("/{name}"));
+                (u.to_string(), Some((admin.to_string(), name)))
+            }
+            None => (format!("sqlite://{}/bench.db", dir.path().display()), None),
+        };
+        let mut env: Vec<(String, String)> = [
+            ("DATABASE_URL", url.as_str()),
+            ("LLCT__AUTH__LOGIN_ATTEMPTS_PER_MINUTE", "100000"),
+            ("LLCT__AUTH__LOGIN_ATTEMPTS_PER_MINUTE_PER_CLIENT", "100000"),
+            ("LLCT__SERVER__UPLOAD_LIMIT_BYTES", "67108864"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        env.extend(extra.iter().map(|(a, b)| (a.to_string(), b.to_string())));
+        let settings = llct::settings::Settings::load_from(&env).unwrap();
+        let db = llct::db::Db::connect(&settings.database).unwrap();
+        llct::cli::migrate_now(&db).unwrap();
+        let password = "mật khẩu đo hiệu năng";
+        llct::cli::create_admin(&settings, &db, "bench@llct.local", "Đo hiệu năng", password).unwrap();
+        let backend = db.backend().name();
+        let state = web::Data::new(llct::AppState::new(settings, db));
+        let s = state.clone();
+        let client = Client { srv: actix_test::start(move || llct::http::build_app(s.clone())) };
+        let (_, login, _) = client
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": "bench@llct.local", "password": password})),
+            )
+            .await;
+        let root = login["access_token"].as_str().unwrap().to_string();
+        Bench { client, state, root, backend, _dir: dir, cleanup }
+    }
+
+    /// Drops the PostgreSQL database, if one was made.
+    pub fn finish(self) {
+        let cleanup = self.cleanup.clone();
+        drop(self);
+        if let Some((admin, name)) = cleanup {
+            if let Ok(mut conn) = PgConnection::establish(&admin) {
+                let _ =
+                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+            }
+        }
+    }
+}
