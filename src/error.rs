@@ -233,15 +233,104 @@ impl ApiError {
             }
             ApiError::Internal(_) => "An unexpected error occurred.".into(),
         };
-        Problem {
-            type_: format!("/api/v1/problems/{slug}"),
-            title: title.to_string(),
-            status,
-            detail,
-            code,
-            errors,
-            existing,
+        let (title, detail) = if english() {
+            (title.to_string(), detail)
+        } else {
+            (title_vi(slug).to_string(), detail_vi(self, &detail))
+        };
+        Problem { type_: format!("/api/v1/problems/{slug}"), title, status, detail, code, errors, existing }
+    }
+}
+
+tokio::task_local! {
+    /// Whether the request asked for English (`Accept-Language: en…`); Vietnamese otherwise.
+    static ENGLISH: bool;
+}
+
+/// Runs `f` answering problems in English or Vietnamese.
+pub async fn in_language<F: std::future::Future>(english: bool, f: F) -> F::Output {
+    ENGLISH.scope(english, f).await
+}
+
+/// The same, for synchronous code.
+pub fn in_language_sync<T>(english: bool, f: impl FnOnce() -> T) -> T {
+    ENGLISH.sync_scope(english, f)
+}
+
+fn english() -> bool {
+    ENGLISH.try_with(|e| *e).unwrap_or(false)
+}
+
+/// Whether an `Accept-Language` header prefers English to Vietnamese (Vietnamese by default).
+pub fn prefers_english(accept_language: Option<&str>) -> bool {
+    let mut best: Option<(f32, bool)> = None;
+    for part in accept_language.unwrap_or_default().split(',') {
+        let mut bits = part.split(';');
+        let tag = bits.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = bits.find_map(|b| b.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
+        let lang = tag.split('-').next().unwrap_or_default();
+        if (lang == "en" || lang == "vi") && best.is_none_or(|(bq, _)| q > bq) {
+            best = Some((q, lang == "en"));
         }
+    }
+    best.is_some_and(|(_, en)| en)
+}
+
+/// Vietnamese titles of the problem types.
+fn title_vi(slug: &str) -> &'static str {
+    match slug {
+        "bad-request" => "Yêu cầu không đọc được",
+        "validation" => "Dữ liệu không hợp lệ",
+        "unauthorized" => "Chưa đăng nhập",
+        "forbidden" => "Không có quyền",
+        "not-found" => "Không tìm thấy",
+        "method-not-allowed" => "Phương thức không được hỗ trợ",
+        "conflict" => "Xung đột",
+        "precondition-failed" => "Dữ liệu đã thay đổi",
+        "payload-too-large" => "Dữ liệu gửi lên quá lớn",
+        "unsupported-media-type" => "Kiểu nội dung không được hỗ trợ",
+        "refused" => "Bị từ chối theo quy định",
+        "rate-limited" => "Quá nhiều yêu cầu",
+        "unavailable" => "Dịch vụ tạm thời gián đoạn",
+        _ => "Lỗi hệ thống",
+    }
+}
+
+/// Vietnamese for the fixed English details; other (specific) details are kept as written.
+fn detail_vi(e: &ApiError, english: &str) -> String {
+    match e {
+        ApiError::Validation(items) => format!("{} trường dữ liệu không hợp lệ.", items.len()),
+        ApiError::Refused(items) => format!("{} quy định không cho phép yêu cầu này.", items.len()),
+        ApiError::Forbidden => "Vai trò của bạn không được phép thực hiện thao tác này.".into(),
+        ApiError::MethodNotAllowed => "Đường dẫn này không nhận phương thức này.".into(),
+        ApiError::PreconditionFailed { current } => {
+            format!("Dữ liệu đã được thay đổi; phiên bản hiện tại là {current}. Hãy đọc lại rồi thử lại.")
+        }
+        ApiError::PayloadTooLarge(limit) => format!("Dữ liệu gửi lên vượt quá giới hạn {limit} byte."),
+        ApiError::RateLimited { retry_after_secs } => {
+            format!("Quá nhiều yêu cầu; hãy thử lại sau {retry_after_secs} giây.")
+        }
+        ApiError::Unavailable { retry_after_secs } => {
+            format!("Cơ sở dữ liệu tạm thời không truy cập được; hãy thử lại sau {retry_after_secs} giây.")
+        }
+        ApiError::Internal(_) => "Đã xảy ra lỗi không mong muốn; lỗi đã được ghi lại.".into(),
+        _ => match english {
+            "No such resource." => "Không có tài nguyên này.".into(),
+            "No such route." => "Không có đường dẫn này.".into(),
+            "Sign in first." => "Hãy đăng nhập trước.".into(),
+            "Wrong e-mail or password." => "Sai thư điện tử hoặc mật khẩu.".into(),
+            "The token is unknown, expired or revoked." => {
+                "Mã đăng nhập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.".into()
+            }
+            "Sign in and send `Authorization: Bearer <token>`." => {
+                "Hãy đăng nhập và gửi tiêu đề `Authorization: Bearer <token>`.".into()
+            }
+            "The Authorization header must be `Bearer <token>`." => {
+                "Tiêu đề Authorization phải có dạng `Bearer <token>`.".into()
+            }
+            "The request could not be read." => "Không đọc được yêu cầu.".into(),
+            other => other.to_string(),
+        },
     }
 }
 
@@ -326,5 +415,30 @@ impl Problems {
         } else {
             Err(ApiError::Validation(self.0))
         }
+    }
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_english_only_when_preferred() {
+        assert!(!prefers_english(None));
+        assert!(prefers_english(Some("en")));
+        assert!(prefers_english(Some("en-GB,en;q=0.9")));
+        assert!(!prefers_english(Some("vi-VN,vi;q=0.9,en;q=0.8")));
+        assert!(prefers_english(Some("fr, en;q=0.5, vi;q=0.4")));
+        assert!(!prefers_english(Some("fr")));
+    }
+
+    #[test]
+    fn problems_speak_the_chosen_language() {
+        let e = ApiError::Validation(vec![ProblemItem::field("name", "is required")]);
+        let vi = in_language_sync(false, || e.problem());
+        assert_eq!((vi.title.as_str(), vi.detail.as_str()), ("Dữ liệu không hợp lệ", "1 trường dữ liệu không hợp lệ."));
+        let en = in_language_sync(true, || e.problem());
+        assert_eq!((en.title.as_str(), en.detail.as_str()), ("Validation failed", "1 field(s) are invalid."));
+        assert_eq!(vi.type_, en.type_);
     }
 }

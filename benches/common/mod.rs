@@ -96,9 +96,11 @@ pub fn learners_csv(n: usize, offset: usize) -> Vec<u8> {
     for k in 0..n {
         let i = k + offset;
         s.push_str(&format!(
-            "{} {} {},{:02}/{:02}/{},{},Đại học,Chính thức,10/05/2012,{:012},hv{i}@llct.test\n",
+            "{} {} {}{},{:02}/{:02}/{},{},Đại học,Chính thức,10/05/2012,{:012},hv{i}@llct.test\n",
             FAMILY[i % 14],
             MIDDLE[(i / 14) % 8],
+            // Past 13,440 rows names and birth dates would repeat: add a second middle name.
+            ["", "Ngọc ", "Minh ", "Thanh "][(i / 13_440) % 4],
             GIVEN[(i / 112) % 20],
             1 + i % 28,
             1 + (i / 28) % 12,

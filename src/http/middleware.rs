@@ -25,6 +25,8 @@ pub async fn observe(
     let method = req.method().to_string();
     let path = req.path().to_string();
     let state = req.app_data::<web::Data<AppState>>().cloned();
+    let english =
+        crate::error::prefers_english(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     // Writes run inside an audit context, which the database writes record in their transaction.
     let audit = if matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
         Some(audit_context(&mut req, &request_id).await)
@@ -34,10 +36,13 @@ pub async fn observe(
     // A panic in a handler becomes a 500 problem for this request (the server turns the error
     // into ApiError's response); the worker keeps serving.
     let call = AssertUnwindSafe(next.call(req)).catch_unwind();
-    let outcome = match audit {
-        Some(ctx) => crate::audit::scope(ctx, call).await,
-        None => call.await,
-    };
+    let outcome = crate::error::in_language(english, async {
+        match audit {
+            Some(ctx) => crate::audit::scope(ctx, call).await,
+            None => call.await,
+        }
+    })
+    .await;
     let res = match outcome {
         Ok(res) => res?.map_into_boxed_body(),
         Err(panic) => {
@@ -50,7 +55,10 @@ pub async fn observe(
             if let Some(state) = &state {
                 state.metrics.observe(&method, "panic", 500, start.elapsed().as_secs_f64());
             }
-            return Err(ApiError::Internal(format!("panic: {what}")).into());
+            let res = crate::error::in_language_sync(english, || {
+                ApiError::Internal(format!("panic: {what}")).error_response()
+            });
+            return Err(actix_web::error::InternalError::from_response(what, res).into());
         }
     };
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
@@ -62,8 +70,11 @@ pub async fn observe(
         }
     }
     let upload_limit = state.as_ref().map(|s| s.settings.server.upload_limit_bytes).unwrap_or(0);
-    let mut res =
-        if status.is_client_error() || status.is_server_error() { problemise(res, upload_limit) } else { res };
+    let mut res = if status.is_client_error() || status.is_server_error() {
+        crate::error::in_language_sync(english, || problemise(res, upload_limit))
+    } else {
+        res
+    };
     let h = res.headers_mut();
     h.insert(
         HeaderName::from_static("x-request-id"),

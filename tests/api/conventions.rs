@@ -175,3 +175,43 @@ async fn pages_never_skip_or_repeat(app: TestApp) {
     let ids: Vec<&str> = r.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
     assert_eq!(ids, vec![created[2].as_str()]);
 }
+
+db_test!(problems_speak_vietnamese_unless_english_is_asked_for);
+async fn problems_speak_vietnamese_unless_english_is_asked_for(app: TestApp) {
+    let vi = app.call(Method::GET, "/api/v1/no-such-thing", Some(&app.root), None).await;
+    assert_eq!(
+        (vi.status, vi.body["title"].as_str(), vi.body["detail"].as_str()),
+        (404, Some("Không tìm thấy"), Some("Không có đường dẫn này."))
+    );
+    let en = app
+        .call_with(
+            Method::GET,
+            "/api/v1/no-such-thing",
+            Some(&app.root),
+            None,
+            &[("accept-language", "en-GB,en;q=0.9")],
+        )
+        .await;
+    assert_eq!((en.body["title"].as_str(), en.body["detail"].as_str()), (Some("Not found"), Some("No such route.")));
+    assert_eq!(vi.body["type"], en.body["type"]);
+    // A validation problem: the same fields, in either language.
+    let body = json!({"code": "", "name": "", "tier": "provincial_school"});
+    let vi = app.call(Method::POST, "/api/v1/institutions", Some(&app.root), Some(body.clone())).await;
+    let en = app
+        .call_with(Method::POST, "/api/v1/institutions", Some(&app.root), Some(body), &[("accept-language", "en")])
+        .await;
+    assert_eq!((vi.status, vi.body["title"].as_str()), (400, Some("Dữ liệu không hợp lệ")));
+    assert_eq!((en.status, en.body["title"].as_str()), (400, Some("Validation failed")));
+    assert_eq!(vi.error_fields(), en.error_fields());
+    assert!(vi.body["detail"].as_str().unwrap().ends_with("trường dữ liệu không hợp lệ."), "{}", vi.text);
+    // Signing in with a wrong password, in Vietnamese.
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "nobody@llct.test", "password": "không đúng mật khẩu"})),
+        )
+        .await;
+    assert_eq!(r.body["detail"], "Sai thư điện tử hoặc mật khẩu.");
+}
