@@ -183,7 +183,7 @@ async fn issue_certificates(
     let (c2, st) = (caller.clone(), state.clone());
     idempotency::run(&state.db, &caller, key, fp, move |tx| {
         let cohort = crate::cohorts::store::writable(tx, &c2, id)?;
-        let done = issue::issue_for_cohort(tx, &st.settings, &cohort, &signer, Some(c2.user_id))?;
+        let done = issue::issue_for_cohort(tx, &st.settings, &cohort, &signer, Some(c2.user_id), None)?;
         Stored::ok(&IssueOut {
             already_issued: done.already,
             not_graduated: done.not_graduated,

@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::programs::model::{Credential, Level};
 use crate::results::rules::Outcome;
 use crate::settings::Settings;
+use chrono::Datelike;
 
 /// Who signs the papers and on which date.
 #[derive(Debug, Clone)]
@@ -78,6 +79,7 @@ pub fn issue_for_cohort(
     cohort: &Cohort,
     signer: &Signer,
     actor: Option<UserId>,
+    results: Option<Vec<crate::results::service::LearnerResult>>,
 ) -> Result<Issued, ApiError> {
     lock_keys(tx, &[format!("certificates:{}", cohort.id)])?;
     if !matches!(cohort.status, CohortStatus::Closing | CohortStatus::Closed) {
@@ -87,7 +89,10 @@ pub fn issue_for_cohort(
         ));
     }
     let program = crate::programs::store::get(tx, cohort.program_id)?;
-    let results = crate::results::service::for_cohort(tx, cohort, settings.tz(), None)?;
+    let results = match results {
+        Some(r) => r,
+        None => crate::results::service::for_cohort(tx, cohort, settings.tz(), None)?,
+    };
     let have: HashSet<LearnerId> = c::table
         .filter(c::cohort_id.eq(cohort.id))
         .filter(c::replaces_id.is_null())
@@ -139,6 +144,10 @@ pub fn issue_for_cohort(
     });
     let issuer = crate::institutions::store::find(tx, cohort.institution_id)?.ok_or_else(ApiError::not_found)?;
     let key = keys::active(tx, issuer.id)?;
+    // One block of numbers for the class, then every credential and register line in batches.
+    let year = signer.issued_on.year();
+    let mut number = super::numbering::reserve(tx, issuer.id, year, todo.len() as i32)?;
+    let mut entries = Vec::new();
     for r in todo {
         let Some((holder, dob, _)) = people.get(&r.learner_id).cloned() else { continue };
         let draft = Facts {
@@ -160,16 +169,23 @@ pub fn issue_for_cohort(
             starts_on: cohort.starts_on,
         };
         let cert =
-            number_and_sign(tx, settings, &issuer, &key, cohort, r.learner_id, program.credential, draft, None, actor)?;
+            signed(settings, &issuer, &key, cohort, r.learner_id, program.credential, draft, number, None, actor)?;
+        number += 1;
+        entries.push(entry(&cert, &holder_of(&cert), RegisterEvent::Issued, None, None, actor));
         out.issued.push(cert);
+    }
+    for chunk in out.issued.chunks(500) {
+        crate::per_backend!(tx, |c| diesel::insert_into(c::table).values(chunk).execute(c))?;
+    }
+    for chunk in entries.chunks(500) {
+        crate::per_backend!(tx, |c| diesel::insert_into(re::table).values(chunk).execute(c))?;
     }
     Ok(out)
 }
 
-/// Gives `draft` the institution's next number, signs it and stores it with its register entry.
+/// `draft` numbered `number` and signed, as a new credential row (not yet stored).
 #[allow(clippy::too_many_arguments)]
-fn number_and_sign(
-    tx: &mut DbConn,
+fn signed(
     settings: &Settings,
     issuer: &crate::institutions::model::Institution,
     key: &SigningKey,
@@ -177,12 +193,11 @@ fn number_and_sign(
     learner: LearnerId,
     kind: Credential,
     mut draft: Facts,
+    number: i32,
     replaces: Option<&Certificate>,
     actor: Option<UserId>,
 ) -> Result<Certificate, ApiError> {
-    use chrono::Datelike;
     let year = draft.issued_on.year();
-    let number = next_number(tx, issuer.id, year)?;
     let cfg = &settings.certificates;
     let code = match kind {
         Credential::Certificate => cfg.certificate_code.as_str(),
@@ -194,7 +209,7 @@ fn number_and_sign(
     let signature = facts::sign(&key.secret_key, &text)
         .ok_or_else(|| ApiError::Internal(format!("signing key {} is unreadable", key.id)))?;
     let at = now();
-    let cert = Certificate {
+    Ok(Certificate {
         id: CertificateId::default(),
         institution_id: issuer.id,
         issuer_id: issuer.id,
@@ -219,11 +234,57 @@ fn number_and_sign(
         version: 1,
         created_at: at,
         updated_at: at,
-    };
+    })
+}
+
+/// Gives `draft` the institution's next number, signs it and stores it with its register entry.
+#[allow(clippy::too_many_arguments)]
+fn number_and_sign(
+    tx: &mut DbConn,
+    settings: &Settings,
+    issuer: &crate::institutions::model::Institution,
+    key: &SigningKey,
+    cohort: &Cohort,
+    learner: LearnerId,
+    kind: Credential,
+    draft: Facts,
+    replaces: Option<&Certificate>,
+    actor: Option<UserId>,
+) -> Result<Certificate, ApiError> {
+    let number = next_number(tx, issuer.id, draft.issued_on.year())?;
+    let holder = draft.holder.clone();
+    let cert = signed(settings, issuer, key, cohort, learner, kind, draft, number, replaces, actor)?;
     diesel::insert_into(c::table).values(&cert).execute(tx)?;
     let event = if replaces.is_some() { RegisterEvent::Reissued } else { RegisterEvent::Issued };
-    append(tx, &cert, &draft.holder, event, replaces.map(|x| x.id), None, actor)?;
+    diesel::insert_into(re::table)
+        .values(&entry(&cert, &holder, event, replaces.map(|x| x.id), None, actor))
+        .execute(tx)?;
     Ok(cert)
+}
+
+/// One line of the register book about `cert`.
+fn entry(
+    cert: &Certificate,
+    holder: &str,
+    event: RegisterEvent,
+    related: Option<CertificateId>,
+    reason: Option<String>,
+    actor: Option<UserId>,
+) -> RegisterEntry {
+    RegisterEntry {
+        id: RegisterEntryId::default(),
+        certificate_id: cert.id,
+        institution_id: cert.institution_id,
+        cohort_id: cert.cohort_id,
+        event,
+        serial: cert.serial.clone(),
+        register_no: cert.register_no.clone(),
+        holder: holder.to_string(),
+        related_id: related,
+        reason,
+        at: now(),
+        actor_id: actor,
+    }
 }
 
 /// Appends one line to the register book.
@@ -236,22 +297,7 @@ pub fn append(
     reason: Option<String>,
     actor: Option<UserId>,
 ) -> QueryResult<()> {
-    diesel::insert_into(re::table)
-        .values(&RegisterEntry {
-            id: RegisterEntryId::default(),
-            certificate_id: cert.id,
-            institution_id: cert.institution_id,
-            cohort_id: cert.cohort_id,
-            event,
-            serial: cert.serial.clone(),
-            register_no: cert.register_no.clone(),
-            holder: holder.to_string(),
-            related_id: related,
-            reason,
-            at: now(),
-            actor_id: actor,
-        })
-        .execute(tx)?;
+    diesel::insert_into(re::table).values(&entry(cert, holder, event, related, reason, actor)).execute(tx)?;
     Ok(())
 }
 

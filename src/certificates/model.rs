@@ -34,7 +34,7 @@ crate::text_enum! {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
-#[diesel(table_name = certificates, treat_none_as_null = true)]
+#[diesel(table_name = certificates, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct Certificate {
     pub id: CertificateId,
     pub institution_id: InstitutionId,
@@ -63,7 +63,7 @@ pub struct Certificate {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = register_entries)]
+#[diesel(table_name = register_entries, treat_none_as_default_value = false)]
 pub struct RegisterEntry {
     pub id: RegisterEntryId,
     pub certificate_id: CertificateId,

@@ -63,23 +63,28 @@ pub fn render(pattern: &str, kind: &str, year: i32, number: i32, institution: &s
 /// row lock on PostgreSQL, the single writer on SQLite), so concurrent issuers queue and a
 /// rolled-back issue returns its number: the sequence never has a gap.
 pub fn next_number(tx: &mut DbConn, institution: InstitutionId, year: i32) -> QueryResult<i32> {
+    reserve(tx, institution, year, 1)
+}
+
+/// Takes `n` consecutive numbers at once and returns the first; same guarantees as
+/// [`next_number`].
+pub fn reserve(tx: &mut DbConn, institution: InstitutionId, year: i32, n: i32) -> QueryResult<i32> {
     lock_keys(tx, &[format!("credential-counter:{institution}:{year}")])?;
     let bumped = diesel::update(cc::table.find((institution, year)))
-        .set(cc::last_number.eq(cc::last_number + 1))
+        .set(cc::last_number.eq(cc::last_number + n))
         .returning(cc::last_number)
         .get_result::<i32>(tx)
         .optional()?;
     match bumped {
-        Some(n) => Ok(n),
+        Some(last) => Ok(last - n + 1),
         None => {
             diesel::insert_into(cc::table)
-                .values((cc::institution_id.eq(institution), cc::year.eq(year), cc::last_number.eq(1)))
+                .values((cc::institution_id.eq(institution), cc::year.eq(year), cc::last_number.eq(n)))
                 .execute(tx)?;
             Ok(1)
         }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::reminders::{learner_contacts, send, today};
+use super::reminders::{learner_contacts, today};
 use super::{Counts, Ctx};
 use crate::certificates::issue::{issue_for_cohort, Signer};
 use crate::certificates::model::CertificateStatus;
@@ -21,9 +21,25 @@ use crate::db::schema::{certificates as c, cohorts as co, exams as ex, result_sn
 use crate::db::{now, write_tx, DbConn};
 use crate::error::ApiError;
 use crate::exams::model::{Exam, ExamStatus, GradeStatus};
-use crate::notifications::Kind;
+use crate::notifications::outbox::enqueue_many;
+use crate::notifications::{Kind, Message};
 use crate::results::rules::Outcome;
 use crate::settings::Settings;
+
+/// A learner's result as it stood at closing.
+#[derive(Insertable)]
+#[diesel(table_name = rs, treat_none_as_default_value = false)]
+struct Snapshot {
+    cohort_id: CohortId,
+    learner_id: LearnerId,
+    institution_id: InstitutionId,
+    outcome: String,
+    average_tenths: Option<i32>,
+    classification: Option<String>,
+    failed_on: String,
+    reasons: String,
+    computed_at: chrono::NaiveDateTime,
+}
 
 /// What closing one class did.
 #[derive(Debug, Default)]
@@ -98,6 +114,7 @@ pub fn close_one(
         crate::http::extract::saved(crate::exams::store::save(tx, &row, exam.version)?, exam.version)?;
         done.exams_locked += 1;
     }
+    let results = crate::results::service::for_cohort(tx, &cohort, settings.tz(), None)?;
     // Credentials for the graduates, if the institution says who signs them.
     let institution = crate::institutions::store::find(tx, cohort.institution_id)?.ok_or_else(ApiError::not_found)?;
     let program = crate::programs::store::get(tx, cohort.program_id)?;
@@ -106,12 +123,12 @@ pub fn close_one(
         _ if !decided => done.waiting_for_decision = true,
         (Some(name), Some(title)) => {
             let signer = Signer { name: name.clone(), title: title.clone(), issued_on: today };
-            done.certificates = issue_for_cohort(tx, settings, &cohort, &signer, actor)?.issued.len();
+            done.certificates =
+                issue_for_cohort(tx, settings, &cohort, &signer, actor, Some(results.clone()))?.issued.len();
         }
         _ => done.waiting_for_signer = true,
     }
     // Every learner hears their result.
-    let results = crate::results::service::for_cohort(tx, &cohort, settings.tz(), None)?;
     let papers: HashMap<LearnerId, (String, String)> = c::table
         .filter(c::cohort_id.eq(id))
         .filter(c::status.eq(CertificateStatus::Valid))
@@ -123,27 +140,30 @@ pub fn close_one(
     // The results as they stand at closing are kept: reports and transcripts read them.
     diesel::delete(rs::table.filter(rs::cohort_id.eq(id))).execute(tx)?;
     let at = now();
-    for r in &results {
-        diesel::insert_into(rs::table)
-            .values((
-                rs::cohort_id.eq(id),
-                rs::learner_id.eq(r.learner_id),
-                rs::institution_id.eq(cohort.institution_id),
-                rs::outcome.eq(r.result.outcome.as_str()),
-                rs::average_tenths.eq(r.result.average.map(|a| (a * 10.0).round() as i32)),
-                rs::classification.eq(r.result.classification.clone()),
-                rs::failed_on.eq(r.result.failed_on.join(",")),
-                rs::reasons.eq(serde_json::to_string(&r.result.reasons).unwrap_or_default()),
-                rs::computed_at.eq(at),
-            ))
-            .execute(tx)?;
+    let snapshots: Vec<Snapshot> = results
+        .iter()
+        .map(|r| Snapshot {
+            cohort_id: id,
+            learner_id: r.learner_id,
+            institution_id: cohort.institution_id,
+            outcome: r.result.outcome.as_str().to_string(),
+            average_tenths: r.result.average.map(|a| (a * 10.0).round() as i32),
+            classification: r.result.classification.clone(),
+            failed_on: r.result.failed_on.join(","),
+            reasons: serde_json::to_string(&r.result.reasons).unwrap_or_default(),
+            computed_at: at,
+        })
+        .collect();
+    for chunk in snapshots.chunks(500) {
+        crate::per_backend!(tx, |c| diesel::insert_into(rs::table).values(chunk).execute(c))?;
     }
     let ids: Vec<LearnerId> = results.iter().map(|r| r.learner_id).collect();
     let contacts: HashMap<LearnerId, _> = learner_contacts(tx, &ids)?.into_iter().collect();
-    let mut counts = Counts::new();
     let base = settings.server.public_base_url.trim_end_matches('/');
+    let mut messages = Vec::new();
     for r in &results {
         let Some(contact) = contacts.get(&r.learner_id) else { continue };
+        let Some(to) = contact.email.clone() else { continue };
         let paper = papers.get(&r.learner_id);
         let context = json!({
             "cohort": format!("{} – {}", cohort.code, cohort.title),
@@ -154,10 +174,18 @@ pub fn close_one(
             "verify_url": paper.map(|p| format!("{base}/verify/{}", p.1)),
             "reasons": Vec::<String>::new(),
         });
-        let key = format!("results:{id}:{}", r.learner_id);
-        send(tx, &mut counts, contact, key, Kind::Results, cohort.institution_id, context)?;
+        messages.push(Message {
+            dedupe_key: format!("results:{id}:{}", r.learner_id),
+            kind: Kind::Results,
+            user_id: contact.user_id,
+            institution_id: Some(cohort.institution_id),
+            to,
+            to_name: contact.name.clone(),
+            context,
+            attachment: None,
+        });
     }
-    done.messages = counts.get("queued").copied().unwrap_or(0) as usize;
+    done.messages = enqueue_many(tx, messages)?;
     save(tx, &mut cohort, CohortStatus::Closed)?;
     Ok((cohort, done))
 }

@@ -36,7 +36,7 @@ crate::text_enum! {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
-#[diesel(table_name = o, treat_none_as_null = true)]
+#[diesel(table_name = o, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct OutboxRow {
     pub id: MessageId,
     pub dedupe_key: String,
@@ -82,45 +82,59 @@ pub fn opted_out(tx: &mut DbConn, user: UserId, kind: Kind) -> QueryResult<bool>
 /// Queues `m` unless a message with its dedupe key was ever queued or the recipient opted out
 /// of its kind; `true` when queued. Runs in the caller's transaction.
 pub fn enqueue(tx: &mut DbConn, m: Message) -> Result<bool, ApiError> {
-    if m.kind.is_reminder() {
-        if let Some(u) = m.user_id {
-            if opted_out(tx, u, m.kind)? {
-                return Ok(false);
-            }
-        }
-    }
-    let mut ctx = m.context;
-    ctx["name"] = serde_json::Value::String(m.to_name.clone());
-    let (subject, text, html) = templates::render(m.kind, &ctx)?;
+    Ok(enqueue_many(tx, vec![m])? == 1)
+}
+
+/// Queues many messages at once (in batches), with the same rules as [`enqueue`]; returns how
+/// many were queued.
+pub fn enqueue_many(tx: &mut DbConn, messages: Vec<Message>) -> Result<usize, ApiError> {
+    let users: Vec<UserId> = messages.iter().filter(|m| m.kind.is_reminder()).filter_map(|m| m.user_id).collect();
+    let opted: std::collections::HashSet<(UserId, String)> = if users.is_empty() {
+        Default::default()
+    } else {
+        oo::table.filter(oo::user_id.eq_any(users)).select((oo::user_id, oo::kind)).load(tx)?.into_iter().collect()
+    };
     let at = now();
-    let (attachment_name, attachment) = match m.attachment {
-        Some((n, b)) => (Some(n), Some(b)),
-        None => (None, None),
-    };
-    let row = OutboxRow {
-        id: MessageId::default(),
-        dedupe_key: m.dedupe_key,
-        kind: m.kind,
-        user_id: m.user_id,
-        institution_id: m.institution_id,
-        recipient: m.to,
-        recipient_name: m.to_name,
-        subject,
-        body_text: text,
-        body_html: html,
-        attachment_name,
-        attachment,
-        status: Delivery::Pending,
-        attempts: 0,
-        next_attempt_at: at,
-        last_error: None,
-        sent_at: None,
-        created_at: at,
-        updated_at: at,
-    };
-    let n = match tx {
-        DbConn::Pg(c) => diesel::insert_into(o::table).values(&row).on_conflict_do_nothing().execute(c)?,
-        DbConn::Sqlite(c) => diesel::insert_into(o::table).values(&row).on_conflict_do_nothing().execute(c)?,
-    };
-    Ok(n == 1)
+    let mut rows = Vec::with_capacity(messages.len());
+    for m in messages {
+        if m.kind.is_reminder() && m.user_id.is_some_and(|u| opted.contains(&(u, m.kind.as_str().to_string()))) {
+            continue;
+        }
+        let mut ctx = m.context;
+        ctx["name"] = serde_json::Value::String(m.to_name.clone());
+        let (subject, text, html) = templates::render(m.kind, &ctx)?;
+        let (attachment_name, attachment) = match m.attachment {
+            Some((n, b)) => (Some(n), Some(b)),
+            None => (None, None),
+        };
+        rows.push(OutboxRow {
+            id: MessageId::default(),
+            dedupe_key: m.dedupe_key,
+            kind: m.kind,
+            user_id: m.user_id,
+            institution_id: m.institution_id,
+            recipient: m.to,
+            recipient_name: m.to_name,
+            subject,
+            body_text: text,
+            body_html: html,
+            attachment_name,
+            attachment,
+            status: Delivery::Pending,
+            attempts: 0,
+            next_attempt_at: at,
+            last_error: None,
+            sent_at: None,
+            created_at: at,
+            updated_at: at,
+        });
+    }
+    let mut queued = 0;
+    for chunk in rows.chunks(200) {
+        queued += match tx {
+            DbConn::Pg(c) => diesel::insert_into(o::table).values(chunk).on_conflict_do_nothing().execute(c)?,
+            DbConn::Sqlite(c) => diesel::insert_into(o::table).values(chunk).on_conflict_do_nothing().execute(c)?,
+        };
+    }
+    Ok(queued)
 }
