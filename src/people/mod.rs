@@ -16,6 +16,7 @@ pub mod names;
 pub mod personal_data;
 pub mod rules;
 pub mod store;
+pub mod transcript;
 
 use crate::auth::{Caller, Role, Scope};
 use crate::db::ids::{InstitutionId, UserId};
@@ -26,6 +27,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     learners_http::routes(cfg);
     lecturers_http::routes(cfg);
     personal_data::routes(cfg);
+    transcript::routes(cfg);
 }
 
 /// The institution a new record belongs to: the one asked for, else the caller's own; it must

@@ -386,6 +386,7 @@ fn rows() -> Vec<Row> {
         ),
         r(M::GET, "/api/v1/cohorts/{c}/conduct", None, [401, 403, 200, 200, 404, 200]),
         r(M::GET, "/api/v1/learners/{la}/personal-data", None, [401, 200, 404, 200, 404, 200]),
+        r(M::GET, "/api/v1/learners/{la}/transcript", None, [401, 200, 404, 200, 404, 200]),
         r(M::GET, "/api/v1/me/results", None, [401, 200, 403, 403, 403, 403]),
         // Credentials of a closed class of A; the learner column holds none of them.
         r(

@@ -690,3 +690,47 @@ async fn the_graduation_council_decides_when_the_program_says_so(app: TestApp) {
     holders.sort();
     assert_eq!(holders, vec!["Phạm Văn Cư", "Trần Thị Bảo"]);
 }
+
+db_test!(a_transcript_answers_what_a_person_studied);
+async fn a_transcript_answers_what_a_person_studied(app: TestApp) {
+    let school = app.institution("TCT", "provincial_school", None).await;
+    let (_, admin) = app.user("institution_admin", Some(&school)).await;
+    let k = closed_class(&app, &school, &admin, "SC-01", &["Nguyễn Thị Ánh Tuyết"], &["Trần Văn Bình"]).await;
+    let issued = app.post(&format!("/api/v1/cohorts/{}/certificates", k.cohort), &admin, signer()).await;
+    let serial = issued.body["issued"][0]["serial"].as_str().unwrap().to_string();
+    let (ref id, ref token, _) = k.learners[0];
+    let path = format!("/api/v1/learners/{id}/transcript");
+    for who in [&admin, token] {
+        let t = app.get(&path, who).await;
+        assert_eq!((t.status, t.body["full_name"].as_str()), (200, Some("Nguyễn Thị Ánh Tuyết")), "{}", t.text);
+        let class = &t.body["classes"][0];
+        assert_eq!(
+            (
+                class["outcome"].as_str(),
+                class["classification"].as_str(),
+                class["average"].as_f64(),
+                class["cohort_status"].as_str()
+            ),
+            (Some("graduated"), Some("gioi"), Some(8.0), Some("closed")),
+            "{class}"
+        );
+        assert_eq!(class["modules"][0]["grade"], 8.0);
+        assert_eq!(t.body["credentials"][0]["serial"], serial.as_str());
+        assert_eq!(t.body["credentials"][0]["status"], "valid");
+    }
+    // The one who missed the exam: still pending, no credential.
+    let other = app.get(&format!("/api/v1/learners/{}/transcript", k.learners[1].0), &admin).await;
+    assert_eq!(
+        (other.body["classes"][0]["outcome"].as_str(), other.body["credentials"].as_array().unwrap().len()),
+        (Some("pending"), 0)
+    );
+    // Nobody else's, and nobody outside the school.
+    app.get(&path, &k.learners[1].1).await.assert_problem(404, "not-found");
+    let (_, stranger) =
+        app.user("institution_admin", Some(&app.institution("TCU", "provincial_school", None).await)).await;
+    app.get(&path, &stranger).await.assert_problem(404, "not-found");
+    let xlsx = app.get(&format!("{path}?format=xlsx"), &admin).await;
+    assert_eq!((xlsx.status, &xlsx.bytes[..2]), (200, &b"PK"[..]));
+    let csv = app.get(&format!("{path}?format=csv"), &admin).await;
+    assert!(csv.text.contains(&serial) && csv.text.contains("SC-01"), "{}", csv.text);
+}

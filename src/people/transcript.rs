@@ -1,0 +1,226 @@
+//! `GET /learners/{id}/transcript`: a person's record for life — every class they took, with
+//! dates, module grades, result, classification and conduct, and their credentials with numbers
+//! and status. JSON, or `?format=xlsx|csv` to print.
+
+use actix_web::{get, web, HttpResponse};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::store;
+use crate::auth::{Caller, Permission, Role};
+use crate::certificates::model::{Certificate, CertificateStatus};
+use crate::cohorts::model::{Cohort, EnrollmentStatus};
+use crate::db::ids::*;
+use crate::db::schema::{certificates as ce, cohorts as c, enrollments as e, result_snapshots as rs};
+use crate::error::ApiError;
+use crate::http::export::{self, Cell, Format, Table};
+use crate::results::rules::ModuleResult;
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(transcript);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClassRecord {
+    pub cohort_id: CohortId,
+    pub cohort: String,
+    pub institution: String,
+    pub program: String,
+    pub level: crate::programs::model::Level,
+    pub mode: crate::cohorts::model::Mode,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub enrollment_status: EnrollmentStatus,
+    pub cohort_status: crate::cohorts::model::CohortStatus,
+    /// `graduated`, `failed` or `pending`: as kept at closing for a closed class, else as it
+    /// stands now.
+    pub outcome: Option<String>,
+    pub average: Option<f64>,
+    pub classification: Option<String>,
+    pub modules: Vec<ModuleResult>,
+    pub field_study: Option<f64>,
+    pub conduct: Option<ConductRecord>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConductRecord {
+    pub political: crate::conduct::Rating,
+    pub discipline: crate::conduct::Rating,
+    pub class_rules: crate::conduct::Rating,
+    pub measure: Option<crate::conduct::Measure>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CredentialRecord {
+    pub id: CertificateId,
+    pub cohort_id: CohortId,
+    pub kind: crate::programs::model::Credential,
+    pub serial: String,
+    pub register_no: String,
+    pub status: CertificateStatus,
+    pub issued_at: chrono::DateTime<chrono::Utc>,
+    pub verify_url: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Transcript {
+    pub learner_id: LearnerId,
+    pub full_name: String,
+    pub date_of_birth: NaiveDate,
+    pub institution_id: InstitutionId,
+    pub classes: Vec<ClassRecord>,
+    pub credentials: Vec<CredentialRecord>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TranscriptQuery {
+    pub format: Option<Format>,
+}
+
+/// Everything the person studied, with results, conduct and credentials: administrators in
+/// scope, or the learner themself.
+#[utoipa::path(tag = "people", params(("id" = LearnerId, Path), TranscriptQuery),
+    responses((status = 200, body = Transcript), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/learners/{id}/transcript")]
+async fn transcript(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<LearnerId>,
+    q: web::Query<TranscriptQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let st = state.clone();
+    let t = state
+        .db
+        .read(move |tx| {
+            let learner = if caller.role.allows(Permission::ManagePeople) {
+                store::get_learner(tx, &caller.scope, id)?
+            } else {
+                store::find_learner(tx, id)?
+                    .filter(|l| caller.role == Role::Learner && l.user_id == Some(caller.user_id))
+                    .ok_or_else(ApiError::not_found)?
+            };
+            let taken: Vec<(Cohort, EnrollmentStatus)> = e::table
+                .inner_join(c::table)
+                .filter(e::learner_id.eq(id))
+                .order((c::starts_on.asc(), c::id.asc()))
+                .select((Cohort::as_select(), e::status))
+                .load(tx)?;
+            let mut classes = Vec::new();
+            for (cohort, enrollment_status) in taken {
+                let program = crate::programs::store::get(tx, cohort.program_id)?;
+                let institution =
+                    crate::institutions::store::find(tx, cohort.institution_id)?.map(|i| i.name).unwrap_or_default();
+                let now =
+                    crate::results::service::for_cohort(tx, &cohort, st.settings.tz(), Some(id))?.into_iter().next();
+                let kept: Option<(String, Option<i32>, Option<String>)> = rs::table
+                    .find((cohort.id, id))
+                    .select((rs::outcome, rs::average_tenths, rs::classification))
+                    .first(tx)
+                    .optional()?;
+                let conduct = crate::conduct::find(tx, cohort.id, id)?.map(|x| ConductRecord {
+                    political: x.political,
+                    discipline: x.discipline,
+                    class_rules: x.class_rules,
+                    measure: x.measure,
+                });
+                let (outcome, average, classification) = match (&kept, &now) {
+                    (Some(k), _) => (Some(k.0.clone()), k.1.map(|t| f64::from(t) / 10.0), k.2.clone()),
+                    (None, Some(r)) => {
+                        (Some(r.result.outcome.as_str().to_string()), r.result.average, r.result.classification.clone())
+                    }
+                    _ => (None, None, None),
+                };
+                classes.push(ClassRecord {
+                    cohort_id: cohort.id,
+                    cohort: format!("{} – {}", cohort.code, cohort.title),
+                    institution,
+                    program: program.title,
+                    level: program.level,
+                    mode: cohort.mode,
+                    starts_on: cohort.starts_on,
+                    ends_on: cohort.ends_on,
+                    enrollment_status,
+                    cohort_status: cohort.status,
+                    outcome,
+                    average,
+                    classification,
+                    modules: now.as_ref().map(|r| r.result.modules.clone()).unwrap_or_default(),
+                    field_study: now.as_ref().and_then(|r| r.result.field_study),
+                    conduct,
+                });
+            }
+            let credentials = ce::table
+                .filter(ce::learner_id.eq(id))
+                .order(ce::issued_at.asc())
+                .select(Certificate::as_select())
+                .load(tx)?
+                .into_iter()
+                .map(|x| CredentialRecord {
+                    verify_url: crate::certificates::http::verify_url(&st, &x.verification_code),
+                    id: x.id,
+                    cohort_id: x.cohort_id,
+                    kind: x.kind,
+                    serial: x.serial,
+                    register_no: x.register_no,
+                    status: x.status,
+                    issued_at: x.issued_at.and_utc(),
+                })
+                .collect();
+            Ok(Transcript {
+                learner_id: learner.id,
+                full_name: learner.full_name,
+                date_of_birth: learner.date_of_birth,
+                institution_id: learner.institution_id,
+                classes,
+                credentials,
+            })
+        })
+        .await?;
+    match q.format {
+        Some(f @ (Format::Csv | Format::Xlsx)) => {
+            let mut rows = Vec::new();
+            for k in &t.classes {
+                let serials: Vec<&str> =
+                    t.credentials.iter().filter(|x| x.cohort_id == k.cohort_id).map(|x| x.serial.as_str()).collect();
+                rows.push(vec![
+                    Cell::from(k.cohort.as_str()),
+                    k.institution.as_str().into(),
+                    k.program.as_str().into(),
+                    k.starts_on.to_string().into(),
+                    k.ends_on.to_string().into(),
+                    k.outcome.clone().into(),
+                    k.average.map(Cell::Num).unwrap_or(Cell::Empty),
+                    k.classification.clone().into(),
+                    k.modules
+                        .iter()
+                        .map(|m| format!("{} {}", m.code, m.grade.map(|g| g.to_string()).unwrap_or_else(|| "—".into())))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                        .into(),
+                    serials.join(", ").into(),
+                ]);
+            }
+            let headers = vec![
+                "Lớp",
+                "Cơ sở",
+                "Chương trình",
+                "Từ ngày",
+                "Đến ngày",
+                "Kết quả",
+                "Điểm TB",
+                "Xếp loại",
+                "Điểm học phần",
+                "Văn bằng",
+            ];
+            export::respond(f, &Table { name: format!("hoc-ba-{}", t.learner_id), headers, rows })
+        }
+        _ => Ok(HttpResponse::Ok().json(t)),
+    }
+}
