@@ -426,6 +426,15 @@ async fn certificate_pdf(
     Ok(pdf_response(bytes, &name))
 }
 
+/// A revocation's or reissue's reason: required, at most 1000 characters.
+fn reason_of(text: &str) -> Result<String, ApiError> {
+    let reason = clean(text);
+    let mut p = Problems::new();
+    p.check(!reason.is_empty(), "reason", "is required");
+    p.check(reason.chars().count() <= 1000, "reason", "must be at most 1000 characters");
+    p.finish(reason)
+}
+
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeIn {
@@ -444,11 +453,7 @@ async fn revoke_certificate(
     body: web::Json<RevokeIn>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let reason = clean(&body.reason);
-    let mut p = Problems::new();
-    p.check(!reason.is_empty(), "reason", "is required");
-    p.check(reason.chars().count() <= 1000, "reason", "must be at most 1000 characters");
-    p.finish(())?;
+    let reason = reason_of(&body.reason)?;
     let x = state
         .db
         .write(move |tx| {
@@ -488,11 +493,7 @@ async fn reissue_certificate(
     body: web::Json<ReissueIn>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let (cause, reason) = (body.cause, clean(&body.reason));
-    let mut p = Problems::new();
-    p.check(!reason.is_empty(), "reason", "is required");
-    p.check(reason.chars().count() <= 1000, "reason", "must be at most 1000 characters");
-    p.finish(())?;
+    let (cause, reason) = (body.cause, reason_of(&body.reason)?);
     let day = today(&state);
     let st = state.clone();
     let done = state

@@ -125,12 +125,30 @@ pub fn send(
     Ok(())
 }
 
+/// Queues one message of `kind` to each of `people`, keyed by `key(id)`.
+fn send_each<K>(
+    tx: &mut DbConn,
+    counts: &mut Counts,
+    people: Vec<(K, Contact)>,
+    key: impl Fn(&K) -> String,
+    kind: Kind,
+    institution: InstitutionId,
+    context: &serde_json::Value,
+) -> Result<(), ApiError> {
+    for (id, c) in people {
+        send(tx, counts, &c, key(&id), kind, institution, context.clone())?;
+    }
+    Ok(())
+}
+
 fn label(c: &Cohort) -> String {
     format!("{} – {}", c.code, c.title)
 }
 
-fn live(c: &Cohort) -> bool {
-    matches!(c.status, CohortStatus::Planned | CohortStatus::Enrolling | CohortStatus::InProgress)
+/// The class, if it is still planned or running (reminders are for those only).
+fn live_cohort(tx: &mut DbConn, id: CohortId) -> QueryResult<Option<Cohort>> {
+    Ok(crate::cohorts::store::find(tx, id)?
+        .filter(|c| matches!(c.status, CohortStatus::Planned | CohortStatus::Enrolling | CohortStatus::InProgress)))
 }
 
 fn local(ctx: &Ctx, t: NaiveDateTime) -> DateTime<chrono_tz::Tz> {
@@ -153,23 +171,26 @@ pub fn sessions(ctx: &Ctx) -> Result<Counts, ApiError> {
     counts.insert("sessions".into(), rows.len() as i64);
     for (sid, cid, mid, lid, starts, ends, place) in rows {
         write_tx(&mut conn, |tx| {
-            let Some(cohort) = crate::cohorts::store::find(tx, cid)? else { return Ok(()) };
-            if !live(&cohort) {
-                return Ok(());
-            }
+            let Some(cohort) = live_cohort(tx, cid)? else { return Ok(()) };
             let module: String = pm::table.find(mid).select(pm::title).first(tx)?;
             let ctx_json = json!({"cohort": label(&cohort), "module": module, "place": place,
                 "starts": local(ctx, starts).format("%H:%M ngày %d/%m/%Y").to_string(),
                 "ends": local(ctx, ends).format("%H:%M").to_string()});
             let learners = enrolled_on(tx, cid, day)?;
-            for (id, c) in learner_contacts(tx, &learners)? {
-                let key = format!("session-reminder:{sid}:{day}:{id}");
-                send(tx, &mut counts, &c, key, Kind::SessionReminder, cohort.institution_id, ctx_json.clone())?;
-            }
-            for (id, c) in lecturer_contacts(tx, &[lid])? {
-                let key = format!("session-reminder:{sid}:{day}:lecturer:{id}");
-                send(tx, &mut counts, &c, key, Kind::SessionReminder, cohort.institution_id, ctx_json.clone())?;
-            }
+            let (kind, inst) = (Kind::SessionReminder, cohort.institution_id);
+            let people = learner_contacts(tx, &learners)?;
+            send_each(
+                tx,
+                &mut counts,
+                people,
+                |id| format!("session-reminder:{sid}:{day}:{id}"),
+                kind,
+                inst,
+                &ctx_json,
+            )?;
+            let people = lecturer_contacts(tx, &[lid])?;
+            let key = |id: &LecturerId| format!("session-reminder:{sid}:{day}:lecturer:{id}");
+            send_each(tx, &mut counts, people, key, kind, inst, &ctx_json)?;
             Ok::<_, ApiError>(())
         })?;
     }
@@ -190,22 +211,17 @@ pub fn exams(ctx: &Ctx) -> Result<Counts, ApiError> {
     counts.insert("exams".into(), rows.len() as i64);
     for (xid, cid, title, place) in rows {
         write_tx(&mut conn, |tx| {
-            let Some(cohort) = crate::cohorts::store::find(tx, cid)? else { return Ok(()) };
-            if !live(&cohort) {
-                return Ok(());
-            }
+            let Some(cohort) = live_cohort(tx, cid)? else { return Ok(()) };
             let ctx_json = json!({"cohort": label(&cohort), "exam": title, "date": day.format("%d/%m/%Y").to_string(),
                 "place": place.unwrap_or_else(|| "theo thông báo của lớp".into())});
             let learners = enrolled_on(tx, cid, day)?;
-            for (id, c) in learner_contacts(tx, &learners)? {
-                let key = format!("exam-reminder:{xid}:{day}:{id}");
-                send(tx, &mut counts, &c, key, Kind::ExamReminder, cohort.institution_id, ctx_json.clone())?;
-            }
+            let (kind, inst) = (Kind::ExamReminder, cohort.institution_id);
+            let people = learner_contacts(tx, &learners)?;
+            send_each(tx, &mut counts, people, |id| format!("exam-reminder:{xid}:{day}:{id}"), kind, inst, &ctx_json)?;
             let graders: Vec<LecturerId> = eg::table.filter(eg::exam_id.eq(xid)).select(eg::lecturer_id).load(tx)?;
-            for (id, c) in lecturer_contacts(tx, &graders)? {
-                let key = format!("exam-reminder:{xid}:{day}:lecturer:{id}");
-                send(tx, &mut counts, &c, key, Kind::ExamReminder, cohort.institution_id, ctx_json.clone())?;
-            }
+            let people = lecturer_contacts(tx, &graders)?;
+            let key = |id: &LecturerId| format!("exam-reminder:{xid}:{day}:lecturer:{id}");
+            send_each(tx, &mut counts, people, key, kind, inst, &ctx_json)?;
             Ok::<_, ApiError>(())
         })?;
     }
@@ -225,10 +241,7 @@ pub fn field_reports(ctx: &Ctx) -> Result<Counts, ApiError> {
     counts.insert("field_trips".into(), trips.len() as i64);
     for (tid, cid, destination) in trips {
         write_tx(&mut conn, |tx| {
-            let Some(cohort) = crate::cohorts::store::find(tx, cid)? else { return Ok(()) };
-            if !live(&cohort) {
-                return Ok(());
-            }
+            let Some(cohort) = live_cohort(tx, cid)? else { return Ok(()) };
             let submitted: Vec<LearnerId> = fr::table
                 .filter(fr::field_trip_id.eq(tid))
                 .filter(fr::submitted_at.is_not_null())
@@ -237,10 +250,9 @@ pub fn field_reports(ctx: &Ctx) -> Result<Counts, ApiError> {
             let learners: Vec<LearnerId> =
                 enrolled_on(tx, cid, day)?.into_iter().filter(|x| !submitted.contains(x)).collect();
             let ctx_json = json!({"cohort": label(&cohort), "destination": destination, "deadline": day.format("%d/%m/%Y").to_string()});
-            for (id, c) in learner_contacts(tx, &learners)? {
-                let key = format!("field-report-reminder:{tid}:{day}:{id}");
-                send(tx, &mut counts, &c, key, Kind::FieldReportReminder, cohort.institution_id, ctx_json.clone())?;
-            }
+            let people = learner_contacts(tx, &learners)?;
+            let key = |id: &LearnerId| format!("field-report-reminder:{tid}:{day}:{id}");
+            send_each(tx, &mut counts, people, key, Kind::FieldReportReminder, cohort.institution_id, &ctx_json)?;
             Ok::<_, ApiError>(())
         })?;
     }
@@ -273,10 +285,9 @@ pub fn grading(ctx: &Ctx) -> Result<Counts, ApiError> {
             let Some(cohort) = crate::cohorts::store::find(tx, cid)? else { return Ok(()) };
             let ctx_json = json!({"cohort": label(&cohort), "exam": title, "deadline": deadline.format("%d/%m/%Y").to_string(), "missing": missing});
             let graders: Vec<LecturerId> = eg::table.filter(eg::exam_id.eq(xid)).select(eg::lecturer_id).load(tx)?;
-            for (id, c) in lecturer_contacts(tx, &graders)? {
-                let key = format!("grading-reminder:{xid}:{day}:{id}");
-                send(tx, &mut counts, &c, key, Kind::GradingReminder, cohort.institution_id, ctx_json.clone())?;
-            }
+            let people = lecturer_contacts(tx, &graders)?;
+            let key = |id: &LecturerId| format!("grading-reminder:{xid}:{day}:{id}");
+            send_each(tx, &mut counts, people, key, Kind::GradingReminder, cohort.institution_id, &ctx_json)?;
             Ok::<_, ApiError>(())
         })?;
     }
