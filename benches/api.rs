@@ -113,12 +113,17 @@ async fn run(quick: bool, pg: Option<String>) {
     let sessions: Vec<String> =
         created["items"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect();
     let statuses = ["present", "present", "present", "late", "excused", "absent"];
-    // Every session's roll for all 200 learners (this is the data the summary reads).
+    // Every session's roll for all 200 learners (this is the data the summary reads); the first
+    // fill keeps absences rare enough that learners may sit exams.
+    let first_fill = [
+        "present", "present", "present", "present", "present", "present", "present", "present", "late", "excused",
+        "present", "absent",
+    ];
     for (k, sid) in sessions.iter().enumerate() {
         let entries: Vec<Value> = learners
             .iter()
             .enumerate()
-            .map(|(i, l)| json!({"learner_id": l, "status": statuses[(i + k) % 6]}))
+            .map(|(i, l)| json!({"learner_id": l, "status": first_fill[(i + k) % 12]}))
             .collect();
         c.ok(
             Method::PUT,
@@ -186,6 +191,163 @@ async fn run(quick: bool, pg: Option<String>) {
     lines.push(line("GET /learners first page (100)", first));
     lines.push(line(&format!("GET /learners later pages (100 each, {pages} pages)"), deep));
 
+    // Signing in (Argon2id with the configured cost, by design the slowest request).
+    let mut samples = Vec::new();
+    for _ in 0..(rounds / 4).max(5) {
+        let body = json!({"email": "bench@llct.local", "password": "mật khẩu đo hiệu năng"});
+        let (status, v, took) = c.call(Method::POST, "/api/v1/auth/login", None, Some(body)).await;
+        assert_eq!(status, 200, "{v}");
+        samples.push(took);
+    }
+    lines.push(line("POST /auth/login", samples));
+
+    // A learner with an account in the class: their schedule, alone and with 16 clients at once.
+    let user = c
+        .ok(Method::POST, "/api/v1/users", &root, json!({"email": "hv@llct.test", "password": "mật khẩu học viên đo", "full_name": "Lê Thị Học", "role": "learner", "institution_id": school}))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let me = c
+        .ok(Method::POST, "/api/v1/learners", &root, json!({"full_name": "Lê Thị Học", "date_of_birth": "1985-05-05", "gender": "female", "education_level": "university",
+            "party_status": "full", "party_admission_date": "2010-05-10", "institution_id": school, "user_id": user}))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.ok(
+        Method::POST,
+        &format!("/api/v1/cohorts/{cohort}/enrollments"),
+        &root,
+        json!({"learner_id": me, "enrolled_on": (today - chrono::Duration::days(400)).to_string()}),
+    )
+    .await;
+    let learner_token = c
+        .ok(
+            Method::POST,
+            "/api/v1/auth/login",
+            "",
+            json!({"email": "hv@llct.test", "password": "mật khẩu học viên đo"}),
+        )
+        .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let window = format!(
+        "/api/v1/me/schedule?from={}&to={}",
+        today - chrono::Duration::days(14),
+        today + chrono::Duration::days(14)
+    );
+    let mut samples = Vec::new();
+    for _ in 0..rounds {
+        samples.push(c.call(Method::GET, &window, Some(&learner_token), None).await.2);
+    }
+    lines.push(line("GET /me/schedule (4 weeks)", samples));
+    let concurrent = |path: String, token: Option<String>| {
+        let c = &c;
+        async move {
+            let per_client = (rounds / 2).max(10);
+            let start = std::time::Instant::now();
+            let clients = (0..16).map(|_| {
+                let (path, token) = (path.clone(), token.clone());
+                async move {
+                    let mut v = Vec::new();
+                    for _ in 0..per_client {
+                        v.push(c.call(Method::GET, &path, token.as_deref(), None).await.2);
+                    }
+                    v
+                }
+            });
+            let samples: Vec<_> = futures_util::future::join_all(clients).await.into_iter().flatten().collect();
+            let rate = samples.len() as f64 / start.elapsed().as_secs_f64();
+            (samples, rate)
+        }
+    };
+    let (samples, readyz_rate) = concurrent("/readyz".into(), None).await;
+    lines.push(line("GET /readyz, 16 clients at once", samples));
+    let (samples, schedule_rate) = concurrent(window.clone(), Some(learner_token.clone())).await;
+    lines.push(line("GET /me/schedule, 16 clients at once", samples));
+    let throughput = format!(
+        "16 clients: /readyz {readyz_rate:.0} req/s, /me/schedule {schedule_rate:.0} req/s ({:.0}% of /readyz)",
+        100.0 * schedule_rate / readyz_rate
+    );
+
+    // Grade entry for 100 learners, and the class's results.
+    let grader_user = c
+        .ok(Method::POST, "/api/v1/users", &root, json!({"email": "gv@llct.test", "password": "mật khẩu giảng viên đo", "full_name": "Trần Văn Chấm", "role": "lecturer", "institution_id": school}))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.ok(Method::PATCH, &format!("/api/v1/lecturers/{lecturer}"), &root, json!({"user_id": grader_user})).await;
+    let grader = c
+        .ok(
+            Method::POST,
+            "/api/v1/auth/login",
+            "",
+            json!({"email": "gv@llct.test", "password": "mật khẩu giảng viên đo"}),
+        )
+        .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let exam = c
+        .ok(
+            Method::POST,
+            &format!("/api/v1/cohorts/{cohort}/exams"),
+            &root,
+            json!({"kind": "module", "module_id": module, "graders": [lecturer],
+            "held_on": today.to_string(), "grading_deadline": (today + chrono::Duration::days(5)).to_string()}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.ok(Method::POST, &format!("/api/v1/exams/{exam}/seal"), &root, json!(null)).await;
+    // The exam's candidates (those whose attendance allows them to sit), the first 100 of them.
+    let cands = c.ok(Method::GET, &format!("/api/v1/exams/{exam}/candidates"), &root, json!(null)).await;
+    let sitting: Vec<String> = cands
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["eligible"] == true)
+        .take(100)
+        .map(|x| x["learner_id"].as_str().unwrap().to_string())
+        .collect();
+    let mut samples = Vec::new();
+    for k in 0..(rounds / 2).max(10) {
+        let entries: Vec<Value> =
+            sitting.iter().enumerate().map(|(i, l)| json!({"learner_id": l, "grade": 4 + (i + k) % 7})).collect();
+        let (status, v, took) = c
+            .call(
+                Method::PUT,
+                &format!("/api/v1/exams/{exam}/grades"),
+                Some(&grader),
+                Some(json!({"entries": entries})),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        samples.push(took);
+    }
+    lines.push(line(&format!("PUT /exams/{{id}}/grades ({} learners)", sitting.len()), samples));
+    let mut samples = Vec::new();
+    for _ in 0..(rounds / 3).max(10) {
+        let (status, v, took) =
+            c.call(Method::GET, &format!("/api/v1/cohorts/{cohort}/results"), Some(&root), None).await;
+        assert_eq!(status, 200, "{v}");
+        samples.push(took);
+    }
+    lines.push(line(&format!("GET /cohorts/{{id}}/results ({} learners)", learners.len() + 1), samples));
+
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| format!("peak memory of the process (server and client together): {:.0} MB", kb / 1024.0))
+        .unwrap_or_default();
+
     let base = lines[0].p50;
     println!("\nllct benchmark — {backend}{} — {} rounds", if quick { " (quick)" } else { "" }, rounds);
     println!("| operation | n | p50 ms | p95 ms | p99 ms | p50 ÷ readyz p50 |");
@@ -193,6 +355,6 @@ async fn run(quick: bool, pg: Option<String>) {
     for l in &lines {
         println!("| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |", l.name, l.n, l.p50, l.p95, l.p99, l.p50 / base);
     }
-    println!("\n{import_line}");
+    println!("\n{import_line}\n{throughput}\n{peak}");
     bench.finish();
 }

@@ -232,5 +232,36 @@ async fn run(quick: bool, pg: Option<String>) {
         delivered as f64 / send_took.as_secs_f64()
     );
     println!("\nclose-out: {close:?}\noutbox: {sent:?}");
+
+    // Public verification among all those credentials.
+    let page = c.ok(Method::GET, "/api/v1/certificates?limit=500", &root, json!(null)).await;
+    let codes: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["verification_code"].as_str().unwrap().to_string())
+        .collect();
+    let mut samples = Vec::new();
+    for k in 0..if quick { 100 } else { 500 } {
+        let (status, v, took) =
+            c.call(Method::GET, &format!("/api/v1/verify/{}", codes[k % codes.len()]), None, None).await;
+        assert_eq!(status, 200, "{v}");
+        samples.push(took);
+    }
+    let mut readyz = Vec::new();
+    for _ in 0..samples.len() {
+        readyz.push(c.call(Method::GET, "/readyz", None, None).await.2);
+    }
+    let (v, r) = (line("GET /api/v1/verify/{code}", samples), line("GET /readyz", readyz));
+    println!(
+        "\n| operation | n | p50 ms | p95 ms | p99 ms | p50 ÷ readyz p50 |\n|---|---|---|---|---|---|\n| {} ({} credentials) | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+        v.name,
+        classes * per_class,
+        v.n,
+        v.p50,
+        v.p95,
+        v.p99,
+        v.p50 / r.p50
+    );
     bench.finish();
 }

@@ -141,6 +141,7 @@ impl Bench {
             ("DATABASE_URL", url.as_str()),
             ("LLCT__AUTH__LOGIN_ATTEMPTS_PER_MINUTE", "100000"),
             ("LLCT__AUTH__LOGIN_ATTEMPTS_PER_MINUTE_PER_CLIENT", "100000"),
+            ("LLCT__CERTIFICATES__VERIFY_PER_MINUTE_PER_CLIENT", "1000000"),
             ("LLCT__SERVER__UPLOAD_LIMIT_BYTES", "67108864"),
         ]
         .iter()
