@@ -35,7 +35,7 @@ pub struct JobRunOut {
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     /// `running`, `succeeded`, `failed`, `skipped` (another run held the job) or
-    /// `claimed_elsewhere`.
+    /// `claimed_elsewhere`, or `abandoned` (the process running it stopped).
     pub outcome: String,
     #[schema(value_type = Object)]
     pub counts: serde_json::Value,

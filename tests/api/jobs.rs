@@ -377,7 +377,22 @@ async fn a_killed_close_out_rerun_matches_a_clean_run(db: TestDb) {
     let numbers: BTreeSet<String> = got.0.values().cloned().collect();
     let year = Utc::now().format("%Y");
     assert_eq!(numbers, (1..=10).map(|n| format!("GCN-{year}-{n:06}")).collect::<BTreeSet<_>>());
-    // Grades are locked; the graduates' messages carry their serial.
+    // Housekeeping marks the killed run abandoned, so the job list does not show it running.
+    let mut env = crate::support::test_env(&app.database_url());
+    env.push(("LLCT__JOBS__LEASE_SECS".into(), "2".into()));
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_llct"))
+        .args(["jobs", "run", "housekeeping"])
+        .env_clear()
+        .envs(env)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let runs = app.get("/api/v1/jobs/close-out/runs", &app.root).await;
+    let outcomes: Vec<&str> =
+        runs.body["items"].as_array().unwrap().iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, vec!["succeeded", "skipped", "abandoned"], "{}", runs.text);
+    // The graduates' messages carry their serial.
     let lecturer_view = got.1.iter().filter(|(_, body)| body.contains("Văn bằng số hiệu GCN-")).count();
     assert_eq!(lecturer_view, 10);
 }
