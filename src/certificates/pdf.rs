@@ -30,7 +30,8 @@ pub struct Page {
     pub copy: bool,
 }
 
-struct Fonts {
+/// DejaVu Serif regular and bold, embedded in a document, with their metrics for layout.
+pub struct Fonts {
     regular: IndirectFontRef,
     bold: IndirectFontRef,
     regular_face: ttf_parser::Face<'static>,
@@ -38,6 +39,16 @@ struct Fonts {
 }
 
 impl Fonts {
+    /// Embeds both fonts in `doc`.
+    pub fn load(doc: &printpdf::PdfDocumentReference) -> Result<Fonts, String> {
+        Ok(Fonts {
+            regular: doc.add_external_font(Cursor::new(REGULAR)).map_err(|e| e.to_string())?,
+            bold: doc.add_external_font(Cursor::new(BOLD)).map_err(|e| e.to_string())?,
+            regular_face: ttf_parser::Face::parse(REGULAR, 0).map_err(|e| e.to_string())?,
+            bold_face: ttf_parser::Face::parse(BOLD, 0).map_err(|e| e.to_string())?,
+        })
+    }
+
     fn width_mm(&self, text: &str, size: f32, bold: bool) -> f32 {
         let face = if bold { &self.bold_face } else { &self.regular_face };
         let units: f32 = text
@@ -48,7 +59,14 @@ impl Fonts {
     }
 
     /// Writes `text` centred on `x`, shrinking it to fit `max` mm.
-    fn centred(&self, layer: &PdfLayerReference, text: &str, (size, bold): (f32, bool), (x, y): (f32, f32), max: f32) {
+    pub fn centred(
+        &self,
+        layer: &PdfLayerReference,
+        text: &str,
+        (size, bold): (f32, bool),
+        (x, y): (f32, f32),
+        max: f32,
+    ) {
         let mut size = size;
         let mut w = self.width_mm(text, size, bold);
         if w > max {
@@ -59,7 +77,7 @@ impl Fonts {
         layer.use_text(text, size, Mm(x - w / 2.0), Mm(y), font);
     }
 
-    fn left(&self, layer: &PdfLayerReference, text: &str, size: f32, x: f32, y: f32, bold: bool) {
+    pub fn left(&self, layer: &PdfLayerReference, text: &str, size: f32, x: f32, y: f32, bold: bool) {
         layer.use_text(text, size, Mm(x), Mm(y), if bold { &self.bold } else { &self.regular });
     }
 }
@@ -72,12 +90,7 @@ fn date(d: NaiveDate) -> String {
 pub fn render(title: &str, pages: &[Page]) -> Result<Vec<u8>, ApiError> {
     let fail = |e: &dyn std::fmt::Display| ApiError::Internal(format!("PDF rendering failed: {e}"));
     let (doc, first_page, first_layer) = PdfDocument::new(title, Mm(WIDTH), Mm(HEIGHT), "credential");
-    let fonts = Fonts {
-        regular: doc.add_external_font(Cursor::new(REGULAR)).map_err(|e| fail(&e))?,
-        bold: doc.add_external_font(Cursor::new(BOLD)).map_err(|e| fail(&e))?,
-        regular_face: ttf_parser::Face::parse(REGULAR, 0).map_err(|e| fail(&e))?,
-        bold_face: ttf_parser::Face::parse(BOLD, 0).map_err(|e| fail(&e))?,
-    };
+    let fonts = Fonts::load(&doc).map_err(|e| fail(&e))?;
     for (i, page) in pages.iter().enumerate() {
         let layer = if i == 0 {
             doc.get_page(first_page).get_layer(first_layer)

@@ -76,11 +76,97 @@ pub struct Transcript {
     pub credentials: Vec<CredentialRecord>,
 }
 
+/// `json` (default), `csv`, `xlsx` or `pdf` (to print).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TranscriptFormat {
+    Json,
+    Csv,
+    Xlsx,
+    Pdf,
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TranscriptQuery {
-    pub format: Option<Format>,
+    pub format: Option<TranscriptFormat>,
+}
+
+/// The transcript as A4 pages under the institution's header, in the embedded Vietnamese font.
+fn pdf(t: &Transcript, header: &str) -> Result<Vec<u8>, ApiError> {
+    use printpdf::{Mm, PdfDocument};
+    let fail = |e: &dyn std::fmt::Display| ApiError::Internal(format!("PDF rendering failed: {e}"));
+    let (doc, page, layer) = PdfDocument::new("Kết quả học tập", Mm(210.0), Mm(297.0), "transcript");
+    let f = crate::certificates::pdf::Fonts::load(&doc).map_err(|e| fail(&e))?;
+    let mut layer = doc.get_page(page).get_layer(layer);
+    let mut y = 280.0;
+    f.centred(&layer, &header.to_uppercase(), (10.0, true), (55.0, y), 95.0);
+    f.centred(&layer, "ĐẢNG CỘNG SẢN VIỆT NAM", (10.0, true), (155.0, y), 95.0);
+    y -= 16.0;
+    f.centred(&layer, "KẾT QUẢ HỌC TẬP LÝ LUẬN CHÍNH TRỊ", (15.0, true), (105.0, y), 180.0);
+    y -= 10.0;
+    f.left(&layer, &format!("Họ và tên: {}", t.full_name), 12.0, 20.0, y, true);
+    y -= 6.0;
+    f.left(&layer, &format!("Ngày sinh: {}", t.date_of_birth.format("%d/%m/%Y")), 11.0, 20.0, y, false);
+    y -= 10.0;
+    let date = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    for k in &t.classes {
+        if y < 40.0 {
+            let (p, l) = doc.add_page(Mm(210.0), Mm(297.0), "transcript");
+            layer = doc.get_page(p).get_layer(l);
+            y = 280.0;
+        }
+        let level = crate::certificates::issue::level_name(k.level);
+        f.left(&layer, &format!("Lớp {} — {}", k.cohort, k.institution), 11.0, 20.0, y, true);
+        y -= 5.5;
+        f.left(
+            &layer,
+            &format!("{} ({level}), từ {} đến {}", k.program, date(k.starts_on), date(k.ends_on)),
+            10.0,
+            24.0,
+            y,
+            false,
+        );
+        y -= 5.5;
+        let outcome = match k.outcome.as_deref() {
+            Some("graduated") => "Tốt nghiệp",
+            Some("failed") => "Không đủ điều kiện tốt nghiệp",
+            Some(_) => "Chưa xét",
+            None => "—",
+        };
+        let average = k.average.map(|a| format!(", điểm trung bình {a:.1}")).unwrap_or_default();
+        let band = k.classification.as_deref().map(|c| format!(", xếp loại {c}")).unwrap_or_default();
+        f.left(&layer, &format!("Kết quả: {outcome}{average}{band}"), 10.0, 24.0, y, false);
+        y -= 5.5;
+        let grades: Vec<String> = k
+            .modules
+            .iter()
+            .map(|m| format!("{} {}", m.code, m.grade.map(|g| format!("{g:.1}")).unwrap_or_else(|| "—".into())))
+            .collect();
+        if !grades.is_empty() {
+            f.left(&layer, &format!("Điểm học phần: {}", grades.join("; ")), 9.0, 24.0, y, false);
+            y -= 5.5;
+        }
+        for c in t.credentials.iter().filter(|c| c.cohort_id == k.cohort_id) {
+            let status = match c.status {
+                CertificateStatus::Valid => "còn giá trị",
+                CertificateStatus::Revoked => "đã thu hồi",
+                CertificateStatus::Replaced => "đã cấp lại",
+            };
+            f.left(
+                &layer,
+                &format!("Văn bằng số hiệu {}, số vào sổ {} ({status})", c.serial, c.register_no),
+                10.0,
+                24.0,
+                y,
+                false,
+            );
+            y -= 5.5;
+        }
+        y -= 4.0;
+    }
+    doc.save_to_bytes().map_err(|e| fail(&e))
 }
 
 /// Everything the person studied, with results, conduct and credentials: administrators in
@@ -183,8 +269,30 @@ async fn transcript(
             })
         })
         .await?;
-    match q.format {
-        Some(f @ (Format::Csv | Format::Xlsx)) => {
+    let file = match q.format {
+        Some(TranscriptFormat::Csv) => Some(Format::Csv),
+        Some(TranscriptFormat::Xlsx) => Some(Format::Xlsx),
+        Some(TranscriptFormat::Pdf) => {
+            let header = state
+                .db
+                .read({
+                    let inst = t.institution_id;
+                    move |c| Ok(crate::institutions::store::find(c, inst)?.map(|i| i.name).unwrap_or_default())
+                })
+                .await?;
+            let bytes = web::block(move || pdf(&t, &header))
+                .await
+                .map_err(|_| ApiError::Internal("PDF task failed".into()))??;
+            return Ok(HttpResponse::Ok()
+                .content_type("application/pdf")
+                .insert_header(("content-disposition", "inline; filename=\"ket-qua-hoc-tap.pdf\""))
+                .insert_header(("cache-control", "private, no-store"))
+                .body(bytes));
+        }
+        _ => None,
+    };
+    match file {
+        Some(f) => {
             let mut rows = Vec::new();
             for k in &t.classes {
                 let serials: Vec<&str> =

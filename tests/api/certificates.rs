@@ -733,4 +733,13 @@ async fn a_transcript_answers_what_a_person_studied(app: TestApp) {
     assert_eq!((xlsx.status, &xlsx.bytes[..2]), (200, &b"PK"[..]));
     let csv = app.get(&format!("{path}?format=csv"), &admin).await;
     assert!(csv.text.contains(&serial) && csv.text.contains("SC-01"), "{}", csv.text);
+    // The printable transcript: the name, the institution's header and every credential number.
+    let pdf = app.get(&format!("{path}?format=pdf"), token).await;
+    assert_eq!(pdf.header("content-type").as_deref(), Some("application/pdf"));
+    let text = pdf_text(&pdf.bytes);
+    for needle in ["Họ và tên: Nguyễn Thị Ánh Tuyết", "CƠ SỞ TCT", "KẾT QUẢ HỌC TẬP", serial.as_str(), "Tốt nghiệp"]
+    {
+        assert!(text.contains(needle), "{needle:?} not in {text}");
+    }
+    app.get(&format!("{path}?format=doc"), &admin).await.assert_problem(400, "bad-request");
 }
