@@ -637,6 +637,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    message_languages (user_id) {
+        user_id -> Text,
+        language -> Text,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(register_entries -> certificates (certificate_id));
 diesel::joinable!(certificates -> learners (learner_id));
@@ -706,4 +713,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_opt_outs,
     result_snapshots,
     graduation_decisions,
+    message_languages,
 );

@@ -168,6 +168,7 @@ pub fn close_one(
         let context = json!({
             "cohort": format!("{} – {}", cohort.code, cohort.title),
             "outcome": outcome_vi(r.result.outcome),
+            "outcome_code": r.result.outcome.as_str(),
             "average": r.result.average.map(|a| format!("{a:.1}").replace('.', ",")),
             "classification": r.result.classification_name,
             "serial": paper.map(|p| p.0.clone()),

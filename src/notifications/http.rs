@@ -13,7 +13,7 @@ use crate::auth::{Caller, Permission, Scope};
 use crate::db::ids::*;
 use crate::db::now;
 use crate::db::page::{Page, PageRequest};
-use crate::db::schema::{notification_opt_outs as oo, outbox as o};
+use crate::db::schema::{message_languages as ml, notification_opt_outs as oo, outbox as o};
 use crate::error::ApiError;
 use crate::http::extract::paging;
 use crate::AppState;
@@ -180,27 +180,47 @@ async fn resend(
     Ok(HttpResponse::Ok().json(out(row)))
 }
 
+/// The language of messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Vi,
+    En,
+}
+
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationSettings {
     /// Reminder kinds the caller does not want: `session_reminder`, `exam_reminder`,
     /// `field_report_reminder`, `grading_reminder`, `cohort_ending`.
     pub opt_out: Vec<Kind>,
+    /// `vi` (the default) or `en`; unchanged when absent.
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
-/// The reminder kinds the caller turned off.
+fn language_of(c: &mut crate::db::DbConn, user: UserId) -> QueryResult<Language> {
+    let l: Option<String> = ml::table.find(user).select(ml::language).first(c).optional()?;
+    Ok(if l.as_deref() == Some("en") { Language::En } else { Language::Vi })
+}
+
+/// The reminder kinds the caller turned off and the language of their messages.
 #[utoipa::path(tag = "notifications", responses((status = 200, body = NotificationSettings)), security(("bearer" = [])))]
 #[get("/me/notification-settings")]
 async fn get_settings(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let kinds: Vec<String> = state
+    let (kinds, language): (Vec<String>, Language) = state
         .db
-        .read(move |c| Ok(oo::table.filter(oo::user_id.eq(caller.user_id)).select(oo::kind).order(oo::kind).load(c)?))
+        .read(move |c| {
+            let kinds = oo::table.filter(oo::user_id.eq(caller.user_id)).select(oo::kind).order(oo::kind).load(c)?;
+            Ok((kinds, language_of(c, caller.user_id)?))
+        })
         .await?;
     let opt_out = kinds.iter().filter_map(|k| Kind::ALL.iter().copied().find(|x| x.as_str() == k)).collect();
-    Ok(HttpResponse::Ok().json(NotificationSettings { opt_out }))
+    Ok(HttpResponse::Ok().json(NotificationSettings { opt_out, language: Some(language) }))
 }
 
-/// Replaces the reminder kinds the caller turned off. Results of a class always go out.
+/// Replaces the reminder kinds the caller turned off, and sets the language of their messages.
+/// Results of a class always go out.
 #[utoipa::path(tag = "notifications", request_body = NotificationSettings, responses((status = 200, body = NotificationSettings), (status = 400, body = crate::error::Problem)), security(("bearer" = [])))]
 #[put("/me/notification-settings")]
 async fn put_settings(
@@ -208,14 +228,16 @@ async fn put_settings(
     state: web::Data<AppState>,
     body: web::Json<NotificationSettings>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut kinds = body.into_inner().opt_out;
+    let body = body.into_inner();
+    let asked = body.language;
+    let mut kinds = body.opt_out;
     kinds.sort();
     kinds.dedup();
     if let Some(i) = kinds.iter().position(|k| !k.is_reminder()) {
         return Err(ApiError::field(&format!("opt_out[{i}]"), "results of a class cannot be turned off"));
     }
     let k2 = kinds.clone();
-    state
+    let language = state
         .db
         .write(move |tx| {
             diesel::delete(oo::table.filter(oo::user_id.eq(caller.user_id))).execute(tx)?;
@@ -224,8 +246,16 @@ async fn put_settings(
                     .values((oo::user_id.eq(caller.user_id), oo::kind.eq(k.as_str())))
                     .execute(tx)?;
             }
-            Ok(())
+            if let Some(l) = asked {
+                diesel::delete(ml::table.find(caller.user_id)).execute(tx)?;
+                if l == Language::En {
+                    diesel::insert_into(ml::table)
+                        .values((ml::user_id.eq(caller.user_id), ml::language.eq("en")))
+                        .execute(tx)?;
+                }
+            }
+            Ok(language_of(tx, caller.user_id)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(NotificationSettings { opt_out: kinds }))
+    Ok(HttpResponse::Ok().json(NotificationSettings { opt_out: kinds, language: Some(language) }))
 }

@@ -3,7 +3,7 @@ use diesel::prelude::*;
 
 use super::templates;
 use crate::db::ids::*;
-use crate::db::schema::{notification_opt_outs as oo, outbox as o};
+use crate::db::schema::{message_languages as ml, notification_opt_outs as oo, outbox as o};
 use crate::db::{now, DbConn};
 use crate::error::ApiError;
 
@@ -94,6 +94,18 @@ pub fn enqueue_many(tx: &mut DbConn, messages: Vec<Message>) -> Result<usize, Ap
     } else {
         oo::table.filter(oo::user_id.eq_any(users)).select((oo::user_id, oo::kind)).load(tx)?.into_iter().collect()
     };
+    let addressed: Vec<UserId> = messages.iter().filter_map(|m| m.user_id).collect();
+    let english: std::collections::HashSet<UserId> = if addressed.is_empty() {
+        Default::default()
+    } else {
+        ml::table
+            .filter(ml::user_id.eq_any(addressed))
+            .filter(ml::language.eq("en"))
+            .select(ml::user_id)
+            .load::<UserId>(tx)?
+            .into_iter()
+            .collect()
+    };
     let at = now();
     let mut rows = Vec::with_capacity(messages.len());
     for m in messages {
@@ -102,7 +114,8 @@ pub fn enqueue_many(tx: &mut DbConn, messages: Vec<Message>) -> Result<usize, Ap
         }
         let mut ctx = m.context;
         ctx["name"] = serde_json::Value::String(m.to_name.clone());
-        let (subject, text, html) = templates::render(m.kind, &ctx)?;
+        let in_english = m.user_id.is_some_and(|u| english.contains(&u));
+        let (subject, text, html) = templates::render(m.kind, in_english, &ctx)?;
         let (attachment_name, attachment) = match m.attachment {
             Some((n, b)) => (Some(n), Some(b)),
             None => (None, None),

@@ -1,6 +1,7 @@
-//! Message templates, kept as files under `templates/email/` and compiled in: `{kind}.txt` holds
-//! the subject on its first line, a blank line, then the plain-text body; `{kind}.html` the HTML
-//! body (escaped automatically).
+//! Message templates, kept as files under `templates/email/` (Vietnamese) and
+//! `templates/email/en/` (English) and compiled in: `{kind}.txt` holds the subject on its first
+//! line, a blank line, then the plain-text body; `{kind}.html` the HTML body (escaped
+//! automatically).
 
 use std::sync::OnceLock;
 
@@ -14,6 +15,8 @@ macro_rules! templates {
         &[$(
             (concat!($kind, ".txt"), include_str!(concat!("../../templates/email/", $kind, ".txt"))),
             (concat!($kind, ".html"), include_str!(concat!("../../templates/email/", $kind, ".html"))),
+            (concat!("en/", $kind, ".txt"), include_str!(concat!("../../templates/email/en/", $kind, ".txt"))),
+            (concat!("en/", $kind, ".html"), include_str!(concat!("../../templates/email/en/", $kind, ".html"))),
         )+]
     };
 }
@@ -39,13 +42,14 @@ fn env() -> &'static Environment<'static> {
     })
 }
 
-/// (subject, plain text, HTML) of a message of `kind`.
-pub fn render(kind: Kind, ctx: &serde_json::Value) -> Result<(String, String, String), ApiError> {
+/// (subject, plain text, HTML) of a message of `kind`, in English when `english`.
+pub fn render(kind: Kind, english: bool, ctx: &serde_json::Value) -> Result<(String, String, String), ApiError> {
+    let dir = if english { "en/" } else { "" };
     let fail = |e: minijinja::Error| ApiError::Internal(format!("template {kind}: {e}"));
     let env = env();
     let ctx = minijinja::Value::from(minijinja::value::Serde(ctx));
-    let text = env.get_template(&format!("{kind}.txt")).and_then(|t| t.render(&ctx)).map_err(fail)?;
-    let html = env.get_template(&format!("{kind}.html")).and_then(|t| t.render(&ctx)).map_err(fail)?;
+    let text = env.get_template(&format!("{dir}{kind}.txt")).and_then(|t| t.render(&ctx)).map_err(fail)?;
+    let html = env.get_template(&format!("{dir}{kind}.html")).and_then(|t| t.render(&ctx)).map_err(fail)?;
     let (subject, body) = text.split_once("\n\n").unwrap_or((text.as_str(), ""));
     Ok((subject.trim().to_string(), body.trim().to_string() + "\n", html))
 }
@@ -60,12 +64,15 @@ mod tests {
         let ctx = json!({"name": "Nguyễn <Thị> Ánh", "cohort": "SC-01 – Sơ cấp", "module": "Học phần 1", "starts": "07:30 ngày 02/12/2026",
             "ends": "11:00", "place": "Hội trường A", "exam": "Thi học phần", "date": "02/12/2026", "destination": "Xã Thanh Sơn",
             "deadline": "02/12/2026", "missing": 3, "ends_on": "05/12/2026", "outcome": "Tốt nghiệp", "average": "8,5",
-            "classification": "Giỏi", "serial": "GCN-2026-000001", "verify_url": "http://x/verify/ABC", "reasons": ["a"]});
+            "classification": "Giỏi", "serial": "GCN-2026-000001", "verify_url": "http://x/verify/ABC", "reasons": ["a"], "outcome_code": "graduated"});
         for kind in Kind::ALL {
-            let (subject, text, html) = render(*kind, &ctx).unwrap();
-            assert!(!subject.is_empty() && !subject.contains('\n'), "{kind}");
-            assert!(text.contains("Nguyễn <Thị> Ánh"), "{kind}: {text}");
-            assert!(html.contains("Nguyễn &lt;Thị&gt; Ánh"), "{kind}: {html}");
+            for english in [false, true] {
+                let (subject, text, html) = render(*kind, english, &ctx).unwrap();
+                assert!(!subject.is_empty() && !subject.contains('\n'), "{kind}");
+                assert!(text.contains("Nguyễn <Thị> Ánh"), "{kind}: {text}");
+                assert!(html.contains("Nguyễn &lt;Thị&gt; Ánh"), "{kind}: {html}");
+                assert_eq!(text.starts_with("Dear"), english, "{kind}: {text}");
+            }
         }
     }
 }

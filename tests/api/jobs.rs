@@ -22,6 +22,7 @@ pub struct Live {
     pub module: String,
     pub lecturer: String,
     pub learner_token: String,
+    pub lecturer_token: String,
     pub learner_email: String,
     pub lecturer_email: String,
 }
@@ -83,7 +84,7 @@ pub async fn live_class(app: &TestApp) -> Live {
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(app.post(&format!("/api/v1/cohorts/{cohort}/start"), &admin, json!(null)).await.status, 200);
-    let live = Live { admin, cohort, module, lecturer, learner_token, learner_email, lecturer_email };
+    let live = Live { admin, cohort, module, lecturer, learner_token, lecturer_token, learner_email, lecturer_email };
     session_tomorrow(app, &live, 7).await;
     live
 }
@@ -115,6 +116,16 @@ async fn reminders_reach_a_real_smtp_server(db: TestDb) {
     let app = TestApp::start(db, &[("LLCT__MAIL__SMTP_URL", &url)]).await;
     let l = live_class(&app).await;
 
+    // The lecturer reads messages in English.
+    let r = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/notification-settings",
+            Some(&l.lecturer_token),
+            Some(json!({"opt_out": [], "language": "en"})),
+        )
+        .await;
+    assert_eq!((r.status, r.body["language"].as_str()), (200, Some("en")), "{}", r.text);
     let counts = run_job(&app, "session-reminders").await;
     assert_eq!((counts["sessions"].as_i64(), counts["queued"].as_i64()), (Some(1), Some(2)), "{counts}");
     // Nothing is queued twice.
@@ -132,6 +143,9 @@ async fn reminders_reach_a_real_smtp_server(db: TestDb) {
     let tomorrow = (Utc::now().with_timezone(&ict).date_naive() + Duration::days(1)).format("%d/%m/%Y").to_string();
     assert!(to_learner.text.contains(&format!("07:00 ngày {tomorrow} – 09:00")), "{}", to_learner.text);
     assert!(to_learner.text.contains("Hội trường A"));
+    let to_lecturer = mails.iter().find(|m| m.to == vec![l.lecturer_email.clone()]).unwrap();
+    assert_eq!(to_lecturer.subject, "Class tomorrow: Học phần một");
+    assert!(to_lecturer.text.starts_with("Dear Lâm Văn Giảng,"), "{}", to_lecturer.text);
 
     // The learner sees it, delivered; the outbox shows it to administrators.
     let mine = app.get("/api/v1/me/notifications", &l.learner_token).await;

@@ -1,0 +1,5 @@
+-- The language a user reads messages in: Vietnamese unless they chose English.
+CREATE TABLE message_languages (
+    user_id  TEXT PRIMARY KEY NOT NULL REFERENCES users(id),
+    language TEXT NOT NULL
+);
