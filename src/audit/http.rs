@@ -10,10 +10,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::{Caller, Permission, Scope};
 use crate::db::ids::{InstitutionId, UserId};
-use crate::db::page::{Page, PageRequest};
+use crate::db::page::Page;
 use crate::db::schema::audit_log as a;
 use crate::error::ApiError;
-use crate::http::export::{self, Cell, Format, Table, MAX_EXPORT_ROWS};
+use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::paging;
 use crate::AppState;
 
@@ -78,11 +78,7 @@ async fn list_audit(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
     let q = q.into_inner();
-    let page = if Format::is_file(q.format) {
-        PageRequest { limit: MAX_EXPORT_ROWS, after: None }
-    } else {
-        paging(q.limit, q.cursor.as_deref())?
-    };
+    let page = crate::http::export::page_or_all(q.format, || paging(q.limit, q.cursor.as_deref()))?;
     let limit = page.limit;
     let (rt, rid, actor, from, to) = (
         q.resource_type.clone(),

@@ -14,11 +14,11 @@ use super::model::*;
 use super::pdf;
 use crate::auth::{Caller, Permission, Role, Scope};
 use crate::db::ids::*;
-use crate::db::page::{Page, PageRequest};
+use crate::db::page::Page;
 use crate::db::schema::{certificates as c, register_entries as re};
 use crate::db::DbConn;
 use crate::error::{ApiError, Problems};
-use crate::http::export::{self, Cell, Format, Table, MAX_EXPORT_ROWS};
+use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{paging, IdempotencyKey};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::people::learners_http::today;
@@ -308,11 +308,7 @@ async fn list_certificates(
         return Err(ApiError::Forbidden);
     }
     let q = q.into_inner();
-    let page = if Format::is_file(q.format) {
-        PageRequest { limit: MAX_EXPORT_ROWS, after: None }
-    } else {
-        paging(q.limit, q.cursor.as_deref())?
-    };
+    let page = crate::http::export::page_or_all(q.format, || paging(q.limit, q.cursor.as_deref()))?;
     let limit = page.limit;
     let (f, c2) = ((q.cohort_id, q.learner_id, q.institution_id, q.status, q.year, q.serial.clone()), caller.clone());
     let rows: Vec<Certificate> = state
@@ -562,11 +558,7 @@ async fn register_book(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::IssueCredentials)?;
     let q = q.into_inner();
-    let page = if Format::is_file(q.format) {
-        PageRequest { limit: MAX_EXPORT_ROWS, after: None }
-    } else {
-        paging(q.limit, q.cursor.as_deref())?
-    };
+    let page = crate::http::export::page_or_all(q.format, || paging(q.limit, q.cursor.as_deref()))?;
     let limit = page.limit;
     let (inst, cohort, year) = (q.institution_id, q.cohort_id, q.year);
     let rows: Vec<RegisterEntry> = state

@@ -13,10 +13,10 @@ use super::rules::{self, ClassFacts};
 use super::store;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::*;
-use crate::db::page::{Page, PageRequest};
+use crate::db::page::Page;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, ProblemItem, Problems};
-use crate::http::export::{self, Cell, Format, Table, MAX_EXPORT_ROWS};
+use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{ok_versioned, paging_by, IdempotencyKey, IfMatch};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::people::learners_http::today;
@@ -212,11 +212,9 @@ async fn list_enrollments(
     caller.require(Permission::ManageCohorts)?;
     let id = id.into_inner();
     let q = q.into_inner();
-    let page = if Format::is_file(q.format) {
-        PageRequest { limit: MAX_EXPORT_ROWS, after: None }
-    } else {
-        paging_by(q.limit, q.cursor.as_deref(), |k| people::parse_cursor(k).is_some())?
-    };
+    let page = crate::http::export::page_or_all(q.format, || {
+        paging_by(q.limit, q.cursor.as_deref(), |k| people::parse_cursor(k).is_some())
+    })?;
     let limit = page.limit;
     let status = q.status;
     let (cohort, rows) = state

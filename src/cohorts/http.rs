@@ -9,10 +9,10 @@ use super::rules::{self, Action};
 use super::store;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::CohortId;
-use crate::db::page::{Page, PageRequest};
+use crate::db::page::Page;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
-use crate::http::export::{self, Cell, Format, Table, MAX_EXPORT_ROWS};
+use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::programs::model::Level;
@@ -80,9 +80,8 @@ async fn list_cohorts(
     q: web::Query<CohortFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let file = Format::is_file(q.format);
-    let page =
-        if file { PageRequest { limit: MAX_EXPORT_ROWS, after: None } } else { paging(q.limit, q.cursor.as_deref())? };
+    let _file = Format::is_file(q.format);
+    let page = crate::http::export::page_or_all(q.format, || paging(q.limit, q.cursor.as_deref()))?;
     let limit = page.limit;
     let filter = store::Filter {
         updated_since: since(q.updated_since),

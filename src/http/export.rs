@@ -85,6 +85,19 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// The page a list reads: everything up to the export limit when a file is asked for, else the
+/// page asked for.
+pub fn page_or_all(
+    format: Option<Format>,
+    asked: impl FnOnce() -> Result<crate::db::page::PageRequest, ApiError>,
+) -> Result<crate::db::page::PageRequest, ApiError> {
+    if Format::is_file(format) {
+        Ok(crate::db::page::PageRequest { limit: MAX_EXPORT_ROWS, after: None })
+    } else {
+        asked()
+    }
+}
+
 pub fn csv_bytes(t: &Table) -> Result<Vec<u8>, ApiError> {
     let mut out = "\u{FEFF}".as_bytes().to_vec();
     {

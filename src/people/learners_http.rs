@@ -15,10 +15,10 @@ use super::model::Learner;
 use super::{account_problem, home_institution, in_row, rules, store, MAX_IMPORT_PROBLEMS};
 use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::LearnerId;
-use crate::db::page::{Page, PageRequest};
+use crate::db::page::Page;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, ProblemItem, Problems};
-use crate::http::export::{self, Cell, Format, Table, MAX_EXPORT_ROWS};
+use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{ok_versioned, paging_by, since, IdempotencyKey, IfMatch};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::text::fold;
@@ -80,12 +80,10 @@ async fn list_learners(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
     let q = q.into_inner();
-    let file = Format::is_file(q.format);
-    let page = if file {
-        PageRequest { limit: MAX_EXPORT_ROWS, after: None }
-    } else {
-        paging_by(q.limit, q.cursor.as_deref(), |k| store::parse_cursor(k).is_some())?
-    };
+    let _file = Format::is_file(q.format);
+    let page = crate::http::export::page_or_all(q.format, || {
+        paging_by(q.limit, q.cursor.as_deref(), |k| store::parse_cursor(k).is_some())
+    })?;
     let limit = page.limit;
     let personal = q.include_personal.unwrap_or(false);
     let filter = store::LearnerFilter {

@@ -13,10 +13,10 @@ use super::model::Lecturer;
 use super::{account_problem, home_institution, in_row, rules, store, MAX_IMPORT_PROBLEMS};
 use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::LecturerId;
-use crate::db::page::{Page, PageRequest};
+use crate::db::page::Page;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
-use crate::http::export::{self, Format, Table, MAX_EXPORT_ROWS};
+use crate::http::export::{self, Format, Table};
 use crate::http::extract::{ok_versioned, paging_by, since, IdempotencyKey, IfMatch};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::text::fold;
@@ -65,11 +65,9 @@ async fn list_lecturers(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
     let q = q.into_inner();
-    let page = if Format::is_file(q.format) {
-        PageRequest { limit: MAX_EXPORT_ROWS, after: None }
-    } else {
-        paging_by(q.limit, q.cursor.as_deref(), |k| store::parse_cursor(k).is_some())?
-    };
+    let page = crate::http::export::page_or_all(q.format, || {
+        paging_by(q.limit, q.cursor.as_deref(), |k| store::parse_cursor(k).is_some())
+    })?;
     let limit = page.limit;
     let filter = store::LecturerFilter {
         updated_since: since(q.updated_since),

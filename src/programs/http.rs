@@ -11,10 +11,10 @@ use super::model::{owner_key, Program, ProgramModule, ProgramStatus};
 use super::{catalogue, rules, store};
 use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::{InstitutionId, ModuleId, ProgramId};
-use crate::db::page::{Page, PageRequest};
+use crate::db::page::Page;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
-use crate::http::export::{self, Cell, Format, Table, MAX_EXPORT_ROWS};
+use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::text::{clean, fold};
@@ -76,9 +76,8 @@ async fn list_programs(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadPrograms)?;
     let q = q.into_inner();
-    let file = Format::is_file(q.format);
-    let page =
-        if file { PageRequest { limit: MAX_EXPORT_ROWS, after: None } } else { paging(q.limit, q.cursor.as_deref())? };
+    let _file = Format::is_file(q.format);
+    let page = crate::http::export::page_or_all(q.format, || paging(q.limit, q.cursor.as_deref()))?;
     let limit = page.limit;
     let filter = store::Filter {
         updated_since: since(q.updated_since),
