@@ -65,6 +65,29 @@ pub fn redact(v: &mut Value) {
     }
 }
 
+/// Records that `caller` read personal data (a list with personal fields, or a person's whole
+/// record): inspections ask who looked, not only who changed.
+pub async fn personal_data_read(
+    db: &crate::db::Db,
+    caller: &crate::auth::Caller,
+    req: &actix_web::HttpRequest,
+    what: &str,
+) -> Result<(), crate::error::ApiError> {
+    let ctx = Context {
+        request_id: uuid::Uuid::now_v7().to_string(),
+        method: "GET".into(),
+        path: req.path().to_string(),
+        client_addr: req.peer_addr().map(|a| a.ip().to_string()),
+        summary: Some(serde_json::json!({"read": what, "query": req.query_string()}).to_string()),
+        actor: Some((caller.user_id, caller.role, caller.institution_id)),
+    };
+    let mut conn = db.conn()?;
+    actix_web::web::block(move || crate::db::write_tx(&mut conn, |tx| record(tx, &ctx, None)))
+        .await
+        .map_err(|_| crate::error::ApiError::Internal("audit task failed".into()))??;
+    Ok(())
+}
+
 /// The resource a path is about: the first segment after `/api/v1/` and the first id in it.
 pub fn resource(path: &str) -> (String, Option<String>) {
     let rest = path.strip_prefix("/api/v1/").unwrap_or(path.trim_start_matches('/'));

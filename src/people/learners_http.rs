@@ -76,11 +76,11 @@ fn check_and_dedupe(
 async fn list_learners(
     caller: Caller,
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     q: web::Query<LearnerFilter>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
     let q = q.into_inner();
-    let _file = Format::is_file(q.format);
     let page = crate::http::export::page_or_all(q.format, || {
         paging_by(q.limit, q.cursor.as_deref(), |k| store::parse_cursor(k).is_some())
     })?;
@@ -95,6 +95,9 @@ async fn list_learners(
         prior_llct_level: q.prior_llct_level,
         national_id: q.national_id.clone(),
     };
+    if personal {
+        crate::audit::personal_data_read(&state.db, &caller, &req, "learner list with personal fields").await?;
+    }
     let scope = caller.scope.clone();
     let rows = state.db.read(move |c| Ok(store::list_learners(c, &scope, &filter, &page)?)).await?;
     match q.format {

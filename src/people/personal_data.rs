@@ -106,9 +106,11 @@ pub struct ConductData {
 async fn personal_data(
     caller: Caller,
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     id: web::Path<LearnerId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let reader = caller.clone();
     let out = state
         .db
         .read(move |tx| {
@@ -223,5 +225,9 @@ async fn personal_data(
             })
         })
         .await?;
+    // An administrator reading someone's whole record is recorded; the person reading their own is not.
+    if reader.role.allows(Permission::ManagePeople) {
+        crate::audit::personal_data_read(&state.db, &reader, &req, "personal data of a learner").await?;
+    }
     Ok(HttpResponse::Ok().json(out))
 }

@@ -76,7 +76,6 @@ async fn list_programs(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadPrograms)?;
     let q = q.into_inner();
-    let _file = Format::is_file(q.format);
     let page = crate::http::export::page_or_all(q.format, || paging(q.limit, q.cursor.as_deref()))?;
     let limit = page.limit;
     let filter = store::Filter {

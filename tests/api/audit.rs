@@ -53,3 +53,37 @@ async fn every_write_is_audited_in_its_transaction(app: TestApp) {
     let csv = app.get("/api/v1/audit?format=csv&resource_type=institutions", &app.root).await;
     assert!(csv.text.starts_with('\u{FEFF}') && csv.text.contains("PATCH"));
 }
+
+db_test!(reading_personal_data_is_recorded);
+async fn reading_personal_data_is_recorded(app: TestApp) {
+    let school = app.institution("A", "provincial_school", None).await;
+    let (_, admin) = app.user("institution_admin", Some(&school)).await;
+    let (uid, own) = app.user("learner", Some(&school)).await;
+    let learner = app
+        .post(
+            "/api/v1/learners",
+            &admin,
+            json!({"full_name": "Nguyễn Thị Ánh", "date_of_birth": "1985-04-12", "gender": "female",
+            "education_level": "university", "institution_id": school, "user_id": uid}),
+        )
+        .await
+        .id();
+    async fn reads(app: &TestApp) -> Vec<serde_json::Value> {
+        let all = app.get("/api/v1/audit?resource_type=learners&limit=500", &app.root).await;
+        all.body["items"].as_array().unwrap().iter().filter(|r| r["method"] == "GET").cloned().collect()
+    }
+    // A plain list carries no personal data and is not recorded; asking for it is.
+    assert_eq!(app.get("/api/v1/learners", &admin).await.status, 200);
+    assert_eq!(reads(&app).await.len(), 0);
+    assert_eq!(app.get("/api/v1/learners?include_personal=true", &admin).await.status, 200);
+    let rows = reads(&app).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0]["summary"].as_str().unwrap().contains("include_personal=true"), "{rows:?}");
+    // An administrator reading the whole record is recorded; the person reading their own is not.
+    assert_eq!(app.get(&format!("/api/v1/learners/{learner}/personal-data"), &own).await.status, 200);
+    assert_eq!(reads(&app).await.len(), 1);
+    assert_eq!(app.get(&format!("/api/v1/learners/{learner}/personal-data"), &admin).await.status, 200);
+    let rows = reads(&app).await;
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().any(|r| r["resource_id"] == learner.as_str()), "{rows:?}");
+}
