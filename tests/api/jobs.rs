@@ -366,7 +366,7 @@ async fn a_killed_close_out_rerun_matches_a_clean_run(db: TestDb) {
     // The same classes, the close-out killed with SIGKILL after it closed two of them.
     let app = TestApp::start(db, &[]).await;
     ended_classes(&app).await;
-    let mut child = close_out(&app, "400");
+    let mut child = close_out(&app, "700");
     let started = std::time::Instant::now();
     while closed_count(&app).await < 2 {
         assert!(started.elapsed().as_secs() < 60, "the close-out made no progress");
