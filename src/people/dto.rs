@@ -378,6 +378,10 @@ pub struct LearnerFilter {
     pub party_status: Option<PartyStatus>,
     pub prior_llct_level: Option<LlctLevel>,
     pub national_id: Option<String>,
+    /// The unit that sent them [đơn vị cử đi học], as recorded.
+    pub sending_unit: Option<String>,
+    /// Holds (or held) the credential with this serial [số hiệu].
+    pub credential_serial: Option<String>,
     /// Include date of birth, national id and contact details.
     pub include_personal: Option<bool>,
     pub format: Option<Format>,

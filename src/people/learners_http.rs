@@ -94,6 +94,8 @@ async fn list_learners(
         party_status: q.party_status,
         prior_llct_level: q.prior_llct_level,
         national_id: q.national_id.clone(),
+        sending_unit: q.sending_unit.as_deref().map(crate::text::clean).filter(|x| !x.is_empty()),
+        credential_serial: q.credential_serial.as_deref().map(str::trim).filter(|x| !x.is_empty()).map(str::to_string),
     };
     if personal {
         crate::audit::personal_data_read(&state.db, &caller, &req, "learner list with personal fields").await?;

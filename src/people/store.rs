@@ -65,6 +65,8 @@ pub struct LearnerFilter {
     pub party_status: Option<PartyStatus>,
     pub prior_llct_level: Option<LlctLevel>,
     pub national_id: Option<String>,
+    pub sending_unit: Option<String>,
+    pub credential_serial: Option<String>,
 }
 
 pub fn list_learners(
@@ -96,6 +98,13 @@ pub fn list_learners(
     }
     if let Some(x) = f.prior_llct_level {
         q = q.filter(l::prior_llct_level.eq(x));
+    }
+    if let Some(x) = &f.sending_unit {
+        q = q.filter(l::sending_unit.eq(x.clone()));
+    }
+    if let Some(x) = &f.credential_serial {
+        use crate::db::schema::certificates as ce;
+        q = q.filter(l::id.eq_any(ce::table.filter(ce::serial.eq(x.clone())).select(ce::learner_id)));
     }
     if let Some(x) = &f.national_id {
         q = q.filter(l::national_id.eq(x.clone()));

@@ -742,4 +742,12 @@ async fn a_transcript_answers_what_a_person_studied(app: TestApp) {
         assert!(text.contains(needle), "{needle:?} not in {text}");
     }
     app.get(&format!("{path}?format=doc"), &admin).await.assert_problem(400, "bad-request");
+    // Finding the person from the number on their paper, or by name without accents.
+    let found = app.get(&format!("/api/v1/learners?credential_serial={serial}"), &admin).await;
+    let ids: Vec<&str> = found.body["items"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec![id.as_str()], "{}", found.text);
+    let none = app.get("/api/v1/learners?credential_serial=GCN-1999-000001", &admin).await;
+    assert_eq!(none.body["items"].as_array().unwrap().len(), 0);
+    let by_name = app.get("/api/v1/learners?q=nguyen%20thi%20anh%20tuyet", &admin).await;
+    assert_eq!(by_name.body["items"][0]["id"], id.as_str());
 }

@@ -1,1 +1,2 @@
+DROP INDEX learners_sending_unit;
 DROP TABLE message_languages;

@@ -51,6 +51,8 @@ CREATE TABLE certificates (
 );
 CREATE UNIQUE INDEX certificates_number ON certificates(issuer_id, year, number);
 CREATE UNIQUE INDEX certificates_serial ON certificates(issuer_id, serial);
+-- Finding a person from the number on their paper.
+CREATE INDEX certificates_serial_lookup ON certificates(serial);
 CREATE UNIQUE INDEX certificates_verification_code ON certificates(verification_code);
 -- At most one first issue per learner per class: repeated or concurrent issuing cannot double.
 CREATE UNIQUE INDEX certificates_first_issue ON certificates(cohort_id, learner_id) WHERE replaces_id IS NULL;

@@ -3,3 +3,5 @@ CREATE TABLE message_languages (
     user_id  TEXT PRIMARY KEY NOT NULL REFERENCES users(id),
     language TEXT NOT NULL
 );
+-- Finding people by the unit that sent them.
+CREATE INDEX learners_sending_unit ON learners(sending_unit);
