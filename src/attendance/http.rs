@@ -369,10 +369,7 @@ async fn attendance_summary(
     let (cohort, rows) = state
         .db
         .read(move |tx| {
-            let cohort = cohorts::readable(tx, &caller, id)?;
-            if !cohorts::is_staff(tx, &caller, id)? {
-                return Err(ApiError::Forbidden);
-            }
+            let cohort = cohorts::staff_readable(tx, &caller, id)?;
             let rows = summary::for_cohort(tx, &cohort, tz, now(), q.learner_id)?;
             Ok((cohort, rows))
         })

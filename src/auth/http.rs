@@ -100,7 +100,8 @@ fn linked(
     })
 }
 
-fn client_ip(req: &HttpRequest) -> IpAddr {
+/// The address a request came from (unspecified when unknown).
+pub fn client_ip(req: &HttpRequest) -> IpAddr {
     req.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 

@@ -71,7 +71,7 @@ pub struct CertificateOut {
 }
 
 pub fn verify_url(state: &AppState, code: &str) -> String {
-    format!("{}/verify/{code}", state.settings.server.public_base_url.trim_end_matches('/'))
+    super::verify_url(&state.settings, code)
 }
 
 fn out(state: &AppState, x: Certificate) -> CertificateOut {

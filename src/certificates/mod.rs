@@ -13,4 +13,9 @@ pub mod pdf;
 pub mod verify;
 
 pub use http::routes;
+
+/// The public verification page of a credential: where its QR code points.
+pub fn verify_url(settings: &crate::settings::Settings, code: &str) -> String {
+    format!("{}/verify/{code}", settings.server.public_base_url.trim_end_matches('/'))
+}
 pub use verify::{api_routes as verify_api_routes, root_routes as verify_root_routes};

@@ -14,6 +14,7 @@ use super::facts::Facts;
 use super::issue::{by_code, find};
 use super::keys;
 use super::model::CertificateStatus;
+use crate::auth::http::client_ip;
 use crate::db::ids::{InstitutionId, KeyId};
 use crate::error::ApiError;
 use crate::AppState;
@@ -72,12 +73,8 @@ pub struct Verification {
     pub signature: SignatureOut,
 }
 
-fn client(req: &HttpRequest) -> std::net::IpAddr {
-    req.peer_addr().map(|a| a.ip()).unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
-}
-
 async fn lookup(state: &web::Data<AppState>, req: &HttpRequest, code: String) -> Result<Verification, ApiError> {
-    state.verify_limits.check(client(req))?;
+    state.verify_limits.check(client_ip(req))?;
     if code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(ApiError::not_found());
     }
@@ -121,7 +118,7 @@ async fn lookup(state: &web::Data<AppState>, req: &HttpRequest, code: String) ->
 #[utoipa::path(tag = "certificates", responses((status = 200, body = Vec<PublicKey>)))]
 #[get("/verify/keys")]
 async fn public_keys(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    state.verify_limits.check(client(&req))?;
+    state.verify_limits.check(client_ip(&req))?;
     let keys = state
         .db
         .read(|c| {

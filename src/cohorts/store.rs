@@ -99,6 +99,17 @@ pub fn readable(conn: &mut DbConn, caller: &Caller, id: CohortId) -> Result<Coho
     }
 }
 
+/// The class if the caller is on its staff (administrators in scope, its lecturers); 404 when
+/// out of reach, 403 for its learners.
+pub fn staff_readable(conn: &mut DbConn, caller: &Caller, id: CohortId) -> Result<Cohort, ApiError> {
+    let row = readable(conn, caller, id)?;
+    if is_staff(conn, caller, id)? {
+        Ok(row)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
 /// The class if the caller administers it (its institution in scope); 404 when out of reach,
 /// 403 when they may only read it.
 pub fn writable(conn: &mut DbConn, caller: &Caller, id: CohortId) -> Result<Cohort, ApiError> {

@@ -159,10 +159,7 @@ async fn list_conduct(
     let rows = state
         .db
         .read(move |tx| {
-            cohorts::readable(tx, &caller, id)?;
-            if !cohorts::is_staff(tx, &caller, id)? {
-                return Err(ApiError::Forbidden);
-            }
+            cohorts::staff_readable(tx, &caller, id)?;
             Ok(of_cohort(tx, id)?)
         })
         .await?;

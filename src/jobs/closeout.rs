@@ -159,7 +159,6 @@ pub fn close_one(
     }
     let ids: Vec<LearnerId> = results.iter().map(|r| r.learner_id).collect();
     let contacts: HashMap<LearnerId, _> = learner_contacts(tx, &ids)?.into_iter().collect();
-    let base = settings.server.public_base_url.trim_end_matches('/');
     let mut messages = Vec::new();
     for r in &results {
         let Some(contact) = contacts.get(&r.learner_id) else { continue };
@@ -172,7 +171,7 @@ pub fn close_one(
             "average": r.result.average.map(|a| format!("{a:.1}").replace('.', ",")),
             "classification": r.result.classification_name,
             "serial": paper.map(|p| p.0.clone()),
-            "verify_url": paper.map(|p| format!("{base}/verify/{}", p.1)),
+            "verify_url": paper.map(|p| crate::certificates::verify_url(settings, &p.1)),
             "reasons": Vec::<String>::new(),
         });
         messages.push(Message {

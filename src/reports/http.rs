@@ -133,10 +133,6 @@ pub struct SummaryQuery {
     pub format: Option<ReportFormat>,
 }
 
-fn level_name(l: Level) -> &'static str {
-    crate::certificates::issue::level_name(l)
-}
-
 /// The year's classes by level and mode: classes opened, trainee-turns, graduates by
 /// classification, failures by reason, per institution and rolled up the tree.
 #[utoipa::path(tag = "reports", params(SummaryQuery), responses((status = 200, body = Summary), (status = 403, body = crate::error::Problem)), security(("bearer" = [])))]
@@ -257,7 +253,8 @@ async fn summary(
             e.0 += r.including_children.trainee_turns as f64;
             e.1 += r.including_children.graduated as f64;
         }
-        let labels: Vec<String> = by_level.keys().map(|l| level_name(*l).to_string()).collect();
+        let labels: Vec<String> =
+            by_level.keys().map(|l| crate::certificates::issue::level_name(*l).to_string()).collect();
         let series = vec![
             ("Lượt học viên".to_string(), by_level.values().map(|v| v.0).collect()),
             ("Tốt nghiệp".to_string(), by_level.values().map(|v| v.1).collect()),
@@ -273,7 +270,7 @@ async fn summary(
             let band = |k: &str| Cell::from(f.by_classification.get(k).copied().unwrap_or(0));
             vec![
                 Cell::from(r.institution_name.as_str()),
-                level_name(r.level).into(),
+                crate::certificates::issue::level_name(r.level).into(),
                 crate::certificates::issue::mode_name(r.mode).into(),
                 f.cohorts.into(),
                 f.trainee_turns.into(),

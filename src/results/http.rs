@@ -41,10 +41,7 @@ async fn cohort_results(
     let (cohort, rows) = state
         .db
         .read(move |tx| {
-            let cohort = cohorts::readable(tx, &caller, id)?;
-            if !cohorts::is_staff(tx, &caller, id)? {
-                return Err(ApiError::Forbidden);
-            }
+            let cohort = cohorts::staff_readable(tx, &caller, id)?;
             let rows = service::for_cohort(tx, &cohort, tz, None)?;
             Ok((cohort, rows))
         })
