@@ -24,6 +24,7 @@ pub mod people;
 pub mod programs;
 pub mod reports;
 pub mod results;
+pub mod sending_units;
 pub mod settings;
 pub mod telemetry;
 pub mod text;

@@ -51,6 +51,29 @@ pub struct Conduct {
     pub updated_at: NaiveDateTime,
 }
 
+impl Rating {
+    /// As printed: tốt, khá, trung bình, yếu.
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Rating::Good => "Tốt",
+            Rating::Fair => "Khá",
+            Rating::Average => "Trung bình",
+            Rating::Weak => "Yếu",
+        }
+    }
+}
+
+impl Measure {
+    /// As printed: khiển trách, cảnh cáo, buộc thôi học.
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Measure::Reprimand => "Khiển trách",
+            Measure::Warning => "Cảnh cáo",
+            Measure::Expulsion => "Buộc thôi học",
+        }
+    }
+}
+
 impl Conduct {
     /// Why this conduct blocks graduation (a *yếu* or any measure), if it does.
     pub fn block(&self) -> Option<String> {

@@ -129,3 +129,5 @@ typed_id!(KeyId);
 typed_id!(RegisterEntryId);
 typed_id!(JobRunId);
 typed_id!(MessageId);
+typed_id!(SendingUnitId);
+typed_id!(LearnerMergeId);

@@ -644,6 +644,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sending_units (id) {
+        id -> Text,
+        institution_id -> Text,
+        name -> Text,
+        name_key -> Text,
+        email -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    institution_merges (institution_id) {
+        institution_id -> Text,
+        merged_into_id -> Text,
+        moved -> Text,
+        merged_by -> Text,
+        merged_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    learner_merges (id) {
+        id -> Text,
+        removed_id -> Text,
+        kept_id -> Text,
+        removed_record -> Text,
+        moved -> Text,
+        merged_by -> Text,
+        merged_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(register_entries -> certificates (certificate_id));
 diesel::joinable!(certificates -> learners (learner_id));
@@ -714,4 +750,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     result_snapshots,
     graduation_decisions,
     message_languages,
+    sending_units,
+    institution_merges,
+    learner_merges,
 );

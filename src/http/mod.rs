@@ -44,6 +44,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::notifications::routes)
             .configure(crate::jobs::http::routes)
             .configure(crate::reports::routes)
+            .configure(crate::sending_units::http::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes)

@@ -185,6 +185,9 @@ pub fn close_one(
             attachment: None,
         });
     }
+    // Each sending unit with an address hears about its people, with the list attached.
+    let units = crate::sending_units::report::build(tx, &cohort, &results)?;
+    messages.extend(crate::sending_units::report::messages(&cohort, &units)?);
     done.messages = enqueue_many(tx, messages)?;
     save(tx, &mut cohort, CohortStatus::Closed)?;
     Ok((cohort, done))

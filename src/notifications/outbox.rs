@@ -16,13 +16,14 @@ crate::text_enum! {
         GradingReminder => "grading_reminder",
         CohortEnding => "cohort_ending",
         Results => "results",
+        UnitReport => "unit_report",
     }
 }
 
 impl Kind {
-    /// Reminders may be turned off by their recipient; results always go out.
+    /// Reminders may be turned off by their recipient; results and unit reports always go out.
     pub fn is_reminder(self) -> bool {
-        !matches!(self, Kind::Results)
+        !matches!(self, Kind::Results | Kind::UnitReport)
     }
 }
 

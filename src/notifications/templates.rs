@@ -28,6 +28,7 @@ const SOURCES: &[(&str, &str)] = templates!(
     "grading_reminder",
     "cohort_ending",
     "results",
+    "unit_report",
 );
 
 fn env() -> &'static Environment<'static> {
@@ -64,7 +65,8 @@ mod tests {
         let ctx = json!({"name": "Nguyễn <Thị> Ánh", "cohort": "SC-01 – Sơ cấp", "module": "Học phần 1", "starts": "07:30 ngày 02/12/2026",
             "ends": "11:00", "place": "Hội trường A", "exam": "Thi học phần", "date": "02/12/2026", "destination": "Xã Thanh Sơn",
             "deadline": "02/12/2026", "missing": 3, "ends_on": "05/12/2026", "outcome": "Tốt nghiệp", "average": "8,5",
-            "classification": "Giỏi", "serial": "GCN-2026-000001", "verify_url": "http://x/verify/ABC", "reasons": ["a"], "outcome_code": "graduated"});
+            "classification": "Giỏi", "serial": "GCN-2026-000001", "verify_url": "http://x/verify/ABC", "reasons": ["a"], "outcome_code": "graduated",
+            "unit": "UBND xã Kim Bảng", "count": 12, "graduated": 11});
         for kind in Kind::ALL {
             for english in [false, true] {
                 let (subject, text, html) = render(*kind, english, &ctx).unwrap();

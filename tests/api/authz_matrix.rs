@@ -13,7 +13,10 @@ use crate::support::{TestApp, PASSWORD};
 const WHO: [&str; 6] = ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 33] = [
+const PLACEHOLDERS: [&str; 36] = [
+    "{sud}",
+    "{su}",
+    "{un}",
     "{job}",
     "{msg}",
     "{kc}",
@@ -434,6 +437,25 @@ fn rows() -> Vec<Row> {
             Some(|_| json!({"opt_out": ["exam_reminder"]})),
             [401, 200, 200, 200, 200, 200],
         ),
+        // Sending units: administrators in scope; unit reports for the class's staff.
+        r(M::GET, "/api/v1/sending-units", None, [401, 403, 403, 200, 200, 200]),
+        r(
+            M::POST,
+            "/api/v1/sending-units",
+            Some(|n| json!({"institution_id": "{a}", "name": format!("Đơn vị {n}"), "email": "dv@llct.test"})),
+            [401, 403, 403, 201, 400, 201],
+        ),
+        r(M::GET, "/api/v1/sending-units/{su}", None, [401, 403, 403, 200, 404, 200]),
+        r(
+            M::PATCH,
+            "/api/v1/sending-units/{su}",
+            Some(|n| json!({"contact_name": format!("Cán bộ {n}")})),
+            [401, 403, 403, 200, 404, 200],
+        ),
+        r(M::DELETE, "/api/v1/sending-units/{sud}", None, [401, 403, 403, 204, 404, 404]),
+        // Neither the learner nor the lecturer of A is in class {kc}: it does not exist for them.
+        r(M::GET, "/api/v1/cohorts/{kc}/unit-reports", None, [401, 404, 404, 200, 404, 200]),
+        r(M::GET, "/api/v1/cohorts/{kc}/unit-reports/{un}", None, [401, 404, 404, 200, 404, 200]),
         r(M::GET, "/api/v1/reports/summary", None, [401, 403, 403, 200, 200, 200]),
         r(
             M::GET,
@@ -639,7 +661,7 @@ async fn every_route_every_role(app: TestApp) {
     let gr =
         app.get(&format!("/api/v1/exams/{ex}/grades"), &app.root).await.body[0]["id"].as_str().unwrap().to_string();
     let (victim, _) = app.user("learner", Some(&a)).await;
-    let kc = crate::certificates::closed_class(
+    let closed = crate::certificates::closed_class(
         app,
         &a,
         tokens[3].as_deref().unwrap(),
@@ -647,8 +669,17 @@ async fn every_route_every_role(app: TestApp) {
         &["Lê Thị Hoa", "Trần Văn Khoa"],
         &[],
     )
-    .await
-    .cohort;
+    .await;
+    let kc = closed.cohort;
+    let un = "UBND-A".to_string();
+    let r =
+        app.patch(&format!("/api/v1/learners/{}", closed.learners[0].0), &app.root, json!({"sending_unit": un})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let unit = |name: &'static str| {
+        let body = json!({"institution_id": a_child, "name": name});
+        async move { app.post("/api/v1/sending-units", &app.root, body).await.id() }
+    };
+    let (su, sud) = (unit("Huyện ủy").await, unit("Sở Nội vụ").await);
     let issued =
         app.post(&format!("/api/v1/cohorts/{kc}/certificates"), &app.root, crate::certificates::signer()).await;
     let cert = |i: usize, f: &str| issued.body["issued"][i][f].as_str().unwrap().to_string();
@@ -656,6 +687,9 @@ async fn every_route_every_role(app: TestApp) {
     let msg = app.get("/api/v1/notifications", &app.root).await.body["items"][0]["id"].as_str().unwrap().to_string();
     let job = "housekeeping".to_string();
     let ids = [
+        ("{sud}", &sud),
+        ("{su}", &su),
+        ("{un}", &un),
         ("{job}", &job),
         ("{msg}", &msg),
         ("{kc}", &kc),
@@ -737,7 +771,8 @@ fn every_documented_route_has_a_row() {
                 .replace("{file}", "{x}")
                 .replace("{learner_id}", "{x}")
                 .replace("{code}", "{x}")
-                .replace("{name}", "{x}");
+                .replace("{name}", "{x}")
+                .replace("{unit}", "{x}");
             let has = covered.iter().any(|(cm, cp)| {
                 let mut cp = cp.split('?').next().unwrap_or_default().trim_end_matches(".ics").to_string();
                 for k in PLACEHOLDERS {

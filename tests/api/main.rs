@@ -23,6 +23,7 @@ mod reports;
 mod resilience;
 mod results;
 mod schema_invariants;
+mod sending_units;
 mod startup;
 mod timetable;
 mod users;

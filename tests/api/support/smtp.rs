@@ -13,6 +13,8 @@ pub struct Mail {
     pub subject: String,
     /// The plain-text part, decoded.
     pub text: String,
+    /// (file name, decoded bytes) of every attachment.
+    pub attachments: Vec<(String, Vec<u8>)>,
 }
 
 #[derive(Clone)]
@@ -39,14 +41,20 @@ impl Handler for Sink {
         let subject =
             parsed.headers.iter().find(|h| h.get_key().eq_ignore_ascii_case("subject")).map(|h| h.get_value());
         let mut text = String::new();
+        let mut attachments = Vec::new();
         let mut stack = vec![&parsed];
         while let Some(part) = stack.pop() {
             stack.extend(part.subparts.iter());
-            if part.ctype.mimetype == "text/plain" {
+            let disposition = part.get_content_disposition();
+            if disposition.disposition == mailparse::DispositionType::Attachment {
+                let name = disposition.params.get("filename").cloned().unwrap_or_default();
+                attachments.push((name, part.get_body_raw().unwrap_or_default()));
+            } else if part.ctype.mimetype == "text/plain" {
                 text.push_str(&part.get_body().unwrap_or_default());
             }
         }
-        self.mails.lock().unwrap().push(Mail { to: self.to.clone(), subject: subject.unwrap_or_default(), text });
+        let subject = subject.unwrap_or_default();
+        self.mails.lock().unwrap().push(Mail { to: self.to.clone(), subject, text, attachments });
         response::OK
     }
 }

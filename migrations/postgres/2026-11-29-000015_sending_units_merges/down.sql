@@ -1,0 +1,3 @@
+DROP TABLE learner_merges;
+DROP TABLE institution_merges;
+DROP TABLE sending_units;
