@@ -71,9 +71,34 @@ pub struct Verification {
     /// What the paper shows.
     pub facts: Facts,
     pub signature: SignatureOut,
+    /// With `?custodian=true`: the institution that keeps the issuer's records today (the
+    /// issuer itself, or the one it was merged into).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custodian: Option<Custodian>,
 }
 
-async fn lookup(state: &web::Data<AppState>, req: &HttpRequest, code: String) -> Result<Verification, ApiError> {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Custodian {
+    pub institution_id: InstitutionId,
+    pub name: String,
+    /// The issuer was merged into this institution.
+    pub issuer_merged: bool,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct VerifyQuery {
+    /// Also name the institution that keeps the issuer's records today.
+    pub custodian: Option<bool>,
+}
+
+async fn lookup(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    code: String,
+    with_custodian: bool,
+) -> Result<Verification, ApiError> {
     state.verify_limits.check(client_ip(req))?;
     if code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(ApiError::not_found());
@@ -96,7 +121,15 @@ async fn lookup(state: &web::Data<AppState>, req: &HttpRequest, code: String) ->
                 None => None,
             };
             let key = keys::find(c, cert.key_id)?.ok_or_else(|| ApiError::Internal("signing key missing".into()))?;
+            let custodian = if with_custodian {
+                let id = crate::institutions::merge::custodian(c, cert.issuer_id)?;
+                let name = crate::institutions::store::find(c, id)?.map(|i| i.name).unwrap_or_default();
+                Some(Custodian { institution_id: id, name, issuer_merged: id != cert.issuer_id })
+            } else {
+                None
+            };
             Ok(Verification {
+                custodian,
                 verification_code: cert.verification_code,
                 status: cert.status,
                 revoked_at: cert.revoked_at.map(|t| t.and_utc()),
@@ -146,15 +179,16 @@ async fn public_keys(state: web::Data<AppState>, req: HttpRequest) -> Result<Htt
 
 /// Checks a credential by the code printed in its QR code: the facts on the paper, whether it is
 /// valid, revoked or replaced, and the issuer's signature over the facts.
-#[utoipa::path(tag = "certificates", params(("code" = String, Path)),
+#[utoipa::path(tag = "certificates", params(("code" = String, Path), VerifyQuery),
     responses((status = 200, body = Verification), (status = 404, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 #[get("/verify/{code}")]
 async fn verify_json(
     state: web::Data<AppState>,
     req: HttpRequest,
     code: web::Path<String>,
+    q: web::Query<VerifyQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let v = lookup(&state, &req, code.into_inner()).await?;
+    let v = lookup(&state, &req, code.into_inner(), q.custodian.unwrap_or(false)).await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(v))
 }
 
@@ -175,7 +209,7 @@ async fn verify_page(
     req: HttpRequest,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let result = lookup(&state, &req, code.into_inner()).await;
+    let result = lookup(&state, &req, code.into_inner(), true).await;
     if wants_json(&req) {
         return result.map(|v| HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(v));
     }
@@ -229,7 +263,7 @@ fn page(v: &Verification) -> String {
         ),
     };
     let d = |x: chrono::NaiveDate| x.format("%d/%m/%Y").to_string();
-    let rows = [
+    let mut rows = vec![
         ("Loại văn bằng", f.kind.clone()),
         ("Họ và tên", f.holder.clone()),
         ("Ngày sinh", d(f.date_of_birth)),
@@ -244,6 +278,9 @@ fn page(v: &Verification) -> String {
         ("Cơ sở cấp", f.issuer.clone()),
         ("Người ký", format!("{} {}", f.signer_title, f.signer_name)),
     ];
+    if let Some(c) = v.custodian.as_ref().filter(|c| c.issuer_merged) {
+        rows.push(("Cơ sở đang lưu giữ hồ sơ (cơ sở cấp đã sáp nhập)", c.name.clone()));
+    }
     let dl: String = rows.iter().map(|(k, v)| format!("<dt>{}</dt><dd>{}</dd>", esc(k), esc(v))).collect();
     shell(
         "Tra cứu văn bằng",

@@ -20,7 +20,45 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(list_institutions)
         .service(create_institution)
         .service(get_institution)
-        .service(update_institution);
+        .service(update_institution)
+        .service(merge_institution);
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MergeQuery {
+    /// Report what would move and every conflict, changing nothing.
+    pub dry_run: Option<bool>,
+}
+
+/// Merges an institution into another (system administrators): its children, classes,
+/// learners, lecturers, users, own programs and sending units move to `target` in one
+/// transaction; it stays, read-only and under `target`, for the history its credentials print.
+/// Clashing class and program codes get the merged institution's code appended; duplicate people
+/// are listed to be merged with `POST /learners/{id}/merge-into/{target}`. `?dry_run=true`
+/// reports all of this and changes nothing.
+#[utoipa::path(tag = "institutions", params(("id" = InstitutionId, Path), ("target" = InstitutionId, Path), MergeQuery),
+    responses((status = 200, body = super::merge::MergeReport), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/institutions/{id}/merge-into/{target}")]
+async fn merge_institution(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(InstitutionId, InstitutionId)>,
+    q: web::Query<MergeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if caller.role != Role::SystemAdmin {
+        return Err(ApiError::Forbidden);
+    }
+    let (from, to) = path.into_inner();
+    let by = caller.user_id;
+    let report = if q.dry_run.unwrap_or(false) {
+        state.db.read(move |tx| super::merge::merge(tx, from, to, by, true)).await?
+    } else {
+        state.db.write(move |tx| super::merge::merge(tx, from, to, by, false)).await?
+    };
+    Ok(HttpResponse::Ok().json(report))
 }
 
 /// The institution tiers this installation knows, in order (data, not code: the 2025

@@ -7,6 +7,7 @@
 
 pub mod dto;
 pub mod http;
+pub mod merge;
 pub mod model;
 pub mod rules;
 pub mod store;

@@ -100,3 +100,14 @@ pub fn tiers(
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     i::table.count().get_result(conn)
 }
+
+/// A merged institution is read-only: new records go to the institution it was merged into.
+pub fn accepts_records(row: &Institution) -> Result<(), ApiError> {
+    if row.status == super::model::InstitutionStatus::Merged {
+        return Err(ApiError::refused(
+            "institution_merged",
+            "A merged institution is read-only; record new data at the institution it was merged into.",
+        ));
+    }
+    Ok(())
+}

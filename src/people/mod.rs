@@ -11,6 +11,7 @@ pub mod dto;
 pub mod import;
 pub mod learners_http;
 pub mod lecturers_http;
+pub mod merge;
 pub mod model;
 pub mod names;
 pub mod personal_data;
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     lecturers_http::routes(cfg);
     personal_data::routes(cfg);
     transcript::routes(cfg);
+    merge::routes(cfg);
 }
 
 /// The institution a new record belongs to: the one asked for, else the caller's own; it must
@@ -38,8 +40,9 @@ pub fn home_institution(
     asked: Option<InstitutionId>,
 ) -> Result<InstitutionId, ApiError> {
     let id = asked.or(caller.institution_id).ok_or_else(|| ApiError::field("institution_id", "is required"))?;
-    crate::institutions::store::get(tx, &caller.scope, id)
+    let home = crate::institutions::store::get(tx, &caller.scope, id)
         .map_err(|_| ApiError::field("institution_id", "no such institution in your scope"))?;
+    crate::institutions::store::accepts_records(&home)?;
     Ok(id)
 }
 

@@ -13,7 +13,9 @@ use crate::support::{TestApp, PASSWORD};
 const WHO: [&str; 6] = ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 36] = [
+const PLACEHOLDERS: [&str; 38] = [
+    "{lm1}",
+    "{lm2}",
     "{sud}",
     "{su}",
     "{un}",
@@ -105,6 +107,8 @@ fn rows() -> Vec<Row> {
             Some(|n| json!({"short_name": format!("TT {n}")})),
             [401, 403, 403, 200, 404, 200],
         ),
+        // Merges: institutions by system administrators only (a dry run here, so nothing moves).
+        r(M::POST, "/api/v1/institutions/{a_child}/merge-into/{a}?dry_run=true", None, [401, 403, 403, 403, 403, 200]),
         r(M::GET, "/api/v1/users", None, [401, 403, 403, 200, 200, 200]),
         r(
             M::POST,
@@ -390,6 +394,8 @@ fn rows() -> Vec<Row> {
         r(M::GET, "/api/v1/cohorts/{c}/conduct", None, [401, 403, 200, 200, 404, 200]),
         r(M::GET, "/api/v1/learners/{la}/personal-data", None, [401, 200, 404, 200, 404, 200]),
         r(M::GET, "/api/v1/learners/{la}/transcript", None, [401, 200, 404, 200, 404, 200]),
+        // Once admin A merged the two records, the removed one is gone for those who come after.
+        r(M::POST, "/api/v1/learners/{lm1}/merge-into/{lm2}", None, [401, 403, 403, 200, 404, 404]),
         r(M::GET, "/api/v1/me/results", None, [401, 200, 403, 403, 403, 403]),
         // Credentials of a closed class of A; the learner column holds none of them.
         r(
@@ -680,6 +686,11 @@ async fn every_route_every_role(app: TestApp) {
         async move { app.post("/api/v1/sending-units", &app.root, body).await.id() }
     };
     let (su, sud) = (unit("Huyện ủy").await, unit("Sở Nội vụ").await);
+    let record = |name: &'static str| {
+        let body = json!({"full_name": name, "date_of_birth": "1985-03-04", "gender": "male", "education_level": "university", "institution_id": a});
+        async move { app.post("/api/v1/learners", &app.root, body).await.id() }
+    };
+    let (lm1, lm2) = (record("Vũ Văn Hai").await, record("Vũ Văn Ba").await);
     let issued =
         app.post(&format!("/api/v1/cohorts/{kc}/certificates"), &app.root, crate::certificates::signer()).await;
     let cert = |i: usize, f: &str| issued.body["issued"][i][f].as_str().unwrap().to_string();
@@ -687,6 +698,8 @@ async fn every_route_every_role(app: TestApp) {
     let msg = app.get("/api/v1/notifications", &app.root).await.body["items"][0]["id"].as_str().unwrap().to_string();
     let job = "housekeeping".to_string();
     let ids = [
+        ("{lm1}", &lm1),
+        ("{lm2}", &lm2),
         ("{sud}", &sud),
         ("{su}", &su),
         ("{un}", &un),
@@ -772,7 +785,8 @@ fn every_documented_route_has_a_row() {
                 .replace("{learner_id}", "{x}")
                 .replace("{code}", "{x}")
                 .replace("{name}", "{x}")
-                .replace("{unit}", "{x}");
+                .replace("{unit}", "{x}")
+                .replace("{target}", "{x}");
             let has = covered.iter().any(|(cm, cp)| {
                 let mut cp = cp.split('?').next().unwrap_or_default().trim_end_matches(".ics").to_string();
                 for k in PLACEHOLDERS {

@@ -16,6 +16,7 @@ mod exams;
 mod field_trips;
 mod institutions;
 mod jobs;
+mod merges;
 mod ops;
 mod people;
 mod programs;
