@@ -198,6 +198,11 @@ async fn transcript(
                 .order((c::starts_on.asc(), c::id.asc()))
                 .select((Cohort::as_select(), e::status))
                 .load(tx)?;
+            // Administrators see the classes held in their scope; the person sees all of theirs.
+            let own = caller.role == Role::Learner;
+            let taken: Vec<(Cohort, EnrollmentStatus)> =
+                taken.into_iter().filter(|(k, _)| own || caller.scope.contains(k.institution_id)).collect();
+            let shown: std::collections::HashSet<CohortId> = taken.iter().map(|(k, _)| k.id).collect();
             let mut classes = Vec::new();
             for (cohort, enrollment_status) in taken {
                 let program = crate::programs::store::get(tx, cohort.program_id)?;
@@ -248,6 +253,7 @@ async fn transcript(
                 .select(Certificate::as_select())
                 .load(tx)?
                 .into_iter()
+                .filter(|x| shown.contains(&x.cohort_id))
                 .map(|x| CredentialRecord {
                     verify_url: crate::certificates::http::verify_url(&st, &x.verification_code),
                     id: x.id,
