@@ -10,11 +10,28 @@ use actix_web::web;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::{json, Value};
 
+/// An HTTP client for the application: in this process (`srv`) or a server at `base`.
 pub struct Client {
-    pub srv: actix_test::TestServer,
+    http: awc::Client,
+    base: String,
+    _srv: Option<actix_test::TestServer>,
 }
 
 impl Client {
+    pub fn in_process(srv: actix_test::TestServer) -> Client {
+        let base = format!("http://{}", srv.addr());
+        Client { http: Self::http(), base, _srv: Some(srv) }
+    }
+
+    /// A client of the server listening at `base` (e.g. `http://127.0.0.1:8080`).
+    pub fn remote(base: &str) -> Client {
+        Client { http: Self::http(), base: base.trim_end_matches('/').to_string(), _srv: None }
+    }
+
+    fn http() -> awc::Client {
+        awc::Client::builder().timeout(Duration::from_secs(300)).connector(awc::Connector::new().limit(256)).finish()
+    }
+
     pub async fn call(
         &self,
         method: Method,
@@ -22,7 +39,7 @@ impl Client {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (u16, Value, Duration) {
-        let mut req = self.srv.request(method, self.srv.url(path));
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
             req = req.insert_header(("authorization", format!("Bearer {t}")));
         }
@@ -40,8 +57,8 @@ impl Client {
     pub async fn raw(&self, path: &str, token: &str, body: Vec<u8>) -> (u16, Value, Duration) {
         let start = Instant::now();
         let mut res = self
-            .srv
-            .post(path)
+            .http
+            .post(format!("{}{path}", self.base))
             .insert_header(("authorization", format!("Bearer {token}")))
             .insert_header(("content-type", "text/csv"))
             .send_body(body)
@@ -156,7 +173,7 @@ impl Bench {
         let backend = db.backend().name();
         let state = web::Data::new(llct::AppState::new(settings, db));
         let s = state.clone();
-        let client = Client { srv: actix_test::start(move || llct::http::build_app(s.clone())) };
+        let client = Client::in_process(actix_test::start(move || llct::http::build_app(s.clone())));
         let (_, login, _) = client
             .call(
                 Method::POST,

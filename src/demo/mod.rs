@@ -13,6 +13,8 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
 use crate::settings::Settings;
+
+pub mod province;
 use crate::{cli, db::Db, AppState};
 
 const FAMILY: [&str; 16] = [

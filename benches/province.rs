@@ -1,0 +1,357 @@
+//! The benchmark on a province's data: fills a database with `llct demo-data --scale province`
+//! (once; the database is reused by later runs), starts the real `llct` server as its own process,
+//! and drives it over HTTP with concurrent clients. Prints p50/p95/p99 and throughput for each
+//! operation with its ratio to `GET /readyz` measured in the same run, and the server's peak
+//! memory (its own process only).
+//!
+//! ```sh
+//! cargo bench --bench province -- --quick                                       # SQLite
+//! cargo bench --bench province -- --pg postgres://postgres@127.0.0.1/llct_province
+//! ```
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use actix_web::http::Method;
+use chrono::Utc;
+use common::*;
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "mật khẩu dữ liệu mẫu tỉnh";
+const ADMIN: &str = "demo-42@llct.local";
+const CLIENTS: usize = 16;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let pg = args.iter().position(|a| a == "--pg").and_then(|i| args.get(i + 1)).cloned();
+    let url = pg.clone().unwrap_or_else(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/province");
+        std::fs::create_dir_all(&dir).expect("target/province");
+        format!("sqlite://{}/llct.db", dir.display())
+    });
+    ensure_data(&url);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = start_server(&url, port);
+    let result = std::panic::catch_unwind(|| {
+        actix_web::rt::System::new().block_on(run(quick, &format!("http://127.0.0.1:{port}"), server.id()))
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
+
+fn llct() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_llct"));
+    c.env("RUST_LOG", "warn");
+    c
+}
+
+/// Builds the province once: a database with classes is used as it is.
+fn ensure_data(url: &str) {
+    let filled = match url.strip_prefix("sqlite://") {
+        Some(path) => std::fs::metadata(path).map(|m| m.len() > 100 << 20).unwrap_or(false),
+        None => {
+            use diesel::{Connection, PgConnection, RunQueryDsl};
+            let mut c = PgConnection::establish(url).expect("PostgreSQL database (create it first)");
+            #[derive(diesel::QueryableByName)]
+            struct N {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            diesel::sql_query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'cohorts'")
+                .get_result::<N>(&mut c)
+                .map(|x| x.n > 0)
+                .unwrap_or(false)
+                && diesel::sql_query("SELECT COUNT(*) AS n FROM cohorts")
+                    .get_result::<N>(&mut c)
+                    .map(|x| x.n > 0)
+                    .unwrap_or(false)
+        }
+    };
+    if filled {
+        println!("using the province data already in {url}");
+        return;
+    }
+    println!("building the province data in {url} (a few minutes)…");
+    let out = llct()
+        .args(["demo-data", "--scale", "province", "--seed", "42", "--password", PASSWORD])
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("llct demo-data");
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn start_server(url: &str, port: u16) -> Child {
+    llct()
+        .arg("serve")
+        .env("DATABASE_URL", url)
+        .env("LLCT__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("LLCT__JOBS__SCHEDULER", "false")
+        .env("LLCT__AUTH__LOGIN_ATTEMPTS_PER_MINUTE", "100000")
+        .env("LLCT__AUTH__LOGIN_ATTEMPTS_PER_MINUTE_PER_CLIENT", "100000")
+        .env("LLCT__CERTIFICATES__VERIFY_PER_MINUTE_PER_CLIENT", "100000000")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("llct serve")
+}
+
+/// The server's peak resident memory (VmHWM), in MB.
+fn peak_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// `per_client` requests from each of `CLIENTS` clients at once; `path(client, i)` names each.
+async fn load(
+    c: &Client,
+    per_client: usize,
+    tokens: &[String],
+    path: impl Fn(usize, usize) -> String,
+) -> (Vec<Duration>, f64) {
+    let start = Instant::now();
+    let clients = (0..CLIENTS).map(|k| {
+        let token = tokens.get(k % tokens.len().max(1)).cloned();
+        let paths: Vec<String> = (0..per_client).map(|i| path(k, i)).collect();
+        async move {
+            let mut v = Vec::new();
+            for p in paths {
+                let (status, body, took) = c.call(Method::GET, &p, token.as_deref(), None).await;
+                assert_eq!(status, 200, "{p}: {body}");
+                v.push(took);
+            }
+            v
+        }
+    });
+    let samples: Vec<Duration> = futures_util::future::join_all(clients).await.into_iter().flatten().collect();
+    let rate = samples.len() as f64 / start.elapsed().as_secs_f64();
+    (samples, rate)
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_default().to_string()
+}
+
+async fn login(c: &Client, email: &str) -> (String, Duration) {
+    let (status, v, took) =
+        c.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"email": email, "password": PASSWORD}))).await;
+    assert_eq!(status, 200, "{email}: {v}");
+    (v["access_token"].as_str().unwrap().to_string(), took)
+}
+
+async fn run(quick: bool, base: &str, pid: u32) {
+    let c = Client::remote(base);
+    let ready = Instant::now();
+    while c.call(Method::GET, "/readyz", None, None).await.0 != 200 {
+        assert!(ready.elapsed() < Duration::from_secs(120), "the server did not become ready");
+        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    }
+    let per_client = if quick { 25 } else { 150 };
+    let mut lines: Vec<(Line, Option<f64>)> = Vec::new();
+    let (root, _) = login(&c, ADMIN).await;
+    let roots = vec![root.clone()];
+
+    let (samples, readyz) = load(&c, per_client, &[], |_, _| "/readyz".into()).await;
+    lines.push((line("GET /readyz (baseline)", samples), Some(readyz)));
+
+    // Sixteen learners of classes running today sign in (Argon2id: slow by design).
+    let users = c.ok(Method::GET, "/api/v1/users?role=learner&limit=64", &root, json!(null)).await;
+    let emails: Vec<String> =
+        users["items"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap().to_string()).collect();
+    assert!(emails.len() >= CLIENTS, "the province data has learner accounts");
+    let mut tokens = Vec::new();
+    let mut samples = Vec::new();
+    for e in emails.iter().take(if quick { CLIENTS } else { 48 }) {
+        let (t, took) = login(&c, e).await;
+        tokens.push(t);
+        samples.push(took);
+    }
+    lines.push((line("POST /auth/login (one at a time)", samples), None));
+
+    let today = Utc::now().date_naive();
+    let window = format!(
+        "/api/v1/me/schedule?from={}&to={}",
+        today - chrono::Duration::days(14),
+        today + chrono::Duration::days(14)
+    );
+    let (samples, rate) = load(&c, per_client, &tokens, |_, _| window.clone()).await;
+    lines.push((line("GET /me/schedule (4 weeks), 16 learners at once", samples), Some(rate)));
+
+    // A class running today: its roll call and a grade entry by its lecturer.
+    let running = c.ok(Method::GET, "/api/v1/cohorts?status=in_progress&limit=100", &root, json!(null)).await;
+    let cohort = running["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["code"].as_str().unwrap_or("").starts_with("TC"))
+        .or_else(|| running["items"].as_array().unwrap().first())
+        .map(id)
+        .expect("a class running today");
+    let people =
+        c.ok(Method::GET, &format!("/api/v1/cohorts/{cohort}/enrollments?limit=200"), &root, json!(null)).await;
+    let learners: Vec<String> =
+        people["items"].as_array().unwrap().iter().map(|e| e["learner_id"].as_str().unwrap().to_string()).collect();
+    let sched = c
+        .ok(
+            Method::GET,
+            &format!("/api/v1/schedule?cohort_id={cohort}&from={}&to={today}", today - chrono::Duration::days(60)),
+            &root,
+            json!(null),
+        )
+        .await;
+    let sessions: Vec<String> = sched
+        .as_array()
+        .or_else(|| sched["items"].as_array())
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"].as_str().is_none_or(|k| k == "session"))
+        .filter_map(|s| s["session_id"].as_str().or(s["id"].as_str()).map(String::from))
+        .collect();
+    assert!(!sessions.is_empty(), "sessions held: {sched}");
+    let statuses = ["present", "present", "present", "late", "excused", "present"];
+    let mut samples = Vec::new();
+    for k in 0..(per_client / 2).max(10) {
+        let sid = &sessions[k % sessions.len()];
+        let entries: Vec<Value> = learners
+            .iter()
+            .enumerate()
+            .map(|(i, l)| json!({"learner_id": l, "status": statuses[(i + k) % 6]}))
+            .collect();
+        let (status, v, took) = c
+            .call(
+                Method::PUT,
+                &format!("/api/v1/sessions/{sid}/attendance"),
+                Some(&root),
+                Some(json!({"entries": entries, "reason": "đo hiệu năng"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        samples.push(took);
+    }
+    lines.push((line(&format!("PUT /sessions/{{id}}/attendance ({} learners)", learners.len()), samples), None));
+
+    let assignments = c.ok(Method::GET, &format!("/api/v1/cohorts/{cohort}/assignments"), &root, json!(null)).await;
+    let last = assignments.as_array().and_then(|a| a.last()).cloned().expect("assignments");
+    let lecturer = last["lecturer_id"].as_str().unwrap().to_string();
+    let who = c.ok(Method::GET, &format!("/api/v1/lecturers/{lecturer}"), &root, json!(null)).await;
+    let (grader, _) = login(&c, who["email"].as_str().expect("the lecturer's e-mail")).await;
+    let exam = id(&c
+        .ok(
+            Method::POST,
+            &format!("/api/v1/cohorts/{cohort}/exams"),
+            &root,
+            json!({"kind": "module", "module_id": last["module_id"], "graders": [lecturer],
+            "held_on": today.to_string(), "grading_deadline": (today + chrono::Duration::days(5)).to_string()}),
+        )
+        .await);
+    c.ok(Method::POST, &format!("/api/v1/exams/{exam}/seal"), &root, json!(null)).await;
+    let cands = c.ok(Method::GET, &format!("/api/v1/exams/{exam}/candidates"), &root, json!(null)).await;
+    let sitting: Vec<String> = cands
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["eligible"] == true)
+        .map(|x| x["learner_id"].as_str().unwrap().to_string())
+        .collect();
+    let mut samples = Vec::new();
+    for k in 0..(per_client / 2).max(10) {
+        let entries: Vec<Value> =
+            sitting.iter().enumerate().map(|(i, l)| json!({"learner_id": l, "grade": 5 + (i + k) % 5})).collect();
+        let (status, v, took) = c
+            .call(
+                Method::PUT,
+                &format!("/api/v1/exams/{exam}/grades"),
+                Some(&grader),
+                Some(json!({"entries": entries})),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        samples.push(took);
+    }
+    lines.push((line(&format!("PUT /exams/{{id}}/grades ({} learners)", sitting.len()), samples), None));
+
+    // Results of closed classes, 16 administrators at once.
+    let closed = c.ok(Method::GET, "/api/v1/cohorts?status=closed&limit=200", &root, json!(null)).await;
+    let closed: Vec<String> = closed["items"].as_array().unwrap().iter().map(id).collect();
+    let (samples, rate) = load(&c, (per_client / 5).max(4), &roots, |k, i| {
+        format!("/api/v1/cohorts/{}/results", closed[(k * 7 + i) % closed.len()])
+    })
+    .await;
+    lines.push((line("GET /cohorts/{id}/results (70 learners), 16 at once", samples), Some(rate)));
+
+    // The learners list: the first page and pages deep in the table (keyset cursors).
+    let (samples, rate) = load(&c, per_client, &roots, |_, _| "/api/v1/learners?limit=100".into()).await;
+    lines.push((line("GET /learners first page (100), 16 at once", samples), Some(rate)));
+    let mut cursor: Option<String> = None;
+    let mut deep = Vec::new();
+    let mut rows = 0usize;
+    loop {
+        let path = match &cursor {
+            Some(cur) => format!("/api/v1/learners?limit=100&cursor={cur}"),
+            None => "/api/v1/learners?limit=100".to_string(),
+        };
+        let (_, v, took) = c.call(Method::GET, &path, Some(&root), None).await;
+        rows += v["items"].as_array().map(|a| a.len()).unwrap_or(0);
+        if rows > 40_000 {
+            deep.push(took);
+        }
+        match v["next_cursor"].as_str() {
+            Some(n) => cursor = Some(n.to_string()),
+            None => break,
+        }
+    }
+    lines.push((line(&format!("GET /learners pages past row 40,000 (of {rows})"), deep), None));
+    let (samples, rate) =
+        load(&c, (per_client / 5).max(4), &roots, |_, _| "/api/v1/learners?q=nguyen%20thi%20lan&limit=50".into()).await;
+    lines.push((line("GET /learners?q= (name without accents), 16 at once", samples), Some(rate)));
+
+    // The annual summary report and public verification.
+    let (samples, rate) =
+        load(&c, (per_client / 10).max(3), &roots, |_, _| "/api/v1/reports/summary?year=2025".into()).await;
+    lines.push((line("GET /reports/summary?year=2025, 16 at once", samples), Some(rate)));
+    let certs = c.ok(Method::GET, "/api/v1/certificates?limit=500", &root, json!(null)).await;
+    let codes: Vec<String> = certs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["verification_code"].as_str().unwrap().to_string())
+        .collect();
+    let (samples, rate) =
+        load(&c, per_client, &[], |k, i| format!("/api/v1/verify/{}", codes[(k * 31 + i) % codes.len()])).await;
+    lines.push((line("GET /verify/{code}, 16 at once", samples), Some(rate)));
+
+    let base = lines[0].0.p50;
+    println!(
+        "\nllct benchmark on province data — {per_client} requests per client{}",
+        if quick { " (quick)" } else { "" }
+    );
+    println!("| operation | n | p50 ms | p95 ms | p99 ms | p50 ÷ readyz p50 | req/s | req/s ÷ readyz |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for (l, rate) in &lines {
+        let (r, ratio) = match rate {
+            Some(r) => (format!("{r:.0}"), format!("{:.0}%", 100.0 * r / readyz)),
+            None => ("".into(), "".into()),
+        };
+        println!(
+            "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {r} | {ratio} |",
+            l.name,
+            l.n,
+            l.p50,
+            l.p95,
+            l.p99,
+            l.p50 / base
+        );
+    }
+    println!("\nserver peak memory (its own process): {:.0} MB", peak_mb(pid));
+}
