@@ -236,6 +236,9 @@ impl ApiError {
         let (title, detail) = if english() {
             (title.to_string(), detail)
         } else {
+            for e in &mut errors {
+                e.message = crate::vi::message(&e.message);
+            }
             (title_vi(slug).to_string(), detail_vi(self, &detail))
         };
         Problem { type_: format!("/api/v1/problems/{slug}"), title, status, detail, code, errors, existing }
@@ -329,7 +332,7 @@ fn detail_vi(e: &ApiError, english: &str) -> String {
                 "Tiêu đề Authorization phải có dạng `Bearer <token>`.".into()
             }
             "The request could not be read." => "Không đọc được yêu cầu.".into(),
-            other => other.to_string(),
+            other => crate::vi::message(other),
         },
     }
 }

@@ -30,6 +30,7 @@ pub mod telemetry;
 pub mod text;
 pub mod timetable;
 pub mod users;
+pub mod vi;
 
 use std::sync::Arc;
 

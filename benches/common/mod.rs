@@ -54,6 +54,11 @@ impl Client {
         (res.status().as_u16(), serde_json::from_slice(&bytes).unwrap_or(Value::Null), took)
     }
 
+    /// The status of a GET, or `None` when the server does not answer (yet).
+    pub async fn status(&self, path: &str) -> Option<u16> {
+        self.http.get(format!("{}{path}", self.base)).send().await.ok().map(|r| r.status().as_u16())
+    }
+
     pub async fn raw(&self, path: &str, token: &str, body: Vec<u8>) -> (u16, Value, Duration) {
         let start = Instant::now();
         let mut res = self

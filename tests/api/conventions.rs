@@ -204,6 +204,18 @@ async fn problems_speak_vietnamese_unless_english_is_asked_for(app: TestApp) {
     assert_eq!((en.status, en.body["title"].as_str()), (400, Some("Validation failed")));
     assert_eq!(vi.error_fields(), en.error_fields());
     assert!(vi.body["detail"].as_str().unwrap().ends_with("trường dữ liệu không hợp lệ."), "{}", vi.text);
+    // Field messages too: Vietnamese by default, English when asked.
+    let messages = |r: &crate::support::Resp| -> Vec<String> {
+        r.body["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap().to_string()).collect()
+    };
+    assert!(messages(&vi).iter().all(|m| m.starts_with("phải có từ 1 đến")), "{}", vi.text);
+    assert!(messages(&en).iter().all(|m| m.starts_with("must be 1 to")), "{}", en.text);
+    let r = app
+        .post("/api/v1/users", &app.root, json!({"email": "x", "password": "123", "full_name": "", "role": "learner"}))
+        .await;
+    let vi_messages = messages(&r);
+    assert!(vi_messages.contains(&"không phải là địa chỉ thư điện tử".to_string()), "{}", r.text);
+    assert!(vi_messages.iter().any(|m| m.starts_with("phải có ít nhất")), "{}", r.text);
     // Signing in with a wrong password, in Vietnamese.
     let r = app
         .call(
