@@ -158,12 +158,12 @@ async fn run(quick: bool, base: &str, pid: u32) {
         actix_web::rt::time::sleep(Duration::from_millis(200)).await;
     }
     let per_client = if quick { 25 } else { 150 };
-    let mut lines: Vec<(Line, Option<f64>)> = Vec::new();
+    let mut lines: Vec<(Line, Option<f64>, f64)> = Vec::new();
     let (root, _) = login(&c, ADMIN).await;
     let roots = vec![root.clone()];
 
     let (samples, readyz) = load(&c, per_client, &[], |_, _| "/readyz".into()).await;
-    lines.push((line("GET /readyz (baseline)", samples), Some(readyz)));
+    lines.push((line("GET /readyz (baseline)", samples), Some(readyz), peak_mb(pid)));
 
     // Sixteen learners of classes running today sign in (Argon2id: slow by design).
     let users = c.ok(Method::GET, "/api/v1/users?role=learner&limit=64", &root, json!(null)).await;
@@ -177,7 +177,7 @@ async fn run(quick: bool, base: &str, pid: u32) {
         tokens.push(t);
         samples.push(took);
     }
-    lines.push((line("POST /auth/login (one at a time)", samples), None));
+    lines.push((line("POST /auth/login (one at a time)", samples), None, peak_mb(pid)));
 
     let today = Utc::now().date_naive();
     let window = format!(
@@ -186,7 +186,7 @@ async fn run(quick: bool, base: &str, pid: u32) {
         today + chrono::Duration::days(14)
     );
     let (samples, rate) = load(&c, per_client, &tokens, |_, _| window.clone()).await;
-    lines.push((line("GET /me/schedule (4 weeks), 16 learners at once", samples), Some(rate)));
+    lines.push((line("GET /me/schedule (4 weeks), 16 learners at once", samples), Some(rate), peak_mb(pid)));
 
     // A class running today: its roll call and a grade entry by its lecturer.
     let running = c.ok(Method::GET, "/api/v1/cohorts?status=in_progress&limit=100", &root, json!(null)).await;
@@ -239,7 +239,11 @@ async fn run(quick: bool, base: &str, pid: u32) {
         assert_eq!(status, 200, "{v}");
         samples.push(took);
     }
-    lines.push((line(&format!("PUT /sessions/{{id}}/attendance ({} learners)", learners.len()), samples), None));
+    lines.push((
+        line(&format!("PUT /sessions/{{id}}/attendance ({} learners)", learners.len()), samples),
+        None,
+        peak_mb(pid),
+    ));
 
     let assignments = c.ok(Method::GET, &format!("/api/v1/cohorts/{cohort}/assignments"), &root, json!(null)).await;
     let last = assignments.as_array().and_then(|a| a.last()).cloned().expect("assignments");
@@ -279,7 +283,7 @@ async fn run(quick: bool, base: &str, pid: u32) {
         assert_eq!(status, 200, "{v}");
         samples.push(took);
     }
-    lines.push((line(&format!("PUT /exams/{{id}}/grades ({} learners)", sitting.len()), samples), None));
+    lines.push((line(&format!("PUT /exams/{{id}}/grades ({} learners)", sitting.len()), samples), None, peak_mb(pid)));
 
     // Results of closed classes, 16 administrators at once.
     let closed = c.ok(Method::GET, "/api/v1/cohorts?status=closed&limit=200", &root, json!(null)).await;
@@ -288,38 +292,53 @@ async fn run(quick: bool, base: &str, pid: u32) {
         format!("/api/v1/cohorts/{}/results", closed[(k * 7 + i) % closed.len()])
     })
     .await;
-    lines.push((line("GET /cohorts/{id}/results (70 learners), 16 at once", samples), Some(rate)));
+    lines.push((line("GET /cohorts/{id}/results (70 learners), 16 at once", samples), Some(rate), peak_mb(pid)));
 
     // The learners list: the first page and pages deep in the table (keyset cursors).
     let (samples, rate) = load(&c, per_client, &roots, |_, _| "/api/v1/learners?limit=100".into()).await;
-    lines.push((line("GET /learners first page (100), 16 at once", samples), Some(rate)));
-    let mut cursor: Option<String> = None;
+    lines.push((line("GET /learners first page (100), 16 at once", samples), Some(rate), peak_mb(pid)));
+    let mut first = Vec::new();
+    for _ in 0..(per_client / 2).max(10) {
+        first.push(c.call(Method::GET, "/api/v1/learners?limit=100", Some(&root), None).await.2);
+    }
+    lines.push((line("GET /learners first page (100), one at a time", first), None, peak_mb(pid)));
+    // Walked twice: the first walk reads every row from disk once; the second compares with the
+    // first page on equal terms (both cached).
     let mut deep = Vec::new();
     let mut rows = 0usize;
-    loop {
-        let path = match &cursor {
-            Some(cur) => format!("/api/v1/learners?limit=100&cursor={cur}"),
-            None => "/api/v1/learners?limit=100".to_string(),
-        };
-        let (_, v, took) = c.call(Method::GET, &path, Some(&root), None).await;
-        rows += v["items"].as_array().map(|a| a.len()).unwrap_or(0);
-        if rows > 40_000 {
-            deep.push(took);
-        }
-        match v["next_cursor"].as_str() {
-            Some(n) => cursor = Some(n.to_string()),
-            None => break,
+    for _ in 0..2 {
+        let mut cursor: Option<String> = None;
+        deep.clear();
+        rows = 0;
+        loop {
+            let path = match &cursor {
+                Some(cur) => format!("/api/v1/learners?limit=100&cursor={cur}"),
+                None => "/api/v1/learners?limit=100".to_string(),
+            };
+            let (_, v, took) = c.call(Method::GET, &path, Some(&root), None).await;
+            rows += v["items"].as_array().map(|a| a.len()).unwrap_or(0);
+            if rows > 40_000 {
+                deep.push(took);
+            }
+            match v["next_cursor"].as_str() {
+                Some(n) => cursor = Some(n.to_string()),
+                None => break,
+            }
         }
     }
-    lines.push((line(&format!("GET /learners pages past row 40,000 (of {rows})"), deep), None));
+    lines.push((
+        line(&format!("GET /learners pages past row 40,000 (of {rows}), one at a time, second walk"), deep),
+        None,
+        peak_mb(pid),
+    ));
     let (samples, rate) =
         load(&c, (per_client / 5).max(4), &roots, |_, _| "/api/v1/learners?q=nguyen%20thi%20lan&limit=50".into()).await;
-    lines.push((line("GET /learners?q= (name without accents), 16 at once", samples), Some(rate)));
+    lines.push((line("GET /learners?q= (name without accents), 16 at once", samples), Some(rate), peak_mb(pid)));
 
     // The annual summary report and public verification.
     let (samples, rate) =
         load(&c, (per_client / 10).max(3), &roots, |_, _| "/api/v1/reports/summary?year=2025".into()).await;
-    lines.push((line("GET /reports/summary?year=2025, 16 at once", samples), Some(rate)));
+    lines.push((line("GET /reports/summary?year=2025, 16 at once", samples), Some(rate), peak_mb(pid)));
     let certs = c.ok(Method::GET, "/api/v1/certificates?limit=500", &root, json!(null)).await;
     let codes: Vec<String> = certs["items"]
         .as_array()
@@ -329,22 +348,24 @@ async fn run(quick: bool, base: &str, pid: u32) {
         .collect();
     let (samples, rate) =
         load(&c, per_client, &[], |k, i| format!("/api/v1/verify/{}", codes[(k * 31 + i) % codes.len()])).await;
-    lines.push((line("GET /verify/{code}, 16 at once", samples), Some(rate)));
+    lines.push((line("GET /verify/{code}, 16 at once", samples), Some(rate), peak_mb(pid)));
 
     let base = lines[0].0.p50;
     println!(
         "\nllct benchmark on province data — {per_client} requests per client{}",
         if quick { " (quick)" } else { "" }
     );
-    println!("| operation | n | p50 ms | p95 ms | p99 ms | p50 ÷ readyz p50 | req/s | req/s ÷ readyz |");
-    println!("|---|---|---|---|---|---|---|---|");
-    for (l, rate) in &lines {
+    println!(
+        "| operation | n | p50 ms | p95 ms | p99 ms | p50 ÷ readyz p50 | req/s | req/s ÷ readyz | server peak MB |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for (l, rate, mb) in &lines {
         let (r, ratio) = match rate {
             Some(r) => (format!("{r:.0}"), format!("{:.0}%", 100.0 * r / readyz)),
             None => ("".into(), "".into()),
         };
         println!(
-            "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {r} | {ratio} |",
+            "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {r} | {ratio} | {mb:.0} |",
             l.name,
             l.n,
             l.p50,

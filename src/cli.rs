@@ -307,7 +307,22 @@ fn bootstrap_admin(s: &Settings, db: &Db) -> Result<(), String> {
     Ok(())
 }
 
+/// Large allocations (an Argon2 hash's 19 MiB, a PDF or spreadsheet being built) are mapped
+/// and unmapped on their own instead of staying in the arena of whichever worker thread freed
+/// them: glibc otherwise raises its mapping threshold after the first such free, and every
+/// blocking thread that once hashed a password keeps that memory for the life of the process.
+fn release_large_allocations() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator settings; called once at start, before the
+    // server's threads exist.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+        libc::mallopt(libc::M_ARENA_MAX, 4);
+    }
+}
+
 fn serve(settings: Settings, db: Db) -> Result<(), String> {
+    release_large_allocations();
     let applied = migrate_now(&db)?;
     tracing::info!(backend = db.backend().name(), applied = applied.len(), "database ready");
     bootstrap_admin(&settings, &db)?;

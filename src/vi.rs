@@ -121,6 +121,9 @@ fn pattern(m: &str) -> Option<String> {
     if let Some(x) = m.strip_prefix("same name and date of birth as row ") {
         return Some(format!("trùng họ tên và ngày sinh với dòng {x}"));
     }
+    if let Some(x) = m.strip_prefix("same national id as row ") {
+        return Some(format!("trùng số định danh với dòng {x}"));
+    }
     if let Some(x) = m.strip_prefix("already recorded as ") {
         return Some(format!("đã có trong hệ thống: {x}"));
     }

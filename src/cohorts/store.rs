@@ -225,7 +225,8 @@ pub fn enrollments(
         q = q.filter(e::status.eq(s));
     }
     if let Some((k, id)) = page.after.as_deref().and_then(people::parse_cursor) {
-        q = q.filter(l::sort_key.gt(k.clone()).or(l::sort_key.eq(k).and(e::id.gt(id))));
+        // `sort_key >= k` lets the index start at the cursor; the rest breaks ties.
+        q = q.filter(l::sort_key.ge(k.clone())).filter(l::sort_key.gt(k).or(e::id.gt(id)));
     }
     q.order((l::sort_key.asc(), e::id.asc())).limit(page.limit + 1).load(conn)
 }

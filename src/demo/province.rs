@@ -723,6 +723,8 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
         made.marks += n.2;
         made.grades += n.3;
     }
+    // Fresh statistics after the bulk load, or the planner still thinks the tables are small.
+    diesel::sql_query("ANALYZE").execute(&mut *conn).map_err(|e| e.to_string())?;
     made.build_secs = started.elapsed().as_secs_f64();
 
     // Classes past their end: the real close-out (locks grades, keeps results, issues and signs

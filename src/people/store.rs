@@ -110,7 +110,8 @@ pub fn list_learners(
         q = q.filter(l::national_id.eq(x.clone()));
     }
     if let Some((k, id)) = page.after.as_deref().and_then(parse_cursor) {
-        q = q.filter(l::sort_key.gt(k.clone()).or(l::sort_key.eq(k).and(l::id.gt(id))));
+        // `sort_key >= k` lets the index start at the cursor; the rest breaks ties.
+        q = q.filter(l::sort_key.ge(k.clone())).filter(l::sort_key.gt(k).or(l::id.gt(id)));
     }
     q.order((l::sort_key.asc(), l::id.asc())).limit(page.limit + 1).load(conn)
 }
@@ -222,7 +223,8 @@ pub fn list_lecturers(
         q = q.filter(t::kind.eq(x));
     }
     if let Some((k, id)) = page.after.as_deref().and_then(parse_cursor) {
-        q = q.filter(t::sort_key.gt(k.clone()).or(t::sort_key.eq(k).and(t::id.gt(id))));
+        // `sort_key >= k` lets the index start at the cursor; the rest breaks ties.
+        q = q.filter(t::sort_key.ge(k.clone())).filter(t::sort_key.gt(k).or(t::id.gt(id)));
     }
     q.order((t::sort_key.asc(), t::id.asc())).limit(page.limit + 1).load(conn)
 }

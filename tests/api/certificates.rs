@@ -106,11 +106,15 @@ pub async fn class_with(
     }
     let today = Utc::now().date_naive();
     let credential = if spec.level == "intermediate" { "diploma" } else { "certificate" };
+    let title = match spec.level {
+        "elementary" => "Sơ cấp lý luận chính trị".to_string(),
+        _ => format!("Chương trình {code}"),
+    };
     let r = app
         .post(
             "/api/v1/programs",
             admin,
-            json!({"code": format!("P-{code}"), "title": format!("Chương trình {code}"), "level": spec.level,
+            json!({"code": format!("P-{code}"), "title": title, "level": spec.level,
             "edition": "2026", "credential": credential, "rules": all_rules}),
         )
         .await;

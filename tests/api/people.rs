@@ -300,8 +300,9 @@ async fn import_all_or_nothing(app: TestApp) {
     assert!(fields.contains(&"rows[4].date_of_birth".to_string()), "{fields:?}");
     assert!(fields.contains(&"rows[6].gender".to_string()), "{fields:?}");
     assert!(fields.contains(&"rows[8].full_name".to_string()), "{fields:?}");
-    assert!(r.text.contains("same name and date of birth as row 3"), "{}", r.text);
-    assert!(r.text.contains("already recorded as /api/v1/learners/"), "{}", r.text);
+    assert!(r.text.contains("trùng họ tên và ngày sinh với dòng 3"), "{}", r.text);
+    assert!(r.text.contains("trùng số định danh với dòng 3"), "{}", r.text);
+    assert!(r.text.contains("đã có trong hệ thống: /api/v1/learners/"), "{}", r.text);
     assert!(r.text.contains("Ngày sinh: «31/02/1990»"), "{}", r.text);
     assert_eq!(count(&app).await, 3000);
 
