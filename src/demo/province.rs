@@ -107,24 +107,13 @@ macro_rules! insert_all {
     };
 }
 
+/// A Vietnamese name drawn at random: family, middle and given name of one gender.
 fn person(rng: &mut StdRng) -> (String, Gender) {
-    if rng.random_bool(0.45) {
-        let n = format!(
-            "{} {} {}",
-            FAMILY[rng.random_range(0..FAMILY.len())],
-            MIDDLE_F[rng.random_range(0..MIDDLE_F.len())],
-            GIVEN_F[rng.random_range(0..GIVEN_F.len())]
-        );
-        (n, Gender::Female)
-    } else {
-        let n = format!(
-            "{} {} {}",
-            FAMILY[rng.random_range(0..FAMILY.len())],
-            MIDDLE_M[rng.random_range(0..MIDDLE_M.len())],
-            GIVEN_M[rng.random_range(0..GIVEN_M.len())]
-        );
-        (n, Gender::Male)
-    }
+    let (middle, given, gender): (&[&str], &[&str], Gender) =
+        if rng.random_bool(0.45) { (&MIDDLE_F, &GIVEN_F, Gender::Female) } else { (&MIDDLE_M, &GIVEN_M, Gender::Male) };
+    let pick = |rng: &mut StdRng, words: &[&str]| words[rng.random_range(0..words.len())].to_string();
+    let n = format!("{} {} {}", pick(rng, &FAMILY), pick(rng, middle), pick(rng, given));
+    (n, gender)
 }
 
 fn learner_row(rng: &mut StdRng, inst: InstitutionId, unit: &str, t: NaiveDateTime) -> Learner {
