@@ -118,20 +118,19 @@ fn person(rng: &mut StdRng) -> (String, Gender) {
 
 fn learner_row(rng: &mut StdRng, inst: InstitutionId, unit: &str, t: NaiveDateTime) -> Learner {
     let (full, gender) = person(rng);
-    let n = crate::people::names::split(&full);
     let dob =
         NaiveDate::from_ymd_opt(rng.random_range(1968..=2000), rng.random_range(1..=12), rng.random_range(1..=28))
             .unwrap_or_default();
-    Learner {
+    let mut l = Learner {
         id: LearnerId::new(),
         institution_id: inst,
         user_id: None,
-        name_key: crate::people::names::search_key(&n.full),
-        sort_key: crate::people::names::sort_key(&n.full),
-        full_name: n.full,
-        family_name: n.family,
-        middle_name: n.middle,
-        given_name: n.given,
+        name_key: String::new(),
+        sort_key: String::new(),
+        full_name: String::new(),
+        family_name: String::new(),
+        middle_name: String::new(),
+        given_name: String::new(),
         date_of_birth: dob,
         gender,
         ethnicity: Some("Kinh".into()),
@@ -156,7 +155,17 @@ fn learner_row(rng: &mut StdRng, inst: InstitutionId, unit: &str, t: NaiveDateTi
         version: 1,
         created_at: t,
         updated_at: t,
-    }
+    };
+    crate::people::dto::set_name(
+        &full,
+        &mut l.full_name,
+        &mut l.family_name,
+        &mut l.middle_name,
+        &mut l.given_name,
+        &mut l.name_key,
+        &mut l.sort_key,
+    );
+    l
 }
 
 fn user_row(email: String, name: &str, role: Role, inst: InstitutionId, hash: &str, t: NaiveDateTime) -> User {
@@ -324,18 +333,17 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
             for k in 0..2 * slots[p] {
                 let (full, gender) = person(&mut rng);
                 let u = user_row(format!("gv{p}-{k}-{seed}@llct.local"), &full, Role::Lecturer, inst.id, &hash, t);
-                let n = crate::people::names::split(&full);
                 let kind = [LecturerKind::FullTime, LecturerKind::Concurrent, LecturerKind::Visiting][k % 3];
-                lecturers.push(Lecturer {
+                let mut lecturer = Lecturer {
                     id: LecturerId::new(),
                     institution_id: inst.id,
                     user_id: Some(u.id),
-                    name_key: crate::people::names::search_key(&n.full),
-                    sort_key: crate::people::names::sort_key(&n.full),
-                    full_name: n.full,
-                    family_name: n.family,
-                    middle_name: n.middle,
-                    given_name: n.given,
+                    name_key: String::new(),
+                    sort_key: String::new(),
+                    full_name: String::new(),
+                    family_name: String::new(),
+                    middle_name: String::new(),
+                    given_name: String::new(),
                     date_of_birth: None,
                     gender: Some(gender),
                     national_id: None,
@@ -351,8 +359,18 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
                     version: 1,
                     created_at: t,
                     updated_at: t,
-                });
-                mine.push((lecturers.last().map(|l| l.id).unwrap_or_default(), u.id));
+                };
+                crate::people::dto::set_name(
+                    &full,
+                    &mut lecturer.full_name,
+                    &mut lecturer.family_name,
+                    &mut lecturer.middle_name,
+                    &mut lecturer.given_name,
+                    &mut lecturer.name_key,
+                    &mut lecturer.sort_key,
+                );
+                mine.push((lecturer.id, u.id));
+                lecturers.push(lecturer);
                 users.push(u);
             }
             places.push(Place { inst: inst.clone(), lecturers: mine });
@@ -383,9 +401,6 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
     };
     let now_utc = chrono::Utc::now().naive_utc();
     for plan in &plans {
-        if plan.starts > today + Duration::days(30) {
-            continue;
-        }
         let place = &places[plan.place];
         let inst = place.inst.id;
         let (program, mods) = match plan.level {
@@ -399,7 +414,7 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
         let last = days.last().map(|d| d.0).unwrap_or(plan.starts);
         let ends = last + Duration::days(7);
         let grad_day = last + Duration::days(3);
-        let n = write_tx(&mut conn, |tx| -> Result<(usize, usize, usize, usize, Option<String>), ApiError> {
+        let n = write_tx(&mut conn, |tx| -> Result<(usize, usize, usize, usize), ApiError> {
             // Learners: new ones from the units the centre serves; intermediate classes take
             // back elementary graduates first.
             let mut people: Vec<LearnerId> = Vec::new();
@@ -690,20 +705,14 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
             if plan.level == Level::Elementary && ends < today {
                 returning.extend(people.iter().filter(|_| rng.random_bool(0.1)));
             }
-            let lecturer_email = if running {
-                us::table.find(lect[0].1).select(us::email).first::<String>(tx).optional()?
-            } else {
-                None
-            };
-            if sample.is_some() {
-                made.learner_email.get_or_insert(sample.unwrap_or_default());
-                if let Some(e) = lecturer_email {
-                    made.lecturer_email.get_or_insert(e);
-                }
+            // The first class running today gives the learner and lecturer to try it as.
+            if let (Some(learner), None) = (sample, &made.learner_email) {
+                made.learner_email = Some(learner);
+                made.lecturer_email = us::table.find(lect[0].1).select(us::email).first::<String>(tx).optional()?;
             }
             made.accounts += accounts.len();
             made.learners += fresh.len();
-            Ok((people.len(), sessions.len(), marks.len(), grades.len(), None))
+            Ok((people.len(), sessions.len(), marks.len(), grades.len()))
         })
         .map_err(fail)?;
         made.cohorts += 1;

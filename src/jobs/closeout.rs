@@ -23,7 +23,6 @@ use crate::error::ApiError;
 use crate::exams::model::{Exam, ExamStatus, GradeStatus};
 use crate::notifications::outbox::enqueue_many;
 use crate::notifications::{Kind, Message};
-use crate::results::rules::Outcome;
 use crate::settings::Settings;
 
 /// A learner's result as it stood at closing.
@@ -51,14 +50,6 @@ pub struct Closed {
     pub waiting_for_signer: bool,
     /// Credentials wait for the graduation council's decision the program requires.
     pub waiting_for_decision: bool,
-}
-
-fn outcome_vi(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Graduated => "Tốt nghiệp",
-        Outcome::Failed => "Không đủ điều kiện tốt nghiệp",
-        Outcome::Pending => "Chưa đủ dữ liệu để xét tốt nghiệp",
-    }
 }
 
 fn save(tx: &mut DbConn, row: &mut Cohort, to: CohortStatus) -> Result<(), ApiError> {
@@ -166,7 +157,7 @@ pub fn close_one(
         let paper = papers.get(&r.learner_id);
         let context = json!({
             "cohort": format!("{} – {}", cohort.code, cohort.title),
-            "outcome": outcome_vi(r.result.outcome),
+            "outcome": r.result.outcome.name_vi(),
             "outcome_code": r.result.outcome.as_str(),
             "average": r.result.average.map(|a| format!("{a:.1}").replace('.', ",")),
             "classification": r.result.classification_name,

@@ -16,6 +16,17 @@ crate::text_enum! {
     }
 }
 
+impl Outcome {
+    /// As printed on results and reports.
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Outcome::Graduated => "Tốt nghiệp",
+            Outcome::Failed => "Không đủ điều kiện tốt nghiệp",
+            Outcome::Pending => "Chưa đủ dữ liệu để xét tốt nghiệp",
+        }
+    }
+}
+
 /// One module as the result sees it.
 #[derive(Debug, Clone)]
 pub struct ModuleMarks {

@@ -317,7 +317,7 @@ async fn list_unit_reports(
     let out: Vec<UnitSummary> = reports
         .into_iter()
         .map(|r| UnitSummary {
-            graduated: r.learners.iter().filter(|x| x.outcome == "graduated").count(),
+            graduated: r.learners.iter().filter(|x| x.outcome == crate::results::rules::Outcome::Graduated).count(),
             learners: r.learners.len(),
             unit: r.unit,
             unit_key: r.unit_key,

@@ -17,6 +17,7 @@ use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::http::export::{self, Cell, Table};
 use crate::notifications::{Kind, Message};
+use crate::results::rules::Outcome;
 use crate::results::service::LearnerResult;
 use crate::text::fold;
 
@@ -28,8 +29,7 @@ pub struct UnitLearner {
     pub date_of_birth: NaiveDate,
     pub position: Option<String>,
     pub workplace: Option<String>,
-    /// `graduated`, `failed` or `pending`.
-    pub outcome: String,
+    pub outcome: Outcome,
     pub average: Option<f64>,
     pub classification: Option<String>,
     /// Political qualities, discipline, keeping the class rules (tốt/khá/trung bình/yếu).
@@ -52,14 +52,6 @@ pub struct UnitReport {
     pub sending_unit_id: Option<SendingUnitId>,
     pub email: Option<String>,
     pub learners: Vec<UnitLearner>,
-}
-
-fn outcome_vi(code: &str) -> &'static str {
-    match code {
-        "graduated" => "Tốt nghiệp",
-        "failed" => "Không đủ điều kiện tốt nghiệp",
-        _ => "Chưa đủ dữ liệu để xét tốt nghiệp",
-    }
 }
 
 /// A learner as the report lists them: id, name, birth date, position, workplace, unit, sort key.
@@ -113,7 +105,7 @@ pub fn build(tx: &mut DbConn, cohort: &Cohort, results: &[LearnerResult]) -> Res
             date_of_birth: dob,
             position,
             workplace,
-            outcome: r.result.outcome.as_str().to_string(),
+            outcome: r.result.outcome,
             average: r.result.average,
             classification: r.result.classification_name.clone(),
             conduct: k.map(|k| {
@@ -168,7 +160,7 @@ pub fn table(r: &UnitReport) -> Table {
                 x.full_name.as_str().into(),
                 x.date_of_birth.format("%d/%m/%Y").to_string().into(),
                 x.position.clone().into(),
-                outcome_vi(&x.outcome).into(),
+                x.outcome.name_vi().into(),
                 x.average.map(Cell::from).unwrap_or(Cell::Empty),
                 x.classification.clone().into(),
                 conduct.map(|c| c[0].clone()).into(),
@@ -212,7 +204,7 @@ pub fn messages(cohort: &Cohort, reports: &[UnitReport]) -> Result<Vec<Message>,
         let Some(to) = r.email.clone() else { continue };
         let t = table(r);
         let bytes = export::xlsx_bytes(&t)?;
-        let graduated = r.learners.iter().filter(|x| x.outcome == "graduated").count();
+        let graduated = r.learners.iter().filter(|x| x.outcome == Outcome::Graduated).count();
         out.push(Message {
             dedupe_key: format!("unit-report:{}:{}", cohort.id, r.unit_key),
             kind: Kind::UnitReport,
