@@ -680,6 +680,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    learner_words (word, learner_id) {
+        word -> Text,
+        learner_id -> Text,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(register_entries -> certificates (certificate_id));
 diesel::joinable!(certificates -> learners (learner_id));
@@ -753,4 +760,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sending_units,
     institution_merges,
     learner_merges,
+    learner_words,
 );

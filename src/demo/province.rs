@@ -25,8 +25,7 @@ use crate::cohorts::model::*;
 use crate::db::ids::*;
 use crate::db::schema::{
     assignments as asg, attendance as at, cohorts as co, enrollments as en, exams as ex, field_reports as fr,
-    field_trips as ft, grades as gr, institutions as ins, learners as le, lecturers as lt, programs as pr,
-    sessions as se, users as us,
+    field_trips as ft, grades as gr, institutions as ins, lecturers as lt, programs as pr, sessions as se, users as us,
 };
 use crate::db::{now, write_tx, Db, DbConn};
 use crate::error::ApiError;
@@ -459,7 +458,7 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
                 }
                 insert_all!(tx, us::table, &accounts)?;
             }
-            insert_all!(tx, le::table, &fresh)?;
+            crate::people::store::insert_learners(tx, &fresh)?;
             people.extend(fresh.iter().map(|l| l.id));
             let status = if plan.starts > today { CohortStatus::Enrolling } else { CohortStatus::InProgress };
             let cohort = Cohort {

@@ -38,8 +38,14 @@ pub fn today(state: &AppState) -> NaiveDate {
     chrono::Utc::now().with_timezone(&state.settings.tz()).date_naive()
 }
 
+/// The words of a name search, folded; LIKE's wildcards separate words rather than match.
 fn words(q: Option<&str>) -> Vec<String> {
-    q.map(fold).unwrap_or_default().split_whitespace().map(str::to_string).collect()
+    q.map(fold)
+        .unwrap_or_default()
+        .split(|c: char| c.is_whitespace() || matches!(c, '%' | '_' | '\\'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Every reason a learner record cannot be written: field problems, a bad account link, or a

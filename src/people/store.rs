@@ -38,7 +38,64 @@ pub fn insert_learners(conn: &mut DbConn, rows: &[Learner]) -> QueryResult<()> {
     for chunk in rows.chunks(BATCH) {
         crate::per_backend!(conn, |c| diesel::insert_into(l::table).values(chunk).execute(c))?;
     }
+    index_words(conn, rows)
+}
+
+/// Keeps the word index of these learners' names (`learner_words`) as their names now are.
+fn index_words(conn: &mut DbConn, rows: &[Learner]) -> QueryResult<()> {
+    use crate::db::schema::learner_words as lw;
+    let mut words: Vec<(String, LearnerId)> = Vec::new();
+    for r in rows {
+        let mut own: Vec<&str> = r.name_key.split_whitespace().collect();
+        own.sort_unstable();
+        own.dedup();
+        words.extend(own.into_iter().map(|w| (w.to_string(), r.id)));
+    }
+    for chunk in words.chunks(BATCH) {
+        let values: Vec<_> = chunk.iter().map(|(w, id)| (lw::word.eq(w), lw::learner_id.eq(id))).collect();
+        crate::per_backend!(conn, |c| diesel::insert_into(lw::table).values(&values).execute(c))?;
+    }
     Ok(())
+}
+
+/// How many people's names have a word beginning with `word`, counted up to `cap` (the count
+/// stops there: it only has to tell a narrow word from a common one).
+fn people_with_word(conn: &mut DbConn, word: &str, cap: i64) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let (from, to) = word_range(word);
+    diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM learner_words WHERE word >= $1 AND word < $2 LIMIT $3) AS hits",
+    )
+    .bind::<diesel::sql_types::Text, _>(from)
+    .bind::<diesel::sql_types::Text, _>(to)
+    .bind::<diesel::sql_types::BigInt, _>(cap)
+    .get_result::<Count>(conn)
+    .map(|c| c.n)
+}
+
+/// The words a prefix stands for, as one range of the word index (byte order on both databases).
+fn word_range(prefix: &str) -> (String, String) {
+    (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
+}
+
+/// Up to this many people behind a search's narrowest word, the search starts from them; past
+/// it, every word typed is common and the list order finds matches soon enough.
+const NARROW_WORD: i64 = 20_000;
+
+/// The typed word that narrows a name search most, when it narrows it enough to start from.
+fn narrowest_word<'a>(conn: &mut DbConn, words: &'a [String]) -> QueryResult<Option<&'a str>> {
+    let mut best: Option<(&str, i64)> = None;
+    for w in words {
+        let n = people_with_word(conn, w, NARROW_WORD + 1)?;
+        if n <= NARROW_WORD && best.is_none_or(|(_, m)| n < m) {
+            best = Some((w, n));
+        }
+    }
+    Ok(best.map(|(w, _)| w))
 }
 
 pub fn find_learner(conn: &mut DbConn, id: LearnerId) -> QueryResult<Option<Learner>> {
@@ -54,7 +111,13 @@ pub fn lecturer_of_user(conn: &mut DbConn, user: UserId) -> QueryResult<Option<L
 }
 
 pub fn save_learner(conn: &mut DbConn, row: &Learner, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(l::table.find(row.id).filter(l::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+    use crate::db::schema::learner_words as lw;
+    let saved = diesel::update(l::table.find(row.id).filter(l::version.eq(seen_version))).set(row).execute(conn)? == 1;
+    if saved {
+        diesel::delete(lw::table.filter(lw::learner_id.eq(row.id))).execute(conn)?;
+        index_words(conn, std::slice::from_ref(row))?;
+    }
+    Ok(saved)
 }
 
 pub struct LearnerFilter {
@@ -83,7 +146,13 @@ pub fn list_learners(
         q = q.filter(l::updated_at.ge(ts));
     }
     // Each word typed must begin a word of the name: "van an" finds "Nguyễn Văn An" and
-    // "Hoàng Văn Ăn", not "Trần Văn Bình".
+    // "Hoàng Văn Ăn", not "Trần Văn Bình". The narrowest word picks the people through the word
+    // index; the others are checked on the folded name the list index carries.
+    if let Some(w) = narrowest_word(conn, &f.words)? {
+        use crate::db::schema::learner_words as lw;
+        let (from, to) = word_range(w);
+        q = q.filter(l::id.eq_any(lw::table.filter(lw::word.ge(from)).filter(lw::word.lt(to)).select(lw::learner_id)));
+    }
     for w in &f.words {
         q = q.filter(l::name_key.like(format!("{w}%")).or(l::name_key.like(format!("% {w}%"))));
     }

@@ -189,7 +189,10 @@ async fn search_and_vietnamese_order(app: TestApp) {
     assert_eq!(find("dao").await, vec!["Bùi Thị Đào"]);
     assert_eq!(find("%C4%90%E1%BA%B7ng").await, vec!["Đặng Thị Ánh"], "Đặng typed with accents");
     assert_eq!(find("van%20an").await, vec!["Đỗ Văn An", "Nguyễn Văn An", "Hoàng Văn Ăn"]);
-
+    // LIKE's wildcards are not wildcards here: "_n" is the word "n", not "an" or "ăn".
+    assert_eq!(find("_n").await, vec!["Nguyễn Văn An", "Ngô Văn Dũng"]);
+    assert_eq!(find("%25%20dao").await, vec!["Bùi Thị Đào"]);
+    assert!(find("zz").await.is_empty());
     // Export: sorted, with a byte-order mark, Vietnamese intact.
     let csv = app.get("/api/v1/learners?format=csv&include_personal=true", &app.root).await;
     assert!(csv.text.starts_with('\u{FEFF}'));
@@ -201,6 +204,20 @@ async fn search_and_vietnamese_order(app: TestApp) {
     assert_eq!(xlsx.status, 200);
     let names = xlsx_first_column(xlsx_bytes(&app, "/api/v1/learners?format=xlsx").await);
     assert_eq!(names[1..], names_of(&all)[..]);
+    // A new name is found by its words, the old one no longer.
+    let dung = app.get("/api/v1/learners?q=ngo%20van%20dung", &app.root).await.body["items"][0]["id"].clone();
+    let r = app
+        .patch(
+            &format!("/api/v1/learners/{}", dung.as_str().unwrap()),
+            &app.root,
+            json!({"full_name": "Ngô Thị Dương"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(find("dung").await.is_empty());
+    assert_eq!(find("duong%20ngo").await, vec!["Ngô Thị Dương"]);
+    assert_eq!(find("thi").await, vec!["Lê Thị An", "Đặng Thị Ánh", "Ngô Thị Dương", "Bùi Thị Đào"]);
+
 }
 
 async fn xlsx_bytes(app: &TestApp, path: &str) -> Vec<u8> {
