@@ -317,23 +317,7 @@ fn detail_vi(e: &ApiError, english: &str) -> String {
             format!("Cơ sở dữ liệu tạm thời không truy cập được; hãy thử lại sau {retry_after_secs} giây.")
         }
         ApiError::Internal(_) => "Đã xảy ra lỗi không mong muốn; lỗi đã được ghi lại.".into(),
-        _ => match english {
-            "No such resource." => "Không có tài nguyên này.".into(),
-            "No such route." => "Không có đường dẫn này.".into(),
-            "Sign in first." => "Hãy đăng nhập trước.".into(),
-            "Wrong e-mail or password." => "Sai thư điện tử hoặc mật khẩu.".into(),
-            "The token is unknown, expired or revoked." => {
-                "Mã đăng nhập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.".into()
-            }
-            "Sign in and send `Authorization: Bearer <token>`." => {
-                "Hãy đăng nhập và gửi tiêu đề `Authorization: Bearer <token>`.".into()
-            }
-            "The Authorization header must be `Bearer <token>`." => {
-                "Tiêu đề Authorization phải có dạng `Bearer <token>`.".into()
-            }
-            "The request could not be read." => "Không đọc được yêu cầu.".into(),
-            other => crate::vi::message(other),
-        },
+        _ => crate::vi::message(english),
     }
 }
 

@@ -64,24 +64,18 @@ fn find_clashes(
     };
     for (i, iv) in intervals.iter().enumerate() {
         for other in store::clashes(tx, lecturer, cohort.id, place_key, iv.0, iv.1, except)? {
-            let (code, what) = if other.lecturer_id == lecturer {
-                ("lecturer_clash", "the lecturer teaches")
+            let (at, theirs) = (when(iv.0, iv.1), when(other.starts_at, other.ends_at));
+            let (code, message) = if other.lecturer_id == lecturer {
+                ("lecturer_clash", format!("At {at} the lecturer teaches another session ({theirs})."))
             } else if other.cohort_id == cohort.id {
-                ("cohort_clash", "the class has")
+                ("cohort_clash", format!("At {at} the class has another session ({theirs})."))
             } else {
-                ("place_clash", "the place is taken by")
+                ("place_clash", format!("At {at} the place is taken by another session ({theirs})."))
             };
             out.push(
-                ProblemItem::rule(
-                    code,
-                    format!(
-                        "At {} {what} another session ({}).",
-                        when(iv.0, iv.1),
-                        when(other.starts_at, other.ends_at)
-                    ),
-                )
-                .at(format!("sessions[{i}]"))
-                .about(format!("/api/v1/sessions/{}", other.id)),
+                ProblemItem::rule(code, message)
+                    .at(format!("sessions[{i}]"))
+                    .about(format!("/api/v1/sessions/{}", other.id)),
             );
         }
         for (j, jv) in intervals.iter().enumerate().skip(i + 1) {

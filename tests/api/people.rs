@@ -217,7 +217,6 @@ async fn search_and_vietnamese_order(app: TestApp) {
     assert!(find("dung").await.is_empty());
     assert_eq!(find("duong%20ngo").await, vec!["Ngô Thị Dương"]);
     assert_eq!(find("thi").await, vec!["Lê Thị An", "Đặng Thị Ánh", "Ngô Thị Dương", "Bùi Thị Đào"]);
-
 }
 
 async fn xlsx_bytes(app: &TestApp, path: &str) -> Vec<u8> {
@@ -320,13 +319,14 @@ async fn import_all_or_nothing(app: TestApp) {
     assert!(r.text.contains("trùng họ tên và ngày sinh với dòng 3"), "{}", r.text);
     assert!(r.text.contains("trùng số định danh với dòng 3"), "{}", r.text);
     assert!(r.text.contains("đã có trong hệ thống: /api/v1/learners/"), "{}", r.text);
-    assert!(r.text.contains("Ngày sinh: «31/02/1990»"), "{}", r.text);
+    assert!(r.text.contains("Ngày sinh: «31/02/1990» không phải là ngày (dd/mm/yyyy)"), "{}", r.text);
+    assert!(r.text.contains("Giới tính: «Không rõ» không phải là giới tính (Nam / Nữ) đã biết"), "{}", r.text);
     assert_eq!(count(&app).await, 3000);
 
     // Wrong headers are reported before any row.
     let r = import(&app, &admin, &q, "text/csv", "Tên,Tuổi\nAn,30\n".as_bytes().to_vec()).await;
     r.assert_problem(400, "validation");
-    assert!(r.text.contains("unknown column «Tên»") && r.text.contains("missing column «Họ và tên»"), "{}", r.text);
+    assert!(r.text.contains("cột «Tên» không có trong mẫu") && r.text.contains("thiếu cột «Họ và tên»"), "{}", r.text);
 
     // A semicolon-separated file with a byte-order mark, as spreadsheet programs save it.
     let semi = "\u{FEFF}Họ và tên;Ngày sinh;Giới tính;Trình độ học vấn\nĐinh Thị Ngọc Ánh;02/03/1991;Nữ;Thạc sĩ\n";
