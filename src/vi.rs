@@ -223,6 +223,29 @@ const FIXED: &[(&str, &str)] = &[
     ("is not a year", "không phải là năm"),
 ];
 
+/// What happened to one part of a result ("no grade yet", "7.5 is below the pass mark" …).
+fn result_reason(en: &str) -> Option<String> {
+    const FIXED_REASONS: &[(&str, &str)] = &[
+        ("no grade yet.", "chưa có điểm."),
+        ("no graded report yet.", "chưa có bài thu hoạch được chấm."),
+        ("the exam was missed; a retake is still possible.", "vắng thi; vẫn còn được thi lại."),
+        ("the exam was missed and no retake is left.", "vắng thi và đã hết lượt thi lại."),
+    ];
+    if let Some((_, vi)) = FIXED_REASONS.iter().find(|(e, _)| *e == en) {
+        return Some((*vi).to_string());
+    }
+    let (grade, rest) = en.strip_prefix("the report's grade ").unwrap_or(en).split_once(" is below the pass mark")?;
+    let tail = match rest {
+        "." => ".",
+        "; a retake is still possible." => "; vẫn còn được thi lại.",
+        " and no retake is left; repeat the module with a later class." => {
+            " và đã hết lượt thi lại; phải học lại học phần với lớp sau."
+        }
+        _ => return None,
+    };
+    Some(format!("{grade} điểm, dưới mức đạt{tail}"))
+}
+
 /// An LLCT level named in a message.
 fn level(en: &str) -> &str {
     match en {
@@ -314,6 +337,17 @@ fn pattern(m: &str) -> Option<String> {
     if let Some((cell, m)) = m.split_once("» ") {
         if cell.contains(": «") {
             return Some(format!("{cell}» {}", message(m)));
+        }
+    }
+    // A result's reasons: "{module or part}: {what happened}".
+    if let Some((part, what)) = m.split_once(": ") {
+        if let Some(what) = result_reason(what) {
+            let part = match part.strip_prefix("Graduation ") {
+                Some(code) => format!("Thi tốt nghiệp {code}"),
+                None if part == "Field study" => "Nghiên cứu thực tế".to_string(),
+                None => part.to_string(),
+            };
+            return Some(format!("{part}: {what}"));
         }
     }
     if let Some(x) = m.strip_prefix("is not a known ") {
@@ -547,7 +581,7 @@ mod tests {
     #[test]
     fn every_message_in_the_source_has_its_vietnamese() {
         let call = regex::Regex::new(
-            r"(?:ProblemItem::(?:field|rule)|ApiError::(?:field|refused|conflict|BadRequest|Unauthorized)|\.check|\.add|\bfail)\(",
+            r"(?:ProblemItem::(?:field|rule)|ApiError::(?:field|refused|conflict|BadRequest|Unauthorized)|\.check|\.add|\bfail|\b(?:fail|pending)\.push)\(",
         )
         .unwrap();
         let placeholder = regex::Regex::new(r"\{[^{}]*\}").unwrap();

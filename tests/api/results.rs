@@ -238,6 +238,8 @@ async fn a_class_from_exams_to_classified_results(app: TestApp) {
 
     let csv = app.get(&format!("/api/v1/cohorts/{cohort}/results?format=csv"), &admin).await;
     assert!(csv.text.contains("Xuất sắc") && csv.text.contains("Lê Văn An"), "{}", csv.text);
+    // The file is in Vietnamese, reasons included.
+    assert!(csv.text.contains("Nghiên cứu thực tế: ") && !csv.text.contains("Field study"), "{}", csv.text);
 
     // An appeal within the window changes the locked grade and is recorded; after the window it is refused.
     assert_eq!(app.post(&format!("/api/v1/exams/{e2}/lock"), &admin, json!(null)).await.status, 200);
