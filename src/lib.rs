@@ -49,6 +49,8 @@ pub struct AppState {
     /// Public verification requests per client address.
     pub verify_limits: auth::ratelimit::Keyed<std::net::IpAddr>,
     pub metrics: Metrics,
+    /// Callers recently read from their tokens.
+    pub callers: auth::cache::CallerCache,
 }
 
 impl AppState {
@@ -61,6 +63,9 @@ impl AppState {
             ),
             verify_limits: auth::ratelimit::Keyed::per_minute(settings.certificates.verify_per_minute_per_client),
             metrics: Metrics::new(),
+            callers: auth::cache::CallerCache::new(std::time::Duration::from_secs(u64::from(
+                settings.auth.caller_cache_secs,
+            ))),
             settings: Arc::new(settings),
             db,
         }

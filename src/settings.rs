@@ -80,6 +80,7 @@ pub struct AuthSettings {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub min_password_length: usize,
+    pub caller_cache_secs: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,6 +5,7 @@
 //! table, and [`Scope`] is passed into every query over rows that belong to an institution, so
 //! rows outside it look missing (404) and lists cannot leak.
 
+pub mod cache;
 pub mod http;
 pub mod password;
 pub mod ratelimit;
@@ -134,11 +135,20 @@ impl FromRequest for Caller {
             let state = state.ok_or_else(|| ApiError::Internal("state missing".into()))?;
             let token = token?;
             let hash = tokens::hash(&token);
-            let caller = state
-                .db
-                .read(move |conn| store::caller_by_token(conn, &hash, crate::db::now()))
-                .await?
-                .ok_or(ApiError::Unauthorized("The token is unknown, expired or revoked."))?;
+            let writes = state.db.writes_committed();
+            let caller = match state.callers.get(&hash, writes) {
+                Some(caller) => caller,
+                None => {
+                    let key = hash.clone();
+                    let (caller, expires_at) = state
+                        .db
+                        .read(move |conn| store::caller_by_token(conn, &key, crate::db::now()))
+                        .await?
+                        .ok_or(ApiError::Unauthorized("The token is unknown, expired or revoked."))?;
+                    state.callers.put(hash, &caller, writes, expires_at);
+                    caller
+                }
+            };
             crate::audit::set_actor(caller.user_id, caller.role, caller.institution_id);
             Ok(caller)
         })

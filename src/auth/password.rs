@@ -96,6 +96,7 @@ mod tests {
             argon2_memory_kib: 64,
             argon2_iterations: 1,
             min_password_length: 10,
+            caller_cache_secs: 0,
         })
     }
 

@@ -11,17 +11,22 @@ use crate::error::ApiError;
 use crate::users::model::UserStatus;
 
 /// The caller behind a live token of an active account, with their institution scope.
-pub fn caller_by_token(conn: &mut DbConn, hash: &str, at: NaiveDateTime) -> Result<Option<Caller>, ApiError> {
-    let row: Option<(TokenId, UserId, Role, Option<InstitutionId>)> = t::table
+/// The caller behind a live token, with the token's expiry.
+pub fn caller_by_token(
+    conn: &mut DbConn,
+    hash: &str,
+    at: NaiveDateTime,
+) -> Result<Option<(Caller, NaiveDateTime)>, ApiError> {
+    let row: Option<(TokenId, UserId, Role, Option<InstitutionId>, NaiveDateTime)> = t::table
         .inner_join(u::table)
         .filter(t::token_hash.eq(hash))
         .filter(t::revoked_at.is_null())
         .filter(t::expires_at.gt(at))
         .filter(u::status.eq(UserStatus::Active))
-        .select((t::id, u::id, u::role, u::institution_id))
+        .select((t::id, u::id, u::role, u::institution_id, t::expires_at))
         .first(conn)
         .optional()?;
-    let Some((token_id, user_id, role, institution_id)) = row else {
+    let Some((token_id, user_id, role, institution_id, expires_at)) = row else {
         return Ok(None);
     };
     let scope = match (role, institution_id) {
@@ -32,7 +37,7 @@ pub fn caller_by_token(conn: &mut DbConn, hash: &str, at: NaiveDateTime) -> Resu
             Scope::Within(crate::institutions::store::subtree_ids(conn, &path)?)
         }
     };
-    Ok(Some(Caller { user_id, token_id, role, institution_id, scope }))
+    Ok(Some((Caller { user_id, token_id, role, institution_id, scope }, expires_at)))
 }
 
 pub fn insert_token(

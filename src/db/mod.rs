@@ -133,6 +133,9 @@ pub type PooledConn = r2d2::PooledConnection<Manager>;
 pub struct Db {
     pool: Pool,
     backend: Backend,
+    /// Write transactions committed through [`Db::write`]: what was read before one may be
+    /// stale after it.
+    writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Db {
@@ -153,11 +156,17 @@ impl Db {
             .connection_timeout(Duration::from_millis(settings.pool_timeout_ms))
             .connection_customizer(Box::new(Init { busy_timeout_ms: settings.sqlite_busy_timeout_ms }))
             .build_unchecked(Manager::new(&settings.url));
-        Ok(Db { pool, backend })
+        Ok(Db { pool, backend, writes: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How many write transactions have committed through this handle; a value read at an
+    /// older count may have changed since.
+    pub fn writes_committed(&self) -> u64 {
+        self.writes.load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub fn pool(&self) -> &Pool {
@@ -203,15 +212,18 @@ impl Db {
     {
         let pool = self.pool.clone();
         let audit = crate::audit::current();
+        let writes = self.writes.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
-            write_tx(&mut conn, |tx| {
+            let v = write_tx(&mut conn, |tx| -> Result<T, ApiError> {
                 let v = f(tx)?;
                 if let Some(ctx) = &audit {
                     crate::audit::record(tx, ctx, created(&v).as_deref())?;
                 }
                 Ok(v)
-            })
+            })?;
+            writes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            Ok(v)
         })
         .await
         .map_err(|_| ApiError::Internal("a database task failed".into()))?

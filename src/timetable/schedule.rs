@@ -71,6 +71,29 @@ fn items(
         })
         .collect();
     let (first, last) = (local(from, tz).date_naive(), local(to, tz).date_naive());
+    // Field trips and exams belong to classes, and a lecturer's also to the exams they grade;
+    // a place's timetable has sessions only.
+    let dated = match whose {
+        Whose::Cohorts(ids) => !ids.is_empty(),
+        Whose::Lecturer(..) => true,
+        Whose::Place(..) => false,
+    };
+    if dated {
+        out.extend(days_out(tx, whose, first, last, tz)?);
+    }
+    out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// Field trips and exams of `whose` classes on the local days `[first, last]`, as all-day items.
+fn days_out(
+    tx: &mut DbConn,
+    whose: &Whose,
+    first: NaiveDate,
+    last: NaiveDate,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<ScheduleItem>, ApiError> {
+    let mut out = Vec::new();
     for (t, cohort_code) in store::trips(tx, whose.cohorts(), first, last)? {
         out.push(ScheduleItem {
             kind: "field_trip",
@@ -94,28 +117,25 @@ fn items(
         Whose::Lecturer(me, _) => Some(*me),
         _ => None,
     };
-    if !matches!(whose, Whose::Place(..)) {
-        for (x, cohort_code) in store::exams(tx, whose.cohorts(), grader, first, last)? {
-            out.push(ScheduleItem {
-                kind: "exam",
-                id: x.id.0,
-                status: super::model::SessionStatus::Scheduled,
-                starts_at: local(local_midnight(tz, x.held_on), tz),
-                ends_at: local(local_midnight(tz, x.held_on + chrono::Duration::days(1)), tz),
-                all_day: true,
-                title: format!("{} – {cohort_code}", x.title),
-                cohort_id: x.cohort_id,
-                cohort_code,
-                module_code: None,
-                module_title: None,
-                lecturer_id: None,
-                lecturer_name: None,
-                place: x.place.unwrap_or_default(),
-                version: x.version,
-            });
-        }
+    for (x, cohort_code) in store::exams(tx, whose.cohorts(), grader, first, last)? {
+        out.push(ScheduleItem {
+            kind: "exam",
+            id: x.id.0,
+            status: super::model::SessionStatus::Scheduled,
+            starts_at: local(local_midnight(tz, x.held_on), tz),
+            ends_at: local(local_midnight(tz, x.held_on + chrono::Duration::days(1)), tz),
+            all_day: true,
+            title: format!("{} – {cohort_code}", x.title),
+            cohort_id: x.cohort_id,
+            cohort_code,
+            module_code: None,
+            module_title: None,
+            lecturer_id: None,
+            lecturer_name: None,
+            place: x.place.unwrap_or_default(),
+            version: x.version,
+        });
     }
-    out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.id.cmp(&b.id)));
     Ok(out)
 }
 
@@ -131,16 +151,17 @@ fn own(tx: &mut DbConn, user: UserId, role: Role) -> Result<Option<Whose>, ApiEr
     use crate::db::schema::enrollments as e;
     use diesel::prelude::*;
     Ok(match role {
-        Role::Learner => match people::learner_of_user(tx, user)? {
-            Some(me) => Some(Whose::Cohorts(
+        Role::Learner => {
+            use crate::db::schema::learners as l;
+            Some(Whose::Cohorts(
                 e::table
-                    .filter(e::learner_id.eq(me))
+                    .inner_join(l::table)
+                    .filter(l::user_id.eq(user))
                     .filter(e::status.eq(EnrollmentStatus::Enrolled))
                     .select(e::cohort_id)
                     .load(tx)?,
-            )),
-            None => Some(Whose::Cohorts(Vec::new())),
-        },
+            ))
+        }
         Role::Lecturer => match people::lecturer_of_user(tx, user)? {
             Some(me) => Some(Whose::Lecturer(me, teaching(tx, me)?)),
             None => Some(Whose::Cohorts(Vec::new())),

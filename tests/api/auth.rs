@@ -185,3 +185,41 @@ async fn change_password_and_sign_out_everywhere(app: TestApp) {
         .await;
     assert_eq!(r.status, 200);
 }
+
+db_test!(a_token_revoked_elsewhere_stops_within_the_cache_time, [("LLCT__AUTH__CALLER_CACHE_SECS", "1")]);
+/// A signed-in caller is remembered between requests; another replica's revocation (written
+/// straight to the shared database here) is seen within `auth.caller_cache_secs`, and at once
+/// after any write through this service.
+async fn a_token_revoked_elsewhere_stops_within_the_cache_time(app: TestApp) {
+    use diesel::prelude::*;
+    use llct::db::schema::auth_tokens as t;
+    let revoke_elsewhere = |token: &str| {
+        let hash = llct::auth::tokens::hash(token);
+        let mut conn = app.state.db.conn().unwrap();
+        let n = diesel::update(t::table.filter(t::token_hash.eq(hash)))
+            .set(t::revoked_at.eq(llct::db::now()))
+            .execute(&mut *conn)
+            .unwrap();
+        assert_eq!(n, 1);
+    };
+    let (_, token) = app.user("system_admin", None).await;
+    assert_eq!(app.get("/api/v1/me", &token).await.status, 200);
+    revoke_elsewhere(&token);
+    assert_eq!(app.get("/api/v1/me", &token).await.status, 200, "remembered: nothing written here since");
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
+    app.get("/api/v1/me", &token).await.assert_problem(401, "unauthorized");
+
+    let (_, other) = app.user("system_admin", None).await;
+    assert_eq!(app.get("/api/v1/me", &other).await.status, 200);
+    revoke_elsewhere(&other);
+    // Any write through this service forgets every remembered caller.
+    let r = app
+        .post(
+            "/api/v1/institutions",
+            &app.root,
+            json!({"code": "C1", "name": "Trường Chính trị", "tier": "provincial_school"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    app.get("/api/v1/me", &other).await.assert_problem(401, "unauthorized");
+}
