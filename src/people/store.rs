@@ -58,44 +58,57 @@ fn index_words(conn: &mut DbConn, rows: &[Learner]) -> QueryResult<()> {
     Ok(())
 }
 
-/// How many people's names have a word beginning with `word`, counted up to `cap` (the count
-/// stops there: it only has to tell a narrow word from a common one).
-fn people_with_word(conn: &mut DbConn, word: &str, cap: i64) -> QueryResult<i64> {
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let (from, to) = word_range(word);
-    diesel::sql_query(
-        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM learner_words WHERE word >= $1 AND word < $2 LIMIT $3) AS hits",
-    )
-    .bind::<diesel::sql_types::Text, _>(from)
-    .bind::<diesel::sql_types::Text, _>(to)
-    .bind::<diesel::sql_types::BigInt, _>(cap)
-    .get_result::<Count>(conn)
-    .map(|c| c.n)
-}
-
 /// The words a prefix stands for, as one range of the word index (byte order on both databases).
 fn word_range(prefix: &str) -> (String, String) {
     (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
 }
 
-/// Up to this many people behind a search's narrowest word, the search starts from them; past
-/// it, every word typed is common and the list order finds matches soon enough.
+/// A typed word shared by at most this many people narrows a search enough to start from the
+/// people who have it; past it the word is common, and the list order finds matches soon enough.
 const NARROW_WORD: i64 = 20_000;
 
-/// The typed word that narrows a name search most, when it narrows it enough to start from.
-fn narrowest_word<'a>(conn: &mut DbConn, words: &'a [String]) -> QueryResult<Option<&'a str>> {
-    let mut best: Option<(&str, i64)> = None;
+/// The people whose names have every narrow word of a search (`None` when no word is narrow),
+/// read from the word index alone: one query counts each word's people (up to the bound), one
+/// intersects the narrow words' people.
+fn narrow_candidates(conn: &mut DbConn, words: &[String]) -> QueryResult<Option<Vec<String>>> {
+    use diesel::sql_types::{BigInt, Text};
+    #[derive(QueryableByName)]
+    struct Counted {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    #[derive(QueryableByName)]
+    struct Hit {
+        #[diesel(sql_type = Text)]
+        learner_id: String,
+    }
+    let mut narrow = Vec::new();
     for w in words {
-        let n = people_with_word(conn, w, NARROW_WORD + 1)?;
-        if n <= NARROW_WORD && best.is_none_or(|(_, m)| n < m) {
-            best = Some((w, n));
+        let (from, to) = word_range(w);
+        let n = diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM learner_words WHERE word >= $1 AND word < $2 LIMIT $3) AS hits",
+        )
+        .bind::<Text, _>(from.clone())
+        .bind::<Text, _>(to.clone())
+        .bind::<BigInt, _>(NARROW_WORD + 1)
+        .get_result::<Counted>(conn)?
+        .n;
+        if n <= NARROW_WORD {
+            narrow.push((from, to));
         }
     }
-    Ok(best.map(|(w, _)| w))
+    if narrow.is_empty() {
+        return Ok(None);
+    }
+    let sql = (0..narrow.len())
+        .map(|i| format!("SELECT learner_id FROM learner_words WHERE word >= ${} AND word < ${}", 2 * i + 1, 2 * i + 2))
+        .collect::<Vec<_>>()
+        .join(" INTERSECT ");
+    let mut q = diesel::sql_query(sql).into_boxed();
+    for (from, to) in narrow {
+        q = q.bind::<Text, _>(from).bind::<Text, _>(to);
+    }
+    Ok(Some(q.load::<Hit>(conn)?.into_iter().map(|h| h.learner_id).collect()))
 }
 
 pub fn find_learner(conn: &mut DbConn, id: LearnerId) -> QueryResult<Option<Learner>> {
@@ -146,12 +159,13 @@ pub fn list_learners(
         q = q.filter(l::updated_at.ge(ts));
     }
     // Each word typed must begin a word of the name: "van an" finds "Nguyễn Văn An" and
-    // "Hoàng Văn Ăn", not "Trần Văn Bình". The narrowest word picks the people through the word
-    // index; the others are checked on the folded name the list index carries.
-    if let Some(w) = narrowest_word(conn, &f.words)? {
-        use crate::db::schema::learner_words as lw;
-        let (from, to) = word_range(w);
-        q = q.filter(l::id.eq_any(lw::table.filter(lw::word.ge(from)).filter(lw::word.lt(to)).select(lw::learner_id)));
+    // "Hoàng Văn Ăn", not "Trần Văn Bình". Narrow words pick the people through the word index;
+    // the list order's folded name answers for the rest (and checks every word again).
+    if let Some(ids) = narrow_candidates(conn, &f.words)? {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        q = q.filter(l::id.eq_any(ids));
     }
     for w in &f.words {
         q = q.filter(l::name_key.like(format!("{w}%")).or(l::name_key.like(format!("% {w}%"))));

@@ -3,7 +3,7 @@
 -- Byte order ("C"), as on SQLite, so a prefix is one range of the index.
 CREATE TABLE learner_words (
     word       TEXT COLLATE "C" NOT NULL,
-    learner_id TEXT NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+    learner_id TEXT COLLATE "C" NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
     PRIMARY KEY (word, learner_id)
 );
 CREATE INDEX learner_words_learner_id ON learner_words(learner_id);
