@@ -7,7 +7,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::dto::*;
 use super::store::{self, Whose};
 use crate::auth::{Caller, Permission, Role, Scope};
-use crate::cohorts::model::EnrollmentStatus;
 use crate::db::ids::UserId;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
@@ -71,11 +70,10 @@ fn items(
         })
         .collect();
     let (first, last) = (local(from, tz).date_naive(), local(to, tz).date_naive());
-    // Field trips and exams belong to classes, and a lecturer's also to the exams they grade;
-    // a place's timetable has sessions only.
+    // Field trips and exams belong to classes; a place's timetable has sessions only.
     let dated = match whose {
         Whose::Cohorts(ids) => !ids.is_empty(),
-        Whose::Lecturer(..) => true,
+        Whose::Learner(_) | Whose::Lecturer(_) => true,
         Whose::Place(..) => false,
     };
     if dated {
@@ -94,7 +92,7 @@ fn days_out(
     tz: chrono_tz::Tz,
 ) -> Result<Vec<ScheduleItem>, ApiError> {
     let mut out = Vec::new();
-    for (t, cohort_code) in store::trips(tx, whose.cohorts(), first, last)? {
+    for (t, cohort_code) in store::trips(tx, whose, first, last)? {
         out.push(ScheduleItem {
             kind: "field_trip",
             id: t.id.0,
@@ -113,11 +111,7 @@ fn days_out(
             version: t.version,
         });
     }
-    let grader = match whose {
-        Whose::Lecturer(me, _) => Some(*me),
-        _ => None,
-    };
-    for (x, cohort_code) in store::exams(tx, whose.cohorts(), grader, first, last)? {
+    for (x, cohort_code) in store::exams(tx, whose, first, last)? {
         out.push(ScheduleItem {
             kind: "exam",
             id: x.id.0,
@@ -139,31 +133,12 @@ fn days_out(
     Ok(out)
 }
 
-/// The classes a lecturer is assigned to.
-fn teaching(tx: &mut DbConn, lecturer: crate::db::ids::LecturerId) -> Result<Vec<crate::db::ids::CohortId>, ApiError> {
-    use crate::db::schema::assignments as a;
-    use diesel::prelude::*;
-    Ok(a::table.filter(a::lecturer_id.eq(lecturer)).select(a::cohort_id).distinct().load(tx)?)
-}
-
 /// Whose sessions a learner or lecturer account sees; `None` for other roles.
 fn own(tx: &mut DbConn, user: UserId, role: Role) -> Result<Option<Whose>, ApiError> {
-    use crate::db::schema::enrollments as e;
-    use diesel::prelude::*;
     Ok(match role {
-        Role::Learner => {
-            use crate::db::schema::learners as l;
-            Some(Whose::Cohorts(
-                e::table
-                    .inner_join(l::table)
-                    .filter(l::user_id.eq(user))
-                    .filter(e::status.eq(EnrollmentStatus::Enrolled))
-                    .select(e::cohort_id)
-                    .load(tx)?,
-            ))
-        }
+        Role::Learner => Some(Whose::Learner(user)),
         Role::Lecturer => match people::lecturer_of_user(tx, user)? {
-            Some(me) => Some(Whose::Lecturer(me, teaching(tx, me)?)),
+            Some(me) => Some(Whose::Lecturer(me)),
             None => Some(Whose::Cohorts(Vec::new())),
         },
         _ => None,
@@ -213,7 +188,7 @@ async fn schedule(
                 }
                 (None, Some(id), None) => {
                     people::get_lecturer(c, &caller.scope, id)?;
-                    Whose::Lecturer(id, teaching(c, id)?)
+                    Whose::Lecturer(id)
                 }
                 (None, None, Some(place)) => {
                     let scope = match &caller.scope {

@@ -10,6 +10,18 @@ use crate::db::schema::{
 };
 use crate::db::DbConn;
 
+/// The classes the learner with account `$user` is enrolled in, as a subquery.
+macro_rules! enrolled {
+    ($user:expr) => {{
+        use crate::db::schema::{enrollments as en, learners as le};
+        en::table
+            .inner_join(le::table)
+            .filter(le::user_id.eq($user))
+            .filter(en::status.eq(crate::cohorts::model::EnrollmentStatus::Enrolled))
+            .select(en::cohort_id)
+    }};
+}
+
 pub fn insert(conn: &mut DbConn, rows: &[Session]) -> QueryResult<()> {
     for chunk in rows.chunks(500) {
         crate::per_backend!(conn, |c| diesel::insert_into(s::table).values(chunk).execute(c))?;
@@ -108,22 +120,18 @@ pub fn of_cohort(
     q.order((s::starts_at.asc(), s::id.asc())).limit(limit + 1).load(conn)
 }
 
-/// Whose sessions a schedule shows.
+/// Whose sessions a schedule shows. A learner's and a lecturer's classes are read inside each
+/// query (scalar parameters only), so PostgreSQL keeps one plan per statement instead of
+/// planning the joins again on every request.
 pub enum Whose {
+    /// These classes (an administrator's view of one class).
     Cohorts(Vec<CohortId>),
-    /// A lecturer, and the classes they teach (for their field trips).
-    Lecturer(LecturerId, Vec<CohortId>),
+    /// The classes the learner with this account is enrolled in.
+    Learner(UserId),
+    /// The sessions this lecturer teaches; field trips of the classes they are assigned to;
+    /// exams of those classes and the ones they grade.
+    Lecturer(LecturerId),
     Place(String, Option<Vec<InstitutionId>>),
-}
-
-impl Whose {
-    /// The classes whose field trips this schedule shows.
-    pub fn cohorts(&self) -> &[CohortId] {
-        match self {
-            Whose::Cohorts(ids) | Whose::Lecturer(_, ids) => ids,
-            Whose::Place(..) => &[],
-        }
-    }
 }
 
 pub type Row = (Session, String, String, String, String);
@@ -140,7 +148,8 @@ pub fn schedule(conn: &mut DbConn, whose: &Whose, from: NaiveDateTime, to: Naive
         .into_boxed();
     match whose {
         Whose::Cohorts(ids) => q = q.filter(s::cohort_id.eq_any(ids.clone())),
-        Whose::Lecturer(id, _) => q = q.filter(s::lecturer_id.eq(*id)),
+        Whose::Learner(user) => q = q.filter(s::cohort_id.eq_any(enrolled!(*user))),
+        Whose::Lecturer(id) => q = q.filter(s::lecturer_id.eq(*id)),
         Whose::Place(key, scope) => {
             q = q.filter(s::place_key.eq(key.clone()));
             if let Some(ids) = scope {
@@ -167,43 +176,57 @@ pub fn user_of_calendar(conn: &mut DbConn, token: &str) -> QueryResult<Option<Us
     ct::table.filter(ct::token.eq(token)).select(ct::user_id).first(conn).optional()
 }
 
-/// (trip, class code) of the field trips of these classes overlapping `[from, to]` (local dates).
+/// (trip, class code) of the field trips of `whose` classes overlapping `[from, to]` (local dates).
 pub fn trips(
     conn: &mut DbConn,
-    cohorts: &[CohortId],
+    whose: &Whose,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> QueryResult<Vec<(crate::field_trips::model::FieldTrip, String)>> {
-    use crate::db::schema::field_trips as f;
-    f::table
+    use crate::db::schema::{assignments as a, field_trips as f};
+    let mut q = f::table
         .inner_join(c::table)
-        .filter(f::cohort_id.eq_any(cohorts))
         .filter(f::starts_on.le(to))
         .filter(f::ends_on.ge(from))
         .order(f::starts_on.asc())
         .select((crate::field_trips::model::FieldTrip::as_select(), c::code))
-        .load(conn)
+        .into_boxed();
+    q = match whose {
+        Whose::Cohorts(ids) => q.filter(f::cohort_id.eq_any(ids.clone())),
+        Whose::Learner(user) => q.filter(f::cohort_id.eq_any(enrolled!(*user))),
+        Whose::Lecturer(id) => {
+            q.filter(f::cohort_id.eq_any(a::table.filter(a::lecturer_id.eq(*id)).select(a::cohort_id)))
+        }
+        Whose::Place(..) => return Ok(Vec::new()),
+    };
+    q.load(conn)
 }
 
-/// (exam, class code) of the exams of these classes, or graded by `grader`, held in `[from, to]`.
+/// (exam, class code) of the exams of `whose` classes (and, for a lecturer, the ones they
+/// grade) held in `[from, to]`.
 pub fn exams(
     conn: &mut DbConn,
-    cohorts: &[CohortId],
-    grader: Option<LecturerId>,
+    whose: &Whose,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> QueryResult<Vec<(crate::exams::model::Exam, String)>> {
-    use crate::db::schema::{exam_graders as eg, exams as e};
-    let graded: Vec<ExamId> = match grader {
-        Some(g) => eg::table.filter(eg::lecturer_id.eq(g)).select(eg::exam_id).load(conn)?,
-        None => Vec::new(),
-    };
-    e::table
+    use crate::db::schema::{assignments as a, exam_graders as eg, exams as e};
+    let mut q = e::table
         .inner_join(c::table)
-        .filter(e::cohort_id.eq_any(cohorts).or(e::id.eq_any(graded)))
         .filter(e::held_on.ge(from))
         .filter(e::held_on.le(to))
         .order((e::held_on.asc(), e::id.asc()))
         .select((crate::exams::model::Exam::as_select(), c::code))
-        .load(conn)
+        .into_boxed();
+    q = match whose {
+        Whose::Cohorts(ids) => q.filter(e::cohort_id.eq_any(ids.clone())),
+        Whose::Learner(user) => q.filter(e::cohort_id.eq_any(enrolled!(*user))),
+        Whose::Lecturer(id) => q.filter(
+            e::cohort_id
+                .eq_any(a::table.filter(a::lecturer_id.eq(*id)).select(a::cohort_id))
+                .or(e::id.eq_any(eg::table.filter(eg::lecturer_id.eq(*id)).select(eg::exam_id))),
+        ),
+        Whose::Place(..) => return Ok(Vec::new()),
+    };
+    q.load(conn)
 }
