@@ -7,6 +7,8 @@
 //! ```sh
 //! cargo bench --bench province -- --quick                                       # SQLite
 //! cargo bench --bench province -- --pg postgres://postgres@127.0.0.1/llct_province
+//! # ten years of a big province: the learners copied (new ids, no accounts) up to a million
+//! cargo bench --bench province -- --pg postgres://postgres@127.0.0.1/llct_million --people 1000000
 //! ```
 
 mod common;
@@ -33,10 +35,15 @@ fn main() {
         format!("sqlite://{}/llct.db", dir.display())
     });
     ensure_data(&url);
+    let people = args.iter().position(|a| a == "--people").and_then(|i| args.get(i + 1)).map(|n| {
+        let n: i64 = n.parse().expect("--people takes a number");
+        grow_people(pg.as_deref().expect("--people needs --pg"), n);
+        n
+    });
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut server = start_server(&url, port);
     let result = std::panic::catch_unwind(|| {
-        actix_web::rt::System::new().block_on(run(quick, &format!("http://127.0.0.1:{port}"), server.id()))
+        actix_web::rt::System::new().block_on(run(quick, &format!("http://127.0.0.1:{port}"), server.id(), people))
     });
     let _ = server.kill();
     let _ = server.wait();
@@ -49,6 +56,51 @@ fn llct() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_llct"));
     c.env("RUST_LOG", "warn");
     c
+}
+
+/// Copies the province's learners (new ids, earlier birth dates, no account, national id or
+/// contact details) until the database records `people` of them, with their name words, as a
+/// province would after many years; PostgreSQL only. A database already that big is left alone.
+fn grow_people(url: &str, people: i64) {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut c = PgConnection::establish(url).expect("PostgreSQL database");
+    let have = diesel::sql_query("SELECT COUNT(*) AS n FROM learners").get_result::<N>(&mut c).unwrap().n;
+    if have >= people {
+        println!("{have} learners recorded already");
+        return;
+    }
+    let copies = (people + have - 1) / have - 1;
+    println!("copying {have} learners {copies} times…");
+    let started = Instant::now();
+    diesel::sql_query(format!(
+        "INSERT INTO learners (id, institution_id, full_name, family_name, middle_name, given_name, name_key, \
+         sort_key, date_of_birth, gender, ethnicity, hometown, workplace, position, sending_unit, education_level, \
+         party_status, party_admission_date, party_official_date, mass_org_member, local_official, prior_llct_level, \
+         prior_llct_year, prior_llct_credential, performance_ratings, version, created_at, updated_at) \
+         SELECT md5(l.id || ':' || g)::uuid::text, l.institution_id, l.full_name, l.family_name, l.middle_name, \
+         l.given_name, l.name_key, l.sort_key, l.date_of_birth - g * 37, l.gender, l.ethnicity, l.hometown, \
+         l.workplace, l.position, l.sending_unit, l.education_level, l.party_status, l.party_admission_date, \
+         l.party_official_date, l.mass_org_member, l.local_official, l.prior_llct_level, l.prior_llct_year, \
+         l.prior_llct_credential, l.performance_ratings, 1, l.created_at, l.updated_at \
+         FROM learners l, generate_series(1, {copies}) AS g"
+    ))
+    .execute(&mut c)
+    .expect("copying learners");
+    diesel::sql_query(
+        "INSERT INTO learner_words (word, learner_id) SELECT DISTINCT w, l.id FROM learners l, \
+         regexp_split_to_table(l.name_key, ' ') AS w WHERE w <> '' ON CONFLICT DO NOTHING",
+    )
+    .execute(&mut c)
+    .expect("indexing their names");
+    diesel::sql_query("VACUUM ANALYZE learners").execute(&mut c).expect("vacuum");
+    diesel::sql_query("VACUUM ANALYZE learner_words").execute(&mut c).expect("vacuum");
+    let now = diesel::sql_query("SELECT COUNT(*) AS n FROM learners").get_result::<N>(&mut c).unwrap().n;
+    println!("{now} learners recorded, in {:.0} s", started.elapsed().as_secs_f64());
 }
 
 /// Builds the province once: a database with classes is used as it is.
@@ -150,7 +202,7 @@ async fn login(c: &Client, email: &str) -> (String, Duration) {
     (v["access_token"].as_str().unwrap().to_string(), took)
 }
 
-async fn run(quick: bool, base: &str, pid: u32) {
+async fn run(quick: bool, base: &str, pid: u32, people: Option<i64>) {
     let c = Client::remote(base);
     let ready = Instant::now();
     while c.status("/readyz").await != Some(200) {
@@ -304,6 +356,7 @@ async fn run(quick: bool, base: &str, pid: u32) {
     lines.push((line("GET /learners first page (100), one at a time", first), None, peak_mb(pid)));
     // Walked twice: the first walk reads every row from disk once; the second compares with the
     // first page on equal terms (both cached).
+    let deep_from = people.map(|n| n as usize - 10_000).unwrap_or(40_000);
     let mut deep = Vec::new();
     let mut rows = 0usize;
     for _ in 0..2 {
@@ -317,7 +370,7 @@ async fn run(quick: bool, base: &str, pid: u32) {
             };
             let (_, v, took) = c.call(Method::GET, &path, Some(&root), None).await;
             rows += v["items"].as_array().map(|a| a.len()).unwrap_or(0);
-            if rows > 40_000 {
+            if rows > deep_from {
                 deep.push(took);
             }
             match v["next_cursor"].as_str() {
@@ -327,7 +380,7 @@ async fn run(quick: bool, base: &str, pid: u32) {
         }
     }
     lines.push((
-        line(&format!("GET /learners pages past row 40,000 (of {rows}), one at a time, second walk"), deep),
+        line(&format!("GET /learners pages past row {deep_from} (of {rows}), one at a time, second walk"), deep),
         None,
         peak_mb(pid),
     ));

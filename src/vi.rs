@@ -275,63 +275,134 @@ fn what(en: &str) -> String {
         .unwrap_or_else(|| en.to_string())
 }
 
+/// Messages with values in them: the English shape with `{}` where a value stands, and the
+/// Vietnamese with `{0}`, `{1}` … in their place. Tried in order, so a longer shape comes before
+/// a shorter one it would also match.
+const SHAPES: &[(&str, &str)] = &[
+    ("must be at most {} characters", "tối đa {0} ký tự"),
+    ("must be at least {} characters", "phải có ít nhất {0} ký tự"),
+    ("must be 1 to {} characters", "phải có từ 1 đến {0} ký tự"),
+    ("must be 1 to {} letters, digits, '-', '_' or '.'", "phải có từ 1 đến {0} chữ cái, chữ số, '-', '_' hoặc '.'"),
+    (
+        "must be 1 to {} letters, digits, '-', '_', '.' or '/'",
+        "phải có từ 1 đến {0} chữ cái, chữ số, '-', '_', '.' hoặc '/'",
+    ),
+    ("must be between {} and {}", "phải nằm trong khoảng {0} đến {1}"),
+    ("must list 1 to {} learners", "phải nêu từ 1 đến {0} học viên"),
+    ("must list 1 to {} marks", "phải nêu từ 1 đến {0} điểm"),
+    ("must be on or after {}", "phải cùng ngày hoặc sau {0}"),
+    ("must be after {}", "phải sau {0}"),
+    ("same name and date of birth as row {}", "trùng họ tên và ngày sinh với dòng {0}"),
+    ("same national id as row {}", "trùng số định danh với dòng {0}"),
+    ("already recorded as {}", "đã có trong hệ thống: {0}"),
+    ("The JSON body does not fit this endpoint: {}", "Nội dung JSON không khớp với yêu cầu này: {0}"),
+    ("The institution already has a sending unit named {}.", "Cơ sở đã có đơn vị cử đi học tên {0}."),
+    ("missing column «{}» ({})", "thiếu cột «{0}» ({1})"),
+    ("unknown column «{}»", "cột «{0}» không có trong mẫu"),
+    ("column «{}» appears twice", "cột «{0}» xuất hiện hai lần"),
+    ("A file may hold at most {} rows; split it.", "Một tệp chứa tối đa {0} dòng; hãy chia nhỏ."),
+    ("The CSV file cannot be read: {}.", "Không đọc được tệp CSV: {0}."),
+    ("A query parameter is invalid: {}.", "Một tham số truy vấn không hợp lệ: {0}."),
+    ("The body is not valid JSON: {}.", "Nội dung không phải JSON hợp lệ: {0}."),
+    (
+        "Needs a rating of 'hoàn thành tốt nhiệm vụ' or better for {}.",
+        "Cần được xếp loại 'hoàn thành tốt nhiệm vụ' trở lên năm {0}.",
+    ),
+    (
+        "In-service intermediate classes are for women aged {}+ and men aged {}+ ({} at the start).",
+        "Lớp trung cấp không tập trung dành cho nữ từ {0} tuổi và nam từ {1} tuổi ({2} tuổi khi khai giảng).",
+    ),
+    (
+        "In-service advanced classes are for women aged {}+ and men aged {}+ ({} at the start).",
+        "Lớp cao cấp không tập trung dành cho nữ từ {0} tuổi và nam từ {1} tuổi ({2} tuổi khi khai giảng).",
+    ),
+    ("Already enrolled in a class at the same time: {}.", "Đã có tên trong một lớp học cùng thời gian: {0}."),
+    ("Disciplinary measure in class: {}.", "Bị kỷ luật trong lớp: {0}."),
+    (
+        "Missed {}% of the module's time; the limit is {}%. Make up the hours to sit the exam.",
+        "Vắng {0}% thời gian học phần; giới hạn là {1}%. Hãy học bù để được dự thi.",
+    ),
+    (
+        "Missed {}% of the program's time; the limit is {}%: cannot graduate with the class.",
+        "Vắng {0}% thời gian chương trình; giới hạn là {1}%: không được xét tốt nghiệp cùng lớp.",
+    ),
+    ("Appeals may be filed within {} days of publication.", "Đơn phúc khảo nộp trong vòng {0} ngày kể từ khi công bố điểm."),
+    (
+        "Has used the {} retake(s) allowed; repeat the module with a later class.",
+        "Đã dùng hết {0} lần thi lại được phép; hãy học lại học phần với lớp sau.",
+    ),
+    (
+        "Marks are entered while the exam is sealed; it is {}.",
+        "Chỉ nhập điểm khi bài thi đã niêm phong; kỳ thi đang ở trạng thái {0}.",
+    ),
+    ("The exam is {}; it must be {} first.", "Kỳ thi đang ở trạng thái {0}; trước hết phải ở trạng thái {1}."),
+    ("The exam is {}.", "Kỳ thi đang ở trạng thái {0}."),
+    ("{} (code {}) has no final grade yet.", "{0} (số phách {1}) chưa có điểm cuối cùng."),
+    ("The class is {}; it takes no enrolments.", "Lớp đang ở trạng thái {0}; không nhận ghi danh."),
+    ("The class is {}; it can no longer change.", "Lớp đang ở trạng thái {0}; không thay đổi được nữa."),
+    ("The class is {}; its timetable is closed.", "Lớp đang ở trạng thái {0}; thời khóa biểu đã khóa."),
+    (
+        "The class is {}; the council decides once it is closing or closed.",
+        "Lớp đang ở trạng thái {0}; hội đồng chỉ xét khi lớp đang kết thúc hoặc đã kết thúc.",
+    ),
+    (
+        "The class is {}; credentials are issued once it is closing or closed.",
+        "Lớp đang ở trạng thái {0}; văn bằng, chứng chỉ chỉ được cấp khi lớp đang kết thúc hoặc đã kết thúc.",
+    ),
+    ("The class is {}.", "Lớp đang ở trạng thái {0}."),
+    ("The class has {} seat(s) left for {} learner(s).", "Lớp còn {0} chỗ, không đủ cho {1} học viên."),
+    ("The institution already has a class {}.", "Cơ sở đã có lớp {0}."),
+    ("{} is already enrolled.", "{0} đã có tên trong lớp."),
+    ("{} does not list {} among their subjects.", "{0} không có {1} trong các môn giảng dạy."),
+    ("The code {} is already used by another institution.", "Mã {0} đã được một cơ sở khác sử dụng."),
+    ("No job named {}.", "Không có tác vụ tên {0}."),
+    (
+        "The program is {}: it and its modules are frozen. Start a new edition with POST /api/v1/programs/{}/versions.",
+        "Chương trình đang ở trạng thái {0}: chương trình và các học phần đã cố định. Hãy tạo phiên bản mới bằng POST /api/v1/programs/{1}/versions.",
+    ),
+    ("The program is {}, not a draft.", "Chương trình đang ở trạng thái {0}, không phải bản nháp."),
+    (
+        "Only a published program can be retired; this one is {}.",
+        "Chỉ chương trình đã ban hành mới ngừng áp dụng được; chương trình này đang ở trạng thái {0}.",
+    ),
+    ("Program {} edition {} already exists for this owner.", "Chương trình {0} phiên bản {1} đã có ở đơn vị này."),
+    ("The program already has a module {}.", "Chương trình đã có học phần {0}."),
+    ("Sessions {} and {} of the request overlap.", "Buổi {0} và buổi {1} trong yêu cầu trùng giờ nhau."),
+    ("{} is outside the class's dates.", "{0} nằm ngoài thời gian của lớp."),
+    ("At {} the lecturer teaches another session ({}).", "Lúc {0} giảng viên đã dạy một buổi khác ({1})."),
+    ("At {} the class has another session ({}).", "Lúc {0} lớp đã có một buổi khác ({1})."),
+    ("At {} the place is taken by another session ({}).", "Lúc {0} địa điểm đã có một buổi khác ({1})."),
+    ("gives more than {} sessions", "tạo ra hơn {0} buổi học"),
+    ("the account must have the role {}", "tài khoản phải có vai trò {0}"),
+    ("Both records are enrolled in class {}.", "Cả hai hồ sơ đều có tên trong lớp {0}."),
+];
+
+/// The values of `m` where `shape` has `{}`, if `m` has that shape (each value as short as it
+/// can be, the last running to the shape's closing text).
+fn values<'a>(shape: &str, m: &'a str) -> Option<Vec<&'a str>> {
+    let mut parts = shape.split("{}");
+    let mut rest = m.strip_prefix(parts.next()?)?;
+    let parts: Vec<&str> = parts.collect();
+    let mut out = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let at = if i + 1 == parts.len() {
+            rest.strip_suffix(part).map(str::len)?
+        } else {
+            rest.find(part).filter(|_| !part.is_empty())?
+        };
+        out.push(&rest[..at]);
+        rest = &rest[at + part.len()..];
+    }
+    Some(out)
+}
+
 /// `"must be at most 120 characters"` → `"tối đa 120 ký tự"`, and the like.
 fn pattern(m: &str) -> Option<String> {
-    let between = |s: &str, a: &str, b: &str| -> Option<String> {
-        s.strip_prefix(a).and_then(|r| r.strip_suffix(b)).map(str::to_string)
-    };
-    if let Some(n) = between(m, "must be at most ", " characters") {
-        return Some(format!("tối đa {n} ký tự"));
+    if let Some(x) = values("no such {} in your scope", m) {
+        return thing(x[0]).map(|t| format!("không có {t} này trong phạm vi của bạn"));
     }
-    if let Some(n) = between(m, "must be at least ", " characters") {
-        return Some(format!("phải có ít nhất {n} ký tự"));
-    }
-    if let Some(n) = between(m, "must be 1 to ", " characters") {
-        return Some(format!("phải có từ 1 đến {n} ký tự"));
-    }
-    if let Some(rest) = between(m, "must be 1 to ", " letters, digits, '-', '_' or '.'") {
-        return Some(format!("phải có từ 1 đến {rest} chữ cái, chữ số, '-', '_' hoặc '.'"));
-    }
-    if let Some(rest) = between(m, "must be 1 to ", " letters, digits, '-', '_', '.' or '/'") {
-        return Some(format!("phải có từ 1 đến {rest} chữ cái, chữ số, '-', '_', '.' hoặc '/'"));
-    }
-    if let Some(r) = m.strip_prefix("must be between ") {
-        if let Some((a, b)) = r.split_once(" and ") {
-            return Some(format!("phải nằm trong khoảng {a} đến {b}"));
-        }
-    }
-    if let Some(n) = between(m, "must list 1 to ", " learners") {
-        return Some(format!("phải nêu từ 1 đến {n} học viên"));
-    }
-    if let Some(n) = between(m, "must list 1 to ", " marks") {
-        return Some(format!("phải nêu từ 1 đến {n} điểm"));
-    }
-    if let Some(x) = m.strip_prefix("must be on or after ") {
-        return Some(format!("phải cùng ngày hoặc sau {x}"));
-    }
-    if let Some(x) = m.strip_prefix("must be after ") {
-        return Some(format!("phải sau {x}"));
-    }
-    if let Some(x) = between(m, "no such ", " in your scope") {
-        return thing(&x).map(|t| format!("không có {t} này trong phạm vi của bạn"));
-    }
-    if let Some(x) = m.strip_prefix("no such ") {
-        return thing(x).map(|t| format!("không có {t} này"));
-    }
-    if let Some(x) = m.strip_prefix("same name and date of birth as row ") {
-        return Some(format!("trùng họ tên và ngày sinh với dòng {x}"));
-    }
-    if let Some(x) = m.strip_prefix("same national id as row ") {
-        return Some(format!("trùng số định danh với dòng {x}"));
-    }
-    if let Some(x) = m.strip_prefix("already recorded as ") {
-        return Some(format!("đã có trong hệ thống: {x}"));
-    }
-    if let Some(x) = m.strip_prefix("The JSON body does not fit this endpoint: ") {
-        return Some(format!("Nội dung JSON không khớp với yêu cầu này: {x}"));
-    }
-    if let Some(x) = m.strip_prefix("The institution already has a sending unit named ") {
-        return Some(format!("Cơ sở đã có đơn vị cử đi học tên {}", x.trim_end_matches('.')) + ".");
+    if let Some(x) = values("no such {}", m) {
+        return thing(x[0]).map(|t| format!("không có {t} này"));
     }
     // "{header}: «{value}» {message}" of an import cell: the message after the value.
     if let Some((cell, m)) = m.split_once("» ") {
@@ -350,188 +421,19 @@ fn pattern(m: &str) -> Option<String> {
             return Some(format!("{part}: {what}"));
         }
     }
-    if let Some(x) = m.strip_prefix("is not a known ") {
-        return Some(format!("không phải là {} đã biết", what(x)));
+    if let Some(x) = values("is not a known {}", m) {
+        return Some(format!("không phải là {} đã biết", what(x[0])));
     }
-    if let Some(x) = between(m, "missing column «", ")") {
-        return Some(format!("thiếu cột «{x})"));
+    if let Some(x) = values("The learner already holds the {} level.", m) {
+        return Some(format!("Học viên đã có trình độ {}.", level(x[0])));
     }
-    if let Some(x) = between(m, "unknown column «", "»") {
-        return Some(format!("cột «{x}» không có trong mẫu"));
+    if let Some(x) = values("An institution of tier {} may not run {} classes.", m) {
+        return Some(format!("Cơ sở cấp {} không được mở lớp {}.", x[0], level(x[1])));
     }
-    if let Some(x) = between(m, "column «", "» appears twice") {
-        return Some(format!("cột «{x}» xuất hiện hai lần"));
-    }
-    if let Some(x) = between(m, "A file may hold at most ", " rows; split it.") {
-        return Some(format!("Một tệp chứa tối đa {x} dòng; hãy chia nhỏ."));
-    }
-    if let Some(x) = between(m, "The CSV file cannot be read: ", ".") {
-        return Some(format!("Không đọc được tệp CSV: {x}."));
-    }
-    if let Some(x) = between(m, "A query parameter is invalid: ", ".") {
-        return Some(format!("Một tham số truy vấn không hợp lệ: {x}."));
-    }
-    if let Some(x) = between(m, "The body is not valid JSON: ", ".") {
-        return Some(format!("Nội dung không phải JSON hợp lệ: {x}."));
-    }
-    if let Some(x) = between(m, "Needs a rating of 'hoàn thành tốt nhiệm vụ' or better for ", ".") {
-        return Some(format!("Cần được xếp loại 'hoàn thành tốt nhiệm vụ' trở lên năm {x}."));
-    }
-    for (en, vi) in [("intermediate", "trung cấp"), ("advanced", "cao cấp")] {
-        let head = format!("In-service {en} classes are for women aged ");
-        if let Some(r) = between(m, &head, " at the start).") {
-            if let Some((women, r)) = r.split_once("+ and men aged ") {
-                if let Some((men, age)) = r.split_once("+ (") {
-                    return Some(format!(
-                        "Lớp {vi} không tập trung dành cho nữ từ {women} tuổi và nam từ {men} tuổi ({age} tuổi khi khai giảng)."
-                    ));
-                }
-            }
-        }
-    }
-    if let Some(x) = between(m, "The learner already holds the ", " level.") {
-        return Some(format!("Học viên đã có trình độ {}.", level(&x)));
-    }
-    if let Some(x) = between(m, "Already enrolled in a class at the same time: ", ".") {
-        return Some(format!("Đã có tên trong một lớp học cùng thời gian: {x}."));
-    }
-    if let Some(x) = between(m, "Disciplinary measure in class: ", ".") {
-        return Some(format!("Bị kỷ luật trong lớp: {x}."));
-    }
-    if let Some(r) = m.strip_prefix("Missed ") {
-        for (en, vi, tail_en, tail_vi) in [
-            ("module", "học phần", ". Make up the hours to sit the exam.", ". Hãy học bù để được dự thi."),
-            ("program", "chương trình", ": cannot graduate with the class.", ": không được xét tốt nghiệp cùng lớp."),
-        ] {
-            let mid = format!("% of the {en}'s time; the limit is ");
-            if let Some((missed, r)) = r.split_once(mid.as_str()) {
-                if let Some(limit) = r.strip_suffix(&format!("%{tail_en}")) {
-                    return Some(format!("Vắng {missed}% thời gian {vi}; giới hạn là {limit}%{tail_vi}"));
-                }
-            }
-        }
-    }
-    if let Some(x) = between(m, "Appeals may be filed within ", " days of publication.") {
-        return Some(format!("Đơn phúc khảo nộp trong vòng {x} ngày kể từ khi công bố điểm."));
-    }
-    if let Some(x) = between(m, "Has used the ", " retake(s) allowed; repeat the module with a later class.") {
-        return Some(format!("Đã dùng hết {x} lần thi lại được phép; hãy học lại học phần với lớp sau."));
-    }
-    if let Some(x) = between(m, "Marks are entered while the exam is sealed; it is ", ".") {
-        return Some(format!("Chỉ nhập điểm khi bài thi đã niêm phong; kỳ thi đang ở trạng thái {x}."));
-    }
-    if let Some(r) = between(m, "The exam is ", " first.") {
-        if let Some((now, from)) = r.split_once("; it must be ") {
-            return Some(format!("Kỳ thi đang ở trạng thái {now}; trước hết phải ở trạng thái {from}."));
-        }
-    }
-    if let Some(x) = between(m, "The exam is ", ".") {
-        return Some(format!("Kỳ thi đang ở trạng thái {x}."));
-    }
-    if let Some(r) = m.strip_suffix(" has no final grade yet.") {
-        if let Some((name, code)) = r.split_once(" (code ") {
-            return Some(format!("{name} (số phách {} chưa có điểm cuối cùng.", code));
-        }
-    }
-    for (tail_en, tail_vi) in [
-        ("; it takes no enrolments.", "; không nhận ghi danh."),
-        ("; it can no longer change.", "; không thay đổi được nữa."),
-        ("; its timetable is closed.", "; thời khóa biểu đã khóa."),
-        (
-            "; the council decides once it is closing or closed.",
-            "; hội đồng chỉ xét khi lớp đang kết thúc hoặc đã kết thúc.",
-        ),
-        (
-            "; credentials are issued once it is closing or closed.",
-            "; văn bằng, chứng chỉ chỉ được cấp khi lớp đang kết thúc hoặc đã kết thúc.",
-        ),
-        (".", "."),
-    ] {
-        if let Some(x) = between(m, "The class is ", tail_en) {
-            return Some(format!("Lớp đang ở trạng thái {x}{tail_vi}"));
-        }
-    }
-    if let Some(r) = between(m, "The class has ", " learner(s).") {
-        if let Some((left, new)) = r.split_once(" seat(s) left for ") {
-            return Some(format!("Lớp còn {left} chỗ, không đủ cho {new} học viên."));
-        }
-    }
-    if let Some(x) = between(m, "The institution already has a class ", ".") {
-        return Some(format!("Cơ sở đã có lớp {x}."));
-    }
-    if let Some(x) = m.strip_suffix(" is already enrolled.") {
-        return Some(format!("{x} đã có tên trong lớp."));
-    }
-    if let Some(r) = m.strip_suffix(" among their subjects.") {
-        if let Some((who, module)) = r.split_once(" does not list ") {
-            return Some(format!("{who} không có {module} trong các môn giảng dạy."));
-        }
-    }
-    if let Some(x) = between(m, "The code ", " is already used by another institution.") {
-        return Some(format!("Mã {x} đã được một cơ sở khác sử dụng."));
-    }
-    if let Some(x) = between(m, "No job named ", ".") {
-        return Some(format!("Không có tác vụ tên {x}."));
-    }
-    if let Some(r) = between(m, "The program is ", "/versions.") {
-        if let Some((status, id)) =
-            r.split_once(": it and its modules are frozen. Start a new edition with POST /api/v1/programs/")
-        {
-            return Some(format!(
-                "Chương trình đang ở trạng thái {status}: chương trình và các học phần đã cố định. Hãy tạo phiên bản mới bằng POST /api/v1/programs/{id}/versions."
-            ));
-        }
-    }
-    if let Some(x) = between(m, "The program is ", ", not a draft.") {
-        return Some(format!("Chương trình đang ở trạng thái {x}, không phải bản nháp."));
-    }
-    if let Some(x) = between(m, "Only a published program can be retired; this one is ", ".") {
-        return Some(format!(
-            "Chỉ chương trình đã ban hành mới ngừng áp dụng được; chương trình này đang ở trạng thái {x}."
-        ));
-    }
-    if let Some(r) = between(m, "Program ", " already exists for this owner.") {
-        if let Some((code, edition)) = r.split_once(" edition ") {
-            return Some(format!("Chương trình {code} phiên bản {edition} đã có ở đơn vị này."));
-        }
-    }
-    if let Some(x) = between(m, "The program already has a module ", ".") {
-        return Some(format!("Chương trình đã có học phần {x}."));
-    }
-    if let Some(r) = between(m, "An institution of tier ", " classes.") {
-        if let Some((tier, level_en)) = r.split_once(" may not run ") {
-            return Some(format!("Cơ sở cấp {tier} không được mở lớp {}.", level(level_en)));
-        }
-    }
-    if let Some(r) = between(m, "Sessions ", " of the request overlap.") {
-        if let Some((i, j)) = r.split_once(" and ") {
-            return Some(format!("Buổi {i} và buổi {j} trong yêu cầu trùng giờ nhau."));
-        }
-    }
-    if let Some(x) = between(m, "", " is outside the class's dates.") {
-        return Some(format!("{x} nằm ngoài thời gian của lớp."));
-    }
-    if let Some(r) = between(m, "At ", ").") {
-        for (en, vi) in [
-            (" the lecturer teaches another session (", "giảng viên đã dạy một buổi khác"),
-            (" the class has another session (", "lớp đã có một buổi khác"),
-            (" the place is taken by another session (", "địa điểm đã có một buổi khác"),
-        ] {
-            if let Some((when, other)) = r.split_once(en) {
-                return Some(format!("Lúc {when} {vi} ({other})."));
-            }
-        }
-    }
-    if let Some(x) = between(m, "gives more than ", " sessions") {
-        return Some(format!("tạo ra hơn {x} buổi học"));
-    }
-    if let Some(x) = m.strip_prefix("the account must have the role ") {
-        return Some(format!("tài khoản phải có vai trò {x}"));
-    }
-    if let Some(x) = between(m, "Both records are enrolled in class ", ".") {
-        return Some(format!("Cả hai hồ sơ đều có tên trong lớp {x}."));
-    }
-    None
+    SHAPES.iter().find_map(|(en, vi)| {
+        let found = values(en, m)?;
+        Some(found.iter().enumerate().fold(vi.to_string(), |out, (i, v)| out.replace(&format!("{{{i}}}"), v)))
+    })
 }
 
 /// The Vietnamese of an English message, or the message itself when it has none.

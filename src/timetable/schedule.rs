@@ -91,43 +91,40 @@ fn days_out(
     last: NaiveDate,
     tz: chrono_tz::Tz,
 ) -> Result<Vec<ScheduleItem>, ApiError> {
+    // An all-day item over the local days `[from, to]`.
+    let days = |kind, id: uuid::Uuid, (from, to): (NaiveDate, NaiveDate), title, cohort_id, cohort_code| ScheduleItem {
+        kind,
+        id,
+        status: super::model::SessionStatus::Scheduled,
+        starts_at: local(local_midnight(tz, from), tz),
+        ends_at: local(local_midnight(tz, to + chrono::Duration::days(1)), tz),
+        all_day: true,
+        title,
+        cohort_id,
+        cohort_code,
+        module_code: None,
+        module_title: None,
+        lecturer_id: None,
+        lecturer_name: None,
+        place: String::new(),
+        version: 0,
+    };
     let mut out = Vec::new();
-    for (t, cohort_code) in store::trips(tx, whose, first, last)? {
+    for (t, code) in store::trips(tx, whose, first, last)? {
+        let title = format!("Nghiên cứu thực tế: {} – {code}", t.destination);
         out.push(ScheduleItem {
-            kind: "field_trip",
-            id: t.id.0,
-            status: super::model::SessionStatus::Scheduled,
-            starts_at: local(local_midnight(tz, t.starts_on), tz),
-            ends_at: local(local_midnight(tz, t.ends_on + chrono::Duration::days(1)), tz),
-            all_day: true,
-            title: format!("Nghiên cứu thực tế: {} – {cohort_code}", t.destination),
-            cohort_id: t.cohort_id,
-            cohort_code,
-            module_code: None,
-            module_title: None,
-            lecturer_id: None,
             lecturer_name: Some(t.leader),
             place: t.destination,
             version: t.version,
+            ..days("field_trip", t.id.0, (t.starts_on, t.ends_on), title, t.cohort_id, code)
         });
     }
-    for (x, cohort_code) in store::exams(tx, whose, first, last)? {
+    for (x, code) in store::exams(tx, whose, first, last)? {
+        let title = format!("{} – {code}", x.title);
         out.push(ScheduleItem {
-            kind: "exam",
-            id: x.id.0,
-            status: super::model::SessionStatus::Scheduled,
-            starts_at: local(local_midnight(tz, x.held_on), tz),
-            ends_at: local(local_midnight(tz, x.held_on + chrono::Duration::days(1)), tz),
-            all_day: true,
-            title: format!("{} – {cohort_code}", x.title),
-            cohort_id: x.cohort_id,
-            cohort_code,
-            module_code: None,
-            module_title: None,
-            lecturer_id: None,
-            lecturer_name: None,
             place: x.place.unwrap_or_default(),
             version: x.version,
+            ..days("exam", x.id.0, (x.held_on, x.held_on), title, x.cohort_id, code)
         });
     }
     Ok(out)
