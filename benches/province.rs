@@ -202,7 +202,7 @@ async fn login(c: &Client, email: &str) -> (String, Duration) {
     (v["access_token"].as_str().unwrap().to_string(), took)
 }
 
-async fn run(quick: bool, base: &str, pid: u32, people: Option<i64>) {
+async fn run(quick: bool, base: &str, pid: u32, grown: Option<i64>) {
     let c = Client::remote(base);
     let ready = Instant::now();
     while c.status("/readyz").await != Some(200) {
@@ -356,7 +356,7 @@ async fn run(quick: bool, base: &str, pid: u32, people: Option<i64>) {
     lines.push((line("GET /learners first page (100), one at a time", first), None, peak_mb(pid)));
     // Walked twice: the first walk reads every row from disk once; the second compares with the
     // first page on equal terms (both cached).
-    let deep_from = people.map(|n| n as usize - 10_000).unwrap_or(40_000);
+    let deep_from = grown.map(|n| n as usize - 10_000).unwrap_or(40_000);
     let mut deep = Vec::new();
     let mut rows = 0usize;
     for _ in 0..2 {
