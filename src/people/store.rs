@@ -63,12 +63,16 @@ fn word_range(prefix: &str) -> (String, String) {
     (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
 }
 
-/// A typed word shared by at most this many people narrows a search enough to start from the
-/// people who have it; past it the word is common, and the list order finds matches soon enough.
-const NARROW_WORD: i64 = 20_000;
+/// Past this many people sharing it, a typed word is too common to start a search from: every
+/// word typed is, so matches are dense and the list order finds a page of them soon.
+const COMMON_WORD: i64 = 200_000;
 
-/// The people whose names have every narrow word of a search (`None` when no word is narrow),
-/// read from the word index alone: one query counts each word's people (up to the bound), one
+/// A word read from the index with the narrowest one only while it has at most this many times
+/// its people; a much commoner word is checked on the few learners read instead.
+const WIDER_WORD: i64 = 20;
+
+/// The people whose names have the narrow words of a search (`None` when every word is common),
+/// read from the word index alone: one query per word counts its people (up to the bound), one
 /// intersects the narrow words' people.
 fn narrow_candidates(conn: &mut DbConn, words: &[String]) -> QueryResult<Option<Vec<String>>> {
     use diesel::sql_types::{BigInt, Text};
@@ -82,7 +86,7 @@ fn narrow_candidates(conn: &mut DbConn, words: &[String]) -> QueryResult<Option<
         #[diesel(sql_type = Text)]
         learner_id: String,
     }
-    let mut narrow = Vec::new();
+    let mut counted = Vec::new();
     for w in words {
         let (from, to) = word_range(w);
         let n = diesel::sql_query(
@@ -90,13 +94,18 @@ fn narrow_candidates(conn: &mut DbConn, words: &[String]) -> QueryResult<Option<
         )
         .bind::<Text, _>(from.clone())
         .bind::<Text, _>(to.clone())
-        .bind::<BigInt, _>(NARROW_WORD + 1)
+        .bind::<BigInt, _>(COMMON_WORD + 1)
         .get_result::<Counted>(conn)?
         .n;
-        if n <= NARROW_WORD {
-            narrow.push((from, to));
-        }
+        counted.push((n, from, to));
     }
+    counted.sort();
+    let narrowest = counted.first().map(|c| c.0).unwrap_or(i64::MAX);
+    let narrow: Vec<(String, String)> = counted
+        .into_iter()
+        .filter(|(n, ..)| *n <= COMMON_WORD && *n <= narrowest.saturating_mul(WIDER_WORD))
+        .map(|(_, from, to)| (from, to))
+        .collect();
     if narrow.is_empty() {
         return Ok(None);
     }
@@ -110,6 +119,10 @@ fn narrow_candidates(conn: &mut DbConn, words: &[String]) -> QueryResult<Option<
     }
     Ok(Some(q.load::<Hit>(conn)?.into_iter().map(|h| h.learner_id).collect()))
 }
+
+/// Candidates named one by one in the query up to this many on SQLite (each is a parameter, and
+/// SQLite takes at most 32,766); PostgreSQL takes them all as one array.
+const NAMED_CANDIDATES: usize = 10_000;
 
 pub fn find_learner(conn: &mut DbConn, id: LearnerId) -> QueryResult<Option<Learner>> {
     l::table.find(id).select(Learner::as_select()).first(conn).optional()
@@ -165,7 +178,17 @@ pub fn list_learners(
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        q = q.filter(l::id.eq_any(ids));
+        if ids.len() <= NAMED_CANDIDATES || matches!(conn, DbConn::Pg(_)) {
+            q = q.filter(l::id.eq_any(ids));
+        } else {
+            // Too many to name on SQLite, which starts from a subquery of its own accord: the
+            // first word's people, the words checked on each.
+            use crate::db::schema::learner_words as lw;
+            let (from, to) = word_range(&f.words[0]);
+            q = q.filter(
+                l::id.eq_any(lw::table.filter(lw::word.ge(from)).filter(lw::word.lt(to)).select(lw::learner_id)),
+            );
+        }
     }
     for w in &f.words {
         q = q.filter(l::name_key.like(format!("{w}%")).or(l::name_key.like(format!("% {w}%"))));
