@@ -92,8 +92,8 @@ fn grow_people(url: &str, people: i64) {
     .execute(&mut c)
     .expect("copying learners");
     diesel::sql_query(
-        "INSERT INTO learner_words (word, learner_id) SELECT DISTINCT w, l.id FROM learners l, \
-         regexp_split_to_table(l.name_key, ' ') AS w WHERE w <> '' ON CONFLICT DO NOTHING",
+        "INSERT INTO learner_words (word, sort_key, learner_id) SELECT DISTINCT w, l.sort_key, l.id \
+         FROM learners l, regexp_split_to_table(l.name_key, ' ') AS w WHERE w <> '' ON CONFLICT DO NOTHING",
     )
     .execute(&mut c)
     .expect("indexing their names");

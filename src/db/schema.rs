@@ -681,8 +681,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    learner_words (word, learner_id) {
+    learner_words (word, sort_key, learner_id) {
         word -> Text,
+        sort_key -> Text,
         learner_id -> Text,
     }
 }

@@ -44,15 +44,16 @@ pub fn insert_learners(conn: &mut DbConn, rows: &[Learner]) -> QueryResult<()> {
 /// Keeps the word index of these learners' names (`learner_words`) as their names now are.
 fn index_words(conn: &mut DbConn, rows: &[Learner]) -> QueryResult<()> {
     use crate::db::schema::learner_words as lw;
-    let mut words: Vec<(String, LearnerId)> = Vec::new();
+    let mut words: Vec<(String, &str, LearnerId)> = Vec::new();
     for r in rows {
         let mut own: Vec<&str> = r.name_key.split_whitespace().collect();
         own.sort_unstable();
         own.dedup();
-        words.extend(own.into_iter().map(|w| (w.to_string(), r.id)));
+        words.extend(own.into_iter().map(|w| (w.to_string(), r.sort_key.as_str(), r.id)));
     }
     for chunk in words.chunks(BATCH) {
-        let values: Vec<_> = chunk.iter().map(|(w, id)| (lw::word.eq(w), lw::learner_id.eq(id))).collect();
+        let values: Vec<_> =
+            chunk.iter().map(|(w, k, id)| (lw::word.eq(w), lw::sort_key.eq(*k), lw::learner_id.eq(id))).collect();
         crate::per_backend!(conn, |c| diesel::insert_into(lw::table).values(&values).execute(c))?;
     }
     Ok(())
@@ -71,20 +72,14 @@ const COMMON_WORD: i64 = 200_000;
 /// its people; a much commoner word is checked on the few learners read instead.
 const WIDER_WORD: i64 = 20;
 
-/// The people whose names have the narrow words of a search (`None` when every word is common),
-/// read from the word index alone: one query per word counts its people (up to the bound), one
-/// intersects the narrow words' people.
-fn narrow_candidates(conn: &mut DbConn, words: &[String]) -> QueryResult<Option<Vec<String>>> {
+/// The ranges of the word index to read a search's people from: its narrow words (`None` when
+/// every word is common). One query per word counts its people, up to the bound.
+fn narrow_words(conn: &mut DbConn, words: &[String]) -> QueryResult<Option<Vec<(String, String)>>> {
     use diesel::sql_types::{BigInt, Text};
     #[derive(QueryableByName)]
     struct Counted {
         #[diesel(sql_type = BigInt)]
         n: i64,
-    }
-    #[derive(QueryableByName)]
-    struct Hit {
-        #[diesel(sql_type = Text)]
-        learner_id: String,
     }
     let mut counted = Vec::new();
     for w in words {
@@ -106,23 +101,59 @@ fn narrow_candidates(conn: &mut DbConn, words: &[String]) -> QueryResult<Option<
         .filter(|(n, ..)| *n <= COMMON_WORD && *n <= narrowest.saturating_mul(WIDER_WORD))
         .map(|(_, from, to)| (from, to))
         .collect();
-    if narrow.is_empty() {
-        return Ok(None);
-    }
-    let sql = (0..narrow.len())
-        .map(|i| format!("SELECT learner_id FROM learner_words WHERE word >= ${} AND word < ${}", 2 * i + 1, 2 * i + 2))
-        .collect::<Vec<_>>()
-        .join(" INTERSECT ");
-    let mut q = diesel::sql_query(sql).into_boxed();
-    for (from, to) in narrow {
-        q = q.bind::<Text, _>(from).bind::<Text, _>(to);
-    }
-    Ok(Some(q.load::<Hit>(conn)?.into_iter().map(|h| h.learner_id).collect()))
+    Ok((!narrow.is_empty()).then_some(narrow))
 }
 
-/// Candidates named one by one in the query up to this many on SQLite (each is a parameter, and
-/// SQLite takes at most 32,766); PostgreSQL takes them all as one array.
-const NAMED_CANDIDATES: usize = 10_000;
+/// Up to `limit` (sort key, id) of the people with every one of these words, in list order,
+/// after the cursor: read from the word index alone.
+fn people_with_words(
+    conn: &mut DbConn,
+    ranges: &[(String, String)],
+    after: Option<&(String, String)>,
+    limit: i64,
+) -> QueryResult<Vec<(String, String)>> {
+    use diesel::sql_types::{BigInt, Text};
+    #[derive(QueryableByName)]
+    struct Hit {
+        #[diesel(sql_type = Text)]
+        sort_key: String,
+        #[diesel(sql_type = Text)]
+        learner_id: String,
+    }
+    let each = (0..ranges.len())
+        .map(|i| {
+            format!(
+                "SELECT sort_key, learner_id FROM learner_words WHERE word >= ${} AND word < ${}",
+                2 * i + 1,
+                2 * i + 2
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" INTERSECT ");
+    let n = 2 * ranges.len();
+    let cursor = match after {
+        Some(_) => format!("WHERE sort_key >= ${} AND (sort_key > ${} OR learner_id > ${})", n + 1, n + 1, n + 2),
+        None => String::new(),
+    };
+    let limit_at = if after.is_some() { n + 3 } else { n + 1 };
+    let mut q = diesel::sql_query(format!(
+        "SELECT sort_key, learner_id FROM ({each}) AS hits {cursor} ORDER BY sort_key, learner_id LIMIT ${limit_at}"
+    ))
+    .into_boxed();
+    for (from, to) in ranges {
+        q = q.bind::<Text, _>(from.clone()).bind::<Text, _>(to.clone());
+    }
+    if let Some((k, id)) = after {
+        q = q.bind::<Text, _>(k.clone()).bind::<Text, _>(id.clone());
+    }
+    Ok(q.bind::<BigInt, _>(limit).load::<Hit>(conn)?.into_iter().map(|h| (h.sort_key, h.learner_id)).collect())
+}
+
+/// People read from the word index at a time when a search pages through them: the first
+/// batch, doubled while the filters leave the page short, up to the last (well inside SQLite's
+/// 32,766 parameters).
+const FIRST_BATCH: i64 = 500;
+const LAST_BATCH: i64 = 8_000;
 
 pub fn find_learner(conn: &mut DbConn, id: LearnerId) -> QueryResult<Option<Learner>> {
     l::table.find(id).select(Learner::as_select()).first(conn).optional()
@@ -164,31 +195,54 @@ pub fn list_learners(
     f: &LearnerFilter,
     page: &PageRequest,
 ) -> QueryResult<Vec<Learner>> {
+    let after = page.after.as_deref().and_then(parse_cursor);
+    // Each word typed must begin a word of the name: "van an" finds "Nguyễn Văn An" and
+    // "Hoàng Văn Ăn", not "Trần Văn Bình". With narrow words the people come from the word
+    // index in list order, a batch at a time, and the other filters (and every word again) are
+    // checked on them; with common words alone the list is walked.
+    if let Some(ranges) = narrow_words(conn, &f.words)? {
+        let (mut out, mut from, mut batch) = (Vec::new(), after, FIRST_BATCH);
+        loop {
+            let people = people_with_words(conn, &ranges, from.as_ref(), batch)?;
+            let ids: Vec<&str> = people.iter().map(|p| p.1.as_str()).collect();
+            let wanted = page.limit + 1 - out.len() as i64;
+            out.extend(
+                filtered(scope, f)
+                    .filter(l::id.eq_any(ids))
+                    .order((l::sort_key.asc(), l::id.asc()))
+                    .limit(wanted)
+                    .load(conn)?,
+            );
+            if out.len() as i64 > page.limit || (people.len() as i64) < batch {
+                return Ok(out);
+            }
+            from = people.last().cloned();
+            batch = (batch * 2).min(LAST_BATCH);
+        }
+    }
+    let mut q = filtered(scope, f);
+    if let Some((k, id)) = after {
+        // `sort_key >= k` lets the index start at the cursor; the rest breaks ties.
+        q = q.filter(l::sort_key.ge(k.clone())).filter(l::sort_key.gt(k).or(l::id.gt(id)));
+    }
+    q.order((l::sort_key.asc(), l::id.asc())).limit(page.limit + 1).load(conn)
+}
+
+/// The learners in scope that pass every filter of `f`, unordered.
+fn filtered<'a>(
+    scope: &Scope,
+    f: &LearnerFilter,
+) -> l::BoxedQuery<
+    'a,
+    crate::db::MultiBackend,
+    diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<Learner, crate::db::MultiBackend>>,
+> {
     let mut q = l::table.select(Learner::as_select()).into_boxed();
     if let Scope::Within(ids) = scope {
         q = q.filter(l::institution_id.eq_any(ids.clone()));
     }
     if let Some(ts) = f.updated_since {
         q = q.filter(l::updated_at.ge(ts));
-    }
-    // Each word typed must begin a word of the name: "van an" finds "Nguyễn Văn An" and
-    // "Hoàng Văn Ăn", not "Trần Văn Bình". Narrow words pick the people through the word index;
-    // the list order's folded name answers for the rest (and checks every word again).
-    if let Some(ids) = narrow_candidates(conn, &f.words)? {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        if ids.len() <= NAMED_CANDIDATES || matches!(conn, DbConn::Pg(_)) {
-            q = q.filter(l::id.eq_any(ids));
-        } else {
-            // Too many to name on SQLite, which starts from a subquery of its own accord: the
-            // first word's people, the words checked on each.
-            use crate::db::schema::learner_words as lw;
-            let (from, to) = word_range(&f.words[0]);
-            q = q.filter(
-                l::id.eq_any(lw::table.filter(lw::word.ge(from)).filter(lw::word.lt(to)).select(lw::learner_id)),
-            );
-        }
     }
     for w in &f.words {
         q = q.filter(l::name_key.like(format!("{w}%")).or(l::name_key.like(format!("% {w}%"))));
@@ -215,11 +269,7 @@ pub fn list_learners(
     if let Some(x) = &f.national_id {
         q = q.filter(l::national_id.eq(x.clone()));
     }
-    if let Some((k, id)) = page.after.as_deref().and_then(parse_cursor) {
-        // `sort_key >= k` lets the index start at the cursor; the rest breaks ties.
-        q = q.filter(l::sort_key.ge(k.clone())).filter(l::sort_key.gt(k).or(l::id.gt(id)));
-    }
-    q.order((l::sort_key.asc(), l::id.asc())).limit(page.limit + 1).load(conn)
+    q
 }
 
 /// Learners of the tree at `prefix` with one of these search names (for duplicate checks).

@@ -189,6 +189,22 @@ async fn search_and_vietnamese_order(app: TestApp) {
     assert_eq!(find("dao").await, vec!["Bùi Thị Đào"]);
     assert_eq!(find("%C4%90%E1%BA%B7ng").await, vec!["Đặng Thị Ánh"], "Đặng typed with accents");
     assert_eq!(find("van%20an").await, vec!["Đỗ Văn An", "Nguyễn Văn An", "Hoàng Văn Ăn"]);
+    // A search pages like the list, a person at a time, in the same order.
+    let mut paged = Vec::new();
+    let mut cursor = None::<String>;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/learners?q=van&limit=1&cursor={c}"),
+            None => "/api/v1/learners?q=van&limit=1".into(),
+        };
+        let r = app.get(&path, &app.root).await;
+        paged.extend(names_of(&r));
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.into()),
+            None => break,
+        }
+    }
+    assert_eq!(paged, vec!["Đỗ Văn An", "Nguyễn Văn An", "Hoàng Văn Ăn", "Trần Văn Bình", "Ngô Văn Dũng"]);
     // LIKE's wildcards are not wildcards here: "_n" is the word "n", not "an" or "ăn".
     assert_eq!(find("_n").await, vec!["Nguyễn Văn An", "Ngô Văn Dũng"]);
     assert_eq!(find("%25%20dao").await, vec!["Bùi Thị Đào"]);
