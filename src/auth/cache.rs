@@ -3,9 +3,8 @@
 //!
 //! An entry is used only while no write has committed through this service's database handle
 //! since it was read (a revoked token, a disabled account, a moved institution are seen at once;
-//! every change to them goes through the API), while it is
-//! younger than `auth.caller_cache_secs` (what another replica writes is seen within that time)
-//! and while its token is unexpired.
+//! every change to them goes through the API), while it is younger than `auth.caller_cache_secs`
+//! (what another replica writes is seen within that time) and while its token is unexpired.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

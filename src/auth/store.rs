@@ -10,8 +10,8 @@ use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::users::model::UserStatus;
 
-/// The caller behind a live token of an active account, with their institution scope.
-/// The caller behind a live token, with the token's expiry.
+/// The caller behind a live token of an active account, with their institution scope and the
+/// token's expiry.
 pub fn caller_by_token(
     conn: &mut DbConn,
     hash: &str,
