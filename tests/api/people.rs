@@ -455,3 +455,39 @@ async fn lecturers(app: TestApp) {
     let t = app.get("/api/v1/lecturers/import/template", &app.root).await;
     assert!(t.text.contains("Loại giảng viên"));
 }
+
+db_test!(a_scoped_search_reads_past_other_institutions_people);
+/// A name shared by many people elsewhere: an institution's administrator still gets all of
+/// theirs, in order, though the word index hands the search other institutions' people first.
+async fn a_scoped_search_reads_past_other_institutions_people(app: TestApp) {
+    let a = app.institution("A", "provincial_school", None).await;
+    let b = app.institution("B", "provincial_school", None).await;
+    let (_, admin_a) = app.user("institution_admin", Some(&a)).await;
+    let families = ["An", "Bạch", "Cao", "Chu", "Dương", "Đàm", "Giang", "Hà", "Kiều", "La", "Mai", "Ngô"];
+    let middles = ["Thị", "Văn", "Ngọc", "Minh", "Hồng", "Thu", "Đức", "Kim", "Bảo", "Quang"];
+    let mut rows = vec![HEADERS.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    for i in 0..1200 {
+        let mut r = row(i);
+        r[0] = format!("{} {} Lan", families[i % families.len()], middles[(i / families.len()) % middles.len()]);
+        rows.push(r);
+    }
+    let r = import(&app, &app.root, &format!("?institution_id={b}"), "text/csv", csv_file(&rows)).await;
+    assert_eq!(r.body["created"], 1200, "{}", r.text);
+    for (n, dob) in [("Vũ Thị Lan", "1980-01-01"), ("Bùi Văn Lan", "1981-01-01"), ("Đỗ Thị Lan", "1982-01-01")]
+    {
+        assert_eq!(app.post("/api/v1/learners", &admin_a, learner(n, dob, &a)).await.status, 201);
+    }
+    // Given name, then middle, then family name.
+    let mine = vec!["Đỗ Thị Lan", "Vũ Thị Lan", "Bùi Văn Lan"];
+    assert_eq!(names_of(&app.get("/api/v1/learners?q=lan", &admin_a).await), mine);
+    let first = app.get("/api/v1/learners?q=lan&limit=2", &admin_a).await;
+    assert_eq!(names_of(&first), mine[..2]);
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let rest = app.get(&format!("/api/v1/learners?q=lan&limit=2&cursor={cursor}"), &admin_a).await;
+    assert_eq!(names_of(&rest), mine[2..]);
+    assert!(rest.body["next_cursor"].is_null(), "{}", rest.text);
+    // The system administrator sees all 1,203, a page of 100 at a time.
+    let all = app.get("/api/v1/learners?q=lan&limit=100", &app.root).await;
+    assert_eq!(names_of(&all).len(), 100);
+    assert!(names_of(&all).iter().all(|n| n.ends_with(" Lan")));
+}
