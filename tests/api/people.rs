@@ -25,6 +25,19 @@ fn learner(full_name: &str, dob: &str, institution: &str) -> Value {
            "party_official_date": "2013-05-10", "prior_llct_level": "elementary"})
 }
 
+/// The names on every page of a list, following its cursors as the system administrator.
+async fn walk(app: &TestApp, first: &str) -> Vec<String> {
+    let (mut names, mut path) = (Vec::new(), first.to_string());
+    loop {
+        let r = app.get(&path, &app.root).await;
+        names.extend(names_of(&r));
+        match r.body["next_cursor"].as_str() {
+            Some(c) => path = format!("{first}&cursor={c}"),
+            None => return names,
+        }
+    }
+}
+
 fn names_of(r: &Resp) -> Vec<String> {
     r.body["items"].as_array().unwrap().iter().map(|x| x["full_name"].as_str().unwrap().to_string()).collect()
 }
@@ -164,21 +177,7 @@ async fn search_and_vietnamese_order(app: TestApp) {
         ]
     );
     // The same order across small pages.
-    let mut paged = Vec::new();
-    let mut cursor = None::<String>;
-    loop {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/learners?limit=3&cursor={c}"),
-            None => "/api/v1/learners?limit=3".into(),
-        };
-        let r = app.get(&path, &app.root).await;
-        paged.extend(names_of(&r));
-        match r.body["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.into()),
-            None => break,
-        }
-    }
-    assert_eq!(paged, names_of(&all));
+    assert_eq!(walk(&app, "/api/v1/learners?limit=3").await, names_of(&all));
 
     let find = |q: &'static str| {
         let app = &app;
@@ -190,21 +189,10 @@ async fn search_and_vietnamese_order(app: TestApp) {
     assert_eq!(find("%C4%90%E1%BA%B7ng").await, vec!["Đặng Thị Ánh"], "Đặng typed with accents");
     assert_eq!(find("van%20an").await, vec!["Đỗ Văn An", "Nguyễn Văn An", "Hoàng Văn Ăn"]);
     // A search pages like the list, a person at a time, in the same order.
-    let mut paged = Vec::new();
-    let mut cursor = None::<String>;
-    loop {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/learners?q=van&limit=1&cursor={c}"),
-            None => "/api/v1/learners?q=van&limit=1".into(),
-        };
-        let r = app.get(&path, &app.root).await;
-        paged.extend(names_of(&r));
-        match r.body["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.into()),
-            None => break,
-        }
-    }
-    assert_eq!(paged, vec!["Đỗ Văn An", "Nguyễn Văn An", "Hoàng Văn Ăn", "Trần Văn Bình", "Ngô Văn Dũng"]);
+    assert_eq!(
+        walk(&app, "/api/v1/learners?q=van&limit=1").await,
+        vec!["Đỗ Văn An", "Nguyễn Văn An", "Hoàng Văn Ăn", "Trần Văn Bình", "Ngô Văn Dũng"]
+    );
     // LIKE's wildcards are not wildcards here: "_n" is the word "n", not "an" or "ăn".
     assert_eq!(find("_n").await, vec!["Nguyễn Văn An", "Ngô Văn Dũng"]);
     assert_eq!(find("%25%20dao").await, vec!["Bùi Thị Đào"]);
