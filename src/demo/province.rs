@@ -155,15 +155,7 @@ fn learner_row(rng: &mut StdRng, inst: InstitutionId, unit: &str, t: NaiveDateTi
         created_at: t,
         updated_at: t,
     };
-    crate::people::dto::set_name(
-        &full,
-        &mut l.full_name,
-        &mut l.family_name,
-        &mut l.middle_name,
-        &mut l.given_name,
-        &mut l.name_key,
-        &mut l.sort_key,
-    );
+    l.set_name(&full);
     l
 }
 
@@ -359,15 +351,7 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
                     created_at: t,
                     updated_at: t,
                 };
-                crate::people::dto::set_name(
-                    &full,
-                    &mut lecturer.full_name,
-                    &mut lecturer.family_name,
-                    &mut lecturer.middle_name,
-                    &mut lecturer.given_name,
-                    &mut lecturer.name_key,
-                    &mut lecturer.sort_key,
-                );
+                lecturer.set_name(&full);
                 mine.push((lecturer.id, u.id));
                 lecturers.push(lecturer);
                 users.push(u);

@@ -15,7 +15,7 @@ fn opt_text(v: Option<String>) -> Option<String> {
 }
 
 /// Sets the name fields and their derived keys from a full name.
-pub fn set_name(
+pub(super) fn set_name(
     full: &str,
     f: &mut String,
     family: &mut String,
@@ -145,15 +145,7 @@ impl LearnerInput {
     /// Applies every present field onto `l` (institution and account links are the caller's).
     pub fn apply(self, l: &mut Learner) {
         if let Some(n) = self.full_name {
-            set_name(
-                &n,
-                &mut l.full_name,
-                &mut l.family_name,
-                &mut l.middle_name,
-                &mut l.given_name,
-                &mut l.name_key,
-                &mut l.sort_key,
-            );
+            l.set_name(&n);
         }
         if let Some(v) = self.date_of_birth {
             l.date_of_birth = v;
@@ -438,15 +430,7 @@ impl LecturerInput {
 
     pub fn apply(self, l: &mut Lecturer) {
         if let Some(n) = self.full_name {
-            set_name(
-                &n,
-                &mut l.full_name,
-                &mut l.family_name,
-                &mut l.middle_name,
-                &mut l.given_name,
-                &mut l.name_key,
-                &mut l.sort_key,
-            );
+            l.set_name(&n);
         }
         if let Some(v) = self.date_of_birth {
             l.date_of_birth = v;

@@ -163,3 +163,33 @@ pub struct Lecturer {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+impl Learner {
+    /// Sets the name fields and their search and list keys from a full name.
+    pub fn set_name(&mut self, full: &str) {
+        super::dto::set_name(
+            full,
+            &mut self.full_name,
+            &mut self.family_name,
+            &mut self.middle_name,
+            &mut self.given_name,
+            &mut self.name_key,
+            &mut self.sort_key,
+        );
+    }
+}
+
+impl Lecturer {
+    /// Sets the name fields and their search and list keys from a full name.
+    pub fn set_name(&mut self, full: &str) {
+        super::dto::set_name(
+            full,
+            &mut self.full_name,
+            &mut self.family_name,
+            &mut self.middle_name,
+            &mut self.given_name,
+            &mut self.name_key,
+            &mut self.sort_key,
+        );
+    }
+}
