@@ -243,29 +243,11 @@ async fn run(quick: bool, pg: Option<String>) {
         samples.push(c.call(Method::GET, &window, Some(&learner_token), None).await.2);
     }
     lines.push(line("GET /me/schedule (4 weeks)", samples));
-    let concurrent = |path: String, token: Option<String>| {
-        let c = &c;
-        async move {
-            let per_client = (rounds / 2).max(10);
-            let start = std::time::Instant::now();
-            let clients = (0..16).map(|_| {
-                let (path, token) = (path.clone(), token.clone());
-                async move {
-                    let mut v = Vec::new();
-                    for _ in 0..per_client {
-                        v.push(c.call(Method::GET, &path, token.as_deref(), None).await.2);
-                    }
-                    v
-                }
-            });
-            let samples: Vec<_> = futures_util::future::join_all(clients).await.into_iter().flatten().collect();
-            let rate = samples.len() as f64 / start.elapsed().as_secs_f64();
-            (samples, rate)
-        }
-    };
-    let (samples, readyz_rate) = concurrent("/readyz".into(), None).await;
+    let per_client = (rounds / 2).max(10);
+    let (samples, readyz_rate) = load(c, per_client, &[], |_, _| "/readyz".into()).await;
     lines.push(line("GET /readyz, 16 clients at once", samples));
-    let (samples, schedule_rate) = concurrent(window.clone(), Some(learner_token.clone())).await;
+    let (samples, schedule_rate) =
+        load(c, per_client, std::slice::from_ref(&learner_token), |_, _| window.clone()).await;
     lines.push(line("GET /me/schedule, 16 clients at once", samples));
     let throughput = format!(
         "16 clients: /readyz {readyz_rate:.0} req/s, /me/schedule {schedule_rate:.0} req/s ({:.0}% of /readyz)",
@@ -303,33 +285,10 @@ async fn run(quick: bool, pg: Option<String>) {
         .as_str()
         .unwrap()
         .to_string();
-    c.ok(Method::POST, &format!("/api/v1/exams/{exam}/seal"), &root, json!(null)).await;
     // The exam's candidates (those whose attendance allows them to sit), the first 100 of them.
-    let cands = c.ok(Method::GET, &format!("/api/v1/exams/{exam}/candidates"), &root, json!(null)).await;
-    let sitting: Vec<String> = cands
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|x| x["eligible"] == true)
-        .take(100)
-        .map(|x| x["learner_id"].as_str().unwrap().to_string())
-        .collect();
-    let mut samples = Vec::new();
-    for k in 0..(rounds / 2).max(10) {
-        let entries: Vec<Value> =
-            sitting.iter().enumerate().map(|(i, l)| json!({"learner_id": l, "grade": 4 + (i + k) % 7})).collect();
-        let (status, v, took) = c
-            .call(
-                Method::PUT,
-                &format!("/api/v1/exams/{exam}/grades"),
-                Some(&grader),
-                Some(json!({"entries": entries})),
-            )
-            .await;
-        assert_eq!(status, 200, "{v}");
-        samples.push(took);
-    }
-    lines.push(line(&format!("PUT /exams/{{id}}/grades ({} learners)", sitting.len()), samples));
+    let (samples, sitting) =
+        grade_entries(c, &root, &grader, &exam, 100, (rounds / 2).max(10), |i, k| 4 + (i + k) % 7).await;
+    lines.push(line(&format!("PUT /exams/{{id}}/grades ({sitting} learners)"), samples));
     let mut samples = Vec::new();
     for _ in 0..(rounds / 3).max(10) {
         let (status, v, took) =

@@ -23,7 +23,6 @@ use serde_json::{json, Value};
 
 const PASSWORD: &str = "mật khẩu dữ liệu mẫu tỉnh";
 const ADMIN: &str = "demo-42@llct.local";
-const CLIENTS: usize = 16;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -58,16 +57,18 @@ fn llct() -> Command {
     c
 }
 
+/// A count read with raw SQL.
+#[derive(diesel::QueryableByName)]
+struct N {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
 /// Copies the province's learners (new ids, earlier birth dates, no account, national id or
 /// contact details) until the database records `people` of them, with their name words, as a
 /// province would after many years; PostgreSQL only. A database already that big is left alone.
 fn grow_people(url: &str, people: i64) {
     use diesel::{Connection, PgConnection, RunQueryDsl};
-    #[derive(diesel::QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
     let mut c = PgConnection::establish(url).expect("PostgreSQL database");
     let have = diesel::sql_query("SELECT COUNT(*) AS n FROM learners").get_result::<N>(&mut c).unwrap().n;
     if have >= people {
@@ -110,11 +111,6 @@ fn ensure_data(url: &str) {
         None => {
             use diesel::{Connection, PgConnection, RunQueryDsl};
             let mut c = PgConnection::establish(url).expect("PostgreSQL database (create it first)");
-            #[derive(diesel::QueryableByName)]
-            struct N {
-                #[diesel(sql_type = diesel::sql_types::BigInt)]
-                n: i64,
-            }
             diesel::sql_query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'cohorts'")
                 .get_result::<N>(&mut c)
                 .map(|x| x.n > 0)
@@ -163,32 +159,6 @@ fn peak_mb(pid: u32) -> f64 {
         .and_then(|kb| kb.parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
-}
-
-/// `per_client` requests from each of `CLIENTS` clients at once; `path(client, i)` names each.
-async fn load(
-    c: &Client,
-    per_client: usize,
-    tokens: &[String],
-    path: impl Fn(usize, usize) -> String,
-) -> (Vec<Duration>, f64) {
-    let start = Instant::now();
-    let clients = (0..CLIENTS).map(|k| {
-        let token = tokens.get(k % tokens.len().max(1)).cloned();
-        let paths: Vec<String> = (0..per_client).map(|i| path(k, i)).collect();
-        async move {
-            let mut v = Vec::new();
-            for p in paths {
-                let (status, body, took) = c.call(Method::GET, &p, token.as_deref(), None).await;
-                assert_eq!(status, 200, "{p}: {body}");
-                v.push(took);
-            }
-            v
-        }
-    });
-    let samples: Vec<Duration> = futures_util::future::join_all(clients).await.into_iter().flatten().collect();
-    let rate = samples.len() as f64 / start.elapsed().as_secs_f64();
-    (samples, rate)
 }
 
 fn id(v: &Value) -> String {
@@ -311,31 +281,9 @@ async fn run(quick: bool, base: &str, pid: u32, grown: Option<i64>) {
             "held_on": today.to_string(), "grading_deadline": (today + chrono::Duration::days(5)).to_string()}),
         )
         .await);
-    c.ok(Method::POST, &format!("/api/v1/exams/{exam}/seal"), &root, json!(null)).await;
-    let cands = c.ok(Method::GET, &format!("/api/v1/exams/{exam}/candidates"), &root, json!(null)).await;
-    let sitting: Vec<String> = cands
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|x| x["eligible"] == true)
-        .map(|x| x["learner_id"].as_str().unwrap().to_string())
-        .collect();
-    let mut samples = Vec::new();
-    for k in 0..(per_client / 2).max(10) {
-        let entries: Vec<Value> =
-            sitting.iter().enumerate().map(|(i, l)| json!({"learner_id": l, "grade": 5 + (i + k) % 5})).collect();
-        let (status, v, took) = c
-            .call(
-                Method::PUT,
-                &format!("/api/v1/exams/{exam}/grades"),
-                Some(&grader),
-                Some(json!({"entries": entries})),
-            )
-            .await;
-        assert_eq!(status, 200, "{v}");
-        samples.push(took);
-    }
-    lines.push((line(&format!("PUT /exams/{{id}}/grades ({} learners)", sitting.len()), samples), None, peak_mb(pid)));
+    let (samples, sitting) =
+        grade_entries(&c, &root, &grader, &exam, usize::MAX, (per_client / 2).max(10), |i, k| 5 + (i + k) % 5).await;
+    lines.push((line(&format!("PUT /exams/{{id}}/grades ({sitting} learners)"), samples), None, peak_mb(pid)));
 
     // Results of closed classes, 16 administrators at once.
     let closed = c.ok(Method::GET, "/api/v1/cohorts?status=closed&limit=200", &root, json!(null)).await;

@@ -203,3 +203,68 @@ impl Bench {
         }
     }
 }
+
+/// Clients at once in the concurrent measurements.
+pub const CLIENTS: usize = 16;
+
+/// `per_client` GET requests from each of `CLIENTS` clients at once; `path(client, i)` names
+/// each, client k signs with `tokens[k % len]` (none when empty). Every latency, and the rate.
+pub async fn load(
+    c: &Client,
+    per_client: usize,
+    tokens: &[String],
+    path: impl Fn(usize, usize) -> String,
+) -> (Vec<Duration>, f64) {
+    let start = Instant::now();
+    let clients = (0..CLIENTS).map(|k| {
+        let token = tokens.get(k % tokens.len().max(1)).cloned();
+        let paths: Vec<String> = (0..per_client).map(|i| path(k, i)).collect();
+        async move {
+            let mut v = Vec::new();
+            for p in paths {
+                let (status, body, took) = c.call(Method::GET, &p, token.as_deref(), None).await;
+                assert_eq!(status, 200, "{p}: {body}");
+                v.push(took);
+            }
+            v
+        }
+    });
+    let samples: Vec<Duration> = futures_util::future::join_all(clients).await.into_iter().flatten().collect();
+    let rate = samples.len() as f64 / start.elapsed().as_secs_f64();
+    (samples, rate)
+}
+
+/// Seals `exam`, takes its eligible candidates (at most `most`) and times `rounds` grade entries
+/// for all of them by `grader`, candidate i's mark in round k being `grade(i, k)`. The
+/// latencies, and how many candidates each entry held.
+pub async fn grade_entries(
+    c: &Client,
+    root: &str,
+    grader: &str,
+    exam: &str,
+    most: usize,
+    rounds: usize,
+    grade: impl Fn(usize, usize) -> usize,
+) -> (Vec<Duration>, usize) {
+    c.ok(Method::POST, &format!("/api/v1/exams/{exam}/seal"), root, json!(null)).await;
+    let cands = c.ok(Method::GET, &format!("/api/v1/exams/{exam}/candidates"), root, json!(null)).await;
+    let sitting: Vec<String> = cands
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["eligible"] == true)
+        .take(most)
+        .map(|x| x["learner_id"].as_str().unwrap().to_string())
+        .collect();
+    let mut samples = Vec::new();
+    for k in 0..rounds {
+        let entries: Vec<Value> =
+            sitting.iter().enumerate().map(|(i, l)| json!({"learner_id": l, "grade": grade(i, k)})).collect();
+        let (status, v, took) = c
+            .call(Method::PUT, &format!("/api/v1/exams/{exam}/grades"), Some(grader), Some(json!({"entries": entries})))
+            .await;
+        assert_eq!(status, 200, "{v}");
+        samples.push(took);
+    }
+    (samples, sitting.len())
+}
