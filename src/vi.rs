@@ -436,6 +436,11 @@ fn pattern(m: &str) -> Option<String> {
     })
 }
 
+/// The Vietnamese of several messages (a result's reasons), one after another.
+pub fn messages(en: &[String]) -> String {
+    en.iter().map(|m| message(m)).collect::<Vec<_>>().join("; ")
+}
+
 /// The Vietnamese of an English message, or the message itself when it has none.
 pub fn message(en: &str) -> String {
     FIXED

@@ -58,7 +58,7 @@ async fn cohort_results(
                         r.result.average.map(Cell::from).unwrap_or(Cell::Empty),
                         r.result.classification_name.clone().into(),
                         r.result.outcome.as_str().into(),
-                        r.result.reasons.iter().map(|x| crate::vi::message(x)).collect::<Vec<_>>().join("; ").into(),
+                        crate::vi::messages(&r.result.reasons).into(),
                     ]
                 })
                 .collect();

@@ -168,7 +168,7 @@ pub fn table(r: &UnitReport) -> Table {
                 conduct.map(|c| c[2].clone()).into(),
                 x.measure.clone().into(),
                 x.credential_serial.clone().into(),
-                x.reasons.iter().map(|r| crate::vi::message(r)).collect::<Vec<_>>().join("; ").into(),
+                crate::vi::messages(&x.reasons).into(),
             ]
         })
         .collect();

@@ -22,6 +22,14 @@ macro_rules! enrolled {
     }};
 }
 
+/// The classes lecturer `$id` is assigned to, as a subquery.
+macro_rules! assigned {
+    ($id:expr) => {{
+        use crate::db::schema::assignments as asg;
+        asg::table.filter(asg::lecturer_id.eq($id)).select(asg::cohort_id)
+    }};
+}
+
 pub fn insert(conn: &mut DbConn, rows: &[Session]) -> QueryResult<()> {
     for chunk in rows.chunks(500) {
         crate::per_backend!(conn, |c| diesel::insert_into(s::table).values(chunk).execute(c))?;
@@ -183,7 +191,7 @@ pub fn trips(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> QueryResult<Vec<(crate::field_trips::model::FieldTrip, String)>> {
-    use crate::db::schema::{assignments as a, field_trips as f};
+    use crate::db::schema::field_trips as f;
     let mut q = f::table
         .inner_join(c::table)
         .filter(f::starts_on.le(to))
@@ -194,9 +202,7 @@ pub fn trips(
     q = match whose {
         Whose::Cohorts(ids) => q.filter(f::cohort_id.eq_any(ids.clone())),
         Whose::Learner(user) => q.filter(f::cohort_id.eq_any(enrolled!(*user))),
-        Whose::Lecturer(id) => {
-            q.filter(f::cohort_id.eq_any(a::table.filter(a::lecturer_id.eq(*id)).select(a::cohort_id)))
-        }
+        Whose::Lecturer(id) => q.filter(f::cohort_id.eq_any(assigned!(*id))),
         Whose::Place(..) => return Ok(Vec::new()),
     };
     q.load(conn)
@@ -210,7 +216,7 @@ pub fn exams(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> QueryResult<Vec<(crate::exams::model::Exam, String)>> {
-    use crate::db::schema::{assignments as a, exam_graders as eg, exams as e};
+    use crate::db::schema::{exam_graders as eg, exams as e};
     let mut q = e::table
         .inner_join(c::table)
         .filter(e::held_on.ge(from))
@@ -223,7 +229,7 @@ pub fn exams(
         Whose::Learner(user) => q.filter(e::cohort_id.eq_any(enrolled!(*user))),
         Whose::Lecturer(id) => q.filter(
             e::cohort_id
-                .eq_any(a::table.filter(a::lecturer_id.eq(*id)).select(a::cohort_id))
+                .eq_any(assigned!(*id))
                 .or(e::id.eq_any(eg::table.filter(eg::lecturer_id.eq(*id)).select(eg::exam_id))),
         ),
         Whose::Place(..) => return Ok(Vec::new()),
