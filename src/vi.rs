@@ -224,27 +224,19 @@ const FIXED: &[(&str, &str)] = &[
 ];
 
 /// What happened to one part of a result ("no grade yet", "7.5 is below the pass mark" …).
-fn result_reason(en: &str) -> Option<String> {
-    const FIXED_REASONS: &[(&str, &str)] = &[
-        ("no grade yet.", "chưa có điểm."),
-        ("no graded report yet.", "chưa có bài thu hoạch được chấm."),
-        ("the exam was missed; a retake is still possible.", "vắng thi; vẫn còn được thi lại."),
-        ("the exam was missed and no retake is left.", "vắng thi và đã hết lượt thi lại."),
-    ];
-    if let Some((_, vi)) = FIXED_REASONS.iter().find(|(e, _)| *e == en) {
-        return Some((*vi).to_string());
-    }
-    let (grade, rest) = en.strip_prefix("the report's grade ").unwrap_or(en).split_once(" is below the pass mark")?;
-    let tail = match rest {
-        "." => ".",
-        "; a retake is still possible." => "; vẫn còn được thi lại.",
-        " and no retake is left; repeat the module with a later class." => {
-            " và đã hết lượt thi lại; phải học lại học phần với lớp sau."
-        }
-        _ => return None,
-    };
-    Some(format!("{grade} điểm, dưới mức đạt{tail}"))
-}
+const REASONS: &[(&str, &str)] = &[
+    ("no grade yet.", "chưa có điểm."),
+    ("no graded report yet.", "chưa có bài thu hoạch được chấm."),
+    ("the exam was missed; a retake is still possible.", "vắng thi; vẫn còn được thi lại."),
+    ("the exam was missed and no retake is left.", "vắng thi và đã hết lượt thi lại."),
+    ("the report's grade {} is below the pass mark.", "{0} điểm, dưới mức đạt."),
+    ("{} is below the pass mark.", "{0} điểm, dưới mức đạt."),
+    ("{} is below the pass mark; a retake is still possible.", "{0} điểm, dưới mức đạt; vẫn còn được thi lại."),
+    (
+        "{} is below the pass mark and no retake is left; repeat the module with a later class.",
+        "{0} điểm, dưới mức đạt và đã hết lượt thi lại; phải học lại học phần với lớp sau.",
+    ),
+];
 
 /// An LLCT level named in a message.
 fn level(en: &str) -> &str {
@@ -412,7 +404,7 @@ fn pattern(m: &str) -> Option<String> {
     }
     // A result's reasons: "{module or part}: {what happened}".
     if let Some((part, what)) = m.split_once(": ") {
-        if let Some(what) = result_reason(what) {
+        if let Some(what) = by_shape(REASONS, what) {
             let part = match part.strip_prefix("Graduation ") {
                 Some(code) => format!("Thi tốt nghiệp {code}"),
                 None if part == "Field study" => "Nghiên cứu thực tế".to_string(),
@@ -430,7 +422,12 @@ fn pattern(m: &str) -> Option<String> {
     if let Some(x) = values("An institution of tier {} may not run {} classes.", m) {
         return Some(format!("Cơ sở cấp {} không được mở lớp {}.", x[0], level(x[1])));
     }
-    SHAPES.iter().find_map(|(en, vi)| {
+    by_shape(SHAPES, m)
+}
+
+/// The Vietnamese of `m` by the first shape of `table` it has, its values put in place.
+fn by_shape(table: &[(&str, &str)], m: &str) -> Option<String> {
+    table.iter().find_map(|(en, vi)| {
         let found = values(en, m)?;
         Some(found.iter().enumerate().fold(vi.to_string(), |out, (i, v)| out.replace(&format!("{{{i}}}"), v)))
     })
