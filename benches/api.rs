@@ -135,25 +135,8 @@ async fn run(quick: bool, pg: Option<String>) {
     }
 
     // A 100-learner roll call, repeated on the sessions (each call changes every mark).
-    let mut samples = Vec::new();
-    for k in 0..rounds {
-        let sid = &sessions[k % sessions.len()];
-        let entries: Vec<Value> = learners[..100]
-            .iter()
-            .enumerate()
-            .map(|(i, l)| json!({"learner_id": l, "status": statuses[(i + k + 1) % 6]}))
-            .collect();
-        let (status, v, took) = c
-            .call(
-                Method::PUT,
-                &format!("/api/v1/sessions/{sid}/attendance"),
-                Some(&root),
-                Some(json!({"entries": entries, "reason": "đo"})),
-            )
-            .await;
-        assert_eq!(status, 200, "{v}");
-        samples.push(took);
-    }
+    let samples =
+        roll_calls(c, &root, &sessions, &learners[..100], rounds, "đo", |i, k| statuses[(i + k + 1) % 6]).await;
     lines.push(line("PUT /sessions/{id}/attendance (100 learners)", samples));
 
     let mut samples = Vec::new();

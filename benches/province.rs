@@ -242,25 +242,10 @@ async fn run(quick: bool, base: &str, pid: u32, grown: Option<i64>) {
         .collect();
     assert!(!sessions.is_empty(), "sessions held: {sched}");
     let statuses = ["present", "present", "present", "late", "excused", "present"];
-    let mut samples = Vec::new();
-    for k in 0..(per_client / 2).max(10) {
-        let sid = &sessions[k % sessions.len()];
-        let entries: Vec<Value> = learners
-            .iter()
-            .enumerate()
-            .map(|(i, l)| json!({"learner_id": l, "status": statuses[(i + k) % 6]}))
-            .collect();
-        let (status, v, took) = c
-            .call(
-                Method::PUT,
-                &format!("/api/v1/sessions/{sid}/attendance"),
-                Some(&root),
-                Some(json!({"entries": entries, "reason": "đo hiệu năng"})),
-            )
-            .await;
-        assert_eq!(status, 200, "{v}");
-        samples.push(took);
-    }
+    let samples = roll_calls(&c, &root, &sessions, &learners, (per_client / 2).max(10), "đo hiệu năng", |i, k| {
+        statuses[(i + k) % 6]
+    })
+    .await;
     lines.push((
         line(&format!("PUT /sessions/{{id}}/attendance ({} learners)", learners.len()), samples),
         None,

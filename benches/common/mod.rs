@@ -268,3 +268,33 @@ pub async fn grade_entries(
     }
     (samples, sitting.len())
 }
+
+/// Times `rounds` roll calls by `token`, round k on `sessions[k % len]` for all `learners`,
+/// learner i's mark in round k being `status(i, k)`, each with `reason`.
+pub async fn roll_calls(
+    c: &Client,
+    token: &str,
+    sessions: &[String],
+    learners: &[String],
+    rounds: usize,
+    reason: &str,
+    status: impl Fn(usize, usize) -> &'static str,
+) -> Vec<Duration> {
+    let mut samples = Vec::new();
+    for k in 0..rounds {
+        let sid = &sessions[k % sessions.len()];
+        let entries: Vec<Value> =
+            learners.iter().enumerate().map(|(i, l)| json!({"learner_id": l, "status": status(i, k)})).collect();
+        let (code, v, took) = c
+            .call(
+                Method::PUT,
+                &format!("/api/v1/sessions/{sid}/attendance"),
+                Some(token),
+                Some(json!({"entries": entries, "reason": reason})),
+            )
+            .await;
+        assert_eq!(code, 200, "{v}");
+        samples.push(took);
+    }
+    samples
+}
