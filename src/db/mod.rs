@@ -9,6 +9,7 @@ pub mod ids;
 pub mod migrate;
 pub mod page;
 pub mod schema;
+pub mod sql;
 pub mod types;
 
 use std::time::Duration;

@@ -41,7 +41,8 @@ fn range(
     Ok((local_midnight(tz, from), local_midnight(tz, to + chrono::Duration::days(1))))
 }
 
-/// Sessions and field trips of `whose` in `[from, to)`, in time order.
+/// Sessions, field trips and exams of `whose` in `[from, to)`, in time order; field trips and
+/// exams as all-day items.
 fn items(
     tx: &mut DbConn,
     whose: &Whose,
@@ -49,85 +50,49 @@ fn items(
     to: NaiveDateTime,
     tz: chrono_tz::Tz,
 ) -> Result<Vec<ScheduleItem>, ApiError> {
-    let mut out: Vec<ScheduleItem> = store::schedule(tx, whose, from, to)?
-        .into_iter()
-        .map(|(s, cohort_code, module_code, module_title, lecturer_name)| ScheduleItem {
-            kind: "session",
-            id: s.id.0,
-            status: s.status,
-            starts_at: local(s.starts_at, tz),
-            ends_at: local(s.ends_at, tz),
-            all_day: false,
-            title: format!("{module_title} – {cohort_code}"),
-            cohort_id: s.cohort_id,
-            cohort_code,
-            module_code: Some(module_code),
-            module_title: Some(module_title),
-            lecturer_id: Some(s.lecturer_id),
-            lecturer_name: Some(lecturer_name),
-            place: s.place,
-            version: s.version,
-        })
-        .collect();
-    let (first, last) = (local(from, tz).date_naive(), local(to, tz).date_naive());
-    // Field trips and exams belong to classes; a place's timetable has sessions only.
-    let dated = match whose {
-        Whose::Cohorts(ids) => !ids.is_empty(),
-        Whose::Learner(_) | Whose::Lecturer(_) => true,
-        Whose::Place(..) => false,
-    };
-    if dated {
-        out.extend(days_out(tx, whose, first, last, tz)?);
-    }
+    let days = (local(from, tz).date_naive(), local(to, tz).date_naive());
+    let mut out =
+        store::entries(tx, whose, (from, to), days)?.into_iter().map(|e| item(e, tz)).collect::<Result<Vec<_>, _>>()?;
     out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.id.cmp(&b.id)));
     Ok(out)
 }
 
-/// Field trips and exams of `whose` classes on the local days `[first, last]`, as all-day items.
-fn days_out(
-    tx: &mut DbConn,
-    whose: &Whose,
-    first: NaiveDate,
-    last: NaiveDate,
-    tz: chrono_tz::Tz,
-) -> Result<Vec<ScheduleItem>, ApiError> {
-    // An all-day item over the local days `[from, to]`.
-    let days = |kind, id: uuid::Uuid, (from, to): (NaiveDate, NaiveDate), title, cohort_id, cohort_code| ScheduleItem {
+/// A schedule line as the API shows it.
+fn item(e: store::Entry, tz: chrono_tz::Tz) -> Result<ScheduleItem, ApiError> {
+    let id = uuid::Uuid::parse_str(&e.id).map_err(|_| ApiError::Internal(format!("schedule item id {}", e.id)))?;
+    let midnight = |day: NaiveDate| local(local_midnight(tz, day), tz);
+    let (kind, starts_at, ends_at, all_day, title) = match (e.kind.as_str(), e.starts_at, e.ends_at) {
+        ("session", Some(from), Some(to)) => {
+            ("session", local(from, tz), local(to, tz), false, format!("{} – {}", e.title, e.cohort_code))
+        }
+        (kind @ ("field_trip" | "exam"), ..) => {
+            let (first, last) = e.first_day.zip(e.last_day).ok_or_else(|| ApiError::Internal("days".into()))?;
+            let (kind, title) = match kind {
+                "field_trip" => ("field_trip", format!("Nghiên cứu thực tế: {} – {}", e.title, e.cohort_code)),
+                _ => ("exam", format!("{} – {}", e.title, e.cohort_code)),
+            };
+            (kind, midnight(first), midnight(last + chrono::Duration::days(1)), true, title)
+        }
+        _ => return Err(ApiError::Internal(format!("schedule item {}", e.kind))),
+    };
+    let session = kind == "session";
+    Ok(ScheduleItem {
         kind,
         id,
-        status: super::model::SessionStatus::Scheduled,
-        starts_at: local(local_midnight(tz, from), tz),
-        ends_at: local(local_midnight(tz, to + chrono::Duration::days(1)), tz),
-        all_day: true,
+        status: e.status,
+        starts_at,
+        ends_at,
+        all_day,
         title,
-        cohort_id,
-        cohort_code,
-        module_code: None,
-        module_title: None,
-        lecturer_id: None,
-        lecturer_name: None,
-        place: String::new(),
-        version: 0,
-    };
-    let mut out = Vec::new();
-    for (t, code) in store::trips(tx, whose, first, last)? {
-        let title = format!("Nghiên cứu thực tế: {} – {code}", t.destination);
-        out.push(ScheduleItem {
-            lecturer_name: Some(t.leader),
-            place: t.destination,
-            version: t.version,
-            ..days("field_trip", t.id.0, (t.starts_on, t.ends_on), title, t.cohort_id, code)
-        });
-    }
-    for (x, code) in store::exams(tx, whose, first, last)? {
-        let title = format!("{} – {code}", x.title);
-        out.push(ScheduleItem {
-            place: x.place.unwrap_or_default(),
-            version: x.version,
-            ..days("exam", x.id.0, (x.held_on, x.held_on), title, x.cohort_id, code)
-        });
-    }
-    Ok(out)
+        cohort_id: e.cohort_id,
+        cohort_code: e.cohort_code,
+        module_code: e.module_code,
+        module_title: session.then_some(e.title),
+        lecturer_id: e.lecturer_id,
+        lecturer_name: e.lecturer_name,
+        place: e.place,
+        version: e.version,
+    })
 }
 
 /// Whose sessions a learner or lecturer account sees; `None` for other roles.

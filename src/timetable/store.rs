@@ -1,34 +1,15 @@
 //! Queries over sessions and schedules.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Nullable, Text, Timestamp};
 
 use super::model::{ScheduleEvent, Session, SessionStatus};
+use crate::cohorts::model::EnrollmentStatus;
 use crate::db::ids::*;
-use crate::db::schema::{
-    calendar_tokens as ct, cohorts as c, lecturers as l, program_modules as m, schedule_events as ev, sessions as s,
-};
+use crate::db::schema::{calendar_tokens as ct, schedule_events as ev, sessions as s};
+use crate::db::sql::{Bind, Statement};
 use crate::db::DbConn;
-
-/// The classes the learner with account `$user` is enrolled in, as a subquery.
-macro_rules! enrolled {
-    ($user:expr) => {{
-        use crate::db::schema::{enrollments as en, learners as le};
-        en::table
-            .inner_join(le::table)
-            .filter(le::user_id.eq($user))
-            .filter(en::status.eq(crate::cohorts::model::EnrollmentStatus::Enrolled))
-            .select(en::cohort_id)
-    }};
-}
-
-/// The classes lecturer `$id` is assigned to, as a subquery.
-macro_rules! assigned {
-    ($id:expr) => {{
-        use crate::db::schema::assignments as asg;
-        asg::table.filter(asg::lecturer_id.eq($id)).select(asg::cohort_id)
-    }};
-}
 
 pub fn insert(conn: &mut DbConn, rows: &[Session]) -> QueryResult<()> {
     for chunk in rows.chunks(500) {
@@ -142,32 +123,6 @@ pub enum Whose {
     Place(String, Option<Vec<InstitutionId>>),
 }
 
-pub type Row = (Session, String, String, String, String);
-
-/// Sessions with their class code, module code and title and lecturer name, in time order.
-pub fn schedule(conn: &mut DbConn, whose: &Whose, from: NaiveDateTime, to: NaiveDateTime) -> QueryResult<Vec<Row>> {
-    let mut q = s::table
-        .inner_join(c::table)
-        .inner_join(m::table)
-        .inner_join(l::table)
-        .filter(s::starts_at.ge(from))
-        .filter(s::starts_at.lt(to))
-        .select((Session::as_select(), c::code, m::code, m::title, l::full_name))
-        .into_boxed();
-    match whose {
-        Whose::Cohorts(ids) => q = q.filter(s::cohort_id.eq_any(ids.clone())),
-        Whose::Learner(user) => q = q.filter(s::cohort_id.eq_any(enrolled!(*user))),
-        Whose::Lecturer(id) => q = q.filter(s::lecturer_id.eq(*id)),
-        Whose::Place(key, scope) => {
-            q = q.filter(s::place_key.eq(key.clone()));
-            if let Some(ids) = scope {
-                q = q.filter(s::institution_id.eq_any(ids.clone()));
-            }
-        }
-    }
-    q.order((s::starts_at.asc(), s::id.asc())).limit(5000).load(conn)
-}
-
 pub fn calendar_token(conn: &mut DbConn, user: UserId) -> QueryResult<Option<String>> {
     ct::table.find(user).select(ct::token).first(conn).optional()
 }
@@ -184,55 +139,133 @@ pub fn user_of_calendar(conn: &mut DbConn, token: &str) -> QueryResult<Option<Us
     ct::table.filter(ct::token.eq(token)).select(ct::user_id).first(conn).optional()
 }
 
-/// (trip, class code) of the field trips of `whose` classes overlapping `[from, to]` (local dates).
-pub fn trips(
-    conn: &mut DbConn,
-    whose: &Whose,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
-) -> QueryResult<Vec<(crate::field_trips::model::FieldTrip, String)>> {
-    use crate::db::schema::field_trips as f;
-    let mut q = f::table
-        .inner_join(c::table)
-        .filter(f::starts_on.le(to))
-        .filter(f::ends_on.ge(from))
-        .order(f::starts_on.asc())
-        .select((crate::field_trips::model::FieldTrip::as_select(), c::code))
-        .into_boxed();
-    q = match whose {
-        Whose::Cohorts(ids) => q.filter(f::cohort_id.eq_any(ids.clone())),
-        Whose::Learner(user) => q.filter(f::cohort_id.eq_any(enrolled!(*user))),
-        Whose::Lecturer(id) => q.filter(f::cohort_id.eq_any(assigned!(*id))),
-        Whose::Place(..) => return Ok(Vec::new()),
-    };
-    q.load(conn)
+/// One line of a schedule as read: a session, or a field trip or exam over whole local days.
+#[derive(Debug, QueryableByName)]
+pub struct Entry {
+    /// `session`, `field_trip` or `exam`.
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Text)]
+    pub id: String,
+    #[diesel(sql_type = Text)]
+    pub status: SessionStatus,
+    /// A session's times.
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub starts_at: Option<NaiveDateTime>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub ends_at: Option<NaiveDateTime>,
+    /// A field trip's or exam's days.
+    #[diesel(sql_type = Nullable<Date>)]
+    pub first_day: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub last_day: Option<NaiveDate>,
+    #[diesel(sql_type = Text)]
+    pub cohort_id: CohortId,
+    #[diesel(sql_type = Text)]
+    pub cohort_code: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub module_code: Option<String>,
+    /// The module's title, the trip's destination or the exam's title.
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub lecturer_id: Option<LecturerId>,
+    /// The session's lecturer or the trip's leader.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub lecturer_name: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub place: String,
+    #[diesel(sql_type = BigInt)]
+    pub version: i64,
 }
 
-/// (exam, class code) of the exams of `whose` classes (and, for a lecturer, the ones they
-/// grade) held in `[from, to]`.
-pub fn exams(
+/// The sessions of `whose` starting in `[from, to)` and, but for a place's timetable, the field
+/// trips and exams of their classes on the local days `[first, last]` (a lecturer's: of the
+/// classes they are assigned to, and the exams they grade): one statement, one round trip.
+/// The range is at most 366 days, which bounds what it reads.
+///
+/// The classes are read once, at the head of the statement (`mine`: id and code), and the
+/// three parts join them. A learner's and a lecturer's classes are read inside the statement
+/// from scalar parameters, so PostgreSQL keeps one generic plan for it (see [`Statement`]).
+pub fn entries(
     conn: &mut DbConn,
     whose: &Whose,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
-) -> QueryResult<Vec<(crate::exams::model::Exam, String)>> {
-    use crate::db::schema::{exam_graders as eg, exams as e};
-    let mut q = e::table
-        .inner_join(c::table)
-        .filter(e::held_on.ge(from))
-        .filter(e::held_on.le(to))
-        .order((e::held_on.asc(), e::id.asc()))
-        .select((crate::exams::model::Exam::as_select(), c::code))
-        .into_boxed();
-    q = match whose {
-        Whose::Cohorts(ids) => q.filter(e::cohort_id.eq_any(ids.clone())),
-        Whose::Learner(user) => q.filter(e::cohort_id.eq_any(enrolled!(*user))),
-        Whose::Lecturer(id) => q.filter(
-            e::cohort_id
-                .eq_any(assigned!(*id))
-                .or(e::id.eq_any(eg::table.filter(eg::lecturer_id.eq(*id)).select(eg::exam_id))),
+    (from, to): (NaiveDateTime, NaiveDateTime),
+    (first, last): (NaiveDate, NaiveDate),
+) -> QueryResult<Vec<Entry>> {
+    let text = |v: String| Bind::Text(v);
+    let mut q = Statement::default();
+    // `mine AS c`: the classes whose field trips and exams are shown.
+    let mine = "WITH mine AS (SELECT c.id, c.code FROM cohorts c WHERE ";
+    match whose {
+        Whose::Cohorts(ids) if ids.is_empty() => return Ok(Vec::new()),
+        Whose::Cohorts(ids) => q.push(mine, []).any("c.id", ids).push(") ", []),
+        Whose::Learner(user) => q.push(
+            &format!(
+                "{mine}c.id IN (SELECT en.cohort_id FROM enrollments en JOIN learners le ON le.id = en.learner_id \
+                 WHERE le.user_id = ? AND en.status = ?)) "
+            ),
+            [text(user.to_string()), Bind::from(EnrollmentStatus::Enrolled.as_str())],
         ),
-        Whose::Place(..) => return Ok(Vec::new()),
+        Whose::Lecturer(me) => q.push(
+            &format!("{mine}c.id IN (SELECT a.cohort_id FROM assignments a WHERE a.lecturer_id = ?)) "),
+            [text(me.to_string())],
+        ),
+        Whose::Place(..) => &mut q,
     };
-    q.load(conn)
+    // A lecturer's sessions are the ones they teach, a place's the ones held there; the others
+    // are their classes'.
+    let (classes, all) = match whose {
+        Whose::Cohorts(_) | Whose::Learner(_) => ("mine c JOIN sessions s ON s.cohort_id = c.id", ""),
+        Whose::Lecturer(_) | Whose::Place(..) => ("sessions s JOIN cohorts c ON c.id = s.cohort_id", " AND "),
+    };
+    q.push(
+        &format!(
+            "SELECT 'session' AS kind, s.id, s.status, s.starts_at, s.ends_at, NULL AS first_day, \
+             NULL AS last_day, s.cohort_id, c.code AS cohort_code, m.code AS module_code, m.title, s.lecturer_id, \
+             l.full_name AS lecturer_name, s.place, s.version FROM {classes} \
+             JOIN program_modules m ON m.id = s.module_id JOIN lecturers l ON l.id = s.lecturer_id \
+             WHERE s.starts_at >= ? AND s.starts_at < ?{all}"
+        ),
+        [Bind::At(from), Bind::At(to)],
+    );
+    match whose {
+        Whose::Lecturer(me) => {
+            q.push("s.lecturer_id = ?", [text(me.to_string())]);
+        }
+        Whose::Place(key, scope) => {
+            q.push("s.place_key = ?", [text(key.clone())]);
+            if let Some(ids) = scope {
+                q.push(" AND ", []).any("s.institution_id", ids);
+            }
+            // Field trips and exams belong to classes; a place's timetable has sessions only.
+            return q.load::<Entry>(conn);
+        }
+        Whose::Cohorts(_) | Whose::Learner(_) => {}
+    }
+    let scheduled = || Bind::from(SessionStatus::Scheduled.as_str());
+    q.push(
+        " UNION ALL SELECT 'field_trip', f.id, ?, NULL, NULL, f.starts_on, f.ends_on, f.cohort_id, c.code, NULL, \
+         f.destination, NULL, f.leader, f.destination, f.version FROM mine c JOIN field_trips f ON f.cohort_id = c.id \
+         WHERE f.starts_on <= ? AND f.ends_on >= ?",
+        [scheduled(), Bind::Day(last), Bind::Day(first)],
+    );
+    let exams = " UNION ALL SELECT 'exam', e.id, ?, NULL, NULL, e.held_on, e.held_on, e.cohort_id, c.code, NULL, \
+                 e.title, NULL, NULL, COALESCE(e.place, ''), e.version FROM ";
+    match whose {
+        // Also the exams the lecturer grades in classes they do not teach.
+        Whose::Lecturer(me) => q.push(
+            &format!(
+                "{exams}exams e JOIN cohorts c ON c.id = e.cohort_id WHERE e.held_on >= ? AND e.held_on <= ? \
+                 AND (e.cohort_id IN (SELECT id FROM mine) \
+                 OR e.id IN (SELECT g.exam_id FROM exam_graders g WHERE g.lecturer_id = ?))"
+            ),
+            [scheduled(), Bind::Day(first), Bind::Day(last), text(me.to_string())],
+        ),
+        _ => q.push(
+            &format!("{exams}mine c JOIN exams e ON e.cohort_id = c.id WHERE e.held_on >= ? AND e.held_on <= ?"),
+            [scheduled(), Bind::Day(first), Bind::Day(last)],
+        ),
+    };
+    q.load::<Entry>(conn)
 }
