@@ -340,7 +340,8 @@ async fn run(quick: bool, base: &str, pid: u32, grown: Option<i64>) {
 
     let base = lines[0].0.p50;
     println!(
-        "\nllct benchmark on province data — {per_client} requests per client{}",
+        "\nllct benchmark on province data — {per_client} requests per client ({cheap} for readyz, the \
+         schedule and verification){}",
         if quick { " (quick)" } else { "" }
     );
     println!(
