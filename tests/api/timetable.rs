@@ -354,6 +354,25 @@ async fn schedules_and_calendar_feeds(app: TestApp) {
             .count(),
         1
     );
+    // An exam of the lecturer's own class that they also grade: once in each schedule.
+    let r = app
+        .post(
+            &format!("/api/v1/cohorts/{}/exams", t.cohort),
+            &t.s.admin,
+            json!({"kind": "module", "module_id": t.module, "held_on": "2026-03-20",
+            "grading_deadline": "2026-04-10", "graders": [t.lecturer]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    for token in [&learner_token, &t.lecturer_token] {
+        let mine = app.get("/api/v1/me/schedule?from=2026-03-01&to=2026-03-31", token).await;
+        let exams: Vec<_> = mine.body.as_array().unwrap().iter().filter(|i| i["kind"] == "exam").collect();
+        assert_eq!(exams.len(), 1, "{}", mine.text);
+        assert_eq!(
+            (exams[0]["starts_at"].as_str(), exams[0]["all_day"].as_bool()),
+            (Some("2026-03-20T00:00:00+07:00"), Some(true))
+        );
+    }
     let feed = app.call(Method::GET, &feed_path, None, None).await;
     assert!(
         feed.text.contains("DTSTART;VALUE=DATE:20260310") && feed.text.contains("DTEND;VALUE=DATE:20260313"),
