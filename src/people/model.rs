@@ -164,32 +164,25 @@ pub struct Lecturer {
     pub updated_at: NaiveDateTime,
 }
 
-impl Learner {
-    /// Sets the name fields and their search and list keys from a full name.
-    pub fn set_name(&mut self, full: &str) {
-        super::dto::set_name(
-            full,
-            &mut self.full_name,
-            &mut self.family_name,
-            &mut self.middle_name,
-            &mut self.given_name,
-            &mut self.name_key,
-            &mut self.sort_key,
-        );
-    }
+/// Learners and lecturers keep a name in the same fields: `set_name` fills them all, and the
+/// search and list keys, from a full name.
+macro_rules! named {
+    ($($person:ty),+) => {$(
+        impl $person {
+            /// Sets the name fields and their search and list keys from a full name.
+            pub fn set_name(&mut self, full: &str) {
+                super::dto::set_name(
+                    full,
+                    &mut self.full_name,
+                    &mut self.family_name,
+                    &mut self.middle_name,
+                    &mut self.given_name,
+                    &mut self.name_key,
+                    &mut self.sort_key,
+                );
+            }
+        }
+    )+};
 }
 
-impl Lecturer {
-    /// Sets the name fields and their search and list keys from a full name.
-    pub fn set_name(&mut self, full: &str) {
-        super::dto::set_name(
-            full,
-            &mut self.full_name,
-            &mut self.family_name,
-            &mut self.middle_name,
-            &mut self.given_name,
-            &mut self.name_key,
-            &mut self.sort_key,
-        );
-    }
-}
+named!(Learner, Lecturer);
