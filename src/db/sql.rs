@@ -4,7 +4,9 @@
 //! run (milliseconds for a join of several tables). A [`Statement`] is cached like a query built
 //! with the DSL, keyed by its text: after five runs on a connection PostgreSQL settles on a
 //! generic plan and only executes it. Each `?` in the text becomes a bound parameter in the
-//! backend's own notation (`$n` on PostgreSQL, `?` on SQLite), so one text serves both.
+//! backend's own notation (`$n` on PostgreSQL, `?` on SQLite), so one text serves both. A
+//! statement whose best plan depends on its values is left unprepared, to be planned on each
+//! run ([`Statement::planned_each_run`]).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::backend::Backend;
@@ -35,24 +37,35 @@ impl From<String> for Bind {
 }
 
 /// SQL text in pieces with one bound value between each two.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Statement {
     pieces: Vec<String>,
     binds: Vec<Bind>,
+    planned_each_run: bool,
+}
+
+impl Default for Statement {
+    fn default() -> Statement {
+        Statement { pieces: vec![String::new()], binds: Vec::new(), planned_each_run: false }
+    }
 }
 
 impl Statement {
     pub fn new(sql: &str, values: impl IntoIterator<Item = Bind>) -> Statement {
-        let mut s = Statement { pieces: vec![String::new()], binds: Vec::new() };
+        let mut s = Statement::default();
         s.push(sql, values);
         s
     }
 
+    /// Not kept prepared: PostgreSQL plans it for its values on every run, as it does a
+    /// `sql_query`.
+    pub fn planned_each_run(mut self) -> Statement {
+        self.planned_each_run = true;
+        self
+    }
+
     /// Appends `sql`, each `?` in it standing for the next of `values`.
     pub fn push(&mut self, sql: &str, values: impl IntoIterator<Item = Bind>) -> &mut Statement {
-        if self.pieces.is_empty() {
-            self.pieces.push(String::new());
-        }
         let mut values = values.into_iter();
         for (i, part) in sql.split('?').enumerate() {
             if i > 0 {
@@ -85,6 +98,9 @@ where
     NaiveDate: ToSql<Date, DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        if self.planned_each_run {
+            out.unsafe_to_cache_prepared();
+        }
         for (i, piece) in self.pieces.iter().enumerate() {
             if i > 0 {
                 match &self.binds[i - 1] {
@@ -100,7 +116,8 @@ where
     }
 }
 
-/// No static id: the statement cache keys it by its text and parameter types.
+/// No static id: the statement cache keys it by its text and parameter types (unless it is
+/// planned on each run).
 impl QueryId for Statement {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;

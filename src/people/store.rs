@@ -9,6 +9,7 @@ use crate::auth::Scope;
 use crate::db::ids::{InstitutionId, LearnerId, LecturerId, UserId};
 use crate::db::page::PageRequest;
 use crate::db::schema::{institutions as i, learners as l, lecturers as t};
+use crate::db::sql::{Bind, Statement};
 use crate::db::DbConn;
 use crate::error::ApiError;
 
@@ -75,7 +76,7 @@ const WIDER_WORD: i64 = 20;
 /// The ranges of the word index to read a search's people from: its narrow words (`None` when
 /// every word is common). One query per word counts its people, up to the bound.
 fn narrow_words(conn: &mut DbConn, words: &[String]) -> QueryResult<Option<Vec<(String, String)>>> {
-    use diesel::sql_types::{BigInt, Text};
+    use diesel::sql_types::BigInt;
     #[derive(QueryableByName)]
     struct Counted {
         #[diesel(sql_type = BigInt)]
@@ -84,12 +85,11 @@ fn narrow_words(conn: &mut DbConn, words: &[String]) -> QueryResult<Option<Vec<(
     let mut counted = Vec::new();
     for w in words {
         let (from, to) = word_range(w);
-        let n = diesel::sql_query(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM learner_words WHERE word >= $1 AND word < $2 LIMIT $3) AS hits",
+        let n = Statement::new(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM learner_words WHERE word >= ? AND word < ? LIMIT ?) AS hits",
+            [Bind::Text(from.clone()), Bind::Text(to.clone()), Bind::Int(COMMON_WORD + 1)],
         )
-        .bind::<Text, _>(from.clone())
-        .bind::<Text, _>(to.clone())
-        .bind::<BigInt, _>(COMMON_WORD + 1)
+        .planned_each_run()
         .get_result::<Counted>(conn)?
         .n;
         counted.push((n, from, to));
@@ -112,7 +112,7 @@ fn people_with_words(
     after: Option<&(String, String)>,
     limit: i64,
 ) -> QueryResult<Vec<(String, String)>> {
-    use diesel::sql_types::{BigInt, Text};
+    use diesel::sql_types::Text;
     #[derive(QueryableByName)]
     struct Hit {
         #[diesel(sql_type = Text)]
@@ -120,33 +120,26 @@ fn people_with_words(
         #[diesel(sql_type = Text)]
         learner_id: String,
     }
-    let each = (0..ranges.len())
-        .map(|i| {
-            format!(
-                "SELECT sort_key, learner_id FROM learner_words WHERE word >= ${} AND word < ${}",
-                2 * i + 1,
-                2 * i + 2
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" INTERSECT ");
-    let n = 2 * ranges.len();
-    let cursor = match after {
-        Some(_) => format!("WHERE sort_key >= ${} AND (sort_key > ${} OR learner_id > ${})", n + 1, n + 1, n + 2),
-        None => String::new(),
-    };
-    let limit_at = if after.is_some() { n + 3 } else { n + 1 };
-    let mut q = diesel::sql_query(format!(
-        "SELECT sort_key, learner_id FROM ({each}) AS hits {cursor} ORDER BY sort_key, learner_id LIMIT ${limit_at}"
-    ))
-    .into_boxed();
-    for (from, to) in ranges {
-        q = q.bind::<Text, _>(from.clone()).bind::<Text, _>(to.clone());
+    let mut q = Statement::new("SELECT sort_key, learner_id FROM (", []);
+    for (i, (from, to)) in ranges.iter().enumerate() {
+        if i > 0 {
+            q.push(" INTERSECT ", []);
+        }
+        q.push(
+            "SELECT sort_key, learner_id FROM learner_words WHERE word >= ? AND word < ?",
+            [Bind::Text(from.clone()), Bind::Text(to.clone())],
+        );
     }
+    q.push(") AS hits ", []);
     if let Some((k, id)) = after {
-        q = q.bind::<Text, _>(k.clone()).bind::<Text, _>(id.clone());
+        q.push(
+            "WHERE sort_key >= ? AND (sort_key > ? OR learner_id > ?) ",
+            [Bind::Text(k.clone()), Bind::Text(k.clone()), Bind::Text(id.clone())],
+        );
     }
-    Ok(q.bind::<BigInt, _>(limit).load::<Hit>(conn)?.into_iter().map(|h| (h.sort_key, h.learner_id)).collect())
+    q.push("ORDER BY sort_key, learner_id LIMIT ?", [Bind::Int(limit)]);
+    // Planned for its words each time: a word may be shared by a handful of people or 200,000.
+    Ok(q.planned_each_run().load::<Hit>(conn)?.into_iter().map(|h| (h.sort_key, h.learner_id)).collect())
 }
 
 /// People read from the word index at a time when a search pages through them: the first
