@@ -151,7 +151,9 @@ pub enum Scale {
 
 pub fn run(cli: Cli) -> std::process::ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Openapi => crate::http::openapi().to_pretty_json().map(|s| println!("{s}")).map_err(|e| e.to_string()),
+        Command::Openapi => {
+            serde_json::to_string_pretty(&crate::http::openapi()).map(|s| println!("{s}")).map_err(|e| e.to_string())
+        }
         Command::Serve => load().and_then(|(s, db)| serve(s, db)),
         Command::DemoData { scale: Scale::Province, seed, password, .. } => {
             if std::env::var_os("RUST_LOG").is_none() {

@@ -116,6 +116,10 @@ pub const PROBLEM_TYPES: &[(&str, u16, &str, &str)] = &[
 pub enum ApiError {
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A JSON body that is not JSON (`malformed_json`) or does not fit the endpoint's schema
+    /// (`body_mismatch`).
+    #[error("bad body {code}: {detail}")]
+    BadBody { code: &'static str, detail: String },
     #[error("validation failed")]
     Validation(Vec<ProblemItem>),
     #[error("unauthorized: {0}")]
@@ -167,7 +171,7 @@ impl ApiError {
 
     pub fn slug(&self) -> &'static str {
         match self {
-            ApiError::BadRequest(_) => "bad-request",
+            ApiError::BadRequest(_) | ApiError::BadBody { .. } => "bad-request",
             ApiError::Validation(_) => "validation",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden => "forbidden",
@@ -192,6 +196,10 @@ impl ApiError {
         let mut existing = None;
         let detail = match self {
             ApiError::BadRequest(d) => d.clone(),
+            ApiError::BadBody { code: c, detail } => {
+                code = Some((*c).to_string());
+                detail.clone()
+            }
             ApiError::Validation(items) => {
                 errors = items.clone();
                 format!("{} field(s) are invalid.", items.len())

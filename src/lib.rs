@@ -32,6 +32,10 @@ pub mod timetable;
 pub mod users;
 pub mod vi;
 
+// For `text_enum!`, which registers every enum where other crates' macros can reach it.
+#[doc(hidden)]
+pub use inventory;
+
 use std::sync::Arc;
 
 use auth::password::Passwords;

@@ -151,10 +151,9 @@ const FIXED: &[(&str, &str)] = &[
     ),
     ("The report has been graded; it can no longer change.", "Bài thu hoạch đã được chấm; không sửa được nữa."),
     ("The learner has not submitted a report.", "Học viên chưa nộp bài thu hoạch."),
-    ("If-Match is not readable.", "Không đọc được tiêu đề If-Match."),
     (
-        "If-Match must be an ETag this service gave, like \"3\".",
-        "If-Match phải là một ETag do dịch vụ này cấp, ví dụ \"3\".",
+        "If-Match must be `*` or a list of entity tags like \"3\".",
+        "If-Match phải là `*` hoặc danh sách thẻ thực thể, ví dụ \"3\".",
     ),
     (
         "Idempotency-Key must be 1 to 200 visible ASCII characters.",

@@ -241,7 +241,7 @@ async fn put_roll(
             if !off.is_empty() {
                 return Err(ApiError::Validation(off));
             }
-            if !store::bump_roll(tx, id, if_match.0)? {
+            if !store::bump_roll(tx, id, if_match.expected())? {
                 return Err(ApiError::PreconditionFailed { current: store::roll_version(tx, id)? });
             }
             let existing: HashMap<LearnerId, Attendance> =

@@ -28,7 +28,9 @@ pub enum Ruling {
     Failed,
 }
 
+/// One learner whose outcome the graduation council decided otherwise, with its reason.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = CouncilOverride)]
 #[serde(deny_unknown_fields)]
 pub struct Override {
     pub learner_id: LearnerId,

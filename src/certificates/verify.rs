@@ -202,7 +202,10 @@ fn wants_json(req: &HttpRequest) -> bool {
 /// The page a phone opens from the QR code (HTML); JSON like `/api/v1/verify/{code}` with
 /// `Accept: application/json`.
 #[utoipa::path(tag = "certificates", params(("code" = String, Path)),
-    responses((status = 200, content_type = "text/html", body = String), (status = 404, content_type = "text/html", body = String), (status = 429, body = crate::error::Problem)))]
+    responses(
+        (status = 200, description = "The credential: a page, or JSON when asked for", content((String = "text/html"), (Verification = "application/json"))),
+        (status = 404, description = "No credential has this code", content((String = "text/html"), (crate::error::Problem = "application/problem+json"))),
+        (status = 429, body = crate::error::Problem)))]
 #[get("/verify/{code}")]
 async fn verify_page(
     state: web::Data<AppState>,

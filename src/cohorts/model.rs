@@ -53,6 +53,7 @@ crate::text_enum! {
 
 /// An eligibility rule an administrator overrode, with the reason the regulations ask for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = RuleOverride)]
 pub struct Override {
     pub rule: String,
     pub reason: String,

@@ -3,7 +3,7 @@
 /// Declares an enum whose serde name, SQL text and OpenAPI name are one literal per variant.
 #[macro_export]
 macro_rules! text_enum {
-    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(
             Debug,
@@ -71,7 +71,36 @@ macro_rules! text_enum {
                 $name::parse(&s).ok_or_else(|| format!("unknown {} value {s:?}", stringify!($name)).into())
             }
         }
+
+        $crate::inventory::submit! {
+            $crate::db::types::TextEnum {
+                name: stringify!($name),
+                texts: || $name::ALL.iter().map(|v| v.as_str()).collect(),
+                wire: || $name::ALL.iter().map(|v| serde_json::to_value(v).unwrap_or_default()).collect(),
+                read: |v| serde_json::from_value::<$name>(v).ok().map(|e| e.as_str()),
+                schema: || <$name as utoipa::PartialSchema>::schema(),
+            }
+        }
     };
+}
+
+/// What every `text_enum!` registers about itself, so one test can walk them all: the SQL
+/// texts, what serde writes and reads, and the schema the OpenAPI document shows. The texts are
+/// written once in the macro call; the spelling on the wire, in the database and in the document
+/// must be that one spelling.
+pub struct TextEnum {
+    pub name: &'static str,
+    pub texts: fn() -> Vec<&'static str>,
+    pub wire: fn() -> Vec<serde_json::Value>,
+    pub read: fn(serde_json::Value) -> Option<&'static str>,
+    pub schema: fn() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+}
+
+inventory::collect!(TextEnum);
+
+/// Every enum declared with `text_enum!`.
+pub fn text_enums() -> impl Iterator<Item = &'static TextEnum> {
+    inventory::iter::<TextEnum>.into_iter()
 }
 
 /// Stores a serde type as JSON in a TEXT column (portable across both backends); the type must
@@ -121,4 +150,27 @@ macro_rules! json_text {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod text_enum_tests {
+    use super::*;
+
+    #[test]
+    fn every_enum_reads_writes_and_documents_one_spelling() {
+        let all: Vec<_> = text_enums().collect();
+        assert!(all.len() >= 36, "only {} enums registered", all.len());
+        for e in all {
+            let texts = (e.texts)();
+            let wire: Vec<String> = (e.wire)().iter().map(|v| v.as_str().unwrap_or_default().to_string()).collect();
+            assert_eq!(wire, texts, "{}: serde writes what SQL stores", e.name);
+            for t in &texts {
+                assert_eq!((e.read)(serde_json::json!(t)), Some(*t), "{}: serde reads {t}", e.name);
+            }
+            let schema = serde_json::to_value((e.schema)()).unwrap();
+            let documented: Vec<&str> =
+                schema["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            assert_eq!(documented, texts, "{}: the schema lists what serde accepts", e.name);
+        }
+    }
 }

@@ -436,7 +436,12 @@ async fn get_report(
 
 /// Downloads a report's file: the learner themself or the class's staff.
 #[utoipa::path(tag = "field_trips", params(("id" = FieldTripId, Path), ("learner_id" = LearnerId, Path)),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+    responses(
+        (status = 200, description = "The report file as it was uploaded", content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Vec<u8> = "application/vnd.oasis.opendocument.text"))),
+        (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/field-trips/{id}/reports/{learner_id}/file")]
 async fn download_report(
     caller: Caller,
@@ -464,6 +469,7 @@ async fn download_report(
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[schema(as = ReportGradeIn)]
 #[serde(deny_unknown_fields)]
 pub struct GradeIn {
     /// 0–10 with one decimal.

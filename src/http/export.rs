@@ -10,6 +10,9 @@ use utoipa::ToSchema;
 use crate::error::ApiError;
 
 /// Most rows one export returns.
+/// The XLSX media type.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 pub const MAX_EXPORT_ROWS: i64 = 200_000;
 
 /// `?format=` of list endpoints marked (export).
@@ -139,9 +142,7 @@ pub fn xlsx_bytes(t: &Table) -> Result<Vec<u8>, ApiError> {
 /// The table as a downloadable file in `format` (CSV or XLSX).
 pub fn respond(format: Format, table: &Table) -> Result<HttpResponse, ApiError> {
     let (bytes, mime, ext) = match format {
-        Format::Xlsx => {
-            (xlsx_bytes(table)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
-        }
+        Format::Xlsx => (xlsx_bytes(table)?, XLSX, "xlsx"),
         _ => (csv_bytes(table)?, "text/csv; charset=utf-8", "csv"),
     };
     Ok(HttpResponse::Ok()

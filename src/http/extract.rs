@@ -10,41 +10,99 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::db::page::{self, PageRequest, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::error::{ApiError, Problems};
 
-/// The version a client last saw, from `If-Match: "N"`; `None` when absent or `*`.
-#[derive(Debug, Clone, Copy)]
-pub struct IfMatch(pub Option<i64>);
+/// The versions a client last saw, from `If-Match: "N"`.
+#[derive(Debug, Clone)]
+pub enum IfMatch {
+    /// No header, or `*`: the client does not guard this write.
+    Any,
+    /// The versions named by the header's entity tags; empty when every tag is one this
+    /// service never gave (`"stale-1"`), so nothing can match.
+    Versions(Vec<i64>),
+}
 
 impl FromRequest for IfMatch {
     type Error = ApiError;
     type Future = Ready<Result<IfMatch, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(parse_if_match(req))
+        ready(match req.headers().get(header::IF_MATCH) {
+            None => Ok(IfMatch::Any),
+            Some(v) => v.to_str().ok().and_then(parse_if_match).ok_or_else(|| {
+                ApiError::BadRequest("If-Match must be `*` or a list of entity tags like \"3\".".into())
+            }),
+        })
     }
 }
 
-fn parse_if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
-    let Some(v) = req.headers().get(header::IF_MATCH) else {
-        return Ok(IfMatch(None));
-    };
-    let s = v.to_str().map_err(|_| ApiError::BadRequest("If-Match is not readable.".into()))?.trim();
+/// `If-Match` by RFC 9110 §13.1.1: `*` or a comma-separated list of entity tags
+/// (`[W/]"etagc*"`); `None` when malformed. Tags this service never gave are well formed but
+/// match nothing.
+fn parse_if_match(s: &str) -> Option<IfMatch> {
+    let s = s.trim();
     if s == "*" {
-        return Ok(IfMatch(None));
+        return Some(IfMatch::Any);
     }
-    let s = s.strip_prefix("W/").unwrap_or(s);
-    s.trim_matches('"')
-        .parse::<i64>()
-        .map(|n| IfMatch(Some(n)))
-        .map_err(|_| ApiError::BadRequest("If-Match must be an ETag this service gave, like \"3\".".into()))
+    let mut versions = Vec::new();
+    for tag in s.split(',').map(str::trim) {
+        let opaque = tag.strip_prefix("W/").unwrap_or(tag);
+        let inner = opaque.strip_prefix('"')?.strip_suffix('"')?;
+        if !inner.bytes().all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) || b >= 0x80) {
+            return None;
+        }
+        if let Ok(n) = inner.parse::<i64>() {
+            versions.push(n);
+        }
+    }
+    Some(IfMatch::Versions(versions))
 }
 
 impl IfMatch {
     /// 412 when the client saw another version than `current`.
-    pub fn check(self, current: i64) -> Result<(), ApiError> {
-        match self.0 {
-            Some(seen) if seen != current => Err(ApiError::PreconditionFailed { current }),
+    pub fn check(&self, current: i64) -> Result<(), ApiError> {
+        match self {
+            IfMatch::Versions(seen) if !seen.contains(&current) => Err(ApiError::PreconditionFailed { current }),
             _ => Ok(()),
         }
+    }
+
+    /// The version a compare-and-set write must find, if the client named one (a version no row
+    /// can have when none of its tags is ours).
+    pub fn expected(&self) -> Option<i64> {
+        match self {
+            IfMatch::Any => None,
+            IfMatch::Versions(v) => Some(v.first().copied().unwrap_or(i64::MIN)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod if_match_tests {
+    use super::*;
+
+    #[test]
+    fn entity_tags_are_read_as_rfc_9110_says() {
+        let versions = |s| match parse_if_match(s) {
+            Some(IfMatch::Versions(v)) => Some(v),
+            Some(IfMatch::Any) => Some(vec![-1]),
+            None => None,
+        };
+        for (header, expected) in [
+            ("*", Some(vec![-1])),
+            ("\"3\"", Some(vec![3])),
+            ("W/\"3\"", Some(vec![3])),
+            ("\"2\", \"5\"", Some(vec![2, 5])),
+            ("\"stale-1\"", Some(vec![])),
+            ("\"\"", Some(vec![])),
+            ("3", None),
+            ("\"3", None),
+            ("\"a b\"", None),
+            ("\"3\",", None),
+        ] {
+            assert_eq!(versions(header), expected, "{header}");
+        }
+        assert!(matches!(IfMatch::Versions(vec![]).check(1), Err(ApiError::PreconditionFailed { .. })));
+        assert!(IfMatch::Versions(vec![2, 1]).check(1).is_ok());
+        assert!(IfMatch::Any.check(7).is_ok());
     }
 }
 

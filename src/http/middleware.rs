@@ -16,6 +16,24 @@ use actix_web::{web, HttpResponse, ResponseError};
 use crate::error::{ApiError, PROBLEM_JSON};
 use crate::AppState;
 
+/// `HEAD` answers wherever `GET` does (RFC 9110 §9.3.2): the request is routed as a `GET` and
+/// the answer keeps its status and headers but drops its body.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let head = req.method() == actix_web::http::Method::HEAD;
+    if head {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    let res = next.call(req).await?;
+    if head {
+        Ok(res.map_body(|_, _| BoxBody::new(())))
+    } else {
+        Ok(res.map_into_boxed_body())
+    }
+}
+
 pub async fn observe(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

@@ -52,8 +52,15 @@ pub fn register(cfg: &mut ServiceConfig) {
 }
 
 /// The OpenAPI document of every registered route.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(register).split_for_parts().1
+pub fn openapi() -> serde_json::Value {
+    let api = App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(register).split_for_parts().1;
+    finished(&api)
+}
+
+fn finished(api: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut doc = serde_json::to_value(api).unwrap_or_default();
+    openapi::complete(&mut doc);
+    doc
 }
 
 /// The one application factory, used by `llct serve` and by the tests.
@@ -73,8 +80,11 @@ pub fn build_app(
     let origins = state.settings.server.cors_allowed_origins.clone();
     let (app, api) =
         App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(register).split_for_parts();
-    let spec = web::Data::new(ops::OpenApiJson(api.to_json().unwrap_or_default()));
+    let doc = finished(&api);
+    let routes = web::Data::new(openapi::Routes::of(&doc));
+    let spec = web::Data::new(ops::OpenApiJson(doc.to_string()));
     app.app_data(state)
+        .app_data(routes)
         .app_data(spec)
         .app_data(json_config(json_limit))
         .app_data(web::PayloadConfig::new(upload_limit))
@@ -89,11 +99,24 @@ pub fn build_app(
         }))
         .service(web::redirect("/api/docs", "/api/docs/"))
         .service(SwaggerUi::new("/api/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
-        .default_service(web::to(|| async {
-            Err::<actix_web::HttpResponse, _>(ApiError::NotFound("No such route.".into()))
-        }))
+        .default_service(web::to(no_route))
         .wrap(cors(&origins))
         .wrap(actix_web::middleware::from_fn(middleware::observe))
+        .wrap(actix_web::middleware::from_fn(middleware::head_as_get))
+}
+
+/// No route has this method and path: 405 with `Allow` when the path exists with other methods
+/// (RFC 9110 §15.5.6), 404 otherwise.
+async fn no_route(req: actix_web::HttpRequest, routes: web::Data<openapi::Routes>) -> actix_web::HttpResponse {
+    let allowed = routes.allowed(req.path());
+    if allowed.is_empty() {
+        return ApiError::NotFound("No such route.".into()).error_response();
+    }
+    let mut res = ApiError::MethodNotAllowed.error_response();
+    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&allowed.join(", ")) {
+        res.headers_mut().insert(actix_web::http::header::ALLOW, v);
+    }
+    res
 }
 
 /// Cross-origin access for browser front ends: only the configured origins (none by default).
@@ -125,10 +148,13 @@ fn json_config(limit: usize) -> web::JsonConfig {
             JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
                 ApiError::PayloadTooLarge(*limit)
             }
-            JsonPayloadError::Deserialize(e) if e.is_data() => {
-                ApiError::BadRequest(format!("The JSON body does not fit this endpoint: {e}."))
+            JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::BadBody {
+                code: "body_mismatch",
+                detail: format!("The JSON body does not fit this endpoint: {e}."),
+            },
+            JsonPayloadError::Deserialize(e) => {
+                ApiError::BadBody { code: "malformed_json", detail: format!("The body is not valid JSON: {e}.") }
             }
-            JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("The body is not valid JSON: {e}.")),
             _ => ApiError::BadRequest("The body could not be read.".into()),
         };
         InternalError::from_response(err, e.error_response()).into()

@@ -12,7 +12,13 @@ use utoipa::{Modify, OpenApi};
             pages `{items, next_cursor}`; mutable resources carry `version` and an `ETag` honoured by \
             `If-Match`; creating POSTs accept `Idempotency-Key`.",
     ),
-    components(schemas(crate::error::Problem, crate::error::ProblemItem)),
+    components(schemas(
+        crate::error::Problem,
+        crate::error::ProblemItem,
+        crate::http::export::Format,
+        crate::people::transcript::TranscriptFormat,
+        crate::reports::http::ReportFormat
+    )),
     modifiers(&Bearer),
     tags(
         (name = "auth", description = "Sign in, sign out, the caller"),
@@ -40,5 +46,197 @@ impl Modify for Bearer {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("opaque").build()),
         );
+    }
+}
+
+/// The document as served: what the handlers declare, completed with what every route shares.
+///
+/// The handlers declare their own successes and the refusals particular to them; the answers
+/// that the framework and the shared extractors give on every route are added here once, so no
+/// route can forget one:
+/// - every response gets its `description` (the status's reason phrase when the handler gave
+///   none), which OpenAPI requires;
+/// - problem bodies are `application/problem+json`, as sent;
+/// - 400 (a malformed query, path or body), 401 and 403 (signed routes), 404 (routes with a path
+///   parameter), 413 and 415 (routes with a body), 500 and 503 (anything that reads the database);
+/// - list routes with `?format=` also answer `text/csv` and the XLSX media type;
+/// - byte bodies (PDF, XLSX, backups) are `format: binary` strings rather than arrays of integers.
+pub fn complete(doc: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    let problem = json!({ "$ref": "#/components/schemas/Problem" });
+    let schemas = doc["components"]["schemas"].as_object().cloned().unwrap_or_default();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (method, op) in item.iter_mut() {
+            let Some(op) = op.as_object_mut() else { continue };
+            let signed = op.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty());
+            let has_body = op.contains_key("requestBody");
+            let params = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+            let formats: Vec<String> = params
+                .iter()
+                .filter(|p| p["name"] == "format" && p["in"] == "query")
+                .filter_map(|p| p["schema"]["$ref"].as_str())
+                .filter_map(|r| schemas.get(r.trim_start_matches("#/components/schemas/")))
+                .flat_map(|s| s["enum"].as_array().cloned().unwrap_or_default())
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            let conditional =
+                params.iter().any(|p| p["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case("if-match")));
+            let scoped_query = params
+                .iter()
+                .any(|p| p["in"] == "query" && p["schema"]["$ref"].as_str().is_some_and(|r| r.ends_with("Id")));
+            let write = method != "get";
+            let mut shared: Vec<u16> = vec![400, 500];
+            if path != "/healthz" && path != "/api/v1/openapi.json" {
+                shared.push(503);
+            }
+            if signed {
+                shared.extend([401, 403]);
+            }
+            if path.contains('{') || scoped_query {
+                shared.push(404);
+            }
+            if write && path.starts_with("/api/v1/") && signed {
+                // Uniqueness and state are checked by the database and the rules on every write.
+                shared.extend([409, 422]);
+            }
+            if conditional {
+                shared.push(412);
+            }
+            if has_body {
+                shared.extend([413, 415]);
+            }
+            let responses = op.entry("responses").or_insert_with(|| json!({}));
+            let Some(responses) = responses.as_object_mut() else { continue };
+            for status in shared {
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| json!({ "content": { "application/json": { "schema": problem.clone() } } }));
+            }
+            for (status, response) in responses.iter_mut() {
+                let Some(response) = response.as_object_mut() else { continue };
+                if !response.contains_key("description") {
+                    let phrase = status
+                        .parse::<u16>()
+                        .ok()
+                        .and_then(|s| actix_web::http::StatusCode::from_u16(s).ok())
+                        .and_then(|s| s.canonical_reason())
+                        .unwrap_or("Response");
+                    response.insert("description".into(), Value::String(phrase.into()));
+                }
+                let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else { continue };
+                if content.get("application/json").is_some_and(|c| c["schema"] == problem) {
+                    let c = content.remove("application/json").unwrap_or_default();
+                    content.insert(crate::error::PROBLEM_JSON.into(), c);
+                }
+                if status == "200" && content.contains_key("application/json") {
+                    for f in &formats {
+                        let (media, schema) = match f.as_str() {
+                            "csv" => ("text/csv", json!({ "type": "string" })),
+                            "svg" => ("image/svg+xml", json!({ "type": "string" })),
+                            "xlsx" => (crate::http::export::XLSX, json!({ "type": "string", "format": "binary" })),
+                            "pdf" => ("application/pdf", json!({ "type": "string", "format": "binary" })),
+                            _ => continue,
+                        };
+                        content.entry(media).or_insert_with(|| json!({ "schema": schema }));
+                    }
+                }
+                for (media, c) in content.iter_mut() {
+                    if media.contains("json") {
+                        continue;
+                    }
+                    if c["schema"]["type"] == "array" && c["schema"]["items"]["type"] == "integer" {
+                        c["schema"] = json!({ "type": "string", "format": "binary" });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether a concrete request path fits a documented path template (`/cohorts/{id}`,
+/// `/calendar/{calendar_token}.ics`): the same segments, each parameter at least one character
+/// between its literal prefix and suffix.
+pub fn path_fits(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter().zip(&p).all(|(t, a)| match (t.find('{'), t.find('}')) {
+            (Some(open), Some(close)) => {
+                let (prefix, suffix) = (&t[..open], &t[close + 1..]);
+                a.len() > prefix.len() + suffix.len() && a.starts_with(prefix) && a.ends_with(suffix)
+            }
+            _ => t == a,
+        })
+}
+
+/// Every documented path with its methods: what answers 405 with `Allow` when a path exists but
+/// not with the method asked.
+pub struct Routes(Vec<(String, Vec<String>)>);
+
+impl Routes {
+    pub fn of(doc: &serde_json::Value) -> Routes {
+        let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+        Routes(
+            paths
+                .into_iter()
+                .map(|(path, item)| {
+                    let methods =
+                        item.as_object().map(|m| m.keys().map(|k| k.to_uppercase()).collect()).unwrap_or_default();
+                    (path, methods)
+                })
+                .collect(),
+        )
+    }
+
+    /// The methods `path` answers (with `HEAD` beside `GET`), empty when no route has this path.
+    pub fn allowed(&self, path: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (template, methods) in &self.0 {
+            if path_fits(template, path) {
+                for m in methods {
+                    if !out.contains(m) {
+                        out.push(m.clone());
+                    }
+                }
+            }
+        }
+        if out.iter().any(|m| m == "GET") {
+            out.push("HEAD".into());
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_fit_their_templates() {
+        for (template, path, fits) in [
+            ("/api/v1/cohorts/{id}", "/api/v1/cohorts/abc", true),
+            ("/api/v1/cohorts/{id}", "/api/v1/cohorts/", false),
+            ("/api/v1/cohorts/{id}", "/api/v1/cohorts/abc/start", false),
+            ("/api/v1/calendar/{calendar_token}.ics", "/api/v1/calendar/cal_x.ics", true),
+            ("/api/v1/calendar/{calendar_token}.ics", "/api/v1/calendar/.ics", false),
+            ("/api/v1/calendar/{calendar_token}.ics", "/api/v1/calendar/cal_x", false),
+            ("/healthz", "/healthz", true),
+        ] {
+            assert_eq!(path_fits(template, path), fits, "{template} {path}");
+        }
+    }
+
+    #[test]
+    fn every_text_enum_in_the_document_lists_its_wire_values() {
+        let doc = crate::http::openapi();
+        let mut seen = 0;
+        for e in crate::db::types::text_enums() {
+            let Some(schema) = doc["components"]["schemas"].get(e.name) else { continue };
+            seen += 1;
+            let wire: Vec<serde_json::Value> = (e.wire)();
+            assert_eq!(schema["enum"].as_array(), Some(&wire), "{} in the document", e.name);
+        }
+        assert!(seen >= 30, "only {seen} enums found in the document");
     }
 }

@@ -76,6 +76,7 @@ crate::text_enum! {
 
 /// One year's rating: `excellent` = hoàn thành xuất sắc, `good` = hoàn thành tốt nhiệm vụ.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = PerformanceRating)]
 #[serde(deny_unknown_fields)]
 pub struct Rating {
     pub year: i32,

@@ -38,8 +38,8 @@ pub struct SendingUnitOut {
     pub email: Option<String>,
     pub contact_name: Option<String>,
     pub version: i64,
-    pub created_at: chrono::NaiveDateTime,
-    pub updated_at: chrono::NaiveDateTime,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl From<SendingUnit> for SendingUnitOut {
@@ -51,8 +51,8 @@ impl From<SendingUnit> for SendingUnitOut {
             email: u.email,
             contact_name: u.contact_name,
             version: u.version,
-            created_at: u.created_at,
-            updated_at: u.updated_at,
+            created_at: u.created_at.and_utc(),
+            updated_at: u.updated_at.and_utc(),
         }
     }
 }

@@ -187,11 +187,11 @@ async fn rotate_calendar_token(caller: Caller, state: web::Data<AppState>) -> Re
 
 /// The schedule of the feed's owner as iCalendar, for calendar apps; the secret address is the
 /// only credential.
-#[utoipa::path(tag = "timetable", params(("file" = String, Path, description = "`<token>.ics`")),
+#[utoipa::path(tag = "timetable", params(("calendar_token" = String, Path, description = "The secret in `GET /me`'s `calendar_url`")),
     responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = crate::error::Problem)))]
-#[get("/calendar/{file}")]
-async fn calendar_feed(state: web::Data<AppState>, file: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let token = file.into_inner().strip_suffix(".ics").ok_or_else(ApiError::not_found)?.to_string();
+#[get("/calendar/{calendar_token}.ics")]
+async fn calendar_feed(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let token = token.into_inner();
     let tz = state.settings.tz();
     let today = chrono::Utc::now().with_timezone(&tz).date_naive();
     let from = local_midnight(tz, today - chrono::Duration::days(i64::from(state.settings.cohorts.calendar_past_days)));

@@ -31,7 +31,20 @@ async fn malformed_requests_are_problems_not_500s(app: TestApp) {
         .assert_problem(404, "not-found");
     app.get("/api/v1/users/01", &app.root).await.assert_problem(404, "not-found");
     app.get("/api/v1/no-such-thing", &app.root).await.assert_problem(404, "not-found");
-    app.call(Method::DELETE, "/api/v1/me", Some(&app.root), None).await.assert_problem(404, "not-found");
+    // A path that exists, asked with a method it does not take: 405 naming the ones it does.
+    let r = app.call(Method::DELETE, "/api/v1/me", Some(&app.root), None).await;
+    r.assert_problem(405, "method-not-allowed");
+    assert_eq!(r.header("allow").as_deref(), Some("GET, HEAD"), "{}", r.text);
+    let r = app.call(Method::PUT, "/api/v1/cohorts/01a2310e-df3c-761c-94c8-c884269d6cdc", Some(&app.root), None).await;
+    r.assert_problem(405, "method-not-allowed");
+    assert_eq!(r.header("allow").as_deref(), Some("GET, PATCH, HEAD"), "{}", r.text);
+    // HEAD answers wherever GET does, with GET's status and headers and no body.
+    let r = app.call(Method::HEAD, "/api/v1/me", Some(&app.root), None).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.bytes.is_empty());
+    assert_eq!(r.header("content-type").as_deref(), Some("application/json"));
+    let r = app.call(Method::HEAD, "/api/v1/no-such-thing", Some(&app.root), None).await;
+    assert_eq!(r.status, 404);
 
     app.get("/api/v1/institutions?colour=red", &app.root).await.assert_problem(400, "bad-request");
     app.get("/api/v1/institutions?tier=academy&status=sleeping", &app.root).await.assert_problem(400, "bad-request");
@@ -121,16 +134,25 @@ async fn if_match_guards_updates(app: TestApp) {
         .await;
     stale.assert_problem(412, "precondition-failed");
     assert_eq!(app.get(&path, &app.root).await.body["name"], "Tên mới");
+    // A well-formed tag this service never gave matches nothing: a failed precondition too
+    // (RFC 9110 §13.1.1); only a malformed header is a bad request. A list matches if any does.
+    for (tag, status) in [("\"stale-1\"", 412), ("\"1\", \"9\"", 412), ("stale-1", 400), ("\"9\", \"2\"", 200)] {
+        let r = app
+            .call_with(Method::PATCH, &path, Some(&app.root), Some(json!({"name": "Tên mới"})), &[("if-match", tag)])
+            .await;
+        assert_eq!(r.status, status, "If-Match {tag}: {}", r.text);
+    }
+    assert_eq!(app.get(&path, &app.root).await.body["version"], 3);
 
-    // Two concurrent updates from version 2: exactly one wins.
+    // Two concurrent updates from version 3: exactly one wins.
     let (a, b) = futures_util::join!(
-        app.call_with(Method::PATCH, &path, Some(&app.root), Some(json!({"name": "A"})), &[("if-match", "W/\"2\"")]),
-        app.call_with(Method::PATCH, &path, Some(&app.root), Some(json!({"name": "B"})), &[("if-match", "\"2\"")]),
+        app.call_with(Method::PATCH, &path, Some(&app.root), Some(json!({"name": "A"})), &[("if-match", "W/\"3\"")]),
+        app.call_with(Method::PATCH, &path, Some(&app.root), Some(json!({"name": "B"})), &[("if-match", "\"3\"")]),
     );
     let mut statuses = [a.status, b.status];
     statuses.sort();
     assert_eq!(statuses, [200, 412], "{} / {}", a.text, b.text);
-    assert_eq!(app.get(&path, &app.root).await.body["version"], 3);
+    assert_eq!(app.get(&path, &app.root).await.body["version"], 4);
 }
 
 db_test!(pages_never_skip_or_repeat);

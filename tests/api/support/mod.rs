@@ -3,6 +3,7 @@
 //! from a migrated template. PostgreSQL tests are skipped (and say so) when no server answers,
 //! unless `LLCT_TEST_POSTGRES=required`.
 
+pub mod contract;
 pub mod db;
 pub mod smtp;
 
@@ -52,6 +53,13 @@ impl Resp {
         }
     }
 
+    /// Checks the exchange against the published document (see `contract`).
+    fn checked(self, method: &Method, path: &str, request: Option<&Value>) -> Resp {
+        let content_type = self.header("content-type");
+        contract::check(method.as_str(), path, request, self.status, content_type.as_deref(), &self.bytes);
+        self
+    }
+
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
     }
@@ -76,6 +84,11 @@ impl Resp {
             .map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_string)).collect())
             .unwrap_or_default()
     }
+}
+
+/// A raw body sent as JSON, parsed (a malformed one is not checked against the document).
+fn json_of(content_type: &str, body: &[u8]) -> Option<Value> {
+    content_type.starts_with("application/json").then(|| serde_json::from_slice(body).ok()).flatten()
 }
 
 pub fn test_env(database_url: &str) -> Vec<(String, String)> {
@@ -141,19 +154,19 @@ impl TestApp {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Resp {
-        let mut req = self.srv.request(method, self.srv.url(path));
+        let mut req = self.srv.request(method.clone(), self.srv.url(path));
         if let Some(t) = token {
             req = req.insert_header(("authorization", format!("Bearer {t}")));
         }
         for (k, v) in headers {
             req = req.insert_header((*k, *v));
         }
-        let mut res = match body {
-            Some(b) => req.send_json(&b).await,
+        let mut res = match &body {
+            Some(b) => req.send_json(b).await,
             None => req.send().await,
         }
         .expect("request sent");
-        Resp::read(&mut res).await
+        Resp::read(&mut res).await.checked(&method, path, body.as_ref())
     }
 
     /// Sends raw bytes with a given content type.
@@ -165,12 +178,14 @@ impl TestApp {
         content_type: &str,
         body: Vec<u8>,
     ) -> Resp {
-        let mut req = self.srv.request(method, self.srv.url(path)).insert_header(("content-type", content_type));
+        let json = json_of(content_type, &body);
+        let mut req =
+            self.srv.request(method.clone(), self.srv.url(path)).insert_header(("content-type", content_type));
         if let Some(t) = token {
             req = req.insert_header(("authorization", format!("Bearer {t}")));
         }
         let mut res = req.send_body(body).await.expect("request sent");
-        Resp::read(&mut res).await
+        Resp::read(&mut res).await.checked(&method, path, json.as_ref())
     }
 
     /// Sends raw bytes with a content type and extra headers.
@@ -183,16 +198,17 @@ impl TestApp {
         body: Vec<u8>,
         headers: &[(&str, &str)],
     ) -> Resp {
+        let json = json_of(content_type, &body);
         let mut req = self
             .srv
-            .request(method, self.srv.url(path))
+            .request(method.clone(), self.srv.url(path))
             .insert_header(("content-type", content_type))
             .insert_header(("authorization", format!("Bearer {token}")));
         for (k, v) in headers {
             req = req.insert_header((*k, *v));
         }
         let mut res = req.send_body(body).await.expect("request sent");
-        Resp::read(&mut res).await
+        Resp::read(&mut res).await.checked(&method, path, json.as_ref())
     }
 
     /// The database this application uses.
