@@ -461,6 +461,8 @@ pub struct CreateMakeup {
     pub reason: Option<String>,
 }
 
+crate::required_fields!("CreateMakeup": "learner_id", "module_id", "reason");
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MakeupOut {
     pub id: MakeupId,

@@ -27,6 +27,8 @@ pub struct LoginRequest {
     pub password: Option<String>,
 }
 
+crate::required_fields!("LoginRequest": "email", "password");
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LoginResponse {
     /// Send as `Authorization: Bearer <access_token>`.

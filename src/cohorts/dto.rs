@@ -33,6 +33,8 @@ pub struct CreateCohort {
     pub regulation: Option<Regulation>,
 }
 
+crate::required_fields!("CreateCohort": "program_id", "code", "mode", "starts_on", "ends_on", "capacity");
+
 /// Changes to a class; absent fields stay, `null` clears optional ones.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -242,6 +244,8 @@ pub struct CreateAssignment {
     pub role: Option<AssignmentRole>,
     pub planned_hours: Option<i32>,
 }
+
+crate::required_fields!("CreateAssignment": "module_id", "lecturer_id");
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AssignmentOut {

@@ -59,6 +59,8 @@ pub struct CreateExam {
     pub graders: Vec<LecturerId>,
 }
 
+crate::required_fields!("CreateExam": "kind", "held_on", "grading_deadline");
+
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateExam {

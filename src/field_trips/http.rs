@@ -49,6 +49,8 @@ pub struct FieldTripInput {
     pub description: Option<Option<String>>,
 }
 
+crate::required_fields!(CreateFieldTrip from FieldTripInput: "destination", "starts_on", "ends_on", "leader", "report_due_on");
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FieldTripOut {
     pub id: FieldTripId,
@@ -153,7 +155,7 @@ fn check_trip(t: &FieldTrip, p: &mut Problems) {
 }
 
 /// Plans a field study for a class.
-#[utoipa::path(tag = "field_trips", request_body = FieldTripInput, params(("id" = CohortId, Path),
+#[utoipa::path(tag = "field_trips", request_body = CreateFieldTrip, params(("id" = CohortId, Path),
     ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe creation")),
     responses((status = 201, body = FieldTripOut), (status = 400, body = crate::error::Problem)), security(("bearer" = [])))]
 #[post("/cohorts/{id}/field-trips")]

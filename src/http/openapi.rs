@@ -63,6 +63,7 @@ impl Modify for Bearer {
 /// - byte bodies (PDF, XLSX, backups) are `format: binary` strings rather than arrays of integers.
 pub fn complete(doc: &mut serde_json::Value) {
     use serde_json::{json, Value};
+    mark_required(doc);
     let problem = json!({ "$ref": "#/components/schemas/Problem" });
     let schemas = doc["components"]["schemas"].as_object().cloned().unwrap_or_default();
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
@@ -130,7 +131,7 @@ pub fn complete(doc: &mut serde_json::Value) {
                     let c = content.remove("application/json").unwrap_or_default();
                     content.insert(crate::error::PROBLEM_JSON.into(), c);
                 }
-                if status == "200" && content.contains_key("application/json") {
+                if status == "200" {
                     for f in &formats {
                         let (media, schema) = match f.as_str() {
                             "csv" => ("text/csv", json!({ "type": "string" })),
@@ -152,6 +153,88 @@ pub fn complete(doc: &mut serde_json::Value) {
                 }
             }
         }
+    }
+}
+
+/// Fields a creation needs although its Rust type keeps them optional, so that the handler can
+/// list every missing one at once (400 `validation`) instead of serde stopping at the first.
+/// The document marks them required and not nullable; `schema` may name a body of its own
+/// (`CreateLearner`) built from a type that creation and change share (`LearnerInput`).
+pub struct Required {
+    pub schema: &'static str,
+    pub base: &'static str,
+    pub fields: &'static [&'static str],
+}
+
+inventory::collect!(Required);
+
+/// Declares the fields a creation body requires: `required_fields!("CreateCohort": "code", …)`,
+/// or `required_fields!("CreateLearner" from LearnerInput: …)` for a body that creation shares
+/// with changes (it also defines the `CreateLearner` type to name in `request_body`).
+#[macro_export]
+macro_rules! required_fields {
+    ($schema:literal: $($f:literal),+ $(,)?) => {
+        $crate::inventory::submit! {
+            $crate::http::openapi::Required { schema: $schema, base: $schema, fields: &[$($f),+] }
+        }
+    };
+    ($schema:ident from $base:ident: $($f:literal),+ $(,)?) => {
+        /// The creation body: the same fields as the change, the required ones marked so.
+        pub struct $schema;
+        impl utoipa::PartialSchema for $schema {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                <$base as utoipa::PartialSchema>::schema()
+            }
+        }
+        impl utoipa::ToSchema for $schema {
+            fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+                schemas.push((<$base as utoipa::ToSchema>::name().into(), <$base as utoipa::PartialSchema>::schema()));
+                <$base as utoipa::ToSchema>::schemas(schemas);
+            }
+        }
+        $crate::inventory::submit! {
+            $crate::http::openapi::Required { schema: stringify!($schema), base: stringify!($base), fields: &[$($f),+] }
+        }
+    };
+}
+
+/// Marks every declared required field in the document's schemas.
+fn mark_required(doc: &mut serde_json::Value) {
+    use serde_json::Value;
+    for r in inventory::iter::<Required> {
+        let Some(mut schema) = doc["components"]["schemas"].get(r.base).cloned() else { continue };
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
+        for f in r.fields {
+            let Some(p) = props.get_mut(*f) else { continue };
+            if let Some(types) = p.get_mut("type").and_then(Value::as_array_mut) {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types[0].clone();
+                    p["type"] = only;
+                }
+            } else if let Some(one_of) = p.get("oneOf").and_then(Value::as_array).cloned() {
+                let kept: Vec<Value> =
+                    one_of.into_iter().filter(|s| s.get("type") != Some(&Value::from("null"))).collect();
+                if kept.len() == 1 {
+                    let description = p.get("description").cloned();
+                    *p = kept[0].clone();
+                    if let Some(d) = description {
+                        p["description"] = d;
+                    }
+                }
+            }
+        }
+        let mut required: Vec<String> = schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        required.extend(r.fields.iter().map(|f| f.to_string()));
+        required.sort();
+        required.dedup();
+        schema["required"] = required.into();
+        doc["components"]["schemas"][r.schema] = schema;
     }
 }
 

@@ -31,6 +31,8 @@ pub struct CreateInstitution {
     pub signer_title: Option<String>,
 }
 
+crate::required_fields!("CreateInstitution": "code", "name", "tier");
+
 /// Changes to an institution; absent fields stay as they are, `null` clears optional ones.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -96,6 +96,8 @@ pub struct LearnerInput {
     pub phone: Option<Option<String>>,
 }
 
+crate::required_fields!(CreateLearner from LearnerInput: "full_name", "date_of_birth", "gender", "education_level");
+
 /// Fields a learner may correct on their own record.
 pub const SELF_EDITABLE: &[&str] = &["hometown", "workplace", "position", "email", "phone"];
 
@@ -421,6 +423,8 @@ pub struct LecturerInput {
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
 }
+
+crate::required_fields!(CreateLecturer from LecturerInput: "full_name", "kind");
 
 impl LecturerInput {
     pub fn require(&self, p: &mut Problems) {

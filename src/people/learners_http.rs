@@ -137,7 +137,7 @@ async fn list_learners(
 
 /// Records a learner at an institution in scope. 409 with `existing` when the same person is
 /// already recorded in the institution tree.
-#[utoipa::path(tag = "people", request_body = LearnerInput,
+#[utoipa::path(tag = "people", request_body = super::dto::CreateLearner,
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe creation")),
     responses((status = 201, body = LearnerOut), (status = 400, body = crate::error::Problem), (status = 409, body = crate::error::Problem)),
     security(("bearer" = [])))]

@@ -96,7 +96,7 @@ async fn list_lecturers(
 }
 
 /// Records a lecturer at an institution in scope.
-#[utoipa::path(tag = "people", request_body = LecturerInput,
+#[utoipa::path(tag = "people", request_body = super::dto::CreateLecturer,
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe creation")),
     responses((status = 201, body = LecturerOut), (status = 400, body = crate::error::Problem), (status = 409, body = crate::error::Problem)),
     security(("bearer" = [])))]

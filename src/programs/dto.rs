@@ -32,6 +32,8 @@ pub struct CreateProgram {
     pub rules: Option<Value>,
 }
 
+crate::required_fields!("CreateProgram": "code", "title", "edition", "level");
+
 /// Changes to a draft program; `rules` is merged key by key onto the current settings.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -60,6 +62,8 @@ pub struct CreateVersion {
     pub code: Option<String>,
     pub title: Option<String>,
 }
+
+crate::required_fields!("CreateVersion": "edition");
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgramOut {
@@ -143,6 +147,8 @@ pub struct CreateModule {
     pub graduation_exam: Option<bool>,
     pub description: Option<String>,
 }
+
+crate::required_fields!("CreateModule": "code", "title", "hours");
 
 /// Changes to a module of a draft program; a new `position` renumbers the others.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]

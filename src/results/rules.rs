@@ -46,13 +46,30 @@ pub struct Inputs {
     /// The graded field-study report, if any (tenths).
     pub field_study: Option<i32>,
     /// Graduation subjects (and the paper, code `essay`) with their mark, if any.
-    pub graduation: Vec<(String, Option<i32>)>,
+    pub graduation: Vec<GraduationMark>,
     /// `None` when attendance allows graduation, else the reason.
     pub attendance_block: Option<String>,
     /// `None` when conduct allows graduation (or the program does not let it block), else why.
     pub conduct_block: Option<String>,
     /// Disciplined at warning level or above: lowers the classification like a retake.
     pub warned: bool,
+}
+
+/// A graduation subject and its mark in tenths, if graded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraduationMark {
+    pub code: String,
+    pub title: String,
+    pub mark: Option<i32>,
+}
+
+/// A graduation subject [môn thi tốt nghiệp] (or the paper, code `essay`) and its grade.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct GraduationResult {
+    pub code: String,
+    pub title: String,
+    /// On the 10-point scale, one decimal; none until graded.
+    pub grade: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -75,7 +92,7 @@ pub struct Result {
     pub capped: bool,
     pub modules: Vec<ModuleResult>,
     pub field_study: Option<f64>,
-    pub graduation: Vec<(String, Option<f64>)>,
+    pub graduation: Vec<GraduationResult>,
     /// Every reason the learner failed or is pending.
     pub reasons: Vec<String>,
     /// What the learner failed on, once each: `module_exam`, `field_study`, `graduation_exam`,
@@ -137,7 +154,7 @@ pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
             Some(_) => {}
         }
     }
-    for (code, g) in &inp.graduation {
+    for GraduationMark { code, mark: g, .. } in &inp.graduation {
         match g {
             None => pending.push(format!("Graduation {code}: no grade yet.")),
             Some(g) if *g < pass => {
@@ -196,7 +213,11 @@ pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
         capped,
         modules,
         field_study: inp.field_study.map(mark),
-        graduation: inp.graduation.iter().map(|(c, g)| (c.clone(), g.map(mark))).collect(),
+        graduation: inp
+            .graduation
+            .iter()
+            .map(|g| GraduationResult { code: g.code.clone(), title: g.title.clone(), grade: g.mark.map(mark) })
+            .collect(),
         reasons,
         failed_on,
     }
@@ -210,11 +231,15 @@ mod tests {
         ModuleMarks { code: code.into(), hours, assessed: true, sittings: sittings.to_vec() }
     }
 
+    fn subject(code: &str, mark: Option<i32>) -> GraduationMark {
+        GraduationMark { code: code.into(), title: format!("Môn {code}"), mark }
+    }
+
     fn inputs(modules: Vec<ModuleMarks>) -> Inputs {
         Inputs {
             modules,
             field_study: Some(80),
-            graduation: vec![("TN1".into(), Some(70))],
+            graduation: vec![subject("TN1", Some(70))],
             attendance_block: None,
             conduct_block: None,
             warned: false,
@@ -261,7 +286,7 @@ mod tests {
     fn every_reason_is_listed() {
         let mut i = inputs(vec![m("A", 1, &[Some(40), Some(45)]), m("B", 1, &[]), m("C", 1, &[Some(30)])]);
         i.field_study = Some(40);
-        i.graduation = vec![("TN1".into(), None), ("TN2".into(), Some(20))];
+        i.graduation = vec![subject("TN1", None), subject("TN2", Some(20))];
         i.attendance_block = Some("Missed 35% of the program.".into());
         let r = compute(&rules(), &i);
         assert_eq!(r.outcome, Outcome::Failed);

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::rules::{compute, Inputs, ModuleMarks, Result as Outcome};
+use super::rules::{compute, GraduationMark, Inputs, ModuleMarks, Result as Outcome};
 use crate::cohorts::model::{Cohort, EnrollmentStatus};
 use crate::db::ids::LearnerId;
 use crate::db::schema::{field_reports as fr, field_trips as ft};
@@ -60,9 +60,10 @@ pub fn for_cohort(
         .load::<(LearnerId, i32)>(tx)?
         .into_iter()
         .collect();
-    let mut required: Vec<String> = program.rules.graduation_subjects.iter().map(|s| s.code.clone()).collect();
+    let mut required: Vec<(String, String)> =
+        program.rules.graduation_subjects.iter().map(|s| (s.code.clone(), s.title.clone())).collect();
     if program.rules.graduation_essay {
-        required.push("essay".into());
+        required.push(("essay".into(), "Tiểu luận tốt nghiệp".into()));
     }
     let conduct: HashMap<LearnerId, crate::conduct::Conduct> =
         crate::conduct::of_cohort(tx, cohort.id)?.into_iter().map(|c| (c.learner_id, c)).collect();
@@ -81,7 +82,14 @@ pub fn for_cohort(
                 })
                 .collect(),
             field_study: field.get(&a.learner_id).copied(),
-            graduation: required.iter().map(|c| (c.clone(), grads.get(c).copied())).collect(),
+            graduation: required
+                .iter()
+                .map(|(code, title)| GraduationMark {
+                    code: code.clone(),
+                    title: title.clone(),
+                    mark: grads.get(code).copied(),
+                })
+                .collect(),
             attendance_block: a.program.reason.clone(),
             conduct_block: conduct.get(&a.learner_id).and_then(|c| c.block()),
             warned: conduct.get(&a.learner_id).is_some_and(|c| c.warned()),

@@ -35,6 +35,8 @@ pub struct CreateSessions {
     pub series: Option<Series>,
 }
 
+crate::required_fields!("CreateSessions": "module_id", "lecturer_id", "place");
+
 /// Moves, re-assigns or annotates a session; the people concerned are told.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]

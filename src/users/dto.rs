@@ -24,6 +24,8 @@ pub struct CreateUser {
     pub institution_id: Option<InstitutionId>,
 }
 
+crate::required_fields!("CreateUser": "email", "password", "full_name", "role");
+
 /// Changes to an account; absent fields stay as they are. A new `password` (an administrator's
 /// reset) or `status: disabled` signs the user out everywhere.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]

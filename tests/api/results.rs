@@ -189,6 +189,10 @@ async fn a_class_from_exams_to_classified_results(app: TestApp) {
         (Some("graduated"), Some(9.0), Some("xuat_sac")),
         "{ra}"
     );
+    // Each graduation subject is an object with its code, title and grade.
+    assert_eq!(ra["graduation"][0]["code"], "TN1", "{ra}");
+    assert_eq!(ra["graduation"][0]["title"], "Tổng hợp", "{ra}");
+    assert!(ra["graduation"][0]["grade"].is_number(), "{ra}");
     // Bảo: the retake's 9.5 counts ((9.5·60 + 6·30)/90 = 8.3, giỏi), lowered one band for the retake.
     let rb = of(b);
     assert_eq!(
