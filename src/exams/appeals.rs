@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::model::ExamStatus;
+use super::model::{ExamStatus, GradeChangeKind, GradeState};
 use super::{rules, store};
 use crate::auth::{Caller, Permission, Role};
 use crate::cohorts::store as cohorts;
@@ -245,15 +245,14 @@ async fn resolve_appeal(
                 if !store::save_grade(tx, &row, grade.version)? {
                     return Err(ApiError::conflict("concurrent_change", "The grade changed meanwhile; try again."));
                 }
-                let old = grade.value_tenths.map(|v| rules::mark(v).to_string());
                 store::add_change(
                     tx,
                     grade.id,
                     caller.user_id,
                     at,
-                    "appeal",
-                    old,
-                    Some(rules::mark(t).to_string()),
+                    GradeChangeKind::Appeal,
+                    Some(&GradeState::of(&grade)),
+                    Some(&GradeState::of(&row)),
                     Some(&resolution),
                 )?;
             }

@@ -715,20 +715,14 @@ async fn put_grades(
                 if row == cur {
                     continue;
                 }
-                let show = |g: &Grade| {
-                    format!(
-                        "{} {:?} [{:?}/{:?}/{:?}]",
-                        g.presence, g.value_tenths, g.first_tenths, g.second_tenths, g.third_tenths
-                    )
-                };
                 store::add_change(
                     tx,
                     cur.id,
                     caller.user_id,
                     at,
-                    "mark",
-                    Some(show(&cur)),
-                    Some(show(&row)),
+                    GradeChangeKind::Mark,
+                    Some(&GradeState::of(&cur)),
+                    Some(&GradeState::of(&row)),
                     reason.as_deref(),
                 )?;
                 row.version = cur.version + 1;
@@ -807,9 +801,10 @@ async fn finish(
             }
             let status = if to == ExamStatus::Published { GradeStatus::Published } else { GradeStatus::Locked };
             store::set_status(tx, id, status, at)?;
+            let kind = if to == ExamStatus::Published { GradeChangeKind::Published } else { GradeChangeKind::Locked };
             for (g, _) in store::grades(tx, id)? {
-                let value = g.value_tenths.map(|v| rules::mark(v).to_string());
-                store::add_change(tx, g.id, caller.user_id, at, status.as_str(), value.clone(), value, None)?;
+                let state = GradeState::of(&g);
+                store::add_change(tx, g.id, caller.user_id, at, kind, Some(&state), Some(&state), None)?;
             }
             let row = Exam {
                 status: to,
@@ -849,13 +844,16 @@ async fn lock_exam(
     finish(caller, state, id.into_inner(), ExamStatus::Locked).await
 }
 
+/// One change of a grade.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GradeChange {
     pub changed_by: UserId,
+    pub changed_by_name: String,
     pub changed_at: DateTime<Utc>,
-    pub what: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
+    pub what: GradeChangeKind,
+    /// The grade before and after (the same for publishing and locking).
+    pub old: Option<GradeState>,
+    pub new: Option<GradeState>,
     pub reason: Option<String>,
 }
 
@@ -882,12 +880,13 @@ async fn grade_history(
         .await?;
     let out: Vec<GradeChange> = rows
         .into_iter()
-        .map(|(by, at, what, old, new, reason)| GradeChange {
+        .map(|(by, by_name, at, what, old, new, reason)| GradeChange {
             changed_by: by,
+            changed_by_name: by_name,
             changed_at: at.and_utc(),
-            what,
-            old,
-            new,
+            what: GradeChangeKind::parse(&what).unwrap_or(GradeChangeKind::Mark),
+            old: old.as_deref().and_then(GradeState::parse),
+            new: new.as_deref().and_then(GradeState::parse),
             reason,
         })
         .collect();

@@ -67,16 +67,16 @@ pub fn set_status(conn: &mut DbConn, exam: ExamId, status: GradeStatus, at: Naiv
         .execute(conn)
 }
 
-/// One recorded change of a grade: (what, old, new, reason).
+/// One recorded change of a grade: what, the grade before and after, and why.
 #[allow(clippy::too_many_arguments)]
 pub fn add_change(
     conn: &mut DbConn,
     grade: GradeId,
     by: UserId,
     at: NaiveDateTime,
-    what: &str,
-    old: Option<String>,
-    new: Option<String>,
+    what: GradeChangeKind,
+    old: Option<&GradeState>,
+    new: Option<&GradeState>,
     reason: Option<&str>,
 ) -> QueryResult<()> {
     diesel::insert_into(gc::table)
@@ -85,22 +85,26 @@ pub fn add_change(
             gc::grade_id.eq(grade),
             gc::changed_by.eq(by),
             gc::changed_at.eq(at),
-            gc::what.eq(what),
-            gc::old_value.eq(old),
-            gc::new_value.eq(new),
+            gc::what.eq(what.as_str()),
+            gc::old_value.eq(old.map(GradeState::to_text)),
+            gc::new_value.eq(new.map(GradeState::to_text)),
             gc::reason.eq(reason),
         ))
         .execute(conn)
         .map(|_| ())
 }
 
-pub type ChangeRow = (UserId, NaiveDateTime, String, Option<String>, Option<String>, Option<String>);
+/// A recorded change with the name of who made it:
+/// (by, by name, at, what, old, new, reason).
+pub type ChangeRow = (UserId, String, NaiveDateTime, String, Option<String>, Option<String>, Option<String>);
 
 pub fn changes(conn: &mut DbConn, grade: GradeId) -> QueryResult<Vec<ChangeRow>> {
+    use crate::db::schema::users as u;
     gc::table
+        .inner_join(u::table.on(u::id.eq(gc::changed_by)))
         .filter(gc::grade_id.eq(grade))
         .order((gc::changed_at.asc(), gc::id.asc()))
-        .select((gc::changed_by, gc::changed_at, gc::what, gc::old_value, gc::new_value, gc::reason))
+        .select((gc::changed_by, u::full_name, gc::changed_at, gc::what, gc::old_value, gc::new_value, gc::reason))
         .load(conn)
 }
 

@@ -91,8 +91,17 @@ pub fn close_one(
         crate::exams::store::set_status(tx, exam.id, GradeStatus::Locked, at)?;
         if let Some(by) = actor {
             for (g, _) in crate::exams::store::grades(tx, exam.id)? {
-                let value = g.value_tenths.map(|v| crate::exams::rules::mark(v).to_string());
-                crate::exams::store::add_change(tx, g.id, by, at, "locked", value.clone(), value, Some("close-out"))?;
+                let state = crate::exams::model::GradeState::of(&g);
+                crate::exams::store::add_change(
+                    tx,
+                    g.id,
+                    by,
+                    at,
+                    crate::exams::model::GradeChangeKind::Locked,
+                    Some(&state),
+                    Some(&state),
+                    Some("close-out"),
+                )?;
             }
         }
         let row = Exam {

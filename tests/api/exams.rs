@@ -196,6 +196,14 @@ async fn blind_double_marking_publication_and_history(app: TestApp) {
     let whats: Vec<&str> = h.iter().map(|x| x["what"].as_str().unwrap()).collect();
     assert_eq!(whats, vec!["mark", "mark", "mark", "published", "locked"], "{h:?}");
     assert_eq!(h[2]["reason"], "Chấm lần ba");
+    // Each change carries the grade before and after as structure: each marker's mark and the
+    // final one on the 10-point scale, the presence, who made it and when.
+    assert_eq!((h[0]["old"]["first"].as_f64(), h[0]["new"]["first"].as_f64()), (None, Some(5.0)), "{h:?}");
+    assert_eq!(h[0]["new"]["presence"], "sat", "{h:?}");
+    assert_eq!((h[1]["new"]["second"].as_f64(), h[1]["new"]["mark"].as_f64()), (Some(7.5), None), "{h:?}");
+    assert_eq!((h[2]["new"]["third"].as_f64(), h[2]["new"]["mark"].as_f64()), (Some(6.5), Some(6.5)), "{h:?}");
+    assert_eq!(h[3]["new"]["mark"].as_f64(), Some(6.5), "{h:?}");
+    assert!(h.iter().all(|c| c["changed_by_name"].is_string() && c["changed_at"].is_string()), "{h:?}");
     app.get(&format!("/api/v1/grades/{bich_id}/history"), g1).await.assert_problem(403, "forbidden");
 }
 
