@@ -20,7 +20,7 @@ use crate::db::ids::*;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, ProblemItem, Problems};
 use crate::http::export::{self, Cell, Format, Table};
-use crate::http::extract::{etag, IdempotencyKey, IfMatch};
+use crate::http::extract::{etag, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::people::store as people;
 use crate::text::clean;
@@ -177,9 +177,11 @@ async fn put_roll(
     state: web::Data<AppState>,
     id: web::Path<SessionId>,
     if_match: IfMatch,
-    body: web::Json<RollCall>,
+    body: JsonBody<RollCall>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, body) = (id.into_inner(), body.into_inner());
+    caller.require(Permission::EnterMarks)?;
+    let body = body.take()?;
+    let (id, body) = (id.into_inner(), body);
     let tz = state.settings.tz();
     let window = chrono::Duration::days(i64::from(state.settings.attendance.correction_days));
     let mut p = Problems::new();
@@ -498,12 +500,13 @@ async fn create_makeup(
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
-    body: web::Json<CreateMakeup>,
+    body: JsonBody<CreateMakeup>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
+    let body = body.take()?;
     let id = id.into_inner();
-    let fp = fingerprint("POST", &format!("/cohorts/{id}/makeups"), &*body);
-    let b = body.into_inner();
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/makeups"), &body);
+    let b = body;
     let reason = b.reason.as_deref().map(clean).unwrap_or_default();
     let mut p = Problems::new();
     p.check(b.learner_id.is_some(), "learner_id", "is required");

@@ -12,6 +12,7 @@ use super::{store, tokens, Caller, Role};
 use crate::db::ids::{InstitutionId, LearnerId, LecturerId, UserId};
 use crate::db::now;
 use crate::error::{ApiError, Problems};
+use crate::http::extract::JsonBody;
 use crate::users::dto::normalise_email;
 use crate::users::model::{User, UserStatus};
 use crate::AppState;
@@ -116,9 +117,9 @@ pub fn client_ip(req: &HttpRequest) -> IpAddr {
 async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let body = body.take()?;
     let mut p = Problems::new();
     p.check(body.email.as_deref().is_some_and(|e| !e.trim().is_empty()), "email", "is required");
     p.check(body.password.as_deref().is_some_and(|e| !e.is_empty()), "password", "is required");
@@ -205,9 +206,9 @@ pub struct ChangePassword {
 async fn change_password(
     caller: Caller,
     state: web::Data<AppState>,
-    body: web::Json<ChangePassword>,
+    body: JsonBody<ChangePassword>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
+    let b = body.take()?;
     let mut p = Problems::new();
     for m in super::password::problems(&b.new_password, state.settings.auth.min_password_length) {
         p.add("new_password", m);

@@ -53,6 +53,8 @@ pub enum Permission {
     ManageCohorts,
     /// Issue, revoke and reissue credentials; read the register book; rotate signing keys.
     IssueCredentials,
+    /// Take the roll, enter marks and record conduct, in the classes one teaches or runs.
+    EnterMarks,
 }
 
 impl Role {
@@ -64,10 +66,11 @@ impl Role {
             // Listed one by one: a new permission is granted to nobody until it is added here.
             InstitutionAdmin => match p {
                 ReadInstitutions | ManageInstitutions | ManageUsers | ReadPrograms | ManagePrograms | ManagePeople
-                | ManageCohorts | IssueCredentials => true,
+                | ManageCohorts | IssueCredentials | EnterMarks => true,
                 ManageSettings => false,
             },
-            Lecturer | Learner => matches!(p, ReadPrograms),
+            Lecturer => matches!(p, ReadPrograms | EnterMarks),
+            Learner => matches!(p, ReadPrograms),
         }
     }
 

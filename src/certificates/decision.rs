@@ -14,6 +14,7 @@ use crate::db::ids::*;
 use crate::db::schema::graduation_decisions as gd;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
+use crate::http::extract::JsonBody;
 use crate::text::clean;
 use crate::AppState;
 
@@ -107,11 +108,11 @@ async fn record(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
-    body: web::Json<DecisionIn>,
+    body: JsonBody<DecisionIn>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::IssueCredentials)?;
+    let b = body.take()?;
     let id = id.into_inner();
-    let b = body.into_inner();
     let (number, signer_name, signer_title) = (clean(&b.number), clean(&b.signer_name), clean(&b.signer_title));
     let mut p = Problems::new();
     p.check(!number.is_empty() && number.chars().count() <= 60, "number", "must be 1 to 60 characters");

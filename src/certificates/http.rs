@@ -19,7 +19,7 @@ use crate::db::schema::{certificates as c, register_entries as re};
 use crate::db::DbConn;
 use crate::error::{ApiError, Problems};
 use crate::http::export::{self, Cell, Format, Table};
-use crate::http::extract::{paging, IdempotencyKey};
+use crate::http::extract::{paging, IdempotencyKey, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::people::learners_http::today;
 use crate::text::clean;
@@ -163,12 +163,13 @@ async fn issue_certificates(
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
-    body: web::Json<IssueIn>,
+    body: JsonBody<IssueIn>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::IssueCredentials)?;
+    let body = body.take()?;
     let id = id.into_inner();
-    let fp = fingerprint("POST", &format!("/cohorts/{id}/certificates"), &*body);
-    let b = body.into_inner();
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/certificates"), &body);
+    let b = body;
     let signer = Signer {
         name: clean(&b.signer_name),
         title: clean(&b.signer_title),
@@ -446,8 +447,10 @@ async fn revoke_certificate(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<CertificateId>,
-    body: web::Json<RevokeIn>,
+    body: JsonBody<RevokeIn>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::IssueCredentials)?;
+    let body = body.take()?;
     let id = id.into_inner();
     let reason = reason_of(&body.reason)?;
     let x = state
@@ -486,8 +489,10 @@ async fn reissue_certificate(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<CertificateId>,
-    body: web::Json<ReissueIn>,
+    body: JsonBody<ReissueIn>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::IssueCredentials)?;
+    let body = body.take()?;
     let id = id.into_inner();
     let (cause, reason) = (body.cause, reason_of(&body.reason)?);
     let day = today(&state);

@@ -10,7 +10,7 @@ use crate::auth::{Caller, Permission};
 use crate::db::ids::{AssignmentId, CohortId};
 use crate::db::now;
 use crate::error::{ApiError, Problems};
-use crate::http::extract::IdempotencyKey;
+use crate::http::extract::{IdempotencyKey, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::text::fold;
 use crate::AppState;
@@ -31,12 +31,13 @@ async fn create_assignment(
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
-    body: web::Json<CreateAssignment>,
+    body: JsonBody<CreateAssignment>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
+    let body = body.take()?;
     let id = id.into_inner();
-    let fp = fingerprint("POST", &format!("/cohorts/{id}/assignments"), &*body);
-    let b = body.into_inner();
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/assignments"), &body);
+    let b = body;
     let mut p = Problems::new();
     p.check(b.module_id.is_some(), "module_id", "is required");
     p.check(b.lecturer_id.is_some(), "lecturer_id", "is required");

@@ -17,7 +17,7 @@ use crate::db::page::Page;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, ProblemItem, Problems};
 use crate::http::export::{self, Cell, Format, Table};
-use crate::http::extract::{ok_versioned, paging_by, IdempotencyKey, IfMatch};
+use crate::http::extract::{ok_versioned, paging_by, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::people::learners_http::today;
 use crate::people::model::Learner;
@@ -67,12 +67,13 @@ async fn create_enrollments(
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
-    body: web::Json<CreateEnrollments>,
+    body: JsonBody<CreateEnrollments>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
+    let body = body.take()?;
     let id = id.into_inner();
-    let fp = fingerprint("POST", &format!("/cohorts/{id}/enrollments"), &*body);
-    let b = body.into_inner();
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/enrollments"), &body);
+    let b = body;
     let mut list = b.learners;
     if let Some(l) = b.learner_id {
         list.insert(0, EnrolLearner { learner_id: l, overrides: b.overrides });
@@ -266,10 +267,11 @@ async fn update_enrollment(
     state: web::Data<AppState>,
     id: web::Path<EnrollmentId>,
     if_match: IfMatch,
-    body: web::Json<UpdateEnrollment>,
+    body: JsonBody<UpdateEnrollment>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
-    let (id, b) = (id.into_inner(), body.into_inner());
+    let body = body.take()?;
+    let (id, b) = (id.into_inner(), body);
     let day = today(&state);
     let out = state
         .db

@@ -13,7 +13,7 @@ use crate::db::page::Page;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
 use crate::http::export::{self, Cell, Format, Table};
-use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch};
+use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::programs::model::Level;
 use crate::text::clean;
@@ -161,11 +161,12 @@ async fn create_cohort(
     caller: Caller,
     state: web::Data<AppState>,
     key: IdempotencyKey,
-    body: web::Json<CreateCohort>,
+    body: JsonBody<CreateCohort>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
-    let fp = fingerprint("POST", "/cohorts", &*body);
-    let b = body.into_inner();
+    let body = body.take()?;
+    let fp = fingerprint("POST", "/cohorts", &body);
+    let b = body;
     let mut p = Problems::new();
     for (ok, f) in [
         (b.program_id.is_some(), "program_id"),
@@ -267,10 +268,11 @@ async fn update_cohort(
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     if_match: IfMatch,
-    body: web::Json<UpdateCohort>,
+    body: JsonBody<UpdateCohort>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
-    let (id, b) = (id.into_inner(), body.into_inner());
+    let body = body.take()?;
+    let (id, b) = (id.into_inner(), body);
     let o = state
         .db
         .write(move |tx| {

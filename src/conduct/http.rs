@@ -8,13 +8,13 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{find, of_cohort, Conduct, Measure, Rating};
-use crate::auth::{Caller, Role};
+use crate::auth::{Caller, Permission, Role};
 use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
 use crate::db::now;
 use crate::db::schema::conduct as c;
 use crate::error::{ApiError, Problems};
-use crate::http::extract::IfMatch;
+use crate::http::extract::{IfMatch, JsonBody};
 use crate::text::clean;
 use crate::AppState;
 
@@ -76,10 +76,11 @@ async fn put_conduct(
     state: web::Data<AppState>,
     path: web::Path<(CohortId, LearnerId)>,
     if_match: IfMatch,
-    body: web::Json<ConductIn>,
+    body: JsonBody<ConductIn>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::EnterMarks)?;
+    let b = body.take()?;
     let (id, learner) = path.into_inner();
-    let b = body.into_inner();
     let reason = b.measure_reason.as_deref().map(clean).filter(|s| !s.is_empty());
     let mut p = Problems::new();
     p.check(

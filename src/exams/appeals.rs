@@ -18,6 +18,7 @@ use crate::db::ids::*;
 use crate::db::schema::appeals as ap;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
+use crate::http::extract::JsonBody;
 use crate::people::store as people;
 use crate::text::clean;
 use crate::AppState;
@@ -111,11 +112,12 @@ async fn file_appeal(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<ExamId>,
-    body: web::Json<FileAppeal>,
+    body: JsonBody<FileAppeal>,
 ) -> Result<HttpResponse, ApiError> {
     if caller.role != Role::Learner {
         return Err(ApiError::Forbidden);
     }
+    let body = body.take()?;
     let id = id.into_inner();
     let reason = clean(&body.reason);
     let mut p = Problems::new();
@@ -203,11 +205,11 @@ async fn resolve_appeal(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<AppealId>,
-    body: web::Json<ResolveAppeal>,
+    body: JsonBody<ResolveAppeal>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
+    let b = body.take()?;
     let id = id.into_inner();
-    let b = body.into_inner();
     let resolution = clean(&b.resolution);
     let mut p = Problems::new();
     p.check(!resolution.is_empty(), "resolution", "is required");

@@ -16,7 +16,7 @@ use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, ProblemItem, Problems};
-use crate::http::extract::{ok_versioned, IdempotencyKey, IfMatch};
+use crate::http::extract::{ok_versioned, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::people::learners_http::today;
 use crate::people::store as people;
@@ -177,12 +177,13 @@ async fn create_exam(
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
-    body: web::Json<CreateExam>,
+    body: JsonBody<CreateExam>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
+    let body = body.take()?;
     let id = id.into_inner();
-    let fp = fingerprint("POST", &format!("/cohorts/{id}/exams"), &*body);
-    let b = body.into_inner();
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/exams"), &body);
+    let b = body;
     let c = caller.clone();
     idempotency::run(&state.db, &caller, key, fp, move |tx| {
         let cohort = cohorts::writable(tx, &c, id)?;
@@ -316,10 +317,11 @@ async fn update_exam(
     state: web::Data<AppState>,
     id: web::Path<ExamId>,
     if_match: IfMatch,
-    body: web::Json<UpdateExam>,
+    body: JsonBody<UpdateExam>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
-    let (id, b) = (id.into_inner(), body.into_inner());
+    let body = body.take()?;
+    let (id, b) = (id.into_inner(), body);
     let o = state
         .db
         .write(move |tx| {
@@ -612,10 +614,11 @@ async fn put_grades(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<ExamId>,
-    body: web::Json<GradeEntry>,
+    body: JsonBody<GradeEntry>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::EnterMarks)?;
+    let b = body.take()?;
     let id = id.into_inner();
-    let b = body.into_inner();
     let day = today(&state);
     let mut p = Problems::new();
     p.check(!b.entries.is_empty() && b.entries.len() <= 2000, "entries", "must list 1 to 2000 marks");

@@ -15,7 +15,7 @@ use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
-use crate::http::extract::{nullable, ok_versioned, IdempotencyKey, IfMatch};
+use crate::http::extract::{nullable, ok_versioned, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::people::learners_http::today;
 use crate::people::store as people;
@@ -164,12 +164,13 @@ async fn create_trip(
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
-    body: web::Json<FieldTripInput>,
+    body: JsonBody<FieldTripInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
+    let body = body.take()?;
     let id = id.into_inner();
-    let fp = fingerprint("POST", &format!("/cohorts/{id}/field-trips"), &*body);
-    let b = body.into_inner();
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/field-trips"), &body);
+    let b = body;
     let mut p = Problems::new();
     for (ok, f) in [
         (b.destination.is_some(), "destination"),
@@ -253,10 +254,11 @@ async fn update_trip(
     state: web::Data<AppState>,
     id: web::Path<FieldTripId>,
     if_match: IfMatch,
-    body: web::Json<FieldTripInput>,
+    body: JsonBody<FieldTripInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
-    let (id, b) = (id.into_inner(), body.into_inner());
+    let body = body.take()?;
+    let (id, b) = (id.into_inner(), body);
     let row = state
         .db
         .write(move |tx| {
@@ -487,10 +489,11 @@ async fn grade_report(
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<(FieldTripId, LearnerId)>,
-    body: web::Json<GradeIn>,
+    body: JsonBody<GradeIn>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::EnterMarks)?;
+    let b = body.take()?;
     let (id, learner) = path.into_inner();
-    let b = body.into_inner();
     let tenths = (b.grade * 10.0).round();
     let mut p = Problems::new();
     p.check(

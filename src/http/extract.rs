@@ -183,3 +183,29 @@ where
 {
     Option::<T>::deserialize(d).map(Some)
 }
+
+/// A JSON request body read with the request but judged only when the handler asks for it, after
+/// it has stated the caller's rights: a caller who may not do this gets 401/403/404 whatever the
+/// body says, and only then are the body's problems (400, 413, 415) answered.
+pub struct JsonBody<T>(Result<T, ApiError>);
+
+impl<T> JsonBody<T> {
+    /// The body, or the problem that kept it from being read.
+    pub fn take(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<JsonBody<T>, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<actix_web::web::Data<crate::AppState>>()
+            .map(|s| s.settings.server.json_limit_bytes)
+            .unwrap_or(65_536);
+        let body = actix_web::web::JsonBody::<T>::new(req, payload, None, true).limit(limit);
+        Box::pin(async move { Ok(JsonBody(body.await.map_err(|e| crate::http::body_error(&e)))) })
+    }
+}

@@ -141,22 +141,27 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
 
 fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default().limit(limit).error_handler(|err, _| {
-        let e = match &err {
-            JsonPayloadError::ContentType => {
-                ApiError::UnsupportedMediaType("Send the body as JSON with Content-Type: application/json.".into())
-            }
-            JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-                ApiError::PayloadTooLarge(*limit)
-            }
-            JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::BadBody {
-                code: "body_mismatch",
-                detail: format!("The JSON body does not fit this endpoint: {e}."),
-            },
-            JsonPayloadError::Deserialize(e) => {
-                ApiError::BadBody { code: "malformed_json", detail: format!("The body is not valid JSON: {e}.") }
-            }
-            _ => ApiError::BadRequest("The body could not be read.".into()),
-        };
+        let e = body_error(&err);
         InternalError::from_response(err, e.error_response()).into()
     })
+}
+
+/// The problem for a JSON body that could not be read.
+pub fn body_error(err: &JsonPayloadError) -> ApiError {
+    match err {
+        JsonPayloadError::ContentType => {
+            ApiError::UnsupportedMediaType("Send the body as JSON with Content-Type: application/json.".into())
+        }
+        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            ApiError::PayloadTooLarge(*limit)
+        }
+        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::BadBody {
+            code: "body_mismatch",
+            detail: format!("The JSON body does not fit this endpoint: {e}."),
+        },
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::BadBody { code: "malformed_json", detail: format!("The body is not valid JSON: {e}.") }
+        }
+        _ => ApiError::BadRequest("The body could not be read.".into()),
+    }
 }

@@ -11,7 +11,7 @@ use crate::db::ids::InstitutionId;
 use crate::db::page::Page;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
-use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch};
+use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::AppState;
 
@@ -106,11 +106,12 @@ async fn create_institution(
     caller: Caller,
     state: web::Data<AppState>,
     key: IdempotencyKey,
-    body: web::Json<CreateInstitution>,
+    body: JsonBody<CreateInstitution>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageInstitutions)?;
-    let fp = fingerprint("POST", "/institutions", &*body);
-    let (fields, parent_id, mut p) = body.into_inner().into_fields();
+    let body = body.take()?;
+    let fp = fingerprint("POST", "/institutions", &body);
+    let (fields, parent_id, mut p) = body.into_fields();
     let c = caller.clone();
     idempotency::run(&state.db, &caller, key, fp, move |tx| {
         let parent = match parent_id {
@@ -199,11 +200,11 @@ async fn update_institution(
     state: web::Data<AppState>,
     id: web::Path<InstitutionId>,
     if_match: IfMatch,
-    body: web::Json<UpdateInstitution>,
+    body: JsonBody<UpdateInstitution>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageInstitutions)?;
+    let body = body.take()?;
     let id = id.into_inner();
-    let body = body.into_inner();
     let c = caller.clone();
     let row = state
         .db

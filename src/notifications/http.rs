@@ -15,7 +15,7 @@ use crate::db::now;
 use crate::db::page::{Page, PageRequest};
 use crate::db::schema::{message_languages as ml, notification_opt_outs as oo, outbox as o};
 use crate::error::ApiError;
-use crate::http::extract::paging;
+use crate::http::extract::{paging, JsonBody};
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -226,9 +226,9 @@ async fn get_settings(caller: Caller, state: web::Data<AppState>) -> Result<Http
 async fn put_settings(
     caller: Caller,
     state: web::Data<AppState>,
-    body: web::Json<NotificationSettings>,
+    body: JsonBody<NotificationSettings>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let body = body.take()?;
     let asked = body.language;
     let mut kinds = body.opt_out;
     kinds.sort();

@@ -17,7 +17,7 @@ use crate::db::page::Page;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
 use crate::http::export::{self, Format, Table};
-use crate::http::extract::{ok_versioned, paging_by, since, IdempotencyKey, IfMatch};
+use crate::http::extract::{ok_versioned, paging_by, since, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::text::fold;
 use crate::AppState;
@@ -105,11 +105,12 @@ async fn create_lecturer(
     caller: Caller,
     state: web::Data<AppState>,
     key: IdempotencyKey,
-    body: web::Json<LecturerInput>,
+    body: JsonBody<LecturerInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
-    let fp = fingerprint("POST", "/lecturers", &*body);
-    let input = body.into_inner();
+    let body = body.take()?;
+    let fp = fingerprint("POST", "/lecturers", &body);
+    let input = body;
     let today = today(&state);
     let c = caller.clone();
     idempotency::run(&state.db, &caller, key, fp, move |tx| {
@@ -161,10 +162,11 @@ async fn update_lecturer(
     state: web::Data<AppState>,
     id: web::Path<LecturerId>,
     if_match: IfMatch,
-    body: web::Json<LecturerInput>,
+    body: JsonBody<LecturerInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
-    let (id, input) = (id.into_inner(), body.into_inner());
+    let body = body.take()?;
+    let (id, input) = (id.into_inner(), body);
     let today = today(&state);
     let c = caller.clone();
     let row = state

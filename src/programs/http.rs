@@ -15,7 +15,7 @@ use crate::db::page::Page;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
 use crate::http::export::{self, Cell, Format, Table};
-use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch};
+use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::text::{clean, fold};
 use crate::AppState;
@@ -153,11 +153,12 @@ async fn create_program(
     caller: Caller,
     state: web::Data<AppState>,
     key: IdempotencyKey,
-    body: web::Json<CreateProgram>,
+    body: JsonBody<CreateProgram>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePrograms)?;
-    let fp = fingerprint("POST", "/programs", &*body);
-    let mut f = body.into_inner().check()?;
+    let body = body.take()?;
+    let fp = fingerprint("POST", "/programs", &body);
+    let mut f = body.check()?;
     if caller.role == Role::InstitutionAdmin && f.owner.is_none() {
         f.owner = caller.institution_id;
     }
@@ -236,10 +237,11 @@ async fn update_program(
     state: web::Data<AppState>,
     id: web::Path<ProgramId>,
     if_match: IfMatch,
-    body: web::Json<UpdateProgram>,
+    body: JsonBody<UpdateProgram>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePrograms)?;
-    let (id, body) = (id.into_inner(), body.into_inner());
+    let body = body.take()?;
+    let (id, body) = (id.into_inner(), body);
     let c = caller.clone();
     let o = state
         .db
@@ -349,12 +351,13 @@ async fn new_version(
     state: web::Data<AppState>,
     id: web::Path<ProgramId>,
     key: IdempotencyKey,
-    body: web::Json<CreateVersion>,
+    body: JsonBody<CreateVersion>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePrograms)?;
+    let body = body.take()?;
     let id = id.into_inner();
-    let fp = fingerprint("POST", &format!("/programs/{id}/versions"), &*body);
-    let b = body.into_inner();
+    let fp = fingerprint("POST", &format!("/programs/{id}/versions"), &body);
+    let b = body;
     let mut p = Problems::new();
     let edition = b.edition.as_deref().map(clean);
     match &edition {
@@ -461,10 +464,11 @@ async fn get_tier_levels(caller: Caller, state: web::Data<AppState>) -> Result<H
 async fn put_tier_levels(
     caller: Caller,
     state: web::Data<AppState>,
-    body: web::Json<Vec<TierLevel>>,
+    body: JsonBody<Vec<TierLevel>>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageSettings)?;
-    let mut pairs = body.into_inner();
+    let body = body.take()?;
+    let mut pairs = body;
     pairs.sort();
     pairs.dedup();
     let rows = state

@@ -11,7 +11,7 @@ use crate::auth::{Caller, Permission};
 use crate::db::ids::{ModuleId, ProgramId};
 use crate::db::now;
 use crate::error::{ApiError, Problems};
-use crate::http::extract::{ok_versioned, IdempotencyKey, IfMatch};
+use crate::http::extract::{ok_versioned, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::text::clean;
 use crate::AppState;
@@ -56,12 +56,13 @@ async fn create_module(
     state: web::Data<AppState>,
     id: web::Path<ProgramId>,
     key: IdempotencyKey,
-    body: web::Json<CreateModule>,
+    body: JsonBody<CreateModule>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePrograms)?;
+    let body = body.take()?;
     let program_id = id.into_inner();
-    let fp = fingerprint("POST", &format!("/programs/{program_id}/modules"), &*body);
-    let b = body.into_inner();
+    let fp = fingerprint("POST", &format!("/programs/{program_id}/modules"), &body);
+    let b = body;
     let mut p = Problems::new();
     p.check(b.code.is_some(), "code", "is required");
     p.check(b.title.is_some(), "title", "is required");
@@ -147,10 +148,11 @@ async fn update_module(
     state: web::Data<AppState>,
     id: web::Path<ModuleId>,
     if_match: IfMatch,
-    body: web::Json<UpdateModule>,
+    body: JsonBody<UpdateModule>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePrograms)?;
-    let (id, b) = (id.into_inner(), body.into_inner());
+    let body = body.take()?;
+    let (id, b) = (id.into_inner(), body);
     let c = caller.clone();
     let m = state
         .db

@@ -15,7 +15,7 @@ use crate::db::schema::sending_units as su;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
 use crate::http::export::{self, Format};
-use crate::http::extract::{nullable, ok_versioned, paging, saved, IdempotencyKey, IfMatch};
+use crate::http::extract::{nullable, ok_versioned, paging, saved, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::text::{clean, fold, looks_like_email};
 use crate::AppState;
@@ -160,11 +160,12 @@ async fn create_unit(
     caller: Caller,
     state: web::Data<AppState>,
     key: IdempotencyKey,
-    body: web::Json<CreateUnit>,
+    body: JsonBody<CreateUnit>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
-    let fp = fingerprint("POST", "/sending-units", &*body);
-    let b = body.into_inner();
+    let body = body.take()?;
+    let fp = fingerprint("POST", "/sending-units", &body);
+    let b = body;
     let (name, name_key, email) = check(&b.name, b.email.as_deref(), b.contact_name.as_deref())?;
     let c = caller.clone();
     idempotency::run(&state.db, &caller, key, fp, move |tx| {
@@ -217,11 +218,11 @@ async fn update_unit(
     state: web::Data<AppState>,
     id: web::Path<SendingUnitId>,
     if_match: IfMatch,
-    body: web::Json<UpdateUnit>,
+    body: JsonBody<UpdateUnit>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
+    let b = body.take()?;
     let id = id.into_inner();
-    let b = body.into_inner();
     let row = state
         .db
         .write(move |tx| {

@@ -14,7 +14,7 @@ use crate::db::ids::*;
 use crate::db::page::Page;
 use crate::db::{dialect, now, DbConn};
 use crate::error::{ApiError, ProblemItem, Problems};
-use crate::http::extract::{ok_versioned, paging_by, IdempotencyKey, IfMatch};
+use crate::http::extract::{ok_versioned, paging_by, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::text::clean;
 use crate::AppState;
@@ -136,12 +136,13 @@ async fn create_sessions(
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
-    body: web::Json<CreateSessions>,
+    body: JsonBody<CreateSessions>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
+    let body = body.take()?;
     let id = id.into_inner();
-    let fp = fingerprint("POST", &format!("/cohorts/{id}/sessions"), &*body);
-    let b = body.into_inner();
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/sessions"), &body);
+    let b = body;
     let tz = state.settings.tz();
     let mut p = Problems::new();
     p.check(b.module_id.is_some(), "module_id", "is required");
@@ -274,10 +275,11 @@ async fn update_session(
     state: web::Data<AppState>,
     id: web::Path<SessionId>,
     if_match: IfMatch,
-    body: web::Json<UpdateSession>,
+    body: JsonBody<UpdateSession>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
-    let (id, b) = (id.into_inner(), body.into_inner());
+    let body = body.take()?;
+    let (id, b) = (id.into_inner(), body);
     let tz = state.settings.tz();
     let row = state
         .db

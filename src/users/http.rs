@@ -11,7 +11,7 @@ use crate::db::ids::UserId;
 use crate::db::now;
 use crate::db::page::Page;
 use crate::error::{ApiError, Problems};
-use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch};
+use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::institutions::store as institutions;
 use crate::AppState;
@@ -62,11 +62,12 @@ async fn create_user(
     caller: Caller,
     state: web::Data<AppState>,
     key: IdempotencyKey,
-    body: web::Json<CreateUser>,
+    body: JsonBody<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
-    let fp = fingerprint("POST", "/users", &*body);
-    let f = body.into_inner().check(state.settings.auth.min_password_length)?;
+    let body = body.take()?;
+    let fp = fingerprint("POST", "/users", &body);
+    let f = body.check(state.settings.auth.min_password_length)?;
     if !rules::can_grant(caller.role, f.role) {
         return Err(ApiError::field("role", "you may not grant this role"));
     }
@@ -122,11 +123,12 @@ async fn update_user(
     state: web::Data<AppState>,
     id: web::Path<UserId>,
     if_match: IfMatch,
-    body: web::Json<UpdateUser>,
+    body: JsonBody<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
+    let body = body.take()?;
     let id = id.into_inner();
-    let patch = body.into_inner().check(state.settings.auth.min_password_length)?;
+    let patch = body.check(state.settings.auth.min_password_length)?;
     if let Some(role) = patch.role {
         if !rules::can_grant(caller.role, role) {
             return Err(ApiError::field("role", "you may not grant this role"));

@@ -24,6 +24,17 @@ async fn malformed_requests_are_problems_not_500s(app: TestApp) {
     app.call_raw(Method::POST, p, root, "application/json", big.into_bytes())
         .await
         .assert_problem(413, "payload-too-large");
+    // A role that may not do this is told so before anything in the body is looked at.
+    let inst = app.institution("MAL", "provincial_school", None).await;
+    let (_, lecturer) = app.user("lecturer", Some(&inst)).await;
+    let lect = Some(lecturer.as_str());
+    for (ct, body) in [
+        ("application/json", b"{\"code\": ".to_vec()),
+        ("application/json", br#"{"code": 12}"#.to_vec()),
+        ("text/plain", b"code=1".to_vec()),
+    ] {
+        app.call_raw(Method::POST, p, lect, ct, body).await.assert_problem(403, "forbidden");
+    }
 
     app.get("/api/v1/institutions/not-a-uuid", &app.root).await.assert_problem(404, "not-found");
     app.get(&format!("/api/v1/institutions/{}", uuid::Uuid::now_v7()), &app.root)

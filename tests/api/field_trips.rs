@@ -125,4 +125,8 @@ async fn reports_submitted_graded_and_kept_private(app: TestApp) {
     app.call(Method::PUT, &grade, Some(&people[0].1), Some(json!({"grade": 10})))
         .await
         .assert_problem(403, "forbidden");
+    // A learner may not grade at all: 403 before the grade's range or shape is looked at.
+    for body in [json!({"grade": 10.5}), json!({"grade": "mười"})] {
+        app.call(Method::PUT, &grade, Some(&people[0].1), Some(body)).await.assert_problem(403, "forbidden");
+    }
 }

@@ -136,6 +136,11 @@ async fn learner_records(app: TestApp) {
     app.get("/api/v1/learners", &learner_token).await.assert_problem(403, "forbidden");
     let other = app.post("/api/v1/learners", &admin_a, learner("Trần Văn Bình", "1980-02-02", &a)).await.id();
     app.get(&format!("/api/v1/learners/{other}"), &learner_token).await.assert_problem(404, "not-found");
+    // Someone else's record is not there for a learner, whatever the body: neither fields they
+    // may not change nor a body that does not parse tell them it exists.
+    for body in [json!({"full_name": "Tên Khác"}), json!({"phone": 5}), json!({"phone": "0912"})] {
+        app.patch(&format!("/api/v1/learners/{other}"), &learner_token, body).await.assert_problem(404, "not-found");
+    }
     // An account of the wrong role cannot be linked.
     let (lect, _) = app.user("lecturer", Some(&a)).await;
     let r = app.patch(&format!("/api/v1/learners/{other}"), &admin_a, json!({"user_id": lect})).await;
