@@ -169,6 +169,12 @@ const FIXED: &[(&str, &str)] = &[
         "Hãy gửi nội dung dạng JSON với Content-Type: application/json.",
     ),
     ("The body could not be read.", "Không đọc được nội dung yêu cầu."),
+    ("The body must be a JSON object, not null.", "Nội dung yêu cầu phải là một đối tượng JSON, không phải null."),
+    (
+        "give it here or set it on the issuing institution",
+        "hãy ghi ở đây hoặc khai báo cho cơ sở cấp văn bằng",
+    ),
+    ("must be 1 to 120 characters", "phải có từ 1 đến 120 ký tự"),
     (
         "An institution cannot be moved under itself or one of its descendants.",
         "Không thể chuyển một cơ sở vào dưới chính nó hoặc cơ sở trực thuộc nó.",

@@ -17,7 +17,7 @@ use crate::db::ids::*;
 use crate::db::page::Page;
 use crate::db::schema::{certificates as c, register_entries as re};
 use crate::db::DbConn;
-use crate::error::{ApiError, Problems};
+use crate::error::{ApiError, ProblemItem, Problems};
 use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{paging, IdempotencyKey, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
@@ -133,10 +133,12 @@ fn writable(conn: &mut DbConn, caller: &Caller, id: CertificateId) -> Result<Cer
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueIn {
-    /// The signer's name as printed, e.g. `Trần Văn Bình`.
-    pub signer_name: String,
-    /// The signer's title as printed, e.g. `Giám đốc`.
-    pub signer_title: String,
+    /// The signer's name as printed, e.g. `Trần Văn Bình`; the issuing institution's
+    /// `signer_name` when absent.
+    pub signer_name: Option<String>,
+    /// The signer's title as printed, e.g. `Giám đốc`; the institution's `signer_title` when
+    /// absent.
+    pub signer_title: Option<String>,
     /// The date printed on the papers; today (local time) when absent.
     pub issued_on: Option<NaiveDate>,
 }
@@ -153,7 +155,7 @@ pub struct IssueOut {
 
 /// Issues a credential to every graduate of a closing or closed class who has none, numbered in
 /// the class list's order. Safe to repeat: the second call issues nothing new.
-#[utoipa::path(tag = "certificates", request_body = IssueIn,
+#[utoipa::path(tag = "certificates", request_body = Option<IssueIn>,
     params(("id" = CohortId, Path), ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe issuing")),
     responses((status = 200, body = IssueOut), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("bearer" = [])))]
@@ -166,24 +168,25 @@ async fn issue_certificates(
     body: JsonBody<IssueIn>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::IssueCredentials)?;
-    let body = body.take()?;
+    let b = body.take_optional()?.unwrap_or(IssueIn { signer_name: None, signer_title: None, issued_on: None });
     let id = id.into_inner();
-    let fp = fingerprint("POST", &format!("/cohorts/{id}/certificates"), &body);
-    let b = body;
-    let signer = Signer {
-        name: clean(&b.signer_name),
-        title: clean(&b.signer_title),
-        issued_on: b.issued_on.unwrap_or_else(|| today(&state)),
-    };
+    let fp = fingerprint("POST", &format!("/cohorts/{id}/certificates"), &b);
+    let (name, title) = (b.signer_name.as_deref().map(clean), b.signer_title.as_deref().map(clean));
+    let issued_on = b.issued_on.unwrap_or_else(|| today(&state));
     let mut p = Problems::new();
-    p.check(!signer.name.is_empty(), "signer_name", "is required");
-    p.check(signer.name.chars().count() <= 120, "signer_name", "must be at most 120 characters");
-    p.check(!signer.title.is_empty(), "signer_title", "is required");
-    p.check(signer.title.chars().count() <= 120, "signer_title", "must be at most 120 characters");
+    for (field, v) in [("signer_name", &name), ("signer_title", &title)] {
+        p.check(
+            v.as_ref().is_none_or(|s| !s.is_empty() && s.chars().count() <= 120),
+            field,
+            "must be 1 to 120 characters",
+        );
+    }
     p.finish(())?;
     let (c2, st) = (caller.clone(), state.clone());
     idempotency::run(&state.db, &caller, key, fp, move |tx| {
         let cohort = crate::cohorts::store::writable(tx, &c2, id)?;
+        let inst = crate::institutions::store::find(tx, cohort.institution_id)?.ok_or_else(ApiError::not_found)?;
+        let signer = signer_of(name, title, inst.signer_name, inst.signer_title, issued_on)?;
         let done = issue::issue_for_cohort(tx, &st.settings, &cohort, &signer, Some(c2.user_id), None)?;
         Stored::ok(&IssueOut {
             already_issued: done.already,
@@ -192,6 +195,27 @@ async fn issue_certificates(
         })
     })
     .await
+}
+
+/// Who signs: as asked, else the issuing institution's signer; 422 naming what neither gives.
+fn signer_of(
+    name: Option<String>,
+    title: Option<String>,
+    default_name: Option<String>,
+    default_title: Option<String>,
+    issued_on: NaiveDate,
+) -> Result<Signer, ApiError> {
+    let pick = |asked: Option<String>, default: Option<String>| asked.or(default).filter(|s| !s.trim().is_empty());
+    let (name, title) = (pick(name, default_name), pick(title, default_title));
+    let missing: Vec<ProblemItem> = [("signer_name", name.is_none()), ("signer_title", title.is_none())]
+        .into_iter()
+        .filter(|(_, missing)| *missing)
+        .map(|(f, _)| ProblemItem::rule("signer_missing", "give it here or set it on the issuing institution").at(f))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::Refused(missing));
+    }
+    Ok(Signer { name: name.unwrap_or_default(), title: title.unwrap_or_default(), issued_on })
 }
 
 fn pdf_response(bytes: Vec<u8>, name: &str) -> HttpResponse {

@@ -187,13 +187,44 @@ where
 /// A JSON request body read with the request but judged only when the handler asks for it, after
 /// it has stated the caller's rights: a caller who may not do this gets 401/403/404 whatever the
 /// body says, and only then are the body's problems (400, 413, 415) answered.
-pub struct JsonBody<T>(Result<T, ApiError>);
+pub struct JsonBody<T>(Result<Sent<T>, ApiError>);
+
+enum Sent<T> {
+    Nothing,
+    Null,
+    Body(T),
+}
 
 impl<T> JsonBody<T> {
-    /// The body, or the problem that kept it from being read.
+    /// The body, or the problem that kept it from being read (415 when none was sent).
     pub fn take(self) -> Result<T, ApiError> {
-        self.0
+        match self.0? {
+            Sent::Body(b) => Ok(b),
+            Sent::Nothing => {
+                Err(ApiError::UnsupportedMediaType("Send the body as JSON with Content-Type: application/json.".into()))
+            }
+            Sent::Null => Err(ApiError::BadBody {
+                code: "body_mismatch",
+                detail: "The body must be a JSON object, not null.".into(),
+            }),
+        }
     }
+
+    /// The body where it may be left out: `None` when the request has none, or sends `null`.
+    pub fn take_optional(self) -> Result<Option<T>, ApiError> {
+        match self.0? {
+            Sent::Body(b) => Ok(Some(b)),
+            Sent::Nothing | Sent::Null => Ok(None),
+        }
+    }
+}
+
+/// Whether a request carries no body at all (no length or a zero length, no chunks, no type).
+fn bodiless(req: &HttpRequest) -> bool {
+    let h = req.headers();
+    let length = h.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).map(str::trim);
+    length == Some("0")
+        || (length.is_none() && !h.contains_key(header::TRANSFER_ENCODING) && !h.contains_key(header::CONTENT_TYPE))
 }
 
 impl<T: serde::de::DeserializeOwned + 'static> FromRequest for JsonBody<T> {
@@ -205,7 +236,13 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             .app_data::<actix_web::web::Data<crate::AppState>>()
             .map(|s| s.settings.server.json_limit_bytes)
             .unwrap_or(65_536);
-        let body = actix_web::web::JsonBody::<T>::new(req, payload, None, true).limit(limit);
-        Box::pin(async move { Ok(JsonBody(body.await.map_err(|e| crate::http::body_error(&e)))) })
+        if bodiless(req) {
+            return Box::pin(async { Ok(JsonBody(Ok(Sent::Nothing))) });
+        }
+        let body = actix_web::web::JsonBody::<Option<T>>::new(req, payload, None, true).limit(limit);
+        Box::pin(async move {
+            let sent = body.await.map(|b| b.map_or(Sent::Null, Sent::Body));
+            Ok(JsonBody(sent.map_err(|e| crate::http::body_error(&e))))
+        })
     }
 }

@@ -230,7 +230,16 @@ async fn issuing_numbers_a_class_once_in_list_order(app: TestApp) {
     let (_, other_admin) = app.user("institution_admin", Some(&other)).await;
     app.post(&path, &other_admin, signer()).await.assert_problem(404, "not-found");
 
-    let r = app.post(&path, &admin, signer()).await;
+    // With no body the issuing institution's signer signs; with none set, 422 names what is missing.
+    let r = app.call(Method::POST, &path, Some(&admin), None).await;
+    r.assert_problem(422, "refused");
+    assert_eq!(r.error_fields(), vec!["signer_name", "signer_title"], "{}", r.text);
+    assert_eq!(r.body["errors"][0]["code"], "signer_missing");
+    let r = app.patch(&format!("/api/v1/institutions/{school}"), &admin, json!({"signer_name": "Trần Văn Bình"})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = app.call(Method::POST, &path, Some(&admin), None).await;
+    assert_eq!(r.error_fields(), vec!["signer_title"], "{}", r.text);
+    let r = app.call(Method::POST, &path, Some(&admin), Some(json!({"signer_title": "Giám đốc"}))).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(serials(&r), (1..=3).map(|n| format!("GCN-{year}-{n:06}")).collect::<Vec<_>>());
     let holders: Vec<&str> =
