@@ -169,6 +169,10 @@ const FIXED: &[(&str, &str)] = &[
         "Hãy gửi nội dung dạng JSON với Content-Type: application/json.",
     ),
     ("The body could not be read.", "Không đọc được nội dung yêu cầu."),
+    (
+        "The roll of this session has been taken; cancel it instead of removing it.",
+        "Buổi học này đã được điểm danh; hãy hủy buổi học thay vì xóa.",
+    ),
     ("The body must be a JSON object, not null.", "Nội dung yêu cầu phải là một đối tượng JSON, không phải null."),
     (
         "give it here or set it on the issuing institution",

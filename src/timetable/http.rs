@@ -20,7 +20,11 @@ use crate::text::clean;
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_sessions).service(create_sessions).service(update_session).service(cancel_session);
+    cfg.service(list_sessions)
+        .service(create_sessions)
+        .service(update_session)
+        .service(cancel_session)
+        .service(delete_session);
 }
 
 /// Most sessions one series may create.
@@ -339,10 +343,43 @@ async fn update_session(
     Ok(ok_versioned(row.version, &SessionOut::new(row, tz)))
 }
 
-/// Cancels a session: it stays in the timetable as cancelled, and the people concerned are told.
+/// Removes a session entered by mistake, while its roll has not been taken (then it is gone:
+/// 404); once the roll exists, 409: cancel it instead.
 #[utoipa::path(tag = "timetable", params(("id" = SessionId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
-    responses((status = 204), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+    responses((status = 204, description = "Removed"), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)),
+    security(("bearer" = [])))]
 #[delete("/sessions/{id}")]
+async fn delete_session(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<SessionId>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let id = id.into_inner();
+    state
+        .db
+        .write(move |tx| {
+            let cur = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
+            cohorts::writable(tx, &caller, cur.cohort_id)?;
+            if_match.check(cur.version)?;
+            if store::roll_taken(tx, id)? {
+                return Err(ApiError::conflict(
+                    "roll_taken",
+                    "The roll of this session has been taken; cancel it instead of removing it.",
+                ));
+            }
+            Ok(store::remove(tx, id)?)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Cancels a session: it stays in the timetable and in everyone's schedule as cancelled, no
+/// reminder goes out for it, and the people concerned are told. Cancelling again changes nothing.
+#[utoipa::path(tag = "timetable", params(("id" = SessionId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses((status = 200, body = SessionOut), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/sessions/{id}/cancel")]
 async fn cancel_session(
     caller: Caller,
     state: web::Data<AppState>,
@@ -352,22 +389,22 @@ async fn cancel_session(
     caller.require(Permission::ManageCohorts)?;
     let id = id.into_inner();
     let tz = state.settings.tz();
-    state
+    let row = state
         .db
         .write(move |tx| {
             let cur = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
             cohorts::writable(tx, &caller, cur.cohort_id)?;
             if_match.check(cur.version)?;
             if cur.status == SessionStatus::Cancelled {
-                return Ok(());
+                return Ok(cur);
             }
             let t = now();
             let row = Session { status: SessionStatus::Cancelled, version: cur.version + 1, updated_at: t, ..cur.clone() };
             crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
             let detail = serde_json::json!({"starts_at": local(cur.starts_at, tz), "ends_at": local(cur.ends_at, tz), "place": cur.place});
             store::add_event(tx, &ScheduleEvent { id: EventId::new(), kind: EventKind::Cancelled, session_id: id, cohort_id: cur.cohort_id, detail: detail.to_string(), created_at: t })?;
-            Ok(())
+            Ok(row)
         })
         .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(ok_versioned(row.version, &SessionOut::new(row, tz)))
 }

@@ -22,6 +22,20 @@ pub fn find(conn: &mut DbConn, id: SessionId) -> QueryResult<Option<Session>> {
     s::table.find(id).select(Session::as_select()).first(conn).optional()
 }
 
+/// Whether a session's roll has been taken (any mark, even one later changed).
+pub fn roll_taken(conn: &mut DbConn, id: SessionId) -> QueryResult<bool> {
+    use crate::db::schema::attendance as a;
+    let bumped = s::table.find(id).select(s::roll_version).first::<i64>(conn)? > 0;
+    Ok(bumped || diesel::select(diesel::dsl::exists(a::table.filter(a::session_id.eq(id)))).get_result(conn)?)
+}
+
+/// Removes a session whose roll was never taken, with the notices about it.
+pub fn remove(conn: &mut DbConn, id: SessionId) -> QueryResult<()> {
+    diesel::delete(ev::table.filter(ev::session_id.eq(id))).execute(conn)?;
+    diesel::delete(s::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
 pub fn save(conn: &mut DbConn, row: &Session, seen_version: i64) -> QueryResult<bool> {
     diesel::update(s::table.find(row.id).filter(s::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
 }

@@ -240,6 +240,10 @@ async fn eligibility_edges_late_enrolment_and_make_up(app: TestApp) {
             .await;
         assert_eq!(r.status, 200, "{}", r.text);
     }
+    // A session whose roll was taken cannot be removed, only cancelled.
+    let r = app.call(Method::DELETE, &format!("/api/v1/sessions/{}", sessions[0]), Some(&c.s.admin), None).await;
+    r.assert_problem(409, "conflict");
+    assert_eq!(r.body["code"], "roll_taken", "{}", r.text);
     let summary = |_: &TestApp| {
         let app = &app;
         let path = format!("/api/v1/cohorts/{}/attendance-summary", c.cohort);

@@ -287,10 +287,8 @@ async fn schedules_and_calendar_feeds(app: TestApp) {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let other_sid = items[1]["id"].as_str().unwrap();
-    assert_eq!(
-        app.call(Method::DELETE, &format!("/api/v1/sessions/{other_sid}"), Some(&t.s.admin), None).await.status,
-        204
-    );
+    let r = app.post(&format!("/api/v1/sessions/{other_sid}/cancel"), &t.s.admin, json!(null)).await;
+    assert_eq!((r.status, r.body["status"].as_str()), (200, Some("cancelled")), "{}", r.text);
     let feed = app.call(Method::GET, &feed_path, None, None).await;
     let cal = parse_ics(&feed.text);
     let events: Vec<&icalendar::Event> = cal.components.iter().filter_map(|c| c.as_event()).collect();
@@ -325,6 +323,13 @@ async fn schedules_and_calendar_feeds(app: TestApp) {
             && events.0[0].detail.contains("2026-03-04T07:00:00+07:00")
     );
     assert_eq!(events.1.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), vec!["session_cancelled"]);
+
+    // A session with no roll can be removed altogether: gone from the schedule, then 404.
+    let gone = format!("/api/v1/sessions/{other_sid}");
+    assert_eq!(app.call(Method::DELETE, &gone, Some(&t.s.admin), None).await.status, 204);
+    app.call(Method::DELETE, &gone, Some(&t.s.admin), None).await.assert_problem(404, "not-found");
+    let mine = app.get("/api/v1/me/schedule?from=2026-03-01&to=2026-03-31", &learner_token).await;
+    assert!(!mine.text.contains(other_sid), "{}", mine.text);
 
     // A field trip joins the schedules and the feed as an all-day event.
     let r = app
