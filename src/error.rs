@@ -20,18 +20,39 @@ pub struct ProblemItem {
     /// The path of a record the problem is about (the clashing session, the existing person).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+    /// The figures the message speaks of (a year, ages, a level), for programs to use.
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    #[schema(value_type = Option<Object>)]
+    pub params: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ProblemItem {
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> ProblemItem {
-        ProblemItem { field: Some(field.into()), code: None, message: message.into(), resource: None }
+        ProblemItem {
+            field: Some(field.into()),
+            code: None,
+            message: message.into(),
+            resource: None,
+            params: serde_json::Map::new(),
+        }
     }
     pub fn rule(code: impl Into<String>, message: impl Into<String>) -> ProblemItem {
-        ProblemItem { field: None, code: Some(code.into()), message: message.into(), resource: None }
+        ProblemItem {
+            field: None,
+            code: Some(code.into()),
+            message: message.into(),
+            resource: None,
+            params: serde_json::Map::new(),
+        }
     }
     /// The same problem, named by `field`.
     pub fn at(mut self, field: impl Into<String>) -> ProblemItem {
         self.field = Some(field.into());
+        self
+    }
+    /// The same problem with a figure it speaks of.
+    pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> ProblemItem {
+        self.params.insert(key.into(), value.into());
         self
     }
     /// The same problem, pointing at the record it is about.
@@ -270,6 +291,17 @@ pub fn in_language_sync<T>(english: bool, f: impl FnOnce() -> T) -> T {
 
 fn english() -> bool {
     ENGLISH.try_with(|e| *e).unwrap_or(false)
+}
+
+/// A text meant for people in the caller's language: as written (English) when they asked for
+/// English, else its Vietnamese. Call it where the request runs, not inside a database closure
+/// (which runs on another thread and answers Vietnamese).
+pub fn localised(en: &str) -> String {
+    if english() {
+        en.to_string()
+    } else {
+        crate::vi::message(en)
+    }
 }
 
 /// Whether an `Accept-Language` header prefers English to Vietnamese (Vietnamese by default).

@@ -346,5 +346,9 @@ async fn learner_eligibility(
             Ok(EligibilityOut { eligible: refusals.is_empty(), refusals, regulation })
         })
         .await?;
+    let mut out = out;
+    for r in &mut out.refusals {
+        r.message = crate::error::localised(&r.message);
+    }
     Ok(HttpResponse::Ok().json(out))
 }

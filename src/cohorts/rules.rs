@@ -104,7 +104,13 @@ pub struct ClassFacts<'a> {
 /// Every eligibility rule the learner fails for this class, each with a code and a message.
 pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
     let mut out = Vec::new();
-    let mut fail = |code: &str, msg: String| out.push(ProblemItem::rule(code, msg));
+    let mut fail = |code: &str, msg: String, params: serde_json::Value| {
+        let mut item = ProblemItem::rule(code, msg);
+        if let serde_json::Value::Object(m) = params {
+            item.params = m;
+        }
+        out.push(item)
+    };
     let party = l.party_status != PartyStatus::None;
     let age = age_on(l.date_of_birth, c.starts_on);
     let female = l.gender == Gender::Female;
@@ -112,21 +118,26 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
         Level::Refresher => {}
         Level::Elementary => {
             if edu_rank(l.education_level) < edu_rank(EducationLevel::LowerSecondary) {
-                fail("education", "Elementary needs lower-secondary education or above.".into());
+                fail("education", "Elementary needs lower-secondary education or above.".into(), serde_json::json!({}));
             }
             if !(party || l.mass_org_member || l.local_official) {
                 fail(
                     "membership",
                     "Elementary is for party members, mass-organisation members or local officials.".into(),
+                    serde_json::json!({}),
                 );
             }
         }
         Level::Intermediate => {
             if !party {
-                fail("party_membership", "Intermediate is for party members (probationary members allowed).".into());
+                fail(
+                    "party_membership",
+                    "Intermediate is for party members (probationary members allowed).".into(),
+                    serde_json::json!({}),
+                );
             }
             if edu_rank(l.education_level) < edu_rank(EducationLevel::College) {
-                fail("education", "Intermediate needs a college degree or above (upper-secondary for some ethnic-minority officials, by override).".into());
+                fail("education", "Intermediate needs a college degree or above (upper-secondary for some ethnic-minority officials, by override).".into(), serde_json::json!({}));
             }
             let year = c.starts_on.year();
             for y in [year - 1, year - 2] {
@@ -139,29 +150,38 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
                     fail(
                         "performance_rating",
                         format!("Needs a rating of 'hoàn thành tốt nhiệm vụ' or better for {y}."),
+                        serde_json::json!({"year": y}),
                     );
                 }
             }
             if llct_rank(l.prior_llct_level) < llct_rank(LlctLevel::Elementary) {
-                fail("prerequisite_level", "Intermediate needs the elementary level first.".into());
+                fail(
+                    "prerequisite_level",
+                    "Intermediate needs the elementary level first.".into(),
+                    serde_json::json!({}),
+                );
             }
             let (women, men) = match c.regulation {
                 Regulation::Qd350 => (28, 30),
                 Regulation::Qd57 => (33, 35),
             };
             if c.mode == Mode::InService && age < if female { women } else { men } {
-                fail("in_service_age", format!("In-service intermediate classes are for women aged {women}+ and men aged {men}+ ({age} at the start)."));
+                fail("in_service_age", format!("In-service intermediate classes are for women aged {women}+ and men aged {men}+ ({age} at the start)."), serde_json::json!({"women": women, "men": men, "age": age}));
             }
         }
         Level::Advanced => {
             if l.party_status != PartyStatus::Full {
-                fail("full_party_membership", "Advanced is for full party members.".into());
+                fail("full_party_membership", "Advanced is for full party members.".into(), serde_json::json!({}));
             }
             if edu_rank(l.education_level) < edu_rank(EducationLevel::University) {
-                fail("education", "Advanced needs a university degree.".into());
+                fail("education", "Advanced needs a university degree.".into(), serde_json::json!({}));
             }
             if llct_rank(l.prior_llct_level) < llct_rank(LlctLevel::Intermediate) {
-                fail("prerequisite_level", "Advanced needs the intermediate level first.".into());
+                fail(
+                    "prerequisite_level",
+                    "Advanced needs the intermediate level first.".into(),
+                    serde_json::json!({}),
+                );
             }
             if c.mode == Mode::InService && age < if female { 38 } else { 40 } {
                 fail(
@@ -169,17 +189,23 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
                     format!(
                         "In-service advanced classes are for women aged 38+ and men aged 40+ ({age} at the start)."
                     ),
+                    serde_json::json!({"women": 38, "men": 40, "age": age}),
                 );
             }
         }
     }
     if c.level != Level::Refresher && llct_rank(l.prior_llct_level) >= level_rank(c.level) {
-        fail("already_holds_level", format!("The learner already holds the {} level.", c.level));
+        fail(
+            "already_holds_level",
+            format!("The learner already holds the {} level.", c.level),
+            serde_json::json!({"level": c.level.as_str()}),
+        );
     }
     if !c.overlapping.is_empty() {
         fail(
             "overlapping_class",
             format!("Already enrolled in a class at the same time: {}.", c.overlapping.join(", ")),
+            serde_json::json!({"classes": c.overlapping}),
         );
     }
     out

@@ -472,6 +472,10 @@ async fn candidates(
             Ok(list)
         })
         .await?;
+    let mut list = list;
+    for c in &mut list {
+        c.reasons = c.reasons.iter().map(|r| crate::error::localised(r)).collect();
+    }
     Ok(HttpResponse::Ok().json(list))
 }
 

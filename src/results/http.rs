@@ -58,14 +58,23 @@ async fn cohort_results(
                         r.result.average.map(Cell::from).unwrap_or(Cell::Empty),
                         r.result.classification_name.clone().into(),
                         r.result.outcome.as_str().into(),
-                        crate::vi::messages(&r.result.reasons).into(),
+                        r.result
+                            .reasons
+                            .iter()
+                            .map(|x| crate::vi::message(&x.message))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                            .into(),
                     ]
                 })
                 .collect();
             let headers = vec!["STT", "Họ và tên", "Điểm trung bình", "Xếp loại", "Kết quả", "Lý do"];
             export::respond(f, &Table { name: format!("ket-qua-{}", cohort.code.replace('/', "-")), headers, rows })
         }
-        _ => Ok(HttpResponse::Ok().json(rows)),
+        _ => {
+            let rows: Vec<_> = rows.into_iter().map(service::LearnerResult::localised).collect();
+            Ok(HttpResponse::Ok().json(rows))
+        }
     }
 }
 
@@ -99,5 +108,6 @@ async fn my_results(caller: Caller, state: web::Data<AppState>) -> Result<HttpRe
             Ok(out)
         })
         .await?;
+    let out: Vec<MyResult> = out.into_iter().map(|m| MyResult { result: m.result.localised(), ..m }).collect();
     Ok(HttpResponse::Ok().json(out))
 }

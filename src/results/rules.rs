@@ -55,6 +55,38 @@ pub struct Inputs {
     pub warned: bool,
 }
 
+/// Why a learner failed or is pending: a stable `code` programs match on, its parameters, and
+/// the text (English here; answers give it in the caller's language).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ToSchema)]
+pub struct Reason {
+    /// `module_below_pass` (a retake is possible), `module_failed`, `module_no_grade`,
+    /// `module_missed` (a retake is possible), `module_missed_final`, `field_study_no_grade`,
+    /// `field_study_below_pass`, `graduation_no_grade`, `graduation_below_pass`, `attendance`,
+    /// `conduct`.
+    pub code: String,
+    /// The module or subject (`subject`), the grade (`grade`) and the pass mark (`pass_mark`)
+    /// where they apply.
+    #[schema(value_type = Object)]
+    pub params: serde_json::Map<String, serde_json::Value>,
+    pub message: String,
+}
+
+impl Reason {
+    /// The same reason with its text in the caller's language.
+    pub fn localised(mut self, translate: impl Fn(&str) -> String) -> Reason {
+        self.message = translate(&self.message);
+        self
+    }
+
+    fn new(code: &str, params: serde_json::Value, message: String) -> Reason {
+        let params = match params {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        Reason { code: code.into(), params, message }
+    }
+}
+
 /// A graduation subject and its mark in tenths, if graded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GraduationMark {
@@ -94,14 +126,16 @@ pub struct Result {
     pub field_study: Option<f64>,
     pub graduation: Vec<GraduationResult>,
     /// Every reason the learner failed or is pending.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     /// What the learner failed on, once each: `module_exam`, `field_study`, `graduation_exam`,
     /// `attendance`, `conduct` (for reports).
     pub failed_on: Vec<String>,
 }
 
 pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
+    use serde_json::json;
     let pass = (rules.pass_mark * 10.0).round() as i32;
+    let pm = rules.pass_mark;
     let (mut fail, mut pending) = (Vec::new(), Vec::new());
     let mut failed_on: Vec<String> = Vec::new();
     let mut on = |k: &str| {
@@ -121,56 +155,86 @@ pub fn compute(rules: &ProgramRules, inp: &Inputs) -> Result {
             continue;
         }
         let retakes_left = (m.sittings.len() as u32).saturating_sub(1) < rules.max_retakes;
+        let code = &m.code;
         match best {
             Some(b) if b >= pass => weighted.push((b, m.hours)),
-            Some(b) if retakes_left => {
-                pending.push(format!("{}: {} is below the pass mark; a retake is still possible.", m.code, mark(b)))
-            }
+            Some(b) if retakes_left => pending.push(Reason::new(
+                "module_below_pass",
+                json!({"subject": code, "grade": mark(b), "pass_mark": pm}),
+                format!("{code}: {} is below the pass mark; a retake is still possible.", mark(b)),
+            )),
             Some(b) => {
                 on("module_exam");
-                fail.push(format!(
-                    "{}: {} is below the pass mark and no retake is left; repeat the module with a later class.",
-                    m.code,
-                    mark(b)
+                fail.push(Reason::new(
+                    "module_failed",
+                    json!({"subject": code, "grade": mark(b), "pass_mark": pm}),
+                    format!(
+                        "{code}: {} is below the pass mark and no retake is left; repeat the module with a later class.",
+                        mark(b)
+                    ),
                 ))
             }
-            None if m.sittings.is_empty() => pending.push(format!("{}: no grade yet.", m.code)),
-            None if retakes_left => {
-                pending.push(format!("{}: the exam was missed; a retake is still possible.", m.code))
+            None if m.sittings.is_empty() => {
+                pending.push(Reason::new("module_no_grade", json!({"subject": code}), format!("{code}: no grade yet.")))
             }
+            None if retakes_left => pending.push(Reason::new(
+                "module_missed",
+                json!({"subject": code}),
+                format!("{code}: the exam was missed; a retake is still possible."),
+            )),
             None => {
                 on("module_exam");
-                fail.push(format!("{}: the exam was missed and no retake is left.", m.code))
+                fail.push(Reason::new(
+                    "module_missed_final",
+                    json!({"subject": code}),
+                    format!("{code}: the exam was missed and no retake is left."),
+                ))
             }
         }
     }
     if rules.field_study_required {
         match inp.field_study {
-            None => pending.push("Field study: no graded report yet.".into()),
+            None => pending.push(Reason::new(
+                "field_study_no_grade",
+                json!({}),
+                "Field study: no graded report yet.".into(),
+            )),
             Some(g) if g < pass => {
                 on("field_study");
-                fail.push(format!("Field study: the report's grade {} is below the pass mark.", mark(g)))
+                fail.push(Reason::new(
+                    "field_study_below_pass",
+                    json!({"grade": mark(g), "pass_mark": pm}),
+                    format!("Field study: the report's grade {} is below the pass mark.", mark(g)),
+                ))
             }
             Some(_) => {}
         }
     }
     for GraduationMark { code, mark: g, .. } in &inp.graduation {
         match g {
-            None => pending.push(format!("Graduation {code}: no grade yet.")),
+            None => pending.push(Reason::new(
+                "graduation_no_grade",
+                json!({"subject": code}),
+                format!("Graduation {code}: no grade yet."),
+            )),
             Some(g) if *g < pass => {
                 on("graduation_exam");
-                fail.push(format!("Graduation {code}: {} is below the pass mark.", mark(*g)))
+                fail.push(Reason::new(
+                    "graduation_below_pass",
+                    json!({"subject": code, "grade": mark(*g), "pass_mark": pm}),
+                    format!("Graduation {code}: {} is below the pass mark.", mark(*g)),
+                ))
             }
             Some(_) => {}
         }
     }
     if let Some(r) = &inp.attendance_block {
         on("attendance");
-        fail.push(r.clone());
+        fail.push(Reason::new("attendance", json!({}), r.clone()));
     }
     if let (true, Some(r)) = (rules.conduct_blocks_graduation, &inp.conduct_block) {
         on("conduct");
-        fail.push(r.clone());
+        fail.push(Reason::new("conduct", json!({}), r.clone()));
     }
     let average = weighted_half_up(&weighted).map(mark);
     let outcome = if !fail.is_empty() {
@@ -328,7 +392,7 @@ mod tests {
         i.conduct_block = Some("Conduct rated yếu in class.".into());
         let r = compute(&rules(), &i);
         assert_eq!(r.outcome, Outcome::Failed);
-        assert!(r.reasons.iter().any(|x| x.contains("yếu")));
+        assert!(r.reasons.iter().any(|x| x.code == "conduct" && x.message.contains("yếu")));
         let lenient = ProgramRules { conduct_blocks_graduation: false, ..rules() };
         let r = compute(&lenient, &i);
         assert_eq!(r.outcome, Outcome::Graduated);

@@ -24,6 +24,18 @@ pub struct LearnerResult {
     pub result: Outcome,
 }
 
+impl LearnerResult {
+    /// The same result with its reasons in the caller's language (call it where the request
+    /// runs).
+    pub fn localised(mut self) -> LearnerResult {
+        self.result.reasons = std::mem::take(&mut self.result.reasons)
+            .into_iter()
+            .map(|r| r.localised(crate::error::localised))
+            .collect();
+        self
+    }
+}
+
 /// The results of every enrolled learner of `cohort` (or only `only`), from published grades.
 pub fn for_cohort(
     tx: &mut DbConn,

@@ -355,6 +355,13 @@ async fn get_unit_report(
     let r = reports.into_iter().find(|r| r.unit_key == key).ok_or_else(ApiError::not_found)?;
     match q.format {
         Some(f @ (Format::Csv | Format::Xlsx)) => export::respond(f, &report::table(&r)),
-        _ => Ok(HttpResponse::Ok().json(r)),
+        _ => {
+            let mut r = r;
+            for l in &mut r.learners {
+                l.reasons =
+                    std::mem::take(&mut l.reasons).into_iter().map(|x| x.localised(crate::error::localised)).collect();
+            }
+            Ok(HttpResponse::Ok().json(r))
+        }
     }
 }

@@ -36,7 +36,7 @@ pub struct UnitLearner {
     pub conduct: Option<[String; 3]>,
     pub measure: Option<String>,
     /// Why the learner did not graduate (yet).
-    pub reasons: Vec<String>,
+    pub reasons: Vec<crate::results::rules::Reason>,
     pub credential_serial: Option<String>,
 }
 
@@ -168,7 +168,7 @@ pub fn table(r: &UnitReport) -> Table {
                 conduct.map(|c| c[2].clone()).into(),
                 x.measure.clone().into(),
                 x.credential_serial.clone().into(),
-                crate::vi::messages(&x.reasons).into(),
+                x.reasons.iter().map(|r| crate::vi::message(&r.message)).collect::<Vec<_>>().join("; ").into(),
             ]
         })
         .collect();

@@ -169,6 +169,22 @@ async fn enrolment_lists_every_failed_rule(app: TestApp) {
         e.body["refusals"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect::<Vec<_>>(),
         expected
     );
+    // Each refusal says its figures and reads in the caller's language.
+    let refusals = e.body["refusals"].as_array().unwrap();
+    assert_eq!(refusals[1]["params"]["year"], 2025, "{}", e.text);
+    let age = &refusals[4]["params"];
+    assert!(age["age"].is_number() && age["women"].is_number() && age["men"].is_number(), "{}", e.text);
+    assert_eq!(refusals[3]["message"], "Trung cấp cần có trình độ sơ cấp trước.", "{}", e.text);
+    let en = app
+        .call_with(
+            actix_web::http::Method::GET,
+            &format!("/api/v1/learners/{weak}/eligibility?cohort_id={id}"),
+            Some(&s.admin),
+            None,
+            &[("accept-language", "en")],
+        )
+        .await;
+    assert_eq!(en.body["refusals"][3]["message"], "Intermediate needs the elementary level first.", "{}", en.text);
     let e = app
         .get(
             &format!(

@@ -139,7 +139,7 @@ async fn a_class_from_exams_to_classified_results(app: TestApp) {
     assert_eq!(eligible.len(), 2, "{}", cands.text);
     assert!(eligible.contains(&b) && eligible.contains(&d));
     let passed = cands.body.as_array().unwrap().iter().find(|x| x["learner_id"] == a).unwrap();
-    assert_eq!(passed["reasons"][0], "Already passed this module.");
+    assert_eq!(passed["reasons"][0], "Đã đạt học phần này.");
     app.post(&format!("/api/v1/exams/{retake}/seal"), &admin, json!(null)).await;
     let r = app
         .call(
@@ -202,10 +202,26 @@ async fn a_class_from_exams_to_classified_results(app: TestApp) {
     );
     let rc = of(c);
     assert_eq!(rc["outcome"], "failed", "{rc}");
-    assert!(rc["reasons"][0].as_str().unwrap().contains("Field study"), "{rc}");
+    // Each reason has a stable code, its parameters and a text in the caller's language
+    // (Vietnamese unless English is asked for).
+    assert_eq!(rc["reasons"][0]["code"], "field_study_below_pass", "{rc}");
+    assert_eq!(rc["reasons"][0]["params"]["pass_mark"].as_f64(), Some(5.0), "{rc}");
+    assert!(rc["reasons"][0]["params"]["grade"].is_number(), "{rc}");
+    assert!(rc["reasons"][0]["message"].as_str().unwrap().starts_with("Nghiên cứu thực tế"), "{rc}");
+    let english = app
+        .call_with(
+            Method::GET,
+            &format!("/api/v1/cohorts/{cohort}/results"),
+            Some(&admin),
+            None,
+            &[("accept-language", "en")],
+        )
+        .await;
+    let rc_en = english.body.as_array().unwrap().iter().find(|r| r["learner_id"] == c).unwrap().clone();
+    assert!(rc_en["reasons"][0]["message"].as_str().unwrap().starts_with("Field study"), "{rc_en}");
     let rd = of(d);
     assert_eq!(rd["outcome"], "pending", "{rd}");
-    assert!(rd["reasons"].as_array().unwrap().iter().any(|r| r.as_str().unwrap().contains("Field study")));
+    assert!(rd["reasons"].as_array().unwrap().iter().any(|r| r["code"] == "field_study_no_grade"), "{rd}");
     // Conduct: a yếu blocks graduation; the head teacher records it, other lecturers may not
     // (this grader does not teach the class, so cannot even see it until made head teacher).
     let conduct = format!("/api/v1/cohorts/{cohort}/conduct/{a}");
@@ -227,7 +243,14 @@ async fn a_class_from_exams_to_classified_results(app: TestApp) {
     let blocked = app.get(&format!("/api/v1/cohorts/{cohort}/results"), &admin).await;
     let ra2 = blocked.body.as_array().unwrap().iter().find(|r| r["learner_id"] == a).unwrap().clone();
     assert_eq!(ra2["outcome"], "failed", "{ra2}");
-    assert!(ra2["reasons"].as_array().unwrap().iter().any(|x| x.as_str().unwrap().contains("yếu")));
+    assert!(
+        ra2["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["code"] == "conduct" && x["message"].as_str().unwrap().contains("yếu")),
+        "{ra2}"
+    );
     let r = app
         .call(
             Method::PUT,
