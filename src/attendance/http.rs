@@ -425,6 +425,44 @@ pub struct MyAttendance {
     pub cohort_code: String,
     #[serde(flatten)]
     pub attendance: LearnerAttendance,
+    /// Every session held so far (cancelled ones left out), in time order, with the mark.
+    pub sessions: Vec<MySession>,
+    /// Hours made up [học bù], with their reason.
+    pub makeups: Vec<MakeupOut>,
+}
+
+/// One session of the learner's class and how they were marked in it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MySession {
+    pub session_id: SessionId,
+    /// In the configured time zone.
+    pub starts_at: DateTime<chrono::FixedOffset>,
+    pub ends_at: DateTime<chrono::FixedOffset>,
+    pub module_id: ModuleId,
+    pub module_code: String,
+    pub module_title: String,
+    /// `present`, `late`, `excused` or `absent`; none until the roll is taken.
+    pub status: Option<AttendanceStatus>,
+    pub minutes_late: Option<i32>,
+    /// Who took the roll.
+    pub marked_by: Option<String>,
+}
+
+impl MySession {
+    fn new(s: store::LearnerSession, tz: chrono_tz::Tz) -> MySession {
+        let local = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&tz).fixed_offset();
+        MySession {
+            session_id: s.session_id,
+            starts_at: local(s.starts_at),
+            ends_at: local(s.ends_at),
+            module_id: s.module_id,
+            module_code: s.module_code,
+            module_title: s.module_title,
+            status: s.status,
+            minutes_late: s.minutes_late,
+            marked_by: s.marked_by,
+        }
+    }
 }
 
 /// The caller's own attendance in each of their classes (learners).
@@ -442,8 +480,21 @@ async fn my_attendance(caller: Caller, state: web::Data<AppState>) -> Result<Htt
             let mut out = Vec::new();
             for id in cohorts::own_cohorts(tx, &caller)?.unwrap_or_default() {
                 let Some(cohort) = cohorts::find(tx, id)? else { continue };
-                for a in summary::for_cohort(tx, &cohort, tz, now(), Some(me))? {
-                    out.push(MyAttendance { cohort_id: cohort.id, cohort_code: cohort.code.clone(), attendance: a });
+                let at = now();
+                for a in summary::for_cohort(tx, &cohort, tz, at, Some(me))? {
+                    let sessions = store::sessions_of_learner(tx, cohort.id, me, at)?
+                        .into_iter()
+                        .map(|s| MySession::new(s, tz))
+                        .collect();
+                    let makeups =
+                        store::makeups_of_learner(tx, cohort.id, me)?.into_iter().map(MakeupOut::from).collect();
+                    out.push(MyAttendance {
+                        cohort_id: cohort.id,
+                        cohort_code: cohort.code.clone(),
+                        attendance: a,
+                        sessions,
+                        makeups,
+                    });
                 }
             }
             Ok(out)

@@ -148,6 +148,86 @@ pub fn insert_makeup(conn: &mut DbConn, row: &Makeup) -> QueryResult<()> {
     diesel::insert_into(mk::table).values(row).execute(conn).map(|_| ())
 }
 
+/// One learner's mark in one session of their class, as they see it.
+pub struct LearnerSession {
+    pub session_id: SessionId,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub module_id: ModuleId,
+    pub module_code: String,
+    pub module_title: String,
+    pub status: Option<AttendanceStatus>,
+    pub minutes_late: Option<i32>,
+    pub marked_by: Option<String>,
+}
+
+type LearnerSessionRow = (
+    SessionId,
+    NaiveDateTime,
+    NaiveDateTime,
+    ModuleId,
+    String,
+    String,
+    Option<AttendanceStatus>,
+    Option<i32>,
+    Option<String>,
+);
+
+/// Every session of the class that has begun by `until` and was not cancelled, in time order,
+/// with the learner's mark (none until the roll is taken) and who recorded it.
+pub fn sessions_of_learner(
+    conn: &mut DbConn,
+    cohort: CohortId,
+    learner: LearnerId,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<LearnerSession>> {
+    use crate::db::schema::{program_modules as m, users as u};
+    let rows: Vec<LearnerSessionRow> = s::table
+        .inner_join(m::table.on(m::id.eq(s::module_id)))
+        .left_join(a::table.on(a::session_id.eq(s::id).and(a::learner_id.eq(learner))))
+        .left_join(u::table.on(u::id.nullable().eq(a::recorded_by.nullable())))
+        .filter(s::cohort_id.eq(cohort))
+        .filter(s::status.eq(SessionStatus::Scheduled))
+        .filter(s::starts_at.le(until))
+        .order((s::starts_at.asc(), s::id.asc()))
+        .select((
+            s::id,
+            s::starts_at,
+            s::ends_at,
+            s::module_id,
+            m::code,
+            m::title,
+            a::status.nullable(),
+            a::minutes_late.nullable(),
+            u::full_name.nullable(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| LearnerSession {
+            session_id: r.0,
+            starts_at: r.1,
+            ends_at: r.2,
+            module_id: r.3,
+            module_code: r.4,
+            module_title: r.5,
+            status: r.6,
+            minutes_late: r.7,
+            marked_by: r.8,
+        })
+        .collect())
+}
+
+/// One learner's make-up hours in a class.
+pub fn makeups_of_learner(conn: &mut DbConn, cohort: CohortId, learner: LearnerId) -> QueryResult<Vec<Makeup>> {
+    mk::table
+        .filter(mk::cohort_id.eq(cohort))
+        .filter(mk::learner_id.eq(learner))
+        .order(mk::created_at.asc())
+        .select(Makeup::as_select())
+        .load(conn)
+}
+
 pub fn makeups(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<Makeup>> {
     mk::table.filter(mk::cohort_id.eq(cohort)).order(mk::created_at.asc()).select(Makeup::as_select()).load(conn)
 }

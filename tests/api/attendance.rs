@@ -303,6 +303,14 @@ async fn eligibility_edges_late_enrolment_and_make_up(app: TestApp) {
     assert_eq!(mine.body.as_array().unwrap().len(), 1, "{}", mine.text);
     assert_eq!(mine.body[0]["cohort_code"], "SC-01");
     assert_eq!(mine.body[0]["learner_id"], first.as_str());
+    // Each session held, in time order, with how they were marked and by whom, and their make-ups.
+    let held = mine.body[0]["sessions"].as_array().unwrap();
+    assert_eq!(held.len(), 10, "{}", mine.text);
+    let marks: Vec<&str> = held.iter().map(|x| x["status"].as_str().unwrap()).collect();
+    assert_eq!(marks[..3], ["absent", "absent", "present"], "{}", mine.text);
+    assert_eq!(held[0]["session_id"], sessions[0].as_str());
+    assert!(held.iter().all(|x| x["marked_by"].is_string() && x["module_code"].is_string()), "{}", mine.text);
+    assert_eq!(mine.body[0]["makeups"], json!([]));
     app.get(&format!("/api/v1/cohorts/{}/attendance-summary", c.cohort), &token).await.assert_problem(403, "forbidden");
     let csv = app.get(&format!("/api/v1/cohorts/{}/attendance-summary?format=csv", c.cohort), &c.s.admin).await;
     assert!(csv.text.starts_with('\u{FEFF}'), "{}", csv.text);
