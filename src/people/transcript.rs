@@ -51,7 +51,12 @@ pub struct ConductRecord {
     pub political: crate::conduct::Rating,
     pub discipline: crate::conduct::Rating,
     pub class_rules: crate::conduct::Rating,
+    /// The head teacher's comment [nhận xét của giáo viên chủ nhiệm].
+    pub comment: Option<String>,
     pub measure: Option<crate::conduct::Measure>,
+    /// When the disciplinary measure was taken, and why.
+    pub measure_on: Option<chrono::NaiveDate>,
+    pub measure_reason: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -219,7 +224,10 @@ async fn transcript(
                     political: x.political,
                     discipline: x.discipline,
                     class_rules: x.class_rules,
+                    comment: x.comment,
                     measure: x.measure,
+                    measure_on: x.measure_on,
+                    measure_reason: x.measure_reason,
                 });
                 let (outcome, average, classification) = match (&kept, &now) {
                     (Some(k), _) => (Some(k.0.clone()), k.1.map(|t| f64::from(t) / 10.0), k.2.clone()),

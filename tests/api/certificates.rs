@@ -774,8 +774,31 @@ async fn a_transcript_answers_what_a_person_studied(app: TestApp) {
         assert_eq!(t.body["credentials"][0]["serial"], serial.as_str());
         assert_eq!(t.body["credentials"][0]["status"], "valid");
     }
+    // Conduct as the head teacher recorded it: ratings, comment, and a measure with its date and reason.
+    let r = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/cohorts/{}/conduct/{}", k.cohort, k.learners[1].0),
+            Some(&admin),
+            Some(json!({"political": "tot", "discipline": "trung_binh", "class_rules": "kha",
+                "comment": "Cần đi học đúng giờ", "measure": "reprimand", "measure_on": "2026-11-20",
+                "measure_reason": "Bỏ ba buổi học không phép"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
     // The one who missed the exam: still pending, no credential.
     let other = app.get(&format!("/api/v1/learners/{}/transcript", k.learners[1].0), &admin).await;
+    let conduct = &other.body["classes"][0]["conduct"];
+    assert_eq!(
+        (
+            conduct["comment"].as_str(),
+            conduct["measure"].as_str(),
+            conduct["measure_on"].as_str(),
+            conduct["measure_reason"].as_str()
+        ),
+        (Some("Cần đi học đúng giờ"), Some("reprimand"), Some("2026-11-20"), Some("Bỏ ba buổi học không phép")),
+        "{conduct}"
+    );
     assert_eq!(
         (other.body["classes"][0]["outcome"].as_str(), other.body["credentials"].as_array().unwrap().len()),
         (Some("pending"), 0)
