@@ -548,6 +548,7 @@ pub struct GradeIn {
     pub code: Option<String>,
     pub learner_id: Option<LearnerId>,
     /// 0–10 with one decimal; omit for an absent or excused candidate.
+    #[schema(minimum = 0, maximum = 10)]
     pub grade: Option<f64>,
     /// `absent` or `excused` when the candidate did not sit; default `sat`.
     pub presence: Option<Presence>,

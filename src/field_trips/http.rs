@@ -477,6 +477,7 @@ async fn download_report(
 #[serde(deny_unknown_fields)]
 pub struct GradeIn {
     /// 0–10 with one decimal.
+    #[schema(minimum = 0, maximum = 10)]
     pub grade: f64,
     pub comment: Option<String>,
 }

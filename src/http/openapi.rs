@@ -73,6 +73,17 @@ pub fn complete(doc: &mut serde_json::Value) {
             let Some(op) = op.as_object_mut() else { continue };
             let signed = op.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty());
             let has_body = op.contains_key("requestBody");
+            // Every list takes `limit` within the same bounds (db::page), checked in one place.
+            if let Some(ps) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                for p in ps.iter_mut().filter(|p| p["name"] == "limit" && p["in"] == "query") {
+                    p["schema"] = json!({
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": crate::db::page::MAX_LIMIT,
+                        "default": crate::db::page::DEFAULT_LIMIT,
+                    });
+                }
+            }
             let params = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
             let formats: Vec<String> = params
                 .iter()
