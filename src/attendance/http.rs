@@ -449,18 +449,19 @@ pub struct MySession {
 }
 
 impl MySession {
-    fn new(s: store::LearnerSession, tz: chrono_tz::Tz) -> MySession {
+    fn new(r: store::LearnerSessionRow, tz: chrono_tz::Tz) -> MySession {
         let local = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&tz).fixed_offset();
+        let (session_id, starts_at, ends_at, module_id, module_code, module_title, status, minutes_late, marked_by) = r;
         MySession {
-            session_id: s.session_id,
-            starts_at: local(s.starts_at),
-            ends_at: local(s.ends_at),
-            module_id: s.module_id,
-            module_code: s.module_code,
-            module_title: s.module_title,
-            status: s.status,
-            minutes_late: s.minutes_late,
-            marked_by: s.marked_by,
+            session_id,
+            starts_at: local(starts_at),
+            ends_at: local(ends_at),
+            module_id,
+            module_code,
+            module_title,
+            status,
+            minutes_late,
+            marked_by,
         }
     }
 }

@@ -148,20 +148,9 @@ pub fn insert_makeup(conn: &mut DbConn, row: &Makeup) -> QueryResult<()> {
     diesel::insert_into(mk::table).values(row).execute(conn).map(|_| ())
 }
 
-/// One learner's mark in one session of their class, as they see it.
-pub struct LearnerSession {
-    pub session_id: SessionId,
-    pub starts_at: NaiveDateTime,
-    pub ends_at: NaiveDateTime,
-    pub module_id: ModuleId,
-    pub module_code: String,
-    pub module_title: String,
-    pub status: Option<AttendanceStatus>,
-    pub minutes_late: Option<i32>,
-    pub marked_by: Option<String>,
-}
-
-type LearnerSessionRow = (
+/// One session of a learner's class and their mark in it: (session, starts, ends, module, its
+/// code and title, status, minutes late, who took the roll).
+pub type LearnerSessionRow = (
     SessionId,
     NaiveDateTime,
     NaiveDateTime,
@@ -180,9 +169,9 @@ pub fn sessions_of_learner(
     cohort: CohortId,
     learner: LearnerId,
     until: NaiveDateTime,
-) -> QueryResult<Vec<LearnerSession>> {
+) -> QueryResult<Vec<LearnerSessionRow>> {
     use crate::db::schema::{program_modules as m, users as u};
-    let rows: Vec<LearnerSessionRow> = s::table
+    s::table
         .inner_join(m::table.on(m::id.eq(s::module_id)))
         .left_join(a::table.on(a::session_id.eq(s::id).and(a::learner_id.eq(learner))))
         .left_join(u::table.on(u::id.nullable().eq(a::recorded_by.nullable())))
@@ -201,21 +190,7 @@ pub fn sessions_of_learner(
             a::minutes_late.nullable(),
             u::full_name.nullable(),
         ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| LearnerSession {
-            session_id: r.0,
-            starts_at: r.1,
-            ends_at: r.2,
-            module_id: r.3,
-            module_code: r.4,
-            module_title: r.5,
-            status: r.6,
-            minutes_late: r.7,
-            marked_by: r.8,
-        })
-        .collect())
+        .load(conn)
 }
 
 /// One learner's make-up hours in a class.

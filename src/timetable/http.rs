@@ -288,9 +288,7 @@ async fn update_session(
     let row = state
         .db
         .write(move |tx| {
-            let cur = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
-            let cohort = cohorts::writable(tx, &caller, cur.cohort_id)?;
-            if_match.check(cur.version)?;
+            let (cur, cohort) = writable_session(tx, &caller, id, &if_match)?;
             check_open(&cohort)?;
             if cur.status == SessionStatus::Cancelled {
                 return Err(ApiError::conflict("session_cancelled", "A cancelled session cannot change; schedule a new one."));
@@ -343,6 +341,19 @@ async fn update_session(
     Ok(ok_versioned(row.version, &SessionOut::new(row, tz)))
 }
 
+/// A session the caller may change, with its class, at the version the client saw.
+fn writable_session(
+    tx: &mut DbConn,
+    caller: &Caller,
+    id: SessionId,
+    if_match: &IfMatch,
+) -> Result<(Session, crate::cohorts::model::Cohort), ApiError> {
+    let cur = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
+    let cohort = cohorts::writable(tx, caller, cur.cohort_id)?;
+    if_match.check(cur.version)?;
+    Ok((cur, cohort))
+}
+
 /// Removes a session entered by mistake, while its roll has not been taken (then it is gone:
 /// 404); once the roll exists, 409: cancel it instead.
 #[utoipa::path(tag = "timetable", params(("id" = SessionId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
@@ -360,9 +371,7 @@ async fn delete_session(
     state
         .db
         .write(move |tx| {
-            let cur = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
-            cohorts::writable(tx, &caller, cur.cohort_id)?;
-            if_match.check(cur.version)?;
+            writable_session(tx, &caller, id, &if_match)?;
             if store::roll_taken(tx, id)? {
                 return Err(ApiError::conflict(
                     "roll_taken",
@@ -392,9 +401,7 @@ async fn cancel_session(
     let row = state
         .db
         .write(move |tx| {
-            let cur = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
-            cohorts::writable(tx, &caller, cur.cohort_id)?;
-            if_match.check(cur.version)?;
+            let (cur, _) = writable_session(tx, &caller, id, &if_match)?;
             if cur.status == SessionStatus::Cancelled {
                 return Ok(cur);
             }
