@@ -20,8 +20,10 @@ use crate::http::extract::{ok_versioned, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::people::learners_http::today;
 use crate::people::store as people;
+use crate::results::rules::Reason;
 use crate::text::clean;
 use crate::AppState;
+use serde_json::json;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_exams)
@@ -376,7 +378,8 @@ pub struct Candidate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub learner_name: Option<String>,
     pub eligible: bool,
-    pub reasons: Vec<String>,
+    /// Why not: `withdrawn`, `attendance`, `no_first_sitting`, `already_passed`, `retakes_used`.
+    pub reasons: Vec<Reason>,
 }
 
 /// Who may sit `exam`, and why not for the others.
@@ -406,19 +409,19 @@ fn candidate_list(
     for a in attendance {
         let mut reasons = Vec::new();
         if a.enrollment_status != EnrollmentStatus::Enrolled {
-            reasons.push("Withdrawn from the class.".to_string());
+            reasons.push(Reason::new("withdrawn", json!({}), "Withdrawn from the class.".into()));
         }
         match exam.kind {
             ExamKind::Module | ExamKind::Retake => {
                 if let Some(m) = a.modules.iter().find(|m| Some(m.figures.module_id) == exam.module_id) {
                     if let Some(r) = &m.figures.reason {
-                        reasons.push(r.clone());
+                        reasons.push(Reason::new("attendance", json!({}), r.clone()));
                     }
                 }
             }
             ExamKind::Graduation => {
                 if let Some(r) = &a.program.reason {
-                    reasons.push(r.clone());
+                    reasons.push(Reason::new("attendance", json!({}), r.clone()));
                 }
             }
         }
@@ -426,13 +429,21 @@ fn candidate_list(
             let s = sittings.get(&a.learner_id).cloned().unwrap_or_default();
             let passed = s.iter().flatten().any(|v| *v >= pass);
             if s.is_empty() {
-                reasons.push("Has not sat the first exam of this module.".into());
+                reasons.push(Reason::new(
+                    "no_first_sitting",
+                    json!({}),
+                    "Has not sat the first exam of this module.".into(),
+                ));
             } else if passed {
-                reasons.push("Already passed this module.".into());
+                reasons.push(Reason::new("already_passed", json!({}), "Already passed this module.".into()));
             } else if (s.len() as u32) > rules.max_retakes {
-                reasons.push(format!(
-                    "Has used the {} retake(s) allowed; repeat the module with a later class.",
-                    rules.max_retakes
+                reasons.push(Reason::new(
+                    "retakes_used",
+                    json!({"max_retakes": rules.max_retakes}),
+                    format!(
+                        "Has used the {} retake(s) allowed; repeat the module with a later class.",
+                        rules.max_retakes
+                    ),
                 ));
             }
         }
@@ -474,7 +485,7 @@ async fn candidates(
         .await?;
     let mut list = list;
     for c in &mut list {
-        c.reasons = c.reasons.iter().map(|r| crate::error::localised(r)).collect();
+        c.reasons = std::mem::take(&mut c.reasons).into_iter().map(|r| r.localised(crate::error::localised)).collect();
     }
     Ok(HttpResponse::Ok().json(list))
 }

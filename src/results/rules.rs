@@ -78,7 +78,7 @@ impl Reason {
         self
     }
 
-    fn new(code: &str, params: serde_json::Value, message: String) -> Reason {
+    pub fn new(code: &str, params: serde_json::Value, message: String) -> Reason {
         let params = match params {
             serde_json::Value::Object(m) => m,
             _ => serde_json::Map::new(),

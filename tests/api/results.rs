@@ -139,7 +139,10 @@ async fn a_class_from_exams_to_classified_results(app: TestApp) {
     assert_eq!(eligible.len(), 2, "{}", cands.text);
     assert!(eligible.contains(&b) && eligible.contains(&d));
     let passed = cands.body.as_array().unwrap().iter().find(|x| x["learner_id"] == a).unwrap();
-    assert_eq!(passed["reasons"][0], "Đã đạt học phần này.");
+    assert_eq!(
+        (passed["reasons"][0]["code"].as_str(), passed["reasons"][0]["message"].as_str()),
+        (Some("already_passed"), Some("Đã đạt học phần này."))
+    );
     app.post(&format!("/api/v1/exams/{retake}/seal"), &admin, json!(null)).await;
     let r = app
         .call(
