@@ -184,33 +184,34 @@ async fn put_roll(
     let (id, body) = (id.into_inner(), body);
     let tz = state.settings.tz();
     let window = chrono::Duration::days(i64::from(state.settings.attendance.correction_days));
-    let mut p = Problems::new();
-    p.check(!body.entries.is_empty() && body.entries.len() <= 1000, "entries", "must list 1 to 1000 learners");
-    let mut seen = HashSet::new();
-    for (i, e) in body.entries.iter().enumerate() {
-        p.check(seen.insert(e.learner_id), &format!("entries[{i}].learner_id"), "appears twice");
-        p.check(
-            e.minutes_late.is_none() || e.status == AttendanceStatus::Late,
-            &format!("entries[{i}].minutes_late"),
-            "only for late arrivals",
-        );
-        p.check(
-            e.minutes_late.is_none_or(|m| (0..=600).contains(&m)),
-            &format!("entries[{i}].minutes_late"),
-            "must be 0 to 600",
-        );
-        p.check(
-            e.note.as_ref().is_none_or(|n| n.chars().count() <= 500),
-            &format!("entries[{i}].note"),
-            "must be at most 500 characters",
-        );
-    }
-    p.finish(())?;
     let reason = body.reason.as_deref().map(clean).filter(|s| !s.is_empty());
     let r = state
         .db
         .write(move |tx| {
             let (session, cohort, access) = session_access(tx, &caller, id)?;
+            // The entries are judged only once the caller is known to take this roll.
+            let mut p = Problems::new();
+            p.check(!body.entries.is_empty() && body.entries.len() <= 1000, "entries", "must list 1 to 1000 learners");
+            let mut seen = HashSet::new();
+            for (i, e) in body.entries.iter().enumerate() {
+                p.check(seen.insert(e.learner_id), &format!("entries[{i}].learner_id"), "appears twice");
+                p.check(
+                    e.minutes_late.is_none() || e.status == AttendanceStatus::Late,
+                    &format!("entries[{i}].minutes_late"),
+                    "only for late arrivals",
+                );
+                p.check(
+                    e.minutes_late.is_none_or(|m| (0..=600).contains(&m)),
+                    &format!("entries[{i}].minutes_late"),
+                    "must be 0 to 600",
+                );
+                p.check(
+                    e.note.as_ref().is_none_or(|n| n.chars().count() <= 500),
+                    &format!("entries[{i}].note"),
+                    "must be at most 500 characters",
+                );
+            }
+            p.finish(())?;
             if session.status == SessionStatus::Cancelled {
                 return Err(ApiError::refused("session_cancelled", "The session was cancelled; it has no roll."));
             }

@@ -636,33 +636,6 @@ async fn put_grades(
     let b = body.take()?;
     let id = id.into_inner();
     let day = today(&state);
-    let mut p = Problems::new();
-    p.check(!b.entries.is_empty() && b.entries.len() <= 2000, "entries", "must list 1 to 2000 marks");
-    let mut parsed = Vec::new();
-    for (i, e) in b.entries.iter().enumerate() {
-        p.check(e.code.is_some() != e.learner_id.is_some(), &format!("entries[{i}]"), "give either code or learner_id");
-        let presence = e.presence.unwrap_or(Presence::Sat);
-        let mark = match (presence, e.grade) {
-            (Presence::Sat, Some(g)) => match rules::tenths(g) {
-                Ok(t) => Some(t),
-                Err(m) => {
-                    p.add(&format!("entries[{i}].grade"), m);
-                    None
-                }
-            },
-            (Presence::Sat, None) => {
-                p.add(&format!("entries[{i}].grade"), "is required for a candidate who sat");
-                None
-            }
-            (_, Some(_)) => {
-                p.add(&format!("entries[{i}].grade"), "an absent or excused candidate has no grade");
-                None
-            }
-            (_, None) => None,
-        };
-        parsed.push((e.clone(), presence, mark));
-    }
-    p.finish(())?;
     let list = state
         .db
         .write(move |tx| {
@@ -670,6 +643,38 @@ async fn put_grades(
             let Seat::Grader(me) = seat else {
                 return Err(ApiError::refused("not_a_grader", "Only the exam's graders enter marks."));
             };
+            // The marks are judged only once the caller is known to grade this exam.
+            let mut p = Problems::new();
+            p.check(!b.entries.is_empty() && b.entries.len() <= 2000, "entries", "must list 1 to 2000 marks");
+            let mut parsed = Vec::new();
+            for (i, e) in b.entries.iter().enumerate() {
+                p.check(
+                    e.code.is_some() != e.learner_id.is_some(),
+                    &format!("entries[{i}]"),
+                    "give either code or learner_id",
+                );
+                let presence = e.presence.unwrap_or(Presence::Sat);
+                let mark = match (presence, e.grade) {
+                    (Presence::Sat, Some(g)) => match rules::tenths(g) {
+                        Ok(t) => Some(t),
+                        Err(m) => {
+                            p.add(&format!("entries[{i}].grade"), m);
+                            None
+                        }
+                    },
+                    (Presence::Sat, None) => {
+                        p.add(&format!("entries[{i}].grade"), "is required for a candidate who sat");
+                        None
+                    }
+                    (_, Some(_)) => {
+                        p.add(&format!("entries[{i}].grade"), "an absent or excused candidate has no grade");
+                        None
+                    }
+                    (_, None) => None,
+                };
+                parsed.push((e.clone(), presence, mark));
+            }
+            p.finish(())?;
             if exam.status != ExamStatus::Sealed {
                 return Err(ApiError::refused(
                     "not_open",

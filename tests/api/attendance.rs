@@ -211,6 +211,13 @@ async fn eligibility_edges_late_enrolment_and_make_up(app: TestApp) {
         sessions.push(session(&app, &c, Duration::days(12 - d), "Phòng 3").await);
     }
     let (first, second) = (&c.learners[0].0, &c.learners[1].0);
+    // A lecturer who does not teach the class is refused before the entries are looked at.
+    let (_, outsider) = app.user("lecturer", Some(&c.s.school)).await;
+    let twice = json!({"entries": [{"learner_id": first, "status": "absent"}, {"learner_id": first, "status": "late", "minutes_late": 9000}]});
+    let r = app
+        .call(Method::PUT, &format!("/api/v1/sessions/{}/attendance", sessions[0]), Some(&outsider), Some(twice))
+        .await;
+    r.assert_problem(404, "not-found");
     let r = app
         .call(
             Method::PUT,

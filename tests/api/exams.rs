@@ -148,6 +148,10 @@ async fn blind_double_marking_publication_and_history(app: TestApp) {
         let (app, exam, token) = (&app, exam.clone(), token.to_string());
         async move { app.call(Method::PUT, &format!("/api/v1/exams/{exam}/grades"), Some(&token), Some(body)).await }
     };
+    // A lecturer of another school is refused before the marks are looked at.
+    let elsewhere = app.institution("EXO", "provincial_school", None).await;
+    let (_, stranger) = app.user("lecturer", Some(&elsewhere)).await;
+    put(&stranger, json!({"entries": [{"code": code_an, "grade": 7.25}]})).await.assert_problem(404, "not-found");
     // Blind: learner ids are refused; bad marks are listed.
     let r = put(g1, json!({"entries": [{"learner_id": t.learners[0].0, "grade": 7}]})).await;
     assert_eq!(r.body["errors"][0]["code"], "blind_marking");
