@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-use diesel::connection::SimpleConnection;
 use diesel::sql_types::{Nullable, Text, Timestamp};
 use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
 
@@ -41,11 +40,16 @@ pub fn backup(db: &Db, to: &Path) -> Result<(), String> {
     if to.exists() {
         return Err(format!("{} already exists; choose a new file", to.display()));
     }
-    let target = to.to_str().ok_or("the backup path is not valid UTF-8")?.replace('\'', "''");
+    let target = to.to_str().ok_or("the backup path is not valid UTF-8")?.to_string();
     let mut conn = db.conn().map_err(|_| "database: cannot connect".to_string())?;
     match &mut *conn {
         DbConn::Sqlite(c) => {
-            c.batch_execute(&format!("VACUUM INTO '{target}'")).map_err(|e| format!("backup failed: {e}"))
+            // The file name is bound, never spliced into the statement.
+            diesel::sql_query("VACUUM INTO ?")
+                .bind::<Text, _>(target)
+                .execute(c)
+                .map(|_| ())
+                .map_err(|e| format!("backup failed: {e}"))
         }
         DbConn::Pg(_) => Err("not a SQLite database".into()),
     }

@@ -133,6 +133,12 @@ pub const PROBLEM_TYPES: &[(&str, u16, &str, &str)] = &[
     ),
 ];
 
+/// The documented problem type of a slug (`every_variant_has_its_problem_type` keeps every
+/// variant's slug in the table).
+fn problem_type(slug: &str) -> Option<(&'static str, u16, &'static str, &'static str)> {
+    PROBLEM_TYPES.iter().copied().find(|(s, ..)| *s == slug)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("bad request: {0}")]
@@ -210,8 +216,12 @@ impl ApiError {
     }
 
     pub fn problem(&self) -> Problem {
-        let (slug, status, title, _) =
-            PROBLEM_TYPES.iter().copied().find(|(s, ..)| *s == self.slug()).unwrap_or(PROBLEM_TYPES[12]);
+        let (slug, status, title, _) = problem_type(self.slug()).or_else(|| problem_type("internal")).unwrap_or((
+            "internal",
+            500,
+            "Internal error",
+            "",
+        ));
         let mut code = None;
         let mut errors = Vec::new();
         let mut existing = None;
@@ -405,9 +415,77 @@ impl From<diesel::result::Error> for ApiError {
 /// Messages of failures that go away by themselves: a busy SQLite file, a lost server connection.
 fn is_transient(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
-    ["database is locked", "database is busy", "connection", "terminating", "server closed", "the database system is"]
-        .iter()
-        .any(|p| m.contains(p))
+    [
+        "database is locked",
+        "database is busy",
+        "server closed the connection",
+        "connection refused",
+        "connection reset",
+        "connection timed out",
+        "no connection to the server",
+        "could not connect to server",
+        "terminating connection",
+        "the database system is starting up",
+        "the database system is shutting down",
+        "the database system is in recovery mode",
+        "the database system is not yet accepting connections",
+    ]
+    .iter()
+    .any(|p| m.contains(p))
+}
+
+#[cfg(test)]
+mod problem_type_tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_its_problem_type() {
+        let all = [
+            ApiError::BadRequest(String::new()),
+            ApiError::BadBody { code: "body_mismatch", detail: String::new() },
+            ApiError::Validation(Vec::new()),
+            ApiError::Unauthorized(""),
+            ApiError::Forbidden,
+            ApiError::NotFound(String::new()),
+            ApiError::MethodNotAllowed,
+            ApiError::conflict("x", ""),
+            ApiError::Duplicate { detail: String::new(), existing: String::new() },
+            ApiError::Conflicts { code: "x", detail: String::new(), items: Vec::new() },
+            ApiError::PreconditionFailed { current: 1 },
+            ApiError::PayloadTooLarge(1),
+            ApiError::UnsupportedMediaType(String::new()),
+            ApiError::Refused(Vec::new()),
+            ApiError::RateLimited { retry_after_secs: 1 },
+            ApiError::Unavailable { retry_after_secs: 1 },
+            ApiError::Internal(String::new()),
+        ];
+        for e in all {
+            let (slug, status, ..) = problem_type(e.slug()).unwrap_or_else(|| panic!("{} is not documented", e.slug()));
+            assert_eq!(in_language_sync(true, || e.problem()).status, status, "{slug}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod transient_tests {
+    use super::is_transient;
+
+    #[test]
+    fn only_failures_that_pass_by_themselves_are_transient() {
+        for (message, transient) in [
+            ("database is locked", true),
+            ("server closed the connection unexpectedly", true),
+            ("FATAL: terminating connection due to administrator command", true),
+            ("FATAL: the database system is starting up", true),
+            ("could not connect to server: Connection refused", true),
+            // Errors that only mention a connection are the statement's own fault: not 503.
+            ("relation \"connection_log\" does not exist", false),
+            ("column \"connection\" is of type integer but expression is of type text", false),
+            ("syntax error at or near \"SELECT\"", false),
+        ] {
+            assert_eq!(is_transient(message), transient, "{message}");
+        }
+    }
 }
 
 impl From<diesel::r2d2::PoolError> for ApiError {

@@ -26,7 +26,8 @@ async fn backup_under_writes_then_restore_identically() {
         app.institution(&format!("B{i}"), "commune_center", None).await;
     }
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("llct-backup.db");
+    // A name with a quote and Vietnamese letters: the path is bound, not spliced into SQL.
+    let file = dir.path().join("sao lưu 'tối' llct.db");
     // Writers keep creating institutions while the backup runs.
     let db = app.state.db.clone();
     let f = file.clone();
