@@ -143,6 +143,8 @@ pub struct IssueIn {
     pub issued_on: Option<NaiveDate>,
 }
 
+crate::max_lengths!("IssueIn": "signer_name" => 120, "signer_title" => 120);
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IssueOut {
     /// Credentials issued by this call, in numbering order.
@@ -461,6 +463,8 @@ fn reason_of(text: &str) -> Result<String, ApiError> {
 pub struct RevokeIn {
     pub reason: String,
 }
+
+crate::max_lengths!("RevokeIn": "reason" => 1000);
 
 /// Revokes a valid credential with a reason; the record stays and public verification says
 /// revoked.

@@ -34,6 +34,8 @@ pub struct ConductIn {
     pub measure_reason: Option<String>,
 }
 
+crate::max_lengths!("ConductIn": "comment" => 2000);
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConductOut {
     pub learner_id: LearnerId,

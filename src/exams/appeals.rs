@@ -89,6 +89,8 @@ pub struct FileAppeal {
     pub reason: String,
 }
 
+crate::max_lengths!("FileAppeal": "reason" => 2000);
+
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolveAppeal {

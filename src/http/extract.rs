@@ -227,7 +227,28 @@ fn bodiless(req: &HttpRequest) -> bool {
         || (length.is_none() && !h.contains_key(header::TRANSFER_ENCODING) && !h.contains_key(header::CONTENT_TYPE))
 }
 
-impl<T: serde::de::DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+/// Reads a JSON value as `T`, first refusing (every one listed) the strings longer than
+/// `max_lengths!` allows for `T`'s schema: the bound the document shows is the one enforced,
+/// on the text as sent.
+fn read_body<T: serde::de::DeserializeOwned + utoipa::ToSchema>(value: serde_json::Value) -> Result<Sent<T>, ApiError> {
+    if value.is_null() {
+        return Ok(Sent::Null);
+    }
+    let name = T::name();
+    let mut p = Problems::new();
+    for bound in crate::http::openapi::max_lengths().filter(|b| b.schema == name) {
+        if let Some(s) = value.get(bound.field).and_then(serde_json::Value::as_str) {
+            p.check(s.chars().count() <= bound.max, bound.field, format!("must be at most {} characters", bound.max));
+        }
+    }
+    p.finish(())?;
+    serde_json::from_value::<T>(value).map(Sent::Body).map_err(|e| ApiError::BadBody {
+        code: "body_mismatch",
+        detail: format!("The JSON body does not fit this endpoint: {e}."),
+    })
+}
+
+impl<T: serde::de::DeserializeOwned + utoipa::ToSchema + 'static> FromRequest for JsonBody<T> {
     type Error = ApiError;
     type Future = futures_util::future::LocalBoxFuture<'static, Result<JsonBody<T>, ApiError>>;
 
@@ -239,10 +260,10 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for JsonBody<T> {
         if bodiless(req) {
             return Box::pin(async { Ok(JsonBody(Ok(Sent::Nothing))) });
         }
-        let body = actix_web::web::JsonBody::<Option<T>>::new(req, payload, None, true).limit(limit);
+        let body = actix_web::web::JsonBody::<serde_json::Value>::new(req, payload, None, true).limit(limit);
         Box::pin(async move {
-            let sent = body.await.map(|b| b.map_or(Sent::Null, Sent::Body));
-            Ok(JsonBody(sent.map_err(|e| crate::http::body_error(&e))))
+            let sent = body.await.map_err(|e| crate::http::body_error(&e)).and_then(read_body::<T>);
+            Ok(JsonBody(sent))
         })
     }
 }

@@ -63,6 +63,7 @@ impl Modify for Bearer {
 /// - byte bodies (PDF, XLSX, backups) are `format: binary` strings rather than arrays of integers.
 pub fn complete(doc: &mut serde_json::Value) {
     use serde_json::{json, Value};
+    mark_max_lengths(doc);
     mark_required(doc);
     let problem = json!({ "$ref": "#/components/schemas/Problem" });
     let schemas = doc["components"]["schemas"].as_object().cloned().unwrap_or_default();
@@ -207,6 +208,44 @@ macro_rules! required_fields {
             $crate::http::openapi::Required { schema: stringify!($schema), base: stringify!($base), fields: &[$($f),+] }
         }
     };
+}
+
+/// The longest a text field of a request body may be, in characters as sent; enforced by
+/// `http::extract::JsonBody` before the body is read and shown as `maxLength`.
+pub struct MaxLength {
+    pub schema: &'static str,
+    pub field: &'static str,
+    pub max: usize,
+}
+
+inventory::collect!(MaxLength);
+
+/// Declares the longest text fields of a body: `max_lengths!("CreateInstitution": "name" => 200, …)`
+/// (the Rust type's schema name; a creation body built from it gets the same bounds).
+#[macro_export]
+macro_rules! max_lengths {
+    ($schema:literal: $($f:literal => $n:literal),+ $(,)?) => {
+        $( $crate::inventory::submit! { $crate::http::openapi::MaxLength { schema: $schema, field: $f, max: $n } } )+
+    };
+}
+
+/// Every declared bound.
+pub fn max_lengths() -> impl Iterator<Item = &'static MaxLength> {
+    inventory::iter::<MaxLength>.into_iter()
+}
+
+fn mark_max_lengths(doc: &mut serde_json::Value) {
+    for b in max_lengths() {
+        let field = doc
+            .get_mut("components")
+            .and_then(|c| c.get_mut("schemas"))
+            .and_then(|s| s.get_mut(b.schema))
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(|p| p.get_mut(b.field));
+        if let Some(p) = field {
+            p["maxLength"] = b.max.into();
+        }
+    }
 }
 
 /// Marks every declared required field in the document's schemas.

@@ -31,6 +31,8 @@ pub struct CreateInstitution {
     pub signer_title: Option<String>,
 }
 
+crate::max_lengths!("CreateInstitution": "name" => 200, "short_name" => 80, "province" => 100, "address" => 300, "signer_name" => 120, "signer_title" => 120);
+
 crate::required_fields!("CreateInstitution": "code", "name", "tier");
 
 /// Changes to an institution; absent fields stay as they are, `null` clears optional ones.
@@ -65,6 +67,8 @@ pub struct UpdateInstitution {
     #[schema(value_type = Option<String>)]
     pub signer_title: Option<Option<String>>,
 }
+
+crate::max_lengths!("UpdateInstitution": "name" => 200, "short_name" => 80, "province" => 100, "address" => 300, "signer_name" => 120, "signer_title" => 120);
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InstitutionOut {

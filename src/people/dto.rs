@@ -96,6 +96,8 @@ pub struct LearnerInput {
     pub phone: Option<Option<String>>,
 }
 
+crate::max_lengths!("LearnerInput": "full_name" => 120);
+
 crate::required_fields!(CreateLearner from LearnerInput: "full_name", "date_of_birth", "gender", "education_level");
 
 /// Fields a learner may correct on their own record.
@@ -423,6 +425,8 @@ pub struct LecturerInput {
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
 }
+
+crate::max_lengths!("LecturerInput": "full_name" => 120);
 
 crate::required_fields!(CreateLecturer from LecturerInput: "full_name", "kind");
 

@@ -35,6 +35,8 @@ pub struct CreateSessions {
     pub series: Option<Series>,
 }
 
+crate::max_lengths!("CreateSessions": "place" => 200);
+
 crate::required_fields!("CreateSessions": "module_id", "lecturer_id", "place");
 
 /// Moves, re-assigns or annotates a session; the people concerned are told.
@@ -50,6 +52,8 @@ pub struct UpdateSession {
     #[schema(value_type = Option<String>)]
     pub note: Option<Option<String>>,
 }
+
+crate::max_lengths!("UpdateSession": "place" => 200);
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionOut {

@@ -24,6 +24,8 @@ pub struct CreateUser {
     pub institution_id: Option<InstitutionId>,
 }
 
+crate::max_lengths!("CreateUser": "full_name" => 120);
+
 crate::required_fields!("CreateUser": "email", "password", "full_name", "role");
 
 /// Changes to an account; absent fields stay as they are. A new `password` (an administrator's
@@ -40,6 +42,8 @@ pub struct UpdateUser {
     pub status: Option<UserStatus>,
     pub password: Option<String>,
 }
+
+crate::max_lengths!("UpdateUser": "full_name" => 120);
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserOut {

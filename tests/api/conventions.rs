@@ -24,6 +24,12 @@ async fn malformed_requests_are_problems_not_500s(app: TestApp) {
     app.call_raw(Method::POST, p, root, "application/json", big.into_bytes())
         .await
         .assert_problem(413, "payload-too-large");
+    // A text longer than the document allows is refused as sent, even when it would be short
+    // once its spaces are tidied, and the answer names the field.
+    let spaced = format!("a{}b", " ".repeat(250));
+    let r = app.post(p, &app.root, serde_json::json!({"code": "LONG", "name": spaced, "tier": "academy"})).await;
+    r.assert_problem(400, "validation");
+    assert_eq!(r.error_fields(), vec!["name"], "{}", r.text);
     // A role that may not do this is told so before anything in the body is looked at.
     let inst = app.institution("MAL", "provincial_school", None).await;
     let (_, lecturer) = app.user("lecturer", Some(&inst)).await;
