@@ -129,6 +129,8 @@ pub struct TransitionBody {
     pub reason: Option<String>,
 }
 
+crate::required_fields!(CancelCohort from TransitionBody: "reason");
+
 /// An eligibility rule to override for one learner, with the reason.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -158,6 +160,8 @@ pub struct CreateEnrollments {
     /// Defaults to today; attendance counts only sessions from this day on.
     pub enrolled_on: Option<NaiveDate>,
 }
+
+crate::required_fields!("CreateEnrollments": one of ["learner_id"], ["learners"]);
 
 /// A withdrawal (with its reason) or a corrected enrolment date.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]

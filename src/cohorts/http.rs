@@ -427,15 +427,16 @@ async fn close_cohort(
 
 /// Cancels a class before it is closed; `reason` is required. Enrolments are kept.
 #[utoipa::path(tag = "cohorts", params(("id" = CohortId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
-    request_body = TransitionBody, responses((status = 200, body = CohortOut), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+    request_body = super::dto::CancelCohort, responses((status = 200, body = CohortOut), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
 #[post("/cohorts/{id}/cancel")]
 async fn cancel_cohort(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     if_match: IfMatch,
-    body: Option<web::Json<TransitionBody>>,
+    body: JsonBody<TransitionBody>,
 ) -> Result<HttpResponse, ApiError> {
-    act(caller, state, id.into_inner(), if_match, Action::Cancel, body.map(|b| b.into_inner()).unwrap_or_default())
-        .await
+    caller.require(Permission::ManageCohorts)?;
+    let body = body.take_optional()?.unwrap_or_default();
+    act(caller, state, id.into_inner(), if_match, Action::Cancel, body).await
 }

@@ -180,11 +180,25 @@ pub struct Required {
 
 inventory::collect!(Required);
 
+/// A body that may be given in more than one way, one of which it needs:
+/// `required_fields!("CreateEnrollments": one of ["learner_id"], ["learners"])`.
+pub struct RequiredOneOf {
+    pub schema: &'static str,
+    pub ways: &'static [&'static [&'static str]],
+}
+
+inventory::collect!(RequiredOneOf);
+
 /// Declares the fields a creation body requires: `required_fields!("CreateCohort": "code", …)`,
 /// or `required_fields!("CreateLearner" from LearnerInput: …)` for a body that creation shares
 /// with changes (it also defines the `CreateLearner` type to name in `request_body`).
 #[macro_export]
 macro_rules! required_fields {
+    ($schema:literal: one of $([$($f:literal),+]),+ $(,)?) => {
+        $crate::inventory::submit! {
+            $crate::http::openapi::RequiredOneOf { schema: $schema, ways: &[$(&[$($f),+]),+] }
+        }
+    };
     ($schema:literal: $($f:literal),+ $(,)?) => {
         $crate::inventory::submit! {
             $crate::http::openapi::Required { schema: $schema, base: $schema, fields: &[$($f),+] }
@@ -255,23 +269,8 @@ fn mark_required(doc: &mut serde_json::Value) {
         let Some(mut schema) = doc["components"]["schemas"].get(r.base).cloned() else { continue };
         let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
         for f in r.fields {
-            let Some(p) = props.get_mut(*f) else { continue };
-            if let Some(types) = p.get_mut("type").and_then(Value::as_array_mut) {
-                types.retain(|t| t != "null");
-                if types.len() == 1 {
-                    let only = types[0].clone();
-                    p["type"] = only;
-                }
-            } else if let Some(one_of) = p.get("oneOf").and_then(Value::as_array).cloned() {
-                let kept: Vec<Value> =
-                    one_of.into_iter().filter(|s| s.get("type") != Some(&Value::from("null"))).collect();
-                if kept.len() == 1 {
-                    let description = p.get("description").cloned();
-                    *p = kept[0].clone();
-                    if let Some(d) = description {
-                        p["description"] = d;
-                    }
-                }
+            if let Some(p) = props.get_mut(*f) {
+                not_null(p);
             }
         }
         let mut required: Vec<String> = schema["required"]
@@ -285,6 +284,50 @@ fn mark_required(doc: &mut serde_json::Value) {
         required.dedup();
         schema["required"] = required.into();
         doc["components"]["schemas"][r.schema] = schema;
+    }
+    for r in inventory::iter::<RequiredOneOf> {
+        let Some(schema) = doc["components"]["schemas"].get_mut(r.schema) else { continue };
+        let props = schema["properties"].clone();
+        // Each way of giving the body: its fields present, not null, and lists not empty.
+        let ways: Vec<Value> = r
+            .ways
+            .iter()
+            .map(|fields| {
+                let mut shown = serde_json::Map::new();
+                for f in *fields {
+                    let mut p = props.get(*f).cloned().unwrap_or_default();
+                    not_null(&mut p);
+                    if p["type"] == "array" {
+                        p["minItems"] = 1.into();
+                    }
+                    shown.insert(f.to_string(), p);
+                }
+                serde_json::json!({ "required": fields, "properties": shown })
+            })
+            .collect();
+        schema["anyOf"] = ways.into();
+    }
+}
+
+/// A property schema without its `null`: `["string", "null"]` becomes `"string"`, and
+/// `oneOf: [X, {type: null}]` becomes X (keeping the description).
+fn not_null(p: &mut serde_json::Value) {
+    use serde_json::Value;
+    if let Some(types) = p.get_mut("type").and_then(Value::as_array_mut) {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let only = types[0].clone();
+            p["type"] = only;
+        }
+    } else if let Some(one_of) = p.get("oneOf").and_then(Value::as_array).cloned() {
+        let kept: Vec<Value> = one_of.into_iter().filter(|s| s.get("type") != Some(&Value::from("null"))).collect();
+        if kept.len() == 1 {
+            let description = p.get("description").cloned();
+            *p = kept[0].clone();
+            if let Some(d) = description {
+                p["description"] = d;
+            }
+        }
     }
 }
 

@@ -196,6 +196,12 @@ async fn enrolment_lists_every_failed_rule(app: TestApp) {
         .await;
     assert_eq!(e.body["eligible"], true, "{}", e.text);
 
+    // A body naming nobody is refused, as the document says (learner_id or a non-empty learners).
+    for nobody in [json!({}), json!({"learners": []})] {
+        let r = app.post(&format!("/api/v1/cohorts/{id}/enrollments"), &s.admin, nobody).await;
+        r.assert_problem(400, "validation");
+        assert_eq!(r.error_fields(), vec!["learners"], "{}", r.text);
+    }
     // Bulk: all or nothing, each refusal named by the learner's position.
     let r = app
         .post(
