@@ -451,12 +451,12 @@ pub struct MySession {
 
 impl MySession {
     fn new(r: store::LearnerSessionRow, tz: chrono_tz::Tz) -> MySession {
-        let local = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&tz).fixed_offset();
+        use crate::timetable::dto::local;
         let (session_id, starts_at, ends_at, module_id, module_code, module_title, status, minutes_late, marked_by) = r;
         MySession {
             session_id,
-            starts_at: local(starts_at),
-            ends_at: local(ends_at),
+            starts_at: local(starts_at, tz),
+            ends_at: local(ends_at, tz),
             module_id,
             module_code,
             module_title,

@@ -485,7 +485,7 @@ async fn candidates(
         .await?;
     let mut list = list;
     for c in &mut list {
-        c.reasons = std::mem::take(&mut c.reasons).into_iter().map(|r| r.localised(crate::error::localised)).collect();
+        crate::results::rules::localise(&mut c.reasons, crate::error::localised);
     }
     Ok(HttpResponse::Ok().json(list))
 }

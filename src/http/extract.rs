@@ -242,10 +242,9 @@ fn read_body<T: serde::de::DeserializeOwned + utoipa::ToSchema>(value: serde_jso
         }
     }
     p.finish(())?;
-    serde_json::from_value::<T>(value).map(Sent::Body).map_err(|e| ApiError::BadBody {
-        code: "body_mismatch",
-        detail: format!("The JSON body does not fit this endpoint: {e}."),
-    })
+    serde_json::from_value::<T>(value)
+        .map(Sent::Body)
+        .map_err(|e| crate::http::body_error(&actix_web::error::JsonPayloadError::Deserialize(e)))
 }
 
 impl<T: serde::de::DeserializeOwned + utoipa::ToSchema + 'static> FromRequest for JsonBody<T> {

@@ -71,13 +71,14 @@ pub struct Reason {
     pub message: String,
 }
 
-impl Reason {
-    /// The same reason with its text in the caller's language.
-    pub fn localised(mut self, translate: impl Fn(&str) -> String) -> Reason {
-        self.message = translate(&self.message);
-        self
+/// Puts every reason's text through `translate` (the caller's language), in place.
+pub fn localise(reasons: &mut [Reason], translate: impl Fn(&str) -> String) {
+    for r in reasons {
+        r.message = translate(&r.message);
     }
+}
 
+impl Reason {
     pub fn new(code: &str, params: serde_json::Value, message: String) -> Reason {
         let params = match params {
             serde_json::Value::Object(m) => m,

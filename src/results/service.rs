@@ -28,10 +28,7 @@ impl LearnerResult {
     /// The same result with its reasons in the caller's language (call it where the request
     /// runs).
     pub fn localised(mut self) -> LearnerResult {
-        self.result.reasons = std::mem::take(&mut self.result.reasons)
-            .into_iter()
-            .map(|r| r.localised(crate::error::localised))
-            .collect();
+        super::rules::localise(&mut self.result.reasons, crate::error::localised);
         self
     }
 }

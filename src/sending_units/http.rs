@@ -358,8 +358,7 @@ async fn get_unit_report(
         _ => {
             let mut r = r;
             for l in &mut r.learners {
-                l.reasons =
-                    std::mem::take(&mut l.reasons).into_iter().map(|x| x.localised(crate::error::localised)).collect();
+                crate::results::rules::localise(&mut l.reasons, crate::error::localised);
             }
             Ok(HttpResponse::Ok().json(r))
         }

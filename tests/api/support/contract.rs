@@ -21,8 +21,8 @@ pub static REQUESTS_CHECKED: AtomicUsize = AtomicUsize::new(0);
 
 struct Contract {
     doc: Value,
-    /// Path templates split into segments, fewest parameters first so literal paths win.
-    templates: Vec<(String, Vec<String>)>,
+    /// Path templates, fewest parameters first so literal paths win.
+    templates: Vec<String>,
     validators: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
 }
 
@@ -30,34 +30,16 @@ fn contract() -> &'static Contract {
     static C: OnceLock<Contract> = OnceLock::new();
     C.get_or_init(|| {
         let doc = llct::http::openapi();
-        let mut templates: Vec<(String, Vec<String>)> = doc["paths"]
-            .as_object()
-            .expect("paths")
-            .keys()
-            .map(|p| (p.clone(), p.trim_start_matches('/').split('/').map(str::to_string).collect()))
-            .collect();
-        templates.sort_by_key(|(_, segs)| segs.iter().filter(|s| s.contains('{')).count());
+        let mut templates: Vec<String> = doc["paths"].as_object().expect("paths").keys().cloned().collect();
+        templates.sort_by_key(|t| t.matches('{').count());
         Contract { doc, templates, validators: Mutex::new(HashMap::new()) }
     })
 }
 
-fn segment_matches(template: &str, actual: &str) -> bool {
-    match (template.find('{'), template.find('}')) {
-        (Some(open), Some(close)) => {
-            let (prefix, suffix) = (&template[..open], &template[close + 1..]);
-            actual.len() > prefix.len() + suffix.len() && actual.starts_with(prefix) && actual.ends_with(suffix)
-        }
-        _ => template == actual,
-    }
-}
-
-/// The documented template of a concrete path, if any.
+/// The documented template of a concrete path, if any (the service's own matcher).
 pub fn template_of(path: &str) -> Option<&'static str> {
     let path = path.split('?').next().unwrap_or_default();
-    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    contract().templates.iter().find_map(|(t, tsegs)| {
-        (tsegs.len() == segs.len() && tsegs.iter().zip(&segs).all(|(t, a)| segment_matches(t, a))).then_some(t.as_str())
-    })
+    contract().templates.iter().find(|t| llct::http::openapi::path_fits(t, path)).map(String::as_str)
 }
 
 /// A validator for the schema at `pointer` inside the document (its `$ref`s resolve against the
