@@ -110,12 +110,13 @@ fn jobs(settings: Settings, db: Db, action: JobsCommand) -> Result<(), String> {
                     .first(&mut *conn)
                     .optional()
                     .map_err(|e| e.to_string())?;
-                let next = crate::jobs::next_run(cron, settings.tz(), chrono::Utc::now())
+                let next = cron
+                    .next_after(settings.tz(), chrono::Utc::now())
                     .map(|t| t.with_timezone(&settings.tz()).to_rfc3339())
                     .unwrap_or_default();
                 let last =
                     last.map(|(t, o)| format!("{} {o}", t.and_utc().to_rfc3339())).unwrap_or_else(|| "never".into());
-                println!("{name:<24} {cron:<20} next {next}  last {last}");
+                println!("{name:<24} {:<20} next {next}  last {last}", cron.as_str());
             }
             Ok(())
         }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod backup;
 pub mod certificates;
 pub mod cli;
+pub mod clock;
 pub mod cohorts;
 pub mod conduct;
 pub mod db;
@@ -53,6 +54,8 @@ pub struct AppState {
     /// Public verification requests per client address.
     pub verify_limits: auth::ratelimit::Keyed<std::net::IpAddr>,
     pub metrics: Metrics,
+    /// Now, and today in the configured zone.
+    pub clock: clock::Clock,
     /// Callers recently read from their tokens.
     pub callers: auth::cache::CallerCache,
 }
@@ -67,6 +70,7 @@ impl AppState {
             ),
             verify_limits: auth::ratelimit::Keyed::per_minute(settings.certificates.verify_per_minute_per_client),
             metrics: Metrics::new(),
+            clock: clock::Clock::system(settings.tz()),
             callers: auth::cache::CallerCache::new(std::time::Duration::from_secs(u64::from(
                 settings.auth.caller_cache_secs,
             ))),

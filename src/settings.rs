@@ -106,8 +106,10 @@ pub struct FieldTripSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateSettings {
-    pub serial_pattern: String,
-    pub register_pattern: String,
+    #[serde(deserialize_with = "from_text")]
+    pub serial_pattern: NumberPattern,
+    #[serde(deserialize_with = "from_text")]
+    pub register_pattern: NumberPattern,
     pub certificate_code: String,
     pub diploma_code: String,
     pub lost_paper: LostPaper,
@@ -119,14 +121,22 @@ pub struct CertificateSettings {
 pub struct JobSettings {
     pub scheduler: bool,
     pub lease_secs: u64,
-    pub session_reminders: String,
-    pub exam_reminders: String,
-    pub field_report_reminders: String,
-    pub grading_reminders: String,
-    pub cohorts_ending: String,
-    pub close_out: String,
-    pub outbox: String,
-    pub housekeeping: String,
+    #[serde(deserialize_with = "from_text")]
+    pub session_reminders: Schedule,
+    #[serde(deserialize_with = "from_text")]
+    pub exam_reminders: Schedule,
+    #[serde(deserialize_with = "from_text")]
+    pub field_report_reminders: Schedule,
+    #[serde(deserialize_with = "from_text")]
+    pub grading_reminders: Schedule,
+    #[serde(deserialize_with = "from_text")]
+    pub cohorts_ending: Schedule,
+    #[serde(deserialize_with = "from_text")]
+    pub close_out: Schedule,
+    #[serde(deserialize_with = "from_text")]
+    pub outbox: Schedule,
+    #[serde(deserialize_with = "from_text")]
+    pub housekeeping: Schedule,
     pub cohorts_ending_days: u32,
     pub close_out_pause_ms: u64,
     pub idempotency_keep_days: u32,
@@ -178,7 +188,120 @@ pub struct LogSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimeSettings {
-    pub zone: String,
+    /// The IANA zone dates are local to (ages, roll-call days, reminders).
+    #[serde(deserialize_with = "from_text")]
+    pub zone: chrono_tz::Tz,
+}
+
+/// Reads a value from its text form, so a bad one stops the start naming its key.
+fn from_text<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: fmt::Display,
+{
+    let text = String::deserialize(d)?;
+    text.parse().map_err(|e| serde::de::Error::custom(format!("{text:?}: {e}")))
+}
+
+/// A serial or register number pattern [số hiệu, số vào sổ], checked when the settings load:
+/// placeholders `{kind}`, `{year}`, `{institution}` and `{number}` (required, optionally with a
+/// zero-padded width such as `{number:06}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberPattern(String);
+
+const PLACEHOLDERS: [&str; 4] = ["kind", "year", "number", "institution"];
+
+impl std::str::FromStr for NumberPattern {
+    type Err = String;
+
+    fn from_str(pattern: &str) -> Result<NumberPattern, String> {
+        let mut has_number = false;
+        let mut rest = pattern;
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').ok_or("an unclosed `{`")? + open;
+            let inner = &rest[open + 1..close];
+            let (name, width) = inner.split_once(':').unwrap_or((inner, ""));
+            if !PLACEHOLDERS.contains(&name) {
+                return Err(format!("unknown placeholder {{{inner}}}"));
+            }
+            if !width.is_empty() && (name != "number" || !width.starts_with('0') || width.parse::<u8>().is_err()) {
+                return Err(format!("bad width in {{{inner}}}; write e.g. {{number:06}}"));
+            }
+            has_number |= name == "number";
+            rest = &rest[close + 1..];
+        }
+        if has_number {
+            Ok(NumberPattern(pattern.to_string()))
+        } else {
+            Err("must contain {number}".into())
+        }
+    }
+}
+
+impl NumberPattern {
+    /// The number written out for one credential.
+    pub fn render(&self, kind: &str, year: i32, number: i32, institution: &str) -> String {
+        let mut out = String::new();
+        let mut rest = self.0.as_str();
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}').map(|c| c + open) else { break };
+            let inner = &rest[open + 1..close];
+            let (name, width) = inner.split_once(':').unwrap_or((inner, ""));
+            match name {
+                "kind" => out.push_str(kind),
+                "year" => out.push_str(&year.to_string()),
+                "institution" => out.push_str(institution),
+                "number" => {
+                    let w: usize = width.parse().unwrap_or(0);
+                    out.push_str(&format!("{number:0w$}"));
+                }
+                _ => out.push_str(&rest[open..=close]),
+            }
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// A job's cron expression with seconds, parsed when the settings load.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    text: String,
+    cron: croner::Cron,
+}
+
+impl std::str::FromStr for Schedule {
+    type Err = String;
+
+    fn from_str(expr: &str) -> Result<Schedule, String> {
+        let cron = croner::parser::CronParser::builder()
+            .seconds(croner::parser::Seconds::Required)
+            .dom_and_dow(true)
+            .build()
+            .parse(expr)
+            .map_err(|e| format!("{expr:?} is not a cron expression with seconds: {e}"))?;
+        Ok(Schedule { text: expr.to_string(), cron })
+    }
+}
+
+impl Schedule {
+    /// The expression as configured (what the scheduler is given).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The next time it fires after `after`, in `tz`.
+    pub fn next_after(
+        &self,
+        tz: chrono_tz::Tz,
+        after: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        let after = chrono::DateTime::from_timestamp(after.timestamp(), 0)?;
+        self.cron.find_next_occurrence(&after.with_timezone(&tz), false).ok().map(|t| t.with_timezone(&chrono::Utc))
+    }
 }
 
 impl Settings {
@@ -250,22 +373,6 @@ impl Settings {
         if !matches!(self.log.format.as_str(), "text" | "json") {
             bad.push(format!("log.format: {:?} must be \"text\" or \"json\"", self.log.format));
         }
-        if self.time.zone.parse::<chrono_tz::Tz>().is_err() {
-            bad.push(format!("time.zone: {:?} is not an IANA time zone", self.time.zone));
-        }
-        for (key, pattern) in [
-            ("certificates.serial_pattern", &self.certificates.serial_pattern),
-            ("certificates.register_pattern", &self.certificates.register_pattern),
-        ] {
-            if let Err(e) = crate::certificates::numbering::check_pattern(pattern) {
-                bad.push(format!("{key}: {e}"));
-            }
-        }
-        for (name, cron) in crate::jobs::schedules(&self.jobs) {
-            if let Err(e) = crate::jobs::parse_cron(cron) {
-                bad.push(format!("jobs.{}: {e}", name.replace('-', "_")));
-            }
-        }
         if !self.mail.smtp_url.is_empty() && !["smtp://", "smtps://"].iter().any(|p| self.mail.smtp_url.starts_with(p))
         {
             bad.push("mail.smtp_url: must start with smtp:// or smtps://, or be empty".into());
@@ -292,7 +399,7 @@ impl Settings {
     }
 
     pub fn tz(&self) -> chrono_tz::Tz {
-        self.time.zone.parse().unwrap_or(chrono_tz::Asia::Ho_Chi_Minh)
+        self.time.zone
     }
 }
 
@@ -309,7 +416,7 @@ mod tests {
         let s = Settings::load_from(&[]).unwrap();
         assert_eq!(s.server.bind, "127.0.0.1:8080");
         assert_eq!(s.database.url, "sqlite://data/llct.db");
-        assert_eq!(s.time.zone, "Asia/Ho_Chi_Minh");
+        assert_eq!(s.time.zone, chrono_tz::Asia::Ho_Chi_Minh);
     }
 
     #[test]
@@ -337,7 +444,33 @@ mod tests {
         assert!(e.contains("time.zone"), "{e}");
         let e = Settings::load_from(&env(&[("LLCT__SERVER__BIND", "nowhere")])).unwrap_err();
         assert!(e.contains("server.bind"), "{e}");
+        let e = Settings::load_from(&env(&[("LLCT__JOBS__OUTBOX", "every minute")])).unwrap_err();
+        assert!(e.contains("jobs.outbox") && e.contains("cron"), "{e}");
+        let e = Settings::load_from(&env(&[("LLCT__CERTIFICATES__SERIAL_PATTERN", "{kind}-{year}")])).unwrap_err();
+        assert!(e.contains("certificates.serial_pattern") && e.contains("{number}"), "{e}");
         let e = Settings::load_from(&env(&[("LLCT__SERVER__COLOUR", "red")])).unwrap_err();
         assert!(e.contains("colour"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::*;
+
+    fn pat(p: &str, kind: &str, year: i32, n: i32, inst: &str) -> String {
+        p.parse::<NumberPattern>().unwrap().render(kind, year, n, inst)
+    }
+
+    #[test]
+    fn patterns_render_and_are_checked() {
+        assert_eq!(pat("{kind}-{year}-{number:06}", "GCN", 2026, 123, "X"), "GCN-2026-000123");
+        assert_eq!(pat("{number}/{year}", "GCN", 2026, 7, "X"), "7/2026");
+        assert_eq!(pat("{institution}/{number:04}", "BTN", 2026, 12345, "TCT"), "TCT/12345");
+        assert!("{kind}-{year}-{number:06}".parse::<NumberPattern>().is_ok());
+        assert!("{kind}-{year}".parse::<NumberPattern>().is_err());
+        assert!("{number}-{nope}".parse::<NumberPattern>().is_err());
+        assert!("{number:x}".parse::<NumberPattern>().is_err());
+        assert!("{year:06}-{number}".parse::<NumberPattern>().is_err());
+        assert!("{number".parse::<NumberPattern>().is_err());
     }
 }

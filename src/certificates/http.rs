@@ -21,7 +21,6 @@ use crate::error::{ApiError, ProblemItem, Problems};
 use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{paging, IdempotencyKey, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
-use crate::people::learners_http::today;
 use crate::text::clean;
 use crate::AppState;
 
@@ -174,7 +173,7 @@ async fn issue_certificates(
     let id = id.into_inner();
     let fp = fingerprint("POST", &format!("/cohorts/{id}/certificates"), &b);
     let (name, title) = (b.signer_name.as_deref().map(clean), b.signer_title.as_deref().map(clean));
-    let issued_on = b.issued_on.unwrap_or_else(|| today(&state));
+    let issued_on = b.issued_on.unwrap_or_else(|| state.clock.today());
     let mut p = Problems::new();
     for (field, v) in [("signer_name", &name), ("signer_title", &title)] {
         p.check(
@@ -523,7 +522,7 @@ async fn reissue_certificate(
     let body = body.take()?;
     let id = id.into_inner();
     let (cause, reason) = (body.cause, reason_of(&body.reason)?);
-    let day = today(&state);
+    let day = state.clock.today();
     let st = state.clone();
     let done = state
         .db

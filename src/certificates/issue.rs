@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::facts::{self, Facts};
 use super::keys;
 use super::model::*;
-use super::numbering::{next_number, render};
+use super::numbering::next_number;
 use crate::cohorts::model::{Cohort, CohortStatus, Mode};
 use crate::db::dialect::lock_keys;
 use crate::db::ids::*;
@@ -203,8 +203,8 @@ fn signed(
         Credential::Certificate => cfg.certificate_code.as_str(),
         Credential::Diploma => cfg.diploma_code.as_str(),
     };
-    draft.serial = render(&cfg.serial_pattern, code, year, number, &issuer.code);
-    draft.register_no = render(&cfg.register_pattern, code, year, number, &issuer.code);
+    draft.serial = cfg.serial_pattern.render(code, year, number, &issuer.code);
+    draft.register_no = cfg.register_pattern.render(code, year, number, &issuer.code);
     let text = draft.canonical();
     let signature = facts::sign(&key.secret_key, &text)
         .ok_or_else(|| ApiError::Internal(format!("signing key {} is unreadable", key.id)))?;

@@ -19,7 +19,6 @@ use crate::error::{ApiError, ProblemItem, Problems};
 use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{ok_versioned, paging_by, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
-use crate::people::learners_http::today;
 use crate::people::model::Learner;
 use crate::people::store as people;
 use crate::programs::model::Level;
@@ -89,7 +88,7 @@ async fn create_enrollments(
         }
     }
     p.finish(())?;
-    let enrolled_on = b.enrolled_on.unwrap_or_else(|| today(&state));
+    let enrolled_on = b.enrolled_on.unwrap_or_else(|| state.clock.today());
     let c = caller.clone();
     idempotency::run(&state.db, &caller, key, fp, move |tx| {
         let cohort = store::writable(tx, &c, id)?;
@@ -272,7 +271,7 @@ async fn update_enrollment(
     caller.require(Permission::ManageCohorts)?;
     let body = body.take()?;
     let (id, b) = (id.into_inner(), body);
-    let day = today(&state);
+    let day = state.clock.today();
     let out = state
         .db
         .write(move |tx| {
@@ -323,7 +322,7 @@ async fn learner_eligibility(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
     let (id, q) = (id.into_inner(), q.into_inner());
-    let day = today(&state);
+    let day = state.clock.today();
     let out = state
         .db
         .read(move |tx| {

@@ -412,7 +412,7 @@ async fn close_cohort(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
     let _ = body;
-    let (id, today, st) = (id.into_inner(), crate::people::learners_http::today(&state), state.clone());
+    let (id, today, st) = (id.into_inner(), state.clock.today(), state.clone());
     let o = state
         .db
         .write(move |tx| {

@@ -18,7 +18,6 @@ use crate::db::{now, DbConn};
 use crate::error::{ApiError, ProblemItem, Problems};
 use crate::http::extract::{ok_versioned, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
-use crate::people::learners_http::today;
 use crate::people::store as people;
 use crate::results::rules::Reason;
 use crate::text::clean;
@@ -635,7 +634,7 @@ async fn put_grades(
     caller.require(Permission::EnterMarks)?;
     let b = body.take()?;
     let id = id.into_inner();
-    let day = today(&state);
+    let day = state.clock.today();
     let list = state
         .db
         .write(move |tx| {

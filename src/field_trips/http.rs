@@ -17,7 +17,6 @@ use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
 use crate::http::extract::{nullable, ok_versioned, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
-use crate::people::learners_http::today;
 use crate::people::store as people;
 use crate::text::clean;
 use crate::AppState;
@@ -345,7 +344,7 @@ async fn submit_report(
         let given = req.headers().get("x-file-name").and_then(|v| v.to_str().ok()).unwrap_or_default();
         Upload::File(safe_name(given, ext), mime, body.to_vec())
     };
-    let day = today(&state);
+    let day = state.clock.today();
     let out = state
         .db
         .write(move |tx| {

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::runner::{run, Trigger};
-use super::{cron_of, next_run, Ctx, JOBS};
+use super::{cron_of, Ctx, JOBS};
 use crate::auth::{Caller, Permission};
 use crate::db::ids::JobRunId;
 use crate::db::page::Page;
@@ -138,12 +138,12 @@ async fn list_jobs(caller: Caller, state: web::Data<AppState>) -> Result<HttpRes
     let jobs: Vec<JobOut> = JOBS
         .iter()
         .map(|j| {
-            let cron = cron_of(&s.jobs, j).unwrap_or_default().to_string();
+            let schedule = cron_of(&s.jobs, j);
             JobOut {
                 name: j.to_string(),
-                next_run_at: next_run(&cron, s.tz(), Utc::now()),
-                cron,
-                time_zone: s.time.zone.clone(),
+                next_run_at: schedule.and_then(|c| c.next_after(s.tz(), Utc::now())),
+                cron: schedule.map(|c| c.as_str().to_string()).unwrap_or_default(),
+                time_zone: s.tz().name().to_string(),
                 scheduled_here: s.jobs.scheduler,
                 last_run: last.next().flatten().map(out),
             }

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::settings::{JobSettings, Settings};
+use crate::settings::{JobSettings, Schedule, Settings};
 
 /// Every job, by name.
 pub const JOBS: [&str; 8] = [
@@ -69,38 +69,21 @@ impl Ctx {
 }
 
 /// Each job with its cron expression from the settings.
-pub fn schedules(j: &JobSettings) -> Vec<(&'static str, &str)> {
+pub fn schedules(j: &JobSettings) -> Vec<(&'static str, &Schedule)> {
     vec![
-        ("session-reminders", j.session_reminders.as_str()),
-        ("exam-reminders", j.exam_reminders.as_str()),
-        ("field-report-reminders", j.field_report_reminders.as_str()),
-        ("grading-reminders", j.grading_reminders.as_str()),
-        ("cohorts-ending", j.cohorts_ending.as_str()),
-        ("close-out", j.close_out.as_str()),
-        ("outbox", j.outbox.as_str()),
-        ("housekeeping", j.housekeeping.as_str()),
+        ("session-reminders", &j.session_reminders),
+        ("exam-reminders", &j.exam_reminders),
+        ("field-report-reminders", &j.field_report_reminders),
+        ("grading-reminders", &j.grading_reminders),
+        ("cohorts-ending", &j.cohorts_ending),
+        ("close-out", &j.close_out),
+        ("outbox", &j.outbox),
+        ("housekeeping", &j.housekeeping),
     ]
 }
 
-pub fn cron_of<'a>(j: &'a JobSettings, name: &str) -> Option<&'a str> {
+pub fn cron_of<'a>(j: &'a JobSettings, name: &str) -> Option<&'a Schedule> {
     schedules(j).into_iter().find(|(n, _)| *n == name).map(|(_, c)| c)
-}
-
-/// Parses a cron expression with seconds, as the scheduler reads it.
-pub fn parse_cron(expr: &str) -> Result<croner::Cron, String> {
-    croner::parser::CronParser::builder()
-        .seconds(croner::parser::Seconds::Required)
-        .dom_and_dow(true)
-        .build()
-        .parse(expr)
-        .map_err(|e| format!("{expr:?} is not a cron expression with seconds: {e}"))
-}
-
-/// The next time `expr` fires after `after`, in the configured zone.
-pub fn next_run(expr: &str, tz: chrono_tz::Tz, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let cron = parse_cron(expr).ok()?;
-    let after = chrono::DateTime::from_timestamp(after.timestamp(), 0)?;
-    cron.find_next_occurrence(&after.with_timezone(&tz), false).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// Runs job `name` once, now, in the calling thread.

@@ -16,7 +16,7 @@ pub async fn start(db: Db, settings: std::sync::Arc<Settings>) -> Result<JobSche
     let tz = settings.tz();
     for (name, cron) in schedules(&settings.jobs) {
         let (db, settings) = (db.clone(), settings.clone());
-        let job = Job::new_async_tz(cron, tz, move |_id, _lock| {
+        let job = Job::new_async_tz(cron.as_str(), tz, move |_id, _lock| {
             let ctx = Ctx::new(db.clone(), settings.clone());
             Box::pin(async move {
                 let occurrence = ctx

@@ -33,11 +33,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(update_learner);
 }
 
-/// Today in the configured time zone (age and date rules are local).
-pub fn today(state: &AppState) -> NaiveDate {
-    chrono::Utc::now().with_timezone(&state.settings.tz()).date_naive()
-}
-
 /// The words of a name search, folded; LIKE's wildcards separate words rather than match.
 fn words(q: Option<&str>) -> Vec<String> {
     q.map(fold)
@@ -152,7 +147,7 @@ async fn create_learner(
     let body = body.take()?;
     let fp = fingerprint("POST", "/learners", &body);
     let input = body;
-    let today = today(&state);
+    let today = state.clock.today();
     let c = caller.clone();
     idempotency::run(&state.db, &caller, key, fp, move |tx| {
         let mut p = Problems::new();
@@ -227,7 +222,7 @@ async fn update_learner(
             return Err(ApiError::Refused(refused));
         }
     }
-    let today = today(&state);
+    let today = state.clock.today();
     let c = caller.clone();
     let row = state
         .db
@@ -275,7 +270,7 @@ async fn import_learners(
     let (inputs, mut problems) = import::parse_rows(&sheet, &map, import::set_learner);
     let dry_run = q.dry_run.unwrap_or(false);
     let asked = q.institution_id;
-    let today = today(&state);
+    let today = state.clock.today();
     let out = state
         .db
         .write(move |tx| {

@@ -8,7 +8,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::{blank_lecturer, ImportOut, ImportQuery, LecturerFilter, LecturerInput, LecturerOut, TemplateQuery};
 use super::import::{self, LECTURER_COLUMNS};
-use super::learners_http::today;
 use super::model::Lecturer;
 use super::{account_problem, home_institution, in_row, rules, store, MAX_IMPORT_PROBLEMS};
 use crate::auth::{Caller, Permission, Role};
@@ -111,7 +110,7 @@ async fn create_lecturer(
     let body = body.take()?;
     let fp = fingerprint("POST", "/lecturers", &body);
     let input = body;
-    let today = today(&state);
+    let today = state.clock.today();
     let c = caller.clone();
     idempotency::run(&state.db, &caller, key, fp, move |tx| {
         let mut p = Problems::new();
@@ -167,7 +166,7 @@ async fn update_lecturer(
     caller.require(Permission::ManagePeople)?;
     let body = body.take()?;
     let (id, input) = (id.into_inner(), body);
-    let today = today(&state);
+    let today = state.clock.today();
     let c = caller.clone();
     let row = state
         .db
@@ -211,7 +210,7 @@ async fn import_lecturers(
     let (inputs, mut problems) = import::parse_rows(&sheet, &map, import::set_lecturer);
     let dry_run = q.dry_run.unwrap_or(false);
     let asked = q.institution_id;
-    let today = today(&state);
+    let today = state.clock.today();
     let out = state
         .db
         .write(move |tx| {

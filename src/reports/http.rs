@@ -144,7 +144,7 @@ async fn summary(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
     let q = q.into_inner();
-    let year = q.year.unwrap_or_else(|| crate::people::learners_http::today(&state).year());
+    let year = q.year.unwrap_or_else(|| state.clock.today().year());
     if !(1990..=2200).contains(&year) {
         return Err(ApiError::field("year", "must be between 1990 and 2200"));
     }

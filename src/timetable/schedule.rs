@@ -207,6 +207,6 @@ async fn calendar_feed(state: web::Data<AppState>, token: web::Path<String>) -> 
             items(c, &whose, from, to, tz)
         })
         .await?;
-    let body = super::ical::render("Lịch học LLCT", &state.settings.time.zone, &rows);
+    let body = super::ical::render("Lịch học LLCT", state.settings.tz().name(), &rows);
     Ok(HttpResponse::Ok().content_type("text/calendar; charset=utf-8").body(body))
 }
