@@ -13,6 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::model::{Attendance, AttendanceStatus, Makeup};
 use super::store;
 use super::summary::{self, LearnerAttendance};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::cohorts::model::Cohort;
 use crate::cohorts::store as cohorts;
@@ -174,6 +175,7 @@ async fn get_roll(
 #[put("/sessions/{id}/attendance")]
 async fn put_roll(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<SessionId>,
     if_match: IfMatch,
@@ -185,9 +187,8 @@ async fn put_roll(
     let tz = state.settings.tz();
     let window = chrono::Duration::days(i64::from(state.settings.attendance.correction_days));
     let reason = body.reason.as_deref().map(clean).filter(|s| !s.is_empty());
-    let r = state
-        .db
-        .write(move |tx| {
+    let r = audit
+        .write(&state.db, move |tx| {
             let (session, cohort, access) = session_access(tx, &caller, id)?;
             // The entries are judged only once the caller is known to take this roll.
             let mut p = Problems::new();
@@ -550,6 +551,7 @@ impl From<Makeup> for MakeupOut {
 #[post("/cohorts/{id}/makeups")]
 async fn create_makeup(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
@@ -568,7 +570,7 @@ async fn create_makeup(
     p.check(!reason.is_empty(), "reason", "is required");
     p.finish(())?;
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let cohort = cohorts::writable(tx, &c, id)?;
         let mut p = Problems::new();
         let learner = b.learner_id.unwrap_or_default();

@@ -2,21 +2,26 @@
 //! where, the verb and path, the resource and a summary of the request — is recorded in the same
 //! transaction as the write, so a change and its audit row stand or fall together.
 //!
-//! The request middleware opens a task-local [`Context`] for each writing request; the `Caller`
-//! extractor adds the actor; [`crate::db::Db::write`] appends the row before committing. Nothing
-//! in the API updates or deletes audit rows.
+//! A handler that writes takes an [`Audit`] and writes through it: the row names the request
+//! (id, verb, path, client, the JSON body the middleware kept with secrets masked) and the
+//! signed-in caller, whom the `Caller` extractor left on the request. Writes of the scheduler and
+//! the command line use `Db::write` and are not audited. Nothing in the API updates or deletes
+//! audit rows.
 
 pub mod http;
 
-use std::cell::RefCell;
+use std::future::{ready, Ready};
 
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use diesel::prelude::*;
-use serde_json::Value;
 
-use crate::auth::Role;
+use crate::auth::{Caller, Role};
 use crate::db::ids::{InstitutionId, UserId};
 use crate::db::schema::audit_log as a;
-use crate::db::DbConn;
+use crate::db::{Db, DbConn, Journal};
+use crate::error::ApiError;
+use crate::http::middleware::RequestFacts;
 
 /// What is known about the request making a write.
 #[derive(Debug, Clone, Default)]
@@ -29,63 +34,67 @@ pub struct Context {
     pub actor: Option<(UserId, Role, Option<InstitutionId>)>,
 }
 
-tokio::task_local! {
-    static CONTEXT: RefCell<Context>;
-}
-
-/// Runs `f` (the rest of a writing request) with `ctx` as its audit context.
-pub async fn scope<F: std::future::Future>(ctx: Context, f: F) -> F::Output {
-    CONTEXT.scope(RefCell::new(ctx), f).await
-}
-
-/// Names the signed-in actor of the current request, if it is being audited.
-pub fn set_actor(user: UserId, role: Role, institution: Option<InstitutionId>) {
-    let _ = CONTEXT.try_with(|c| c.borrow_mut().actor = Some((user, role, institution)));
-}
-
-/// The current request's audit context, when it is a write.
-pub fn current() -> Option<Context> {
-    CONTEXT.try_with(|c| c.borrow().clone()).ok()
-}
-
-/// Secrets never reach the audit trail.
-pub fn redact(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            for (k, val) in m.iter_mut() {
-                if k.contains("password") || k.contains("token") {
-                    *val = Value::String("***".into());
-                } else {
-                    redact(val);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact),
-        _ => {}
+impl Journal for Context {
+    fn append(&self, tx: &mut DbConn, created: Option<&str>) -> QueryResult<()> {
+        record(tx, self, created)
     }
 }
 
-/// Records that `caller` read personal data (a list with personal fields, or a person's whole
-/// record): inspections ask who looked, not only who changed.
-pub async fn personal_data_read(
-    db: &crate::db::Db,
-    caller: &crate::auth::Caller,
-    req: &actix_web::HttpRequest,
-    what: &str,
-) -> Result<(), crate::error::ApiError> {
-    let ctx = Context {
-        request_id: uuid::Uuid::now_v7().to_string(),
-        method: "GET".into(),
-        path: req.path().to_string(),
-        client_addr: req.peer_addr().map(|a| a.ip().to_string()),
-        summary: Some(serde_json::json!({"read": what, "query": req.query_string()}).to_string()),
-        actor: Some((caller.user_id, caller.role, caller.institution_id)),
-    };
-    let mut conn = db.conn()?;
-    actix_web::web::block(move || crate::db::write_tx(&mut conn, |tx| record(tx, &ctx, None)))
-        .await
-        .map_err(|_| crate::error::ApiError::Internal("audit task failed".into()))??;
-    Ok(())
+/// The audit trail of the request at hand; writes made through it are recorded.
+pub struct Audit {
+    req: HttpRequest,
+}
+
+impl FromRequest for Audit {
+    type Error = ApiError;
+    type Future = Ready<Result<Audit, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Audit { req: req.clone() }))
+    }
+}
+
+impl Audit {
+    /// What the row of a write made now would say (the caller as signed in by then).
+    pub fn entry(&self) -> Context {
+        let ext = self.req.extensions();
+        let facts = ext.get::<RequestFacts>();
+        Context {
+            request_id: facts.map(|f| f.request_id.clone()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
+            method: self.req.method().to_string(),
+            path: self.req.path().to_string(),
+            client_addr: self.req.peer_addr().map(|a| a.ip().to_string()),
+            summary: facts.and_then(|f| f.body_summary.clone()),
+            actor: ext.get::<Caller>().map(|c| (c.user_id, c.role, c.institution_id)),
+        }
+    }
+
+    /// One write transaction that records this request in the audit trail.
+    pub async fn write<T, F>(&self, db: &Db, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        db.write_journaled(self.entry(), f, |_| None).await
+    }
+
+    /// Like [`Audit::write`], for writes that create something: `created` gives the path of
+    /// what was made, which the audit row names as its resource.
+    pub async fn write_locating<T, F>(&self, db: &Db, f: F, created: fn(&T) -> Option<String>) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        db.write_journaled(self.entry(), f, created).await
+    }
+
+    /// Records that the caller read personal data (a list with personal fields, or a person's
+    /// whole record): inspections ask who looked, not only who changed.
+    pub async fn personal_data_read(&self, db: &Db, what: &str) -> Result<(), ApiError> {
+        let mut ctx = self.entry();
+        ctx.summary = Some(serde_json::json!({"read": what, "query": self.req.query_string()}).to_string());
+        db.write_journaled(ctx, |_| Ok(()), |_| None).await
+    }
 }
 
 /// The resource a path is about: the first segment after `/api/v1/` and the first id in it.
@@ -129,12 +138,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn secrets_are_redacted_and_resources_named() {
-        let mut v = serde_json::json!({"email": "a@b.vn", "password": "bí mật", "nested": [{"new_password": "x", "name": "An"}]});
-        redact(&mut v);
-        assert_eq!(v["password"], "***");
-        assert_eq!(v["nested"][0]["new_password"], "***");
-        assert_eq!(v["nested"][0]["name"], "An");
+    fn resources_are_named() {
         let id = uuid::Uuid::now_v7().to_string();
         assert_eq!(resource(&format!("/api/v1/cohorts/{id}/enrollments")), ("cohorts".to_string(), Some(id.clone())));
         assert_eq!(resource("/api/v1/institutions"), ("institutions".to_string(), None));

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{store, tokens, Caller, Role};
+use crate::audit::Audit;
 use crate::db::ids::{InstitutionId, LearnerId, LecturerId, UserId};
 use crate::db::now;
 use crate::error::{ApiError, Problems};
@@ -115,6 +116,7 @@ pub fn client_ip(req: &HttpRequest) -> IpAddr {
         (status = 429, body = crate::error::Problem)))]
 #[post("/auth/login")]
 async fn login(
+    audit: Audit,
     state: web::Data<AppState>,
     req: HttpRequest,
     body: JsonBody<LoginRequest>,
@@ -148,9 +150,8 @@ async fn login(
     let expires = at + chrono::Duration::hours(i64::from(state.settings.auth.token_ttl_hours));
     let (user_id, inst) = (user.id, user.institution_id);
     let base = state.settings.server.public_base_url.clone();
-    let links = state
-        .db
-        .write(move |tx| {
+    let links = audit
+        .write(&state.db, move |tx| {
             store::insert_token(tx, user_id, &hash, at, expires)?;
             linked(tx, user_id, inst, &base)
         })
@@ -168,9 +169,9 @@ async fn login(
 /// Revokes the token used for this request.
 #[utoipa::path(tag = "auth", responses((status = 204)), security(("bearer" = [])))]
 #[post("/auth/logout")]
-async fn logout(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn logout(caller: Caller, audit: Audit, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let token = caller.token_id;
-    state.db.write(move |tx| Ok(store::revoke_token(tx, token, now())?)).await?;
+    audit.write(&state.db, move |tx| Ok(store::revoke_token(tx, token, now())?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -205,6 +206,7 @@ pub struct ChangePassword {
 #[post("/me/password")]
 async fn change_password(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     body: JsonBody<ChangePassword>,
 ) -> Result<HttpResponse, ApiError> {
@@ -227,9 +229,8 @@ async fn change_password(
     }
     let hash = hash.map_err(ApiError::Internal)?;
     let token = caller.token_id;
-    state
-        .db
-        .write(move |tx| {
+    audit
+        .write(&state.db, move |tx| {
             use crate::db::schema::{auth_tokens as t, users as u};
             use diesel::prelude::*;
             let at = now();

@@ -15,7 +15,7 @@ pub mod tokens;
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 
 use crate::db::ids::{InstitutionId, TokenId, UserId};
 use crate::error::ApiError;
@@ -134,6 +134,7 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("state missing".into()))?;
             let token = token?;
@@ -152,7 +153,8 @@ impl FromRequest for Caller {
                     caller
                 }
             };
-            crate::audit::set_actor(caller.user_id, caller.role, caller.institution_id);
+            // The audit trail of this request names whoever signed it.
+            req.extensions_mut().insert(caller.clone());
             Ok(caller)
         })
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::*;
 use crate::db::schema::graduation_decisions as gd;
@@ -106,6 +107,7 @@ pub fn find(c: &mut DbConn, cohort: CohortId) -> QueryResult<Option<DecisionOut>
 #[post("/cohorts/{id}/graduation-decision")]
 async fn record(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     body: JsonBody<DecisionIn>,
@@ -135,9 +137,9 @@ async fn record(
     let overrides: Vec<Override> =
         b.overrides.into_iter().map(|o| Override { reason: clean(&o.reason), ..o }).collect();
     let decided_on = b.decided_on;
-    let o = state
-        .db
+    let o = audit
         .write_locating(
+            &state.db,
             move |tx| {
                 let cohort = crate::cohorts::store::writable(tx, &caller, id)?;
                 use crate::cohorts::model::CohortStatus;

@@ -12,6 +12,7 @@ use super::facts::Facts;
 use super::issue::{self, find, Reissued, Signer};
 use super::model::*;
 use super::pdf;
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role, Scope};
 use crate::db::ids::*;
 use crate::db::page::Page;
@@ -163,6 +164,7 @@ pub struct IssueOut {
 #[post("/cohorts/{id}/certificates")]
 async fn issue_certificates(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
@@ -184,7 +186,7 @@ async fn issue_certificates(
     }
     p.finish(())?;
     let (c2, st) = (caller.clone(), state.clone());
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let cohort = crate::cohorts::store::writable(tx, &c2, id)?;
         let inst = crate::institutions::store::find(tx, cohort.institution_id)?.ok_or_else(ApiError::not_found)?;
         let signer = signer_of(name, title, inst.signer_name, inst.signer_title, issued_on)?;
@@ -472,6 +474,7 @@ crate::max_lengths!("RevokeIn": "reason" => 1000);
 #[post("/certificates/{id}/revoke")]
 async fn revoke_certificate(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CertificateId>,
     body: JsonBody<RevokeIn>,
@@ -480,9 +483,8 @@ async fn revoke_certificate(
     let body = body.take()?;
     let id = id.into_inner();
     let reason = reason_of(&body.reason)?;
-    let x = state
-        .db
-        .write(move |tx| {
+    let x = audit
+        .write(&state.db, move |tx| {
             let cert = writable(tx, &caller, id)?;
             issue::revoke(tx, &cert, &reason, caller.user_id)
         })
@@ -514,6 +516,7 @@ pub struct ReissueOut {
 #[post("/certificates/{id}/reissue")]
 async fn reissue_certificate(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CertificateId>,
     body: JsonBody<ReissueIn>,
@@ -524,9 +527,9 @@ async fn reissue_certificate(
     let (cause, reason) = (body.cause, reason_of(&body.reason)?);
     let day = state.clock.today();
     let st = state.clone();
-    let done = state
-        .db
+    let done = audit
         .write_locating(
+            &state.db,
             move |tx| {
                 let cert = writable(tx, &caller, id)?;
                 issue::reissue(tx, &st.settings, &cert, cause, &reason, day, caller.user_id)
@@ -674,14 +677,14 @@ pub struct KeyOut {
 #[post("/institutions/{id}/signing-keys/rotate")]
 async fn rotate_key(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<InstitutionId>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::IssueCredentials)?;
     let id = id.into_inner();
-    let k = state
-        .db
-        .write(move |tx| {
+    let k = audit
+        .write(&state.db, move |tx| {
             crate::institutions::store::get(tx, &caller.scope, id)?;
             Ok(super::keys::rotate(tx, id)?)
         })

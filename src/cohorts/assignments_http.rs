@@ -6,6 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::dto::{AssignmentOut, CreateAssignment};
 use super::model::{Assignment, AssignmentRole, CohortStatus};
 use super::store;
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::{AssignmentId, CohortId};
 use crate::db::now;
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[post("/cohorts/{id}/assignments")]
 async fn create_assignment(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
@@ -45,7 +47,7 @@ async fn create_assignment(
     p.finish(())?;
     let enforce = state.settings.cohorts.enforce_lecturer_subjects;
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let cohort = store::writable(tx, &c, id)?;
         if matches!(cohort.status, CohortStatus::Closed | CohortStatus::Cancelled) {
             return Err(ApiError::conflict("cohort_finished", format!("The class is {}.", cohort.status)));
@@ -119,14 +121,14 @@ async fn list_assignments(
 #[delete("/assignments/{id}")]
 async fn delete_assignment(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<AssignmentId>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
     let id = id.into_inner();
-    state
-        .db
-        .write(move |tx| {
+    audit
+        .write(&state.db, move |tx| {
             let a = store::find_assignment(tx, id)?.ok_or_else(ApiError::not_found)?;
             store::writable(tx, &caller, a.cohort_id)?;
             if crate::timetable::store::count_for(tx, a.cohort_id, a.module_id, a.lecturer_id)? > 0 {

@@ -11,6 +11,7 @@ use super::dto::*;
 use super::model::*;
 use super::rules::{self, ClassFacts};
 use super::store;
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::*;
 use crate::db::page::Page;
@@ -63,6 +64,7 @@ pub fn refusals_for(tx: &mut DbConn, l: &Learner, t: &Target) -> Result<Vec<Prob
 #[post("/cohorts/{id}/enrollments")]
 async fn create_enrollments(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
@@ -90,7 +92,7 @@ async fn create_enrollments(
     p.finish(())?;
     let enrolled_on = b.enrolled_on.unwrap_or_else(|| state.clock.today());
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let cohort = store::writable(tx, &c, id)?;
         if !rules::accepts_enrolment(cohort.status) {
             return Err(ApiError::conflict(
@@ -263,6 +265,7 @@ async fn list_enrollments(
 #[patch("/enrollments/{id}")]
 async fn update_enrollment(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<EnrollmentId>,
     if_match: IfMatch,
@@ -272,9 +275,8 @@ async fn update_enrollment(
     let body = body.take()?;
     let (id, b) = (id.into_inner(), body);
     let day = state.clock.today();
-    let out = state
-        .db
-        .write(move |tx| {
+    let out = audit
+        .write(&state.db, move |tx| {
             let cur = store::find_enrollment(tx, id)?.ok_or_else(ApiError::not_found)?;
             store::writable(tx, &caller, cur.cohort_id)?;
             if_match.check(cur.version)?;

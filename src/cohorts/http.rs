@@ -7,6 +7,7 @@ use super::dto::{CohortFilter, CohortOut, CreateCohort, TransitionBody, UpdateCo
 use super::model::{Cohort, CohortStatus};
 use super::rules::{self, Action};
 use super::store;
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::CohortId;
 use crate::db::page::Page;
@@ -159,6 +160,7 @@ async fn list_cohorts(
 #[post("/cohorts")]
 async fn create_cohort(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     key: IdempotencyKey,
     body: JsonBody<CreateCohort>,
@@ -180,7 +182,7 @@ async fn create_cohort(
     }
     p.finish(())?;
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let mut p = Problems::new();
         let inst_id = crate::people::home_institution(tx, &c, b.institution_id)?;
         let inst = crate::institutions::store::get(tx, &c.scope, inst_id)?;
@@ -265,6 +267,7 @@ async fn get_cohort(
 #[patch("/cohorts/{id}")]
 async fn update_cohort(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     if_match: IfMatch,
@@ -273,9 +276,8 @@ async fn update_cohort(
     caller.require(Permission::ManageCohorts)?;
     let body = body.take()?;
     let (id, b) = (id.into_inner(), body);
-    let o = state
-        .db
-        .write(move |tx| {
+    let o = audit
+        .write(&state.db, move |tx| {
             let cur = store::writable(tx, &caller, id)?;
             if_match.check(cur.version)?;
             if matches!(cur.status, CohortStatus::Closed | CohortStatus::Cancelled) {
@@ -330,6 +332,7 @@ async fn update_cohort(
 
 async fn act(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: CohortId,
     if_match: IfMatch,
@@ -341,9 +344,8 @@ async fn act(
     if action == Action::Cancel && reason.is_none() {
         return Err(ApiError::field("reason", "is required to cancel a class"));
     }
-    let o = state
-        .db
-        .write(move |tx| {
+    let o = audit
+        .write(&state.db, move |tx| {
             let cur = store::writable(tx, &caller, id)?;
             if_match.check(cur.version)?;
             let to = rules::transition(cur.status, action).map_err(|m| ApiError::conflict("invalid_transition", m))?;
@@ -367,6 +369,7 @@ async fn act(
 #[post("/cohorts/{id}/open")]
 async fn open_cohort(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     if_match: IfMatch,
@@ -374,6 +377,7 @@ async fn open_cohort(
 ) -> Result<HttpResponse, ApiError> {
     act(
         caller,
+        audit,
         state,
         id.into_inner(),
         if_match,
@@ -389,12 +393,22 @@ async fn open_cohort(
 #[post("/cohorts/{id}/start")]
 async fn start_cohort(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     if_match: IfMatch,
     body: Option<web::Json<TransitionBody>>,
 ) -> Result<HttpResponse, ApiError> {
-    act(caller, state, id.into_inner(), if_match, Action::Start, body.map(|b| b.into_inner()).unwrap_or_default()).await
+    act(
+        caller,
+        audit,
+        state,
+        id.into_inner(),
+        if_match,
+        Action::Start,
+        body.map(|b| b.into_inner()).unwrap_or_default(),
+    )
+    .await
 }
 
 /// Closes a class that is in progress, as the nightly close-out does: locks its published
@@ -405,6 +419,7 @@ async fn start_cohort(
 #[post("/cohorts/{id}/close")]
 async fn close_cohort(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     if_match: IfMatch,
@@ -413,9 +428,8 @@ async fn close_cohort(
     caller.require(Permission::ManageCohorts)?;
     let _ = body;
     let (id, today, st) = (id.into_inner(), state.clock.today(), state.clone());
-    let o = state
-        .db
-        .write(move |tx| {
+    let o = audit
+        .write(&state.db, move |tx| {
             let cur = store::writable(tx, &caller, id)?;
             if_match.check(cur.version)?;
             let (row, _) = crate::jobs::closeout::close_one(tx, &st.settings, id, Some(caller.user_id), today)?;
@@ -431,6 +445,7 @@ async fn close_cohort(
 #[post("/cohorts/{id}/cancel")]
 async fn cancel_cohort(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     if_match: IfMatch,
@@ -438,5 +453,5 @@ async fn cancel_cohort(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
     let body = body.take_optional()?.unwrap_or_default();
-    act(caller, state, id.into_inner(), if_match, Action::Cancel, body).await
+    act(caller, audit, state, id.into_inner(), if_match, Action::Cancel, body).await
 }

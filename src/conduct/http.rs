@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{find, of_cohort, Conduct, Measure, Rating};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
@@ -75,6 +76,7 @@ impl From<Conduct> for ConductOut {
 #[put("/cohorts/{id}/conduct/{learner_id}")]
 async fn put_conduct(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     path: web::Path<(CohortId, LearnerId)>,
     if_match: IfMatch,
@@ -97,9 +99,8 @@ async fn put_conduct(
     );
     p.check(b.comment.as_ref().is_none_or(|x| x.chars().count() <= 2000), "comment", "must be at most 2000 characters");
     p.finish(())?;
-    let out = state
-        .db
-        .write(move |tx| {
+    let out = audit
+        .write(&state.db, move |tx| {
             let cohort = cohorts::readable(tx, &caller, id)?;
             let head = caller.role == Role::Lecturer
                 && cohort.head_teacher_id.is_some()

@@ -194,33 +194,37 @@ impl Db {
         .map_err(|_| ApiError::Internal("a database task failed".into()))?
     }
 
-    /// Runs `f` in one write transaction on the blocking pool; a write made for an API request
-    /// appends its audit row in the same transaction.
+    /// Runs `f` in one write transaction on the blocking pool. Writes made for a request go
+    /// through the request's audit trail instead (`audit::Audit`), which journals them.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.write_locating(f, |_| None).await
+        self.write_journaled((), f, |_| None).await
     }
 
-    /// Like [`Db::write`], for writes that create something: `created` gives the path of what
-    /// was made, which the audit row names as its resource.
-    pub async fn write_locating<T, F>(&self, f: F, created: fn(&T) -> Option<String>) -> Result<T, ApiError>
+    /// Like [`Db::write`], and `journal` appends its row in the same transaction just before the
+    /// commit, so a change and its record stand or fall together; `created` gives the path of
+    /// what the write made, which the journal names.
+    pub async fn write_journaled<T, F, J>(
+        &self,
+        journal: J,
+        f: F,
+        created: fn(&T) -> Option<String>,
+    ) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
+        J: Journal,
     {
         let pool = self.pool.clone();
-        let audit = crate::audit::current();
         let writes = self.writes.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
             let v = write_tx(&mut conn, |tx| -> Result<T, ApiError> {
                 let v = f(tx)?;
-                if let Some(ctx) = &audit {
-                    crate::audit::record(tx, ctx, created(&v).as_deref())?;
-                }
+                journal.append(tx, created(&v).as_deref())?;
                 Ok(v)
             })?;
             writes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
@@ -228,6 +232,18 @@ impl Db {
         })
         .await
         .map_err(|_| ApiError::Internal("a database task failed".into()))?
+    }
+}
+
+/// Something a write appends inside its own transaction (the audit trail's row of a request).
+pub trait Journal: Send + 'static {
+    fn append(&self, tx: &mut DbConn, created: Option<&str>) -> QueryResult<()>;
+}
+
+/// No journal: writes of the scheduler, the command line and start-up.
+impl Journal for () {
+    fn append(&self, _: &mut DbConn, _: Option<&str>) -> QueryResult<()> {
+        Ok(())
     }
 }
 

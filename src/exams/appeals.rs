@@ -12,6 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{ExamStatus, GradeChangeKind, GradeState};
 use super::{rules, store};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
@@ -112,6 +113,7 @@ fn find(conn: &mut DbConn, id: AppealId) -> QueryResult<Option<Appeal>> {
 #[post("/exams/{id}/appeals")]
 async fn file_appeal(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ExamId>,
     body: JsonBody<FileAppeal>,
@@ -125,9 +127,8 @@ async fn file_appeal(
     let mut p = Problems::new();
     p.check(!reason.is_empty() && reason.chars().count() <= 2000, "reason", "must be 1 to 2000 characters");
     p.finish(())?;
-    let out = state
-        .db
-        .write(move |tx| {
+    let out = audit
+        .write(&state.db, move |tx| {
             let exam = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
             let cohort = cohorts::readable(tx, &caller, exam.cohort_id)?;
             let me = people::learner_of_user(tx, caller.user_id)?.ok_or_else(ApiError::not_found)?;
@@ -205,6 +206,7 @@ async fn list_appeals(
 #[post("/appeals/{id}/resolve")]
 async fn resolve_appeal(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<AppealId>,
     body: JsonBody<ResolveAppeal>,
@@ -224,9 +226,8 @@ async fn resolve_appeal(
         None => None,
     };
     p.finish(())?;
-    let out = state
-        .db
-        .write(move |tx| {
+    let out = audit
+        .write(&state.db, move |tx| {
             let a = find(tx, id)?.ok_or_else(ApiError::not_found)?;
             let exam = store::find(tx, a.exam_id)?.ok_or_else(ApiError::not_found)?;
             cohorts::writable(tx, &caller, exam.cohort_id)?;

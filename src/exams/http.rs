@@ -10,6 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::*;
 use super::{rules, store};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::cohorts::model::{Cohort, EnrollmentStatus};
 use crate::cohorts::store as cohorts;
@@ -175,6 +176,7 @@ fn check_graders(
 #[post("/cohorts/{id}/exams")]
 async fn create_exam(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
@@ -186,7 +188,7 @@ async fn create_exam(
     let fp = fingerprint("POST", &format!("/cohorts/{id}/exams"), &body);
     let b = body;
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let cohort = cohorts::writable(tx, &c, id)?;
         let program = crate::programs::store::get(tx, cohort.program_id)?;
         let mut p = Problems::new();
@@ -315,6 +317,7 @@ async fn get_exam(caller: Caller, state: web::Data<AppState>, id: web::Path<Exam
 #[patch("/exams/{id}")]
 async fn update_exam(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ExamId>,
     if_match: IfMatch,
@@ -323,9 +326,8 @@ async fn update_exam(
     caller.require(Permission::ManageCohorts)?;
     let body = body.take()?;
     let (id, b) = (id.into_inner(), body);
-    let o = state
-        .db
-        .write(move |tx| {
+    let o = audit
+        .write(&state.db, move |tx| {
             let (cur, _, seat) = seat(tx, &caller, id)?;
             if seat != Seat::Admin {
                 return Err(ApiError::Forbidden);
@@ -494,15 +496,15 @@ async fn candidates(
 #[post("/exams/{id}/seal")]
 async fn seal_exam(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ExamId>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
     let id = id.into_inner();
     let tz = state.settings.tz();
-    let o = state
-        .db
-        .write(move |tx| {
+    let o = audit
+        .write(&state.db, move |tx| {
             let (exam, cohort, seat) = seat(tx, &caller, id)?;
             if seat != Seat::Admin {
                 return Err(ApiError::Forbidden);
@@ -627,6 +629,7 @@ fn gap(tx: &mut DbConn, cohort: &Cohort) -> Result<i32, ApiError> {
 #[put("/exams/{id}/grades")]
 async fn put_grades(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ExamId>,
     body: JsonBody<GradeEntry>,
@@ -635,9 +638,8 @@ async fn put_grades(
     let b = body.take()?;
     let id = id.into_inner();
     let day = state.clock.today();
-    let list = state
-        .db
-        .write(move |tx| {
+    let list = audit
+        .write(&state.db, move |tx| {
             let (exam, cohort, seat) = seat(tx, &caller, id)?;
             let Seat::Grader(me) = seat else {
                 return Err(ApiError::refused("not_a_grader", "Only the exam's graders enter marks."));
@@ -785,14 +787,14 @@ async fn get_grades(
 
 async fn finish(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: ExamId,
     to: ExamStatus,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
-    let o = state
-        .db
-        .write(move |tx| {
+    let o = audit
+        .write(&state.db, move |tx| {
             let (exam, cohort, seat) = seat(tx, &caller, id)?;
             if seat != Seat::Admin {
                 return Err(ApiError::Forbidden);
@@ -850,10 +852,11 @@ async fn finish(
 #[post("/exams/{id}/publish")]
 async fn publish_exam(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ExamId>,
 ) -> Result<HttpResponse, ApiError> {
-    finish(caller, state, id.into_inner(), ExamStatus::Published).await
+    finish(caller, audit, state, id.into_inner(), ExamStatus::Published).await
 }
 
 /// Locks published grades: from now on they change only through an appeal.
@@ -861,10 +864,11 @@ async fn publish_exam(
 #[post("/exams/{id}/lock")]
 async fn lock_exam(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ExamId>,
 ) -> Result<HttpResponse, ApiError> {
-    finish(caller, state, id.into_inner(), ExamStatus::Locked).await
+    finish(caller, audit, state, id.into_inner(), ExamStatus::Locked).await
 }
 
 /// One change of a grade.

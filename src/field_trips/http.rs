@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{FieldTrip, Report};
 use super::{safe_name, sniff, store};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::cohorts::model::{Cohort, CohortStatus};
 use crate::cohorts::store as cohorts;
@@ -160,6 +161,7 @@ fn check_trip(t: &FieldTrip, p: &mut Problems) {
 #[post("/cohorts/{id}/field-trips")]
 async fn create_trip(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
@@ -182,7 +184,7 @@ async fn create_trip(
     }
     p.finish(())?;
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let cohort = cohorts::writable(tx, &c, id)?;
         if matches!(cohort.status, CohortStatus::Closed | CohortStatus::Cancelled) {
             return Err(ApiError::conflict("cohort_finished", format!("The class is {}.", cohort.status)));
@@ -250,6 +252,7 @@ async fn get_trip(
 #[patch("/field-trips/{id}")]
 async fn update_trip(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<FieldTripId>,
     if_match: IfMatch,
@@ -258,9 +261,8 @@ async fn update_trip(
     caller.require(Permission::ManageCohorts)?;
     let body = body.take()?;
     let (id, b) = (id.into_inner(), body);
-    let row = state
-        .db
-        .write(move |tx| {
+    let row = audit
+        .write(&state.db, move |tx| {
             let cur = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
             cohorts::writable(tx, &caller, cur.cohort_id)?;
             if_match.check(cur.version)?;
@@ -311,6 +313,7 @@ pub struct ReportText {
 #[put("/field-trips/{id}/reports/me")]
 async fn submit_report(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<FieldTripId>,
     req: HttpRequest,
@@ -345,9 +348,8 @@ async fn submit_report(
         Upload::File(safe_name(given, ext), mime, body.to_vec())
     };
     let day = state.clock.today();
-    let out = state
-        .db
-        .write(move |tx| {
+    let out = audit
+        .write(&state.db, move |tx| {
             let (trip, cohort) = trip_and_cohort(tx, &caller, id)?;
             let me = people::learner_of_user(tx, caller.user_id)?.ok_or_else(ApiError::not_found)?;
             if cohorts::enrollment_of(tx, cohort.id, me)?.is_none() {
@@ -487,6 +489,7 @@ pub struct GradeIn {
 #[put("/field-trips/{id}/reports/{learner_id}/grade")]
 async fn grade_report(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     path: web::Path<(FieldTripId, LearnerId)>,
     body: JsonBody<GradeIn>,
@@ -503,9 +506,8 @@ async fn grade_report(
     );
     p.finish(())?;
     let comment = b.comment.as_deref().map(clean).filter(|s| !s.is_empty());
-    let out = state
-        .db
-        .write(move |tx| {
+    let out = audit
+        .write(&state.db, move |tx| {
             let (_, cohort) = trip_and_cohort(tx, &caller, id)?;
             if !cohorts::is_staff(tx, &caller, cohort.id)? || caller.role == Role::Learner {
                 return Err(ApiError::Forbidden);

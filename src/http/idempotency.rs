@@ -17,7 +17,7 @@ use crate::auth::tokens::hex;
 use crate::auth::Caller;
 use crate::db::ids::UserId;
 use crate::db::schema::idempotency_keys as ik;
-use crate::db::{now, Db, DbConn};
+use crate::db::{now, Db, DbConn, Journal};
 use crate::error::ApiError;
 use crate::http::extract::{etag, IdempotencyKey};
 
@@ -101,9 +101,11 @@ fn replay(stored: Stored, fingerprint: &str) -> Result<HttpResponse, ApiError> {
     Ok(stored.into_response(true))
 }
 
-/// Runs the creating write `f` once per key; without a key it simply runs it.
+/// Runs the creating write `f` once per key; without a key it simply runs it. `journal` (the
+/// request's audit row) is appended in the same transaction.
 pub async fn run<F>(
     db: &Db,
+    journal: impl Journal,
     caller: &Caller,
     key: IdempotencyKey,
     fingerprint: String,
@@ -113,7 +115,7 @@ where
     F: FnOnce(&mut DbConn) -> Result<Stored, ApiError> + Send + 'static,
 {
     let Some(key) = key.0 else {
-        return db.write_locating(f, |s: &Stored| s.location.clone()).await.map(|s| s.into_response(false));
+        return db.write_journaled(journal, f, |s: &Stored| s.location.clone()).await.map(|s| s.into_response(false));
     };
     let user = caller.user_id;
     let k = key.clone();
@@ -122,7 +124,8 @@ where
     }
     let (k, fp) = (key.clone(), fingerprint.clone());
     let result = db
-        .write_locating(
+        .write_journaled(
+            journal,
             move |tx| {
                 diesel::insert_into(ik::table)
                     .values((

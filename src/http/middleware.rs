@@ -11,7 +11,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpResponse, ResponseError};
+use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
 
 use crate::error::{ApiError, PROBLEM_JSON};
 use crate::AppState;
@@ -45,22 +45,17 @@ pub async fn observe(
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let english =
         crate::error::prefers_english(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
-    // Writes run inside an audit context, which the database writes record in their transaction.
-    let audit = if matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
-        Some(audit_context(&mut req, &request_id).await)
+    // What the audit trail records of a write: the request id and the JSON body, secrets masked.
+    let body_summary = if matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
+        body_summary(&mut req).await
     } else {
         None
     };
+    req.extensions_mut().insert(RequestFacts { request_id: request_id.clone(), body_summary });
     // A panic in a handler becomes a 500 problem for this request (the server turns the error
     // into ApiError's response); the worker keeps serving.
     let call = AssertUnwindSafe(next.call(req)).catch_unwind();
-    let outcome = crate::error::in_language(english, async {
-        match audit {
-            Some(ctx) => crate::audit::scope(ctx, call).await,
-            None => call.await,
-        }
-    })
-    .await;
+    let outcome = crate::error::in_language(english, call).await;
     let res = match outcome {
         Ok(res) => res?.map_into_boxed_body(),
         Err(panic) => {
@@ -115,9 +110,16 @@ pub async fn observe(
     Ok(res)
 }
 
-/// The audit context of a writing request: its JSON body (secrets masked) is kept as the summary
-/// and put back for the handler.
-async fn audit_context(req: &mut ServiceRequest, request_id: &str) -> crate::audit::Context {
+/// What this middleware learned of a request, for what records it (the audit trail).
+#[derive(Debug, Clone)]
+pub struct RequestFacts {
+    pub request_id: String,
+    /// A writing request's JSON body (up to 64 KiB), secrets masked.
+    pub body_summary: Option<String>,
+}
+
+/// A writing request's JSON body with its secrets masked; the body is put back for the handler.
+async fn body_summary(req: &mut ServiceRequest) -> Option<String> {
     let is_json = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -133,19 +135,29 @@ async fn audit_context(req: &mut ServiceRequest, request_id: &str) -> crate::aud
     if is_json && small {
         if let Ok(bytes) = req.extract::<web::Bytes>().await {
             if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
-                crate::audit::redact(&mut v);
+                mask_secrets(&mut v);
                 summary = Some(v.to_string());
             }
             req.set_payload(actix_web::dev::Payload::from(bytes));
         }
     }
-    crate::audit::Context {
-        request_id: request_id.to_string(),
-        method: req.method().to_string(),
-        path: req.path().to_string(),
-        client_addr: req.peer_addr().map(|a| a.ip().to_string()),
-        summary,
-        actor: None,
+    summary
+}
+
+/// Secrets never reach the audit trail: any field whose name says password or token.
+pub fn mask_secrets(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, val) in m.iter_mut() {
+                if k.contains("password") || k.contains("token") {
+                    *val = serde_json::Value::String("***".into());
+                } else {
+                    mask_secrets(val);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_secrets),
+        _ => {}
     }
 }
 
@@ -176,4 +188,16 @@ fn problemise(res: ServiceResponse<BoxBody>, upload_limit: usize) -> ServiceResp
     let mut body: HttpResponse = err.error_response();
     *body.status_mut() = status;
     res.into_response(body.map_into_boxed_body())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secrets_are_masked() {
+        let mut v = serde_json::json!({"email": "a@b.vn", "password": "bí mật", "nested": [{"new_password": "x", "name": "An"}]});
+        super::mask_secrets(&mut v);
+        assert_eq!(v["password"], "***");
+        assert_eq!(v["nested"][0]["new_password"], "***");
+        assert_eq!(v["nested"][0]["name"], "An");
+    }
 }

@@ -6,6 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::dto::{CreateInstitution, InstitutionFilter, InstitutionOut, TierOut, UpdateInstitution};
 use super::model::{Institution, InstitutionStatus};
 use super::{rules, store};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::InstitutionId;
 use crate::db::page::Page;
@@ -44,6 +45,7 @@ pub struct MergeQuery {
 #[post("/institutions/{id}/merge-into/{target}")]
 async fn merge_institution(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     path: web::Path<(InstitutionId, InstitutionId)>,
     q: web::Query<MergeQuery>,
@@ -56,7 +58,7 @@ async fn merge_institution(
     let report = if q.dry_run.unwrap_or(false) {
         state.db.read(move |tx| super::merge::merge(tx, from, to, by, true)).await?
     } else {
-        state.db.write(move |tx| super::merge::merge(tx, from, to, by, false)).await?
+        audit.write(&state.db, move |tx| super::merge::merge(tx, from, to, by, false)).await?
     };
     Ok(HttpResponse::Ok().json(report))
 }
@@ -104,6 +106,7 @@ async fn list_institutions(
 #[post("/institutions")]
 async fn create_institution(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     key: IdempotencyKey,
     body: JsonBody<CreateInstitution>,
@@ -113,7 +116,7 @@ async fn create_institution(
     let fp = fingerprint("POST", "/institutions", &body);
     let (fields, parent_id, mut p) = body.into_fields();
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let parent = match parent_id {
             None => {
                 p.check(
@@ -197,6 +200,7 @@ async fn get_institution(
 #[patch("/institutions/{id}")]
 async fn update_institution(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<InstitutionId>,
     if_match: IfMatch,
@@ -206,9 +210,8 @@ async fn update_institution(
     let body = body.take()?;
     let id = id.into_inner();
     let c = caller.clone();
-    let row = state
-        .db
-        .write(move |tx| {
+    let row = audit
+        .write(&state.db, move |tx| {
             let cur = store::get(tx, &c.scope, id)?;
             if_match.check(cur.version)?;
             if cur.status == InstitutionStatus::Merged {

@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::outbox::{Delivery, Kind, OutboxRow};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Scope};
 use crate::db::ids::*;
 use crate::db::now;
@@ -144,14 +145,14 @@ async fn list_notifications(
 #[post("/notifications/{id}/resend")]
 async fn resend(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<MessageId>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
     let id = id.into_inner();
-    let row = state
-        .db
-        .write(move |tx| {
+    let row = audit
+        .write(&state.db, move |tx| {
             let row: OutboxRow = o::table
                 .find(id)
                 .select(OutboxRow::as_select())
@@ -225,6 +226,7 @@ async fn get_settings(caller: Caller, state: web::Data<AppState>) -> Result<Http
 #[put("/me/notification-settings")]
 async fn put_settings(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     body: JsonBody<NotificationSettings>,
 ) -> Result<HttpResponse, ApiError> {
@@ -237,9 +239,8 @@ async fn put_settings(
         return Err(ApiError::field(&format!("opt_out[{i}]"), "results of a class cannot be turned off"));
     }
     let k2 = kinds.clone();
-    let language = state
-        .db
-        .write(move |tx| {
+    let language = audit
+        .write(&state.db, move |tx| {
             diesel::delete(oo::table.filter(oo::user_id.eq(caller.user_id))).execute(tx)?;
             for k in k2 {
                 diesel::insert_into(oo::table)

@@ -13,6 +13,7 @@ use super::dto::{
 use super::import::{self, LEARNER_COLUMNS};
 use super::model::Learner;
 use super::{account_problem, home_institution, in_row, rules, store, MAX_IMPORT_PROBLEMS};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::LearnerId;
 use crate::db::page::Page;
@@ -76,8 +77,8 @@ fn check_and_dedupe(
 #[get("/learners")]
 async fn list_learners(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
-    req: actix_web::HttpRequest,
     q: web::Query<LearnerFilter>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
@@ -99,7 +100,7 @@ async fn list_learners(
         credential_serial: q.credential_serial.as_deref().map(str::trim).filter(|x| !x.is_empty()).map(str::to_string),
     };
     if personal {
-        crate::audit::personal_data_read(&state.db, &caller, &req, "learner list with personal fields").await?;
+        audit.personal_data_read(&state.db, "learner list with personal fields").await?;
     }
     let scope = caller.scope.clone();
     let rows = state.db.read(move |c| Ok(store::list_learners(c, &scope, &filter, &page)?)).await?;
@@ -139,6 +140,7 @@ async fn list_learners(
 #[post("/learners")]
 async fn create_learner(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     key: IdempotencyKey,
     body: JsonBody<LearnerInput>,
@@ -149,7 +151,7 @@ async fn create_learner(
     let input = body;
     let today = state.clock.today();
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let mut p = Problems::new();
         input.require(&mut p);
         let inst = home_institution(tx, &c, input.institution_id)?;
@@ -198,6 +200,7 @@ fn readable(c: &mut DbConn, caller: &Caller, id: LearnerId) -> Result<Learner, A
 #[patch("/learners/{id}")]
 async fn update_learner(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<LearnerId>,
     if_match: IfMatch,
@@ -224,9 +227,8 @@ async fn update_learner(
     }
     let today = state.clock.today();
     let c = caller.clone();
-    let row = state
-        .db
-        .write(move |tx| {
+    let row = audit
+        .write(&state.db, move |tx| {
             let cur = readable(tx, &c, id)?;
             if_match.check(cur.version)?;
             let mut row = cur.clone();
@@ -258,6 +260,7 @@ async fn update_learner(
 #[post("/learners/import")]
 async fn import_learners(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     q: web::Query<ImportQuery>,
     req: HttpRequest,
@@ -271,9 +274,8 @@ async fn import_learners(
     let dry_run = q.dry_run.unwrap_or(false);
     let asked = q.institution_id;
     let today = state.clock.today();
-    let out = state
-        .db
-        .write(move |tx| {
+    let out = audit
+        .write(&state.db, move |tx| {
             let inst = home_institution(tx, &caller, asked)?;
             let t = now();
             let mut rows: Vec<(usize, Learner)> = Vec::with_capacity(inputs.len());

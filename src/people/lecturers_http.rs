@@ -10,6 +10,7 @@ use super::dto::{blank_lecturer, ImportOut, ImportQuery, LecturerFilter, Lecture
 use super::import::{self, LECTURER_COLUMNS};
 use super::model::Lecturer;
 use super::{account_problem, home_institution, in_row, rules, store, MAX_IMPORT_PROBLEMS};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::LecturerId;
 use crate::db::page::Page;
@@ -102,6 +103,7 @@ async fn list_lecturers(
 #[post("/lecturers")]
 async fn create_lecturer(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     key: IdempotencyKey,
     body: JsonBody<LecturerInput>,
@@ -112,7 +114,7 @@ async fn create_lecturer(
     let input = body;
     let today = state.clock.today();
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let mut p = Problems::new();
         input.require(&mut p);
         let inst = home_institution(tx, &c, input.institution_id)?;
@@ -158,6 +160,7 @@ async fn get_lecturer(
 #[patch("/lecturers/{id}")]
 async fn update_lecturer(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<LecturerId>,
     if_match: IfMatch,
@@ -168,9 +171,8 @@ async fn update_lecturer(
     let (id, input) = (id.into_inner(), body);
     let today = state.clock.today();
     let c = caller.clone();
-    let row = state
-        .db
-        .write(move |tx| {
+    let row = audit
+        .write(&state.db, move |tx| {
             let cur = store::get_lecturer(tx, &c.scope, id)?;
             if_match.check(cur.version)?;
             let mut row = cur.clone();
@@ -198,6 +200,7 @@ async fn update_lecturer(
 #[post("/lecturers/import")]
 async fn import_lecturers(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     q: web::Query<ImportQuery>,
     req: HttpRequest,
@@ -211,9 +214,8 @@ async fn import_lecturers(
     let dry_run = q.dry_run.unwrap_or(false);
     let asked = q.institution_id;
     let today = state.clock.today();
-    let out = state
-        .db
-        .write(move |tx| {
+    let out = audit
+        .write(&state.db, move |tx| {
             let inst = home_institution(tx, &caller, asked)?;
             let t = now();
             let mut rows = Vec::with_capacity(inputs.len());

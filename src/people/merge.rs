@@ -14,6 +14,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::dto::LearnerOut;
 use super::model::Learner;
 use super::store;
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::*;
 use crate::db::schema::{cohorts as co, enrollments as e, learner_merges as lm, learners as l};
@@ -127,11 +128,12 @@ fn combine(tx: &mut DbConn, caller: &Caller, from: LearnerId, into: LearnerId) -
 #[post("/learners/{id}/merge-into/{target}")]
 async fn merge_learner(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     path: web::Path<(LearnerId, LearnerId)>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
     let (from, into) = path.into_inner();
-    let out = state.db.write(move |tx| combine(tx, &caller, from, into)).await?;
+    let out = audit.write(&state.db, move |tx| combine(tx, &caller, from, into)).await?;
     Ok(crate::http::extract::ok_versioned(out.learner.version, &out))
 }

@@ -10,6 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::LearnerOut;
 use super::store;
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::*;
 use crate::db::schema::{
@@ -105,8 +106,8 @@ pub struct ConductData {
 #[get("/learners/{id}/personal-data")]
 async fn personal_data(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
-    req: actix_web::HttpRequest,
     id: web::Path<LearnerId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
@@ -227,7 +228,7 @@ async fn personal_data(
         .await?;
     // An administrator reading someone's whole record is recorded; the person reading their own is not.
     if reader.role.allows(Permission::ManagePeople) {
-        crate::audit::personal_data_read(&state.db, &reader, &req, "personal data of a learner").await?;
+        audit.personal_data_read(&state.db, "personal data of a learner").await?;
     }
     Ok(HttpResponse::Ok().json(out))
 }

@@ -9,6 +9,7 @@ use super::dto::{
 };
 use super::model::{owner_key, Program, ProgramModule, ProgramStatus};
 use super::{catalogue, rules, store};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::{InstitutionId, ModuleId, ProgramId};
 use crate::db::page::Page;
@@ -151,6 +152,7 @@ fn program_table(items: &[ProgramOut]) -> Table {
 #[post("/programs")]
 async fn create_program(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     key: IdempotencyKey,
     body: JsonBody<CreateProgram>,
@@ -165,7 +167,7 @@ async fn create_program(
     check_owner(&caller, f.owner)
         .map_err(|_| ApiError::field("owner_institution_id", "you may not create programs for this owner"))?;
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         if let Some(o) = f.owner {
             crate::institutions::store::get(tx, &c.scope, o)
                 .map_err(|_| ApiError::field("owner_institution_id", "no such institution in your scope"))?;
@@ -234,6 +236,7 @@ async fn get_program(
 #[patch("/programs/{id}")]
 async fn update_program(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ProgramId>,
     if_match: IfMatch,
@@ -243,9 +246,8 @@ async fn update_program(
     let body = body.take()?;
     let (id, body) = (id.into_inner(), body);
     let c = caller.clone();
-    let o = state
-        .db
-        .write(move |tx| {
+    let o = audit
+        .write(&state.db, move |tx| {
             let cur = store::get(tx, id)?;
             check_owner(&c, cur.owner_institution_id)?;
             if_match.check(cur.version)?;
@@ -271,15 +273,15 @@ async fn update_program(
 
 async fn transition(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: ProgramId,
     if_match: IfMatch,
     to: ProgramStatus,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePrograms)?;
-    let o = state
-        .db
-        .write(move |tx| {
+    let o = audit
+        .write(&state.db, move |tx| {
             let cur = store::get(tx, id)?;
             check_owner(&caller, cur.owner_institution_id)?;
             if_match.check(cur.version)?;
@@ -321,11 +323,12 @@ async fn transition(
 #[post("/programs/{id}/publish")]
 async fn publish_program(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ProgramId>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    transition(caller, state, id.into_inner(), if_match, ProgramStatus::Published).await
+    transition(caller, audit, state, id.into_inner(), if_match, ProgramStatus::Published).await
 }
 
 /// Retires a published program: no new classes; classes already running keep it.
@@ -334,11 +337,12 @@ async fn publish_program(
 #[post("/programs/{id}/retire")]
 async fn retire_program(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ProgramId>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    transition(caller, state, id.into_inner(), if_match, ProgramStatus::Retired).await
+    transition(caller, audit, state, id.into_inner(), if_match, ProgramStatus::Retired).await
 }
 
 /// Starts a new draft edition copied from this program, modules and rules included.
@@ -348,6 +352,7 @@ async fn retire_program(
 #[post("/programs/{id}/versions")]
 async fn new_version(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ProgramId>,
     key: IdempotencyKey,
@@ -374,7 +379,7 @@ async fn new_version(
     }
     p.finish(())?;
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let src = store::get(tx, id)?;
         let owner = match (b.owner_institution_id, c.role) {
             (Some(o), _) => Some(o),
@@ -442,9 +447,9 @@ async fn new_version(
 /// programs already there (same code and edition) are left as they are.
 #[utoipa::path(tag = "programs", responses((status = 200, body = CatalogueOut)), security(("bearer" = [])))]
 #[post("/programs/catalogue")]
-async fn load_catalogue(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn load_catalogue(caller: Caller, audit: Audit, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageSettings)?;
-    let out = state.db.write(|tx| catalogue::load(tx, now())).await?;
+    let out = audit.write(&state.db, |tx| catalogue::load(tx, now())).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -463,6 +468,7 @@ async fn get_tier_levels(caller: Caller, state: web::Data<AppState>) -> Result<H
 #[put("/settings/tier-levels")]
 async fn put_tier_levels(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     body: JsonBody<Vec<TierLevel>>,
 ) -> Result<HttpResponse, ApiError> {
@@ -471,9 +477,8 @@ async fn put_tier_levels(
     let mut pairs = body;
     pairs.sort();
     pairs.dedup();
-    let rows = state
-        .db
-        .write(move |tx| {
+    let rows = audit
+        .write(&state.db, move |tx| {
             let mut p = Problems::new();
             for (i, pair) in pairs.iter().enumerate() {
                 if !crate::institutions::store::tier_exists(tx, &pair.tier)? {

@@ -7,6 +7,7 @@ use super::dto::{check_module, CreateModule, ModuleOut, UpdateModule};
 use super::http::{check_draft, check_owner};
 use super::model::{Assessment, ProgramModule};
 use super::{rules, store};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::{ModuleId, ProgramId};
 use crate::db::now;
@@ -53,6 +54,7 @@ async fn list_modules(
 #[post("/programs/{id}/modules")]
 async fn create_module(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ProgramId>,
     key: IdempotencyKey,
@@ -80,7 +82,7 @@ async fn create_module(
     p.check(b.position.is_none_or(|x| x >= 1), "position", "must be 1 or more");
     p.finish(())?;
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let program = store::get(tx, program_id)?;
         check_owner(&c, program.owner_institution_id)?;
         check_draft(&program)?;
@@ -145,6 +147,7 @@ async fn get_module(
 #[patch("/modules/{id}")]
 async fn update_module(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ModuleId>,
     if_match: IfMatch,
@@ -154,9 +157,8 @@ async fn update_module(
     let body = body.take()?;
     let (id, b) = (id.into_inner(), body);
     let c = caller.clone();
-    let m = state
-        .db
-        .write(move |tx| {
+    let m = audit
+        .write(&state.db, move |tx| {
             let cur = store::find_module(tx, id)?.ok_or_else(ApiError::not_found)?;
             let program = store::get(tx, cur.program_id)?;
             check_owner(&c, program.owner_institution_id)?;
@@ -220,6 +222,7 @@ async fn update_module(
 #[delete("/modules/{id}")]
 async fn delete_module(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<ModuleId>,
     if_match: IfMatch,
@@ -227,9 +230,8 @@ async fn delete_module(
     caller.require(Permission::ManagePrograms)?;
     let id = id.into_inner();
     let c = caller.clone();
-    state
-        .db
-        .write(move |tx| {
+    audit
+        .write(&state.db, move |tx| {
             let cur = store::find_module(tx, id)?.ok_or_else(ApiError::not_found)?;
             let program = store::get(tx, cur.program_id)?;
             check_owner(&c, program.owner_institution_id)?;

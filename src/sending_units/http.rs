@@ -8,6 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::report::{self, UnitReport};
 use super::SendingUnit;
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::*;
 use crate::db::page::Page;
@@ -158,6 +159,7 @@ async fn list_units(
 #[post("/sending-units")]
 async fn create_unit(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     key: IdempotencyKey,
     body: JsonBody<CreateUnit>,
@@ -168,7 +170,7 @@ async fn create_unit(
     let b = body;
     let (name, name_key, email) = check(&b.name, b.email.as_deref(), b.contact_name.as_deref())?;
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let inst = crate::institutions::store::get(tx, &c.scope, b.institution_id)
             .map_err(|_| ApiError::field("institution_id", "no such institution in your scope"))?;
         if super::name_taken(tx, inst.id, &name_key, None)? {
@@ -215,6 +217,7 @@ async fn get_unit(
 #[patch("/sending-units/{id}")]
 async fn update_unit(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<SendingUnitId>,
     if_match: IfMatch,
@@ -223,9 +226,8 @@ async fn update_unit(
     caller.require(Permission::ManagePeople)?;
     let b = body.take()?;
     let id = id.into_inner();
-    let row = state
-        .db
-        .write(move |tx| {
+    let row = audit
+        .write(&state.db, move |tx| {
             let cur = in_scope(tx, &caller, id)?;
             if_match.check(cur.version)?;
             let email = match &b.email {
@@ -265,14 +267,14 @@ async fn update_unit(
 #[delete("/sending-units/{id}")]
 async fn delete_unit(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<SendingUnitId>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
     let id = id.into_inner();
-    state
-        .db
-        .write(move |tx| {
+    audit
+        .write(&state.db, move |tx| {
             in_scope(tx, &caller, id)?;
             diesel::delete(su::table.find(id)).execute(tx)?;
             Ok(())

@@ -7,6 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::dto::*;
 use super::model::*;
 use super::{rules, store};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::cohorts::model::{Cohort, CohortStatus};
 use crate::cohorts::store as cohorts;
@@ -137,6 +138,7 @@ fn check_teaching(
 #[post("/cohorts/{id}/sessions")]
 async fn create_sessions(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<CohortId>,
     key: IdempotencyKey,
@@ -189,7 +191,7 @@ async fn create_sessions(
     let (module, lecturer) = (b.module_id.unwrap_or_default(), b.lecturer_id.unwrap_or_default());
     let note = b.note.as_deref().map(clean).filter(|s| !s.is_empty());
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         let cohort = cohorts::writable(tx, &c, id)?;
         check_open(&cohort)?;
         check_teaching(tx, &cohort, module, lecturer, &intervals, tz)?;
@@ -276,6 +278,7 @@ async fn list_sessions(
 #[patch("/sessions/{id}")]
 async fn update_session(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<SessionId>,
     if_match: IfMatch,
@@ -285,9 +288,7 @@ async fn update_session(
     let body = body.take()?;
     let (id, b) = (id.into_inner(), body);
     let tz = state.settings.tz();
-    let row = state
-        .db
-        .write(move |tx| {
+    let row = audit.write(&state.db, move |tx| {
             let (cur, cohort) = writable_session(tx, &caller, id, &if_match)?;
             check_open(&cohort)?;
             if cur.status == SessionStatus::Cancelled {
@@ -362,15 +363,15 @@ fn writable_session(
 #[delete("/sessions/{id}")]
 async fn delete_session(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<SessionId>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCohorts)?;
     let id = id.into_inner();
-    state
-        .db
-        .write(move |tx| {
+    audit
+        .write(&state.db, move |tx| {
             writable_session(tx, &caller, id, &if_match)?;
             if store::roll_taken(tx, id)? {
                 return Err(ApiError::conflict(
@@ -391,6 +392,7 @@ async fn delete_session(
 #[post("/sessions/{id}/cancel")]
 async fn cancel_session(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<SessionId>,
     if_match: IfMatch,
@@ -398,9 +400,7 @@ async fn cancel_session(
     caller.require(Permission::ManageCohorts)?;
     let id = id.into_inner();
     let tz = state.settings.tz();
-    let row = state
-        .db
-        .write(move |tx| {
+    let row = audit.write(&state.db, move |tx| {
             let (cur, _) = writable_session(tx, &caller, id, &if_match)?;
             if cur.status == SessionStatus::Cancelled {
                 return Ok(cur);

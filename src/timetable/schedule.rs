@@ -6,6 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::*;
 use super::store::{self, Whose};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role, Scope};
 use crate::db::ids::UserId;
 use crate::db::{now, DbConn};
@@ -175,13 +176,17 @@ pub fn calendar_url(state: &AppState, token: Option<String>) -> Option<String> {
 /// Makes (or replaces) the caller's secret calendar feed address; the old one stops working.
 #[utoipa::path(tag = "timetable", responses((status = 200, body = CalendarOut), (status = 403, body = crate::error::Problem)), security(("bearer" = [])))]
 #[post("/me/calendar-token")]
-async fn rotate_calendar_token(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn rotate_calendar_token(
+    caller: Caller,
+    audit: Audit,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     if !matches!(caller.role, Role::Learner | Role::Lecturer) {
         return Err(ApiError::Forbidden);
     }
     let token = crate::auth::tokens::generate().replace("llct_", "cal_");
     let t = token.clone();
-    state.db.write(move |tx| Ok(store::set_calendar_token(tx, caller.user_id, &t, now())?)).await?;
+    audit.write(&state.db, move |tx| Ok(store::set_calendar_token(tx, caller.user_id, &t, now())?)).await?;
     Ok(HttpResponse::Ok().json(CalendarOut { calendar_url: calendar_url(&state, Some(token)).unwrap_or_default() }))
 }
 

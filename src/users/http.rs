@@ -6,6 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::dto::{CreateUser, UpdateUser, UserFilter, UserOut};
 use super::model::{User, UserStatus};
 use super::{rules, store};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::UserId;
 use crate::db::now;
@@ -60,6 +61,7 @@ async fn list_users(
 #[post("/users")]
 async fn create_user(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     key: IdempotencyKey,
     body: JsonBody<CreateUser>,
@@ -73,7 +75,7 @@ async fn create_user(
     }
     let hash = hash_password(&state, f.password.clone()).await?;
     let c = caller.clone();
-    idempotency::run(&state.db, &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
         if let Some(inst) = f.institution_id {
             institutions::get(tx, &c.scope, inst)
                 .map_err(|_| ApiError::field("institution_id", "no such institution in your scope"))?;
@@ -120,6 +122,7 @@ async fn get_user(caller: Caller, state: web::Data<AppState>, id: web::Path<User
 #[patch("/users/{id}")]
 async fn update_user(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<UserId>,
     if_match: IfMatch,
@@ -139,9 +142,8 @@ async fn update_user(
         None => None,
     };
     let c = caller.clone();
-    let row = state
-        .db
-        .write(move |tx| {
+    let row = audit
+        .write(&state.db, move |tx| {
             let cur = store::get(tx, &c.scope, id)?;
             if_match.check(cur.version)?;
             let mut row = cur.clone();
@@ -216,14 +218,14 @@ async fn update_user(
 #[post("/users/{id}/sign-out")]
 async fn sign_out_everywhere(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     id: web::Path<UserId>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
     let id = id.into_inner();
-    state
-        .db
-        .write(move |tx| {
+    audit
+        .write(&state.db, move |tx| {
             store::get(tx, &caller.scope, id)?;
             store::revoke_tokens(tx, id, now())?;
             Ok(())
