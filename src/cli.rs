@@ -153,7 +153,7 @@ pub enum Scale {
 pub fn run(cli: Cli) -> std::process::ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Openapi => {
-            serde_json::to_string_pretty(&crate::http::openapi()).map(|s| println!("{s}")).map_err(|e| e.to_string())
+            serde_json::to_string_pretty(&crate::app::openapi()).map(|s| println!("{s}")).map_err(|e| e.to_string())
         }
         Command::Serve => load().and_then(|(s, db)| serve(s, db)),
         Command::DemoData { scale: Scale::Province, seed, password, .. } => {
@@ -345,7 +345,7 @@ fn serve(settings: Settings, db: Db) -> Result<(), String> {
             tracing::info!("scheduler off (jobs.scheduler = false)");
             None
         };
-        let server = actix_web::HttpServer::new(move || crate::http::build_app(state.clone()))
+        let server = actix_web::HttpServer::new(move || crate::app::build_app(state.clone()))
             .workers(workers)
             .shutdown_timeout(shutdown)
             .client_request_timeout(std::time::Duration::from_secs(client_timeout))

@@ -1,8 +1,10 @@
 //! llct: political-theory (LLCT) training management for Vietnam's political schools and centres.
 //!
 //! `main.rs` parses the command line; everything else lives here so that the tests drive the very
-//! same application through [`http::build_app`].
+//! same application through [`app::build_app`].
 
+pub mod account;
+pub mod app;
 pub mod attendance;
 pub mod audit;
 pub mod auth;

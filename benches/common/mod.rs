@@ -191,7 +191,7 @@ impl Bench {
         let backend = db.backend().name();
         let state = web::Data::new(llct::AppState::new(settings, db));
         let s = state.clone();
-        let client = Client::in_process(actix_test::start(move || llct::http::build_app(s.clone())));
+        let client = Client::in_process(actix_test::start(move || llct::app::build_app(s.clone())));
         let (_, login, _) = client
             .call(
                 Method::POST,

@@ -6,11 +6,13 @@
 //! rows outside it look missing (404) and lists cannot leak.
 
 pub mod cache;
-pub mod http;
 pub mod password;
 pub mod ratelimit;
+pub mod scope;
 pub mod store;
 pub mod tokens;
+
+pub use scope::Scope;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,6 +22,14 @@ use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpR
 use crate::db::ids::{InstitutionId, TokenId, UserId};
 use crate::error::ApiError;
 use crate::AppState;
+
+crate::text_enum! {
+    /// A disabled account cannot sign in and its tokens are revoked.
+    pub enum UserStatus {
+        Active => "active",
+        Disabled => "disabled",
+    }
+}
 
 crate::text_enum! {
     /// A user's role. `institution_admin` [cán bộ quản lý đào tạo] is scoped to one institution
@@ -76,33 +86,6 @@ impl Role {
 
     pub fn is_admin(self) -> bool {
         matches!(self, Role::SystemAdmin | Role::InstitutionAdmin)
-    }
-}
-
-/// The institutions a caller's rows may belong to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    /// Every institution (system administrators).
-    All,
-    /// An institution and all below it.
-    Within(Vec<InstitutionId>),
-}
-
-impl Scope {
-    pub fn contains(&self, id: InstitutionId) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Within(ids) => ids.contains(&id),
-        }
-    }
-
-    /// `Ok` when `id` is in scope, otherwise the 404 an out-of-scope row gets.
-    pub fn check(&self, id: InstitutionId) -> Result<(), ApiError> {
-        if self.contains(id) {
-            Ok(())
-        } else {
-            Err(ApiError::not_found())
-        }
     }
 }
 

@@ -52,3 +52,8 @@ impl LoginLimits {
         self.per_account.check((email.to_string(), client))
     }
 }
+
+/// The address a request came from (unspecified when unknown).
+pub fn client_ip(req: &actix_web::HttpRequest) -> std::net::IpAddr {
+    req.peer_addr().map(|a| a.ip()).unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}

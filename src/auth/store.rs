@@ -3,12 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{Caller, Role, Scope};
+use super::scope::subtree_ids;
+use super::{Caller, Role, Scope, UserStatus};
 use crate::db::ids::{InstitutionId, TokenId, UserId};
 use crate::db::schema::{auth_tokens as t, institutions as i, users as u};
 use crate::db::DbConn;
 use crate::error::ApiError;
-use crate::users::model::UserStatus;
 
 /// The caller behind a live token of an active account, with their institution scope and the
 /// token's expiry.
@@ -34,7 +34,7 @@ pub fn caller_by_token(
         (_, None) => Scope::Within(Vec::new()),
         (_, Some(inst)) => {
             let path: String = i::table.find(inst).select(i::path).first(conn)?;
-            Scope::Within(crate::institutions::store::subtree_ids(conn, &path)?)
+            Scope::Within(subtree_ids(conn, &path)?)
         }
     };
     Ok(Some((Caller { user_id, token_id, role, institution_id, scope }, expires_at)))

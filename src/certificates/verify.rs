@@ -14,7 +14,7 @@ use super::facts::Facts;
 use super::issue::{by_code, find};
 use super::keys;
 use super::model::CertificateStatus;
-use crate::auth::http::client_ip;
+use crate::auth::ratelimit::client_ip;
 use crate::db::ids::{InstitutionId, KeyId};
 use crate::error::ApiError;
 use crate::AppState;

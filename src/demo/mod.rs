@@ -61,7 +61,7 @@ pub fn run(settings: Settings, db: Db, seed: u64, learners_per_centre: usize) ->
     cli::create_admin(&settings, &db, &email, "Quản trị dữ liệu mẫu", &password)?;
     let state = web::Data::new(AppState::new(settings, db));
     actix_web::rt::System::new().block_on(async move {
-        let app = init_service(crate::http::build_app(state)).await;
+        let app = init_service(crate::app::build_app(state)).await;
         macro_rules! call {
             ($method:expr, $path:expr, $token:expr, $body:expr) => {{
                 let path: String = $path;

@@ -1,6 +1,7 @@
-//! The HTTP face: one route table, the shared extractor configuration (every malformed request
-//! answers problem+json), middleware for request ids, logs, metrics and headers, and the OpenAPI
-//! document generated from the handlers themselves.
+//! The HTTP machinery every area shares: extractors (every malformed request answers
+//! problem+json), exports, idempotent creation, metrics, middleware for request ids, logs and
+//! headers, and the OpenAPI post-processing. It knows no domain area; `crate::app` assembles the
+//! routes.
 
 pub mod export;
 pub mod extract;
@@ -10,141 +11,9 @@ pub mod middleware;
 pub mod openapi;
 pub mod ops;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::error::{InternalError, JsonPayloadError};
-use actix_web::{web, App, ResponseError};
-use utoipa::OpenApi;
-use utoipa_actix_web::service_config::ServiceConfig;
-use utoipa_actix_web::{scope, AppExt};
-use utoipa_swagger_ui::SwaggerUi;
+use actix_web::error::JsonPayloadError;
 
 use crate::error::ApiError;
-use crate::AppState;
-
-/// Every route of the service; the OpenAPI document is collected from exactly these.
-pub fn register(cfg: &mut ServiceConfig) {
-    cfg.service(
-        scope::scope("/api/v1")
-            .configure(crate::auth::http::routes)
-            .configure(crate::institutions::routes)
-            .configure(crate::users::routes)
-            .configure(crate::programs::routes)
-            .configure(crate::people::routes)
-            .configure(crate::cohorts::routes)
-            .configure(crate::timetable::routes)
-            .configure(crate::attendance::routes)
-            .configure(crate::field_trips::routes)
-            .configure(crate::exams::routes)
-            .configure(crate::results::routes)
-            .configure(crate::conduct::http::routes)
-            .configure(crate::audit::http::routes)
-            .configure(crate::certificates::routes)
-            .configure(crate::certificates::verify_api_routes)
-            .configure(crate::notifications::routes)
-            .configure(crate::jobs::http::routes)
-            .configure(crate::reports::routes)
-            .configure(crate::sending_units::http::routes)
-            .configure(ops::api_routes),
-    )
-    .configure(ops::root_routes)
-    .configure(crate::certificates::verify_root_routes);
-}
-
-/// The OpenAPI document of every registered route.
-pub fn openapi() -> serde_json::Value {
-    let api = App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(register).split_for_parts().1;
-    finished(&api)
-}
-
-fn finished(api: &utoipa::openapi::OpenApi) -> serde_json::Value {
-    let mut doc = serde_json::to_value(api).unwrap_or_default();
-    openapi::complete(&mut doc);
-    doc
-}
-
-/// The one application factory, used by `llct serve` and by the tests.
-pub fn build_app(
-    state: web::Data<AppState>,
-) -> App<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
-> {
-    let json_limit = state.settings.server.json_limit_bytes;
-    let upload_limit = state.settings.server.upload_limit_bytes;
-    let origins = state.settings.server.cors_allowed_origins.clone();
-    let (app, api) =
-        App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(register).split_for_parts();
-    let doc = finished(&api);
-    let routes = web::Data::new(openapi::Routes::of(&doc));
-    let spec = web::Data::new(ops::OpenApiJson(doc.to_string()));
-    app.app_data(state)
-        .app_data(routes)
-        .app_data(spec)
-        .app_data(json_config(json_limit))
-        .app_data(web::PayloadConfig::new(upload_limit))
-        .app_data(
-            web::PathConfig::default().error_handler(|err, _| {
-                InternalError::from_response(err, ApiError::not_found().error_response()).into()
-            }),
-        )
-        .app_data(web::QueryConfig::default().error_handler(|err, _| {
-            let e = ApiError::BadRequest(format!("A query parameter is invalid: {err}."));
-            InternalError::from_response(err, e.error_response()).into()
-        }))
-        .service(web::redirect("/api/docs", "/api/docs/"))
-        .service(SwaggerUi::new("/api/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
-        .default_service(web::to(no_route))
-        .wrap(cors(&origins))
-        .wrap(actix_web::middleware::from_fn(middleware::observe))
-        .wrap(actix_web::middleware::from_fn(middleware::head_as_get))
-}
-
-/// No route has this method and path: 405 with `Allow` when the path exists with other methods
-/// (RFC 9110 §15.5.6), 404 otherwise.
-async fn no_route(req: actix_web::HttpRequest, routes: web::Data<openapi::Routes>) -> actix_web::HttpResponse {
-    let allowed = routes.allowed(req.path());
-    if allowed.is_empty() {
-        return ApiError::NotFound("No such route.".into()).error_response();
-    }
-    let mut res = ApiError::MethodNotAllowed.error_response();
-    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&allowed.join(", ")) {
-        res.headers_mut().insert(actix_web::http::header::ALLOW, v);
-    }
-    res
-}
-
-/// Cross-origin access for browser front ends: only the configured origins (none by default).
-fn cors(origins: &[String]) -> actix_cors::Cors {
-    use actix_web::http::{header, Method};
-    origins
-        .iter()
-        .fold(actix_cors::Cors::default(), |c, o| c.allowed_origin(o))
-        .allowed_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
-        .allowed_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::IF_MATCH,
-            header::ACCEPT,
-            header::ACCEPT_LANGUAGE,
-        ])
-        .allowed_header("idempotency-key")
-        .allowed_header("x-file-name")
-        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
-        .max_age(3600)
-}
-
-fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default().limit(limit).error_handler(|err, _| {
-        let e = body_error(&err);
-        InternalError::from_response(err, e.error_response()).into()
-    })
-}
 
 /// The problem for a JSON body that could not be read.
 pub fn body_error(err: &JsonPayloadError) -> ApiError {

@@ -60,9 +60,7 @@ pub fn list(conn: &mut DbConn, scope: &Scope, f: &Filter, page: &PageRequest) ->
 }
 
 /// Ids of the institution whose path is `path` and of everything below it.
-pub fn subtree_ids(conn: &mut DbConn, path: &str) -> QueryResult<Vec<InstitutionId>> {
-    i::table.filter(i::path.like(format!("{path}%"))).select(i::id).load(conn)
-}
+pub use crate::auth::scope::subtree_ids;
 
 /// Writes the changed row when nobody else changed it meanwhile; returns whether it did.
 pub fn save(conn: &mut DbConn, row: &Institution, seen_version: i64) -> QueryResult<bool> {

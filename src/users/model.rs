@@ -5,13 +5,7 @@ use crate::auth::Role;
 use crate::db::ids::{InstitutionId, UserId};
 use crate::db::schema::users;
 
-crate::text_enum! {
-    /// A disabled account cannot sign in and its tokens are revoked.
-    pub enum UserStatus {
-        Active => "active",
-        Disabled => "disabled",
-    }
-}
+pub use crate::auth::UserStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = users, treat_none_as_null = true)]

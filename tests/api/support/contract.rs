@@ -29,7 +29,7 @@ struct Contract {
 fn contract() -> &'static Contract {
     static C: OnceLock<Contract> = OnceLock::new();
     C.get_or_init(|| {
-        let doc = llct::http::openapi();
+        let doc = llct::app::openapi();
         let mut templates: Vec<String> = doc["paths"].as_object().expect("paths").keys().cloned().collect();
         templates.sort_by_key(|t| t.matches('{').count());
         Contract { doc, templates, validators: Mutex::new(HashMap::new()) }

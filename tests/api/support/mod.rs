@@ -135,7 +135,7 @@ impl TestApp {
         let backend = pool.backend().name();
         let state = web::Data::new(AppState::new(settings, pool));
         let s = state.clone();
-        let srv = actix_test::start(move || llct::http::build_app(s.clone()).configure(routes));
+        let srv = actix_test::start(move || llct::app::build_app(s.clone()).configure(routes));
         let mut app = TestApp { srv, state, root: String::new(), backend, _db: db };
         app.root = app.login(ADMIN_EMAIL, PASSWORD).await;
         app

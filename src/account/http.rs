@@ -1,21 +1,20 @@
 //! `/api/v1/auth/login`, `/auth/logout` and `/me`.
 
-use std::net::{IpAddr, Ipv4Addr};
-
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{store, tokens, Caller, Role};
 use crate::audit::Audit;
+use crate::auth::ratelimit::client_ip;
+use crate::auth::{store, tokens, Caller, Role, UserStatus};
 use crate::db::ids::{InstitutionId, LearnerId, LecturerId, UserId};
 use crate::db::now;
 use crate::error::{ApiError, Problems};
 use crate::http::extract::JsonBody;
 use crate::users::dto::normalise_email;
-use crate::users::model::{User, UserStatus};
+use crate::users::model::User;
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -102,11 +101,6 @@ fn linked(
         calendar_url: crate::timetable::store::calendar_token(tx, user)?
             .map(|t| format!("{}/api/v1/calendar/{t}.ics", base_url.trim_end_matches('/'))),
     })
-}
-
-/// The address a request came from (unspecified when unknown).
-pub fn client_ip(req: &HttpRequest) -> IpAddr {
-    req.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
 /// Signs in with e-mail and password. Failures never say whether the e-mail exists, and are
@@ -212,7 +206,7 @@ async fn change_password(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.take()?;
     let mut p = Problems::new();
-    for m in super::password::problems(&b.new_password, state.settings.auth.min_password_length) {
+    for m in crate::auth::password::problems(&b.new_password, state.settings.auth.min_password_length) {
         p.add("new_password", m);
     }
     p.check(b.new_password != b.current_password, "new_password", "must differ from the current password");
