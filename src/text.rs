@@ -37,6 +37,11 @@ pub fn looks_like_email(s: &str) -> bool {
     }
 }
 
+/// Lower-case hexadecimal of `bytes` (token and request fingerprints).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -570,7 +570,7 @@ async fn create_makeup(
     p.check(!reason.is_empty(), "reason", "is required");
     p.finish(())?;
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let cohort = cohorts::writable(tx, &c, id)?;
         let mut p = Problems::new();
         let learner = b.learner_id.unwrap_or_default();

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::model::AttendanceStatus;
 use crate::db::ids::{ModuleId, SessionId};
-use crate::programs::rules::ProgramRules;
+use crate::programs::rule_settings::ProgramRules;
 
 /// A scheduled session as the rules see it.
 #[derive(Debug, Clone)]

@@ -4,6 +4,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use crate::text::hex;
+
 /// A new token as the client will send it.
 pub fn generate() -> String {
     let bytes: [u8; 32] = rand::random();
@@ -13,10 +15,6 @@ pub fn generate() -> String {
 /// The stored form of a token.
 pub fn hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -186,7 +186,7 @@ async fn issue_certificates(
     }
     p.finish(())?;
     let (c2, st) = (caller.clone(), state.clone());
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let cohort = crate::cohorts::store::writable(tx, &c2, id)?;
         let inst = crate::institutions::store::find(tx, cohort.institution_id)?.ok_or_else(ApiError::not_found)?;
         let signer = signer_of(name, title, inst.signer_name, inst.signer_title, issued_on)?;

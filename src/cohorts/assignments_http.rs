@@ -47,7 +47,7 @@ async fn create_assignment(
     p.finish(())?;
     let enforce = state.settings.cohorts.enforce_lecturer_subjects;
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let cohort = store::writable(tx, &c, id)?;
         if matches!(cohort.status, CohortStatus::Closed | CohortStatus::Cancelled) {
             return Err(ApiError::conflict("cohort_finished", format!("The class is {}.", cohort.status)));

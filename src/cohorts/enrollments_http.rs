@@ -92,7 +92,7 @@ async fn create_enrollments(
     p.finish(())?;
     let enrolled_on = b.enrolled_on.unwrap_or_else(|| state.clock.today());
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let cohort = store::writable(tx, &c, id)?;
         if !rules::accepts_enrolment(cohort.status) {
             return Err(ApiError::conflict(

@@ -182,7 +182,7 @@ async fn create_cohort(
     }
     p.finish(())?;
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let mut p = Problems::new();
         let inst_id = crate::people::home_institution(tx, &c, b.institution_id)?;
         let inst = crate::institutions::store::get(tx, &c.scope, inst_id)?;

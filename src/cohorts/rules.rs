@@ -3,8 +3,8 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::model::{CohortStatus, Mode, Regulation};
-use crate::error::ProblemItem;
 use crate::people::model::{EducationLevel, Gender, Learner, LlctLevel, PartyStatus, RatingGrade};
+use crate::problem::ProblemItem;
 use crate::programs::model::Level;
 
 /// The lifecycle actions of a class.

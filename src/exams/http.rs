@@ -188,7 +188,7 @@ async fn create_exam(
     let fp = fingerprint("POST", &format!("/cohorts/{id}/exams"), &body);
     let b = body;
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let cohort = cohorts::writable(tx, &c, id)?;
         let program = crate::programs::store::get(tx, cohort.program_id)?;
         let mut p = Problems::new();

@@ -13,13 +13,12 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::auth::tokens::hex;
-use crate::auth::Caller;
 use crate::db::ids::UserId;
 use crate::db::schema::idempotency_keys as ik;
 use crate::db::{now, Db, DbConn, Journal};
 use crate::error::ApiError;
 use crate::http::extract::{etag, IdempotencyKey};
+use crate::text::hex;
 
 /// A finished answer, as stored for replays.
 #[derive(Debug, Clone, Queryable)]
@@ -106,7 +105,7 @@ fn replay(stored: Stored, fingerprint: &str) -> Result<HttpResponse, ApiError> {
 pub async fn run<F>(
     db: &Db,
     journal: impl Journal,
-    caller: &Caller,
+    user: UserId,
     key: IdempotencyKey,
     fingerprint: String,
     f: F,
@@ -117,7 +116,6 @@ where
     let Some(key) = key.0 else {
         return db.write_journaled(journal, f, |s: &Stored| s.location.clone()).await.map(|s| s.into_response(false));
     };
-    let user = caller.user_id;
     let k = key.clone();
     if let Some(s) = db.read(move |c| Ok(lookup(c, user, &k)?)).await? {
         return replay(s, &fingerprint);

@@ -354,17 +354,4 @@ mod tests {
             assert_eq!(path_fits(template, path), fits, "{template} {path}");
         }
     }
-
-    #[test]
-    fn every_text_enum_in_the_document_lists_its_wire_values() {
-        let doc = crate::app::openapi();
-        let mut seen = 0;
-        for e in crate::db::types::text_enums() {
-            let Some(schema) = doc["components"]["schemas"].get(e.name) else { continue };
-            seen += 1;
-            let wire: Vec<serde_json::Value> = (e.wire)();
-            assert_eq!(schema["enum"].as_array(), Some(&wire), "{} in the document", e.name);
-        }
-        assert!(seen >= 30, "only {seen} enums found in the document");
-    }
 }

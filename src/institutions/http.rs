@@ -116,7 +116,7 @@ async fn create_institution(
     let fp = fingerprint("POST", "/institutions", &body);
     let (fields, parent_id, mut p) = body.into_fields();
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let parent = match parent_id {
             None => {
                 p.check(

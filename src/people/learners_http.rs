@@ -151,7 +151,7 @@ async fn create_learner(
     let input = body;
     let today = state.clock.today();
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let mut p = Problems::new();
         input.require(&mut p);
         let inst = home_institution(tx, &c, input.institution_id)?;

@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::model::{Learner, Lecturer, PartyStatus};
-use crate::error::ProblemItem;
+use crate::problem::ProblemItem;
 use crate::text::looks_like_email;
 
 struct Check(Vec<ProblemItem>);

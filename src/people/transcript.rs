@@ -263,7 +263,7 @@ async fn transcript(
                 .into_iter()
                 .filter(|x| shown.contains(&x.cohort_id))
                 .map(|x| CredentialRecord {
-                    verify_url: crate::certificates::http::verify_url(&st, &x.verification_code),
+                    verify_url: crate::certificates::verify_url(&st.settings, &x.verification_code),
                     id: x.id,
                     cohort_id: x.cohort_id,
                     kind: x.kind,

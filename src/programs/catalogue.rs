@@ -5,7 +5,7 @@ use diesel::QueryResult;
 
 use super::dto::CatalogueOut;
 use super::model::{owner_key, Assessment, Level, Program, ProgramModule, ProgramStatus};
-use super::rules::{GraduationSubject, ProgramRules};
+use super::rule_settings::{GraduationSubject, ProgramRules};
 use super::store;
 use crate::db::ids::{ModuleId, ProgramId};
 use crate::db::DbConn;

@@ -4,7 +4,8 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Assessment, Credential, Level, Program, ProgramModule, ProgramStatus};
-use super::rules::{self, ProgramRules};
+use super::rule_settings::ProgramRules;
+use super::rules;
 use crate::db::ids::{InstitutionId, ModuleId, ProgramId};
 use crate::error::{ApiError, ProblemItem, Problems};
 use crate::http::export::Format;

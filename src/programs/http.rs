@@ -167,7 +167,7 @@ async fn create_program(
     check_owner(&caller, f.owner)
         .map_err(|_| ApiError::field("owner_institution_id", "you may not create programs for this owner"))?;
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         if let Some(o) = f.owner {
             crate::institutions::store::get(tx, &c.scope, o)
                 .map_err(|_| ApiError::field("owner_institution_id", "no such institution in your scope"))?;
@@ -379,7 +379,7 @@ async fn new_version(
     }
     p.finish(())?;
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let src = store::get(tx, id)?;
         let owner = match (b.owner_institution_id, c.role) {
             (Some(o), _) => Some(o),

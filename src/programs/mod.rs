@@ -11,6 +11,7 @@ pub mod dto;
 pub mod http;
 pub mod model;
 pub mod modules_http;
+pub mod rule_settings;
 pub mod rules;
 pub mod store;
 

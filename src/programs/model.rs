@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::rules::ProgramRules;
+use super::rule_settings::ProgramRules;
 use crate::db::ids::{InstitutionId, ModuleId, ProgramId};
 use crate::db::schema::{program_modules, programs};
 

@@ -82,7 +82,7 @@ async fn create_module(
     p.check(b.position.is_none_or(|x| x >= 1), "position", "must be 1 or more");
     p.finish(())?;
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let program = store::get(tx, program_id)?;
         check_owner(&c, program.owner_institution_id)?;
         check_draft(&program)?;

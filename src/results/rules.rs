@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::exams::rules::{mark, weighted_half_up};
-use crate::programs::rules::ProgramRules;
+use crate::programs::rule_settings::ProgramRules;
 
 crate::text_enum! {
     pub enum Outcome {

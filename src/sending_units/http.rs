@@ -170,7 +170,7 @@ async fn create_unit(
     let b = body;
     let (name, name_key, email) = check(&b.name, b.email.as_deref(), b.contact_name.as_deref())?;
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let inst = crate::institutions::store::get(tx, &c.scope, b.institution_id)
             .map_err(|_| ApiError::field("institution_id", "no such institution in your scope"))?;
         if super::name_taken(tx, inst.id, &name_key, None)? {

@@ -191,7 +191,7 @@ async fn create_sessions(
     let (module, lecturer) = (b.module_id.unwrap_or_default(), b.lecturer_id.unwrap_or_default());
     let note = b.note.as_deref().map(clean).filter(|s| !s.is_empty());
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let cohort = cohorts::writable(tx, &c, id)?;
         check_open(&cohort)?;
         check_teaching(tx, &cohort, module, lecturer, &intervals, tz)?;

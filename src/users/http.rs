@@ -75,7 +75,7 @@ async fn create_user(
     }
     let hash = hash_password(&state, f.password.clone()).await?;
     let c = caller.clone();
-    idempotency::run(&state.db, audit.entry(), &caller, key, fp, move |tx| {
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         if let Some(inst) = f.institution_id {
             institutions::get(tx, &c.scope, inst)
                 .map_err(|_| ApiError::field("institution_id", "no such institution in your scope"))?;

@@ -1,7 +1,7 @@
 //! Pure decisions about accounts.
 
 use crate::auth::Role;
-use crate::error::ProblemItem;
+use crate::problem::ProblemItem;
 
 /// Whether `caller` may give an account the role `target`.
 pub fn can_grant(caller: Role, target: Role) -> bool {
