@@ -15,7 +15,7 @@ use super::store;
 use super::summary::{self, LearnerAttendance};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
-use crate::cohorts::model::Cohort;
+use crate::cohorts::model::Standing;
 use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
 use crate::db::{now, DbConn};
@@ -90,23 +90,13 @@ pub struct RollChange {
     pub changed_at: DateTime<Utc>,
 }
 
-/// What the caller may do with a session's roll.
-#[derive(PartialEq)]
-enum Access {
-    Admin,
-    Lecturer,
-}
-
-/// The session, its class and the caller's access: administrators of the class, or the
-/// session's own lecturer. 404 for everyone else who cannot see the class, 403 otherwise.
-fn session_access(tx: &mut DbConn, caller: &Caller, id: SessionId) -> Result<(Session, Cohort, Access), ApiError> {
+/// The session and the caller's standing in its class: administrators of the class, or the
+/// session's own lecturer. 404 for everyone who cannot see the class, 403 for the rest.
+fn session_access(tx: &mut DbConn, caller: &Caller, id: SessionId) -> Result<(Session, Standing), ApiError> {
     let session = crate::timetable::store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
-    let cohort = cohorts::readable(tx, caller, session.cohort_id)?;
-    if caller.role.is_admin() && caller.scope.contains(cohort.institution_id) {
-        return Ok((session, cohort, Access::Admin));
-    }
-    if caller.role == Role::Lecturer && people::lecturer_of_user(tx, caller.user_id)? == Some(session.lecturer_id) {
-        return Ok((session, cohort, Access::Lecturer));
+    let st = cohorts::standing(tx, caller, session.cohort_id)?.readable()?;
+    if st.admin || st.lecturer == Some(session.lecturer_id) {
+        return Ok((session, st));
     }
     Err(ApiError::Forbidden)
 }
@@ -157,7 +147,7 @@ async fn get_roll(
     let r = state
         .db
         .read(move |tx| {
-            let (s, _, _) = session_access(tx, &caller, id)?;
+            let (s, _) = session_access(tx, &caller, id)?;
             roll(tx, &s, tz)
         })
         .await?;
@@ -189,7 +179,8 @@ async fn put_roll(
     let reason = body.reason.as_deref().map(clean).filter(|s| !s.is_empty());
     let r = audit
         .write(&state.db, move |tx| {
-            let (session, cohort, access) = session_access(tx, &caller, id)?;
+            let (session, st) = session_access(tx, &caller, id)?;
+            let cohort = &st.cohort;
             // The entries are judged only once the caller is known to take this roll.
             let mut p = Problems::new();
             p.check(!body.entries.is_empty() && body.entries.len() <= 1000, "entries", "must list 1 to 1000 learners");
@@ -221,7 +212,7 @@ async fn put_roll(
                 return Err(ApiError::refused("not_started", "The roll can be taken once the session has started."));
             }
             let late = at > session.ends_at + window;
-            if late && (access != Access::Admin || reason.is_none()) {
+            if late && (!st.admin || reason.is_none()) {
                 return Err(ApiError::refused(
                     "correction_window_closed",
                     "The lecturer's window for this roll has closed: an administrator may correct it, giving a reason.",

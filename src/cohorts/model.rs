@@ -7,6 +7,7 @@ use crate::db::ids::{
     AssignmentId, CohortId, EnrollmentId, InstitutionId, LearnerId, LecturerId, ModuleId, ProgramId, UserId,
 };
 use crate::db::schema::{assignments, cohorts, enrollments};
+use crate::error::ApiError;
 
 crate::text_enum! {
     /// Full-time [tập trung] or in-service [không tập trung / tại chức].
@@ -124,4 +125,70 @@ pub struct Assignment {
     pub role: AssignmentRole,
     pub planned_hours: i32,
     pub created_at: NaiveDateTime,
+}
+
+/// A caller's standing in one class, read once per request by `store::standing` and used by
+/// every area that acts on a class (roll call, exams, field study, conduct, results).
+#[derive(Debug, Clone)]
+pub struct Standing {
+    pub cohort: Cohort,
+    /// An administrator whose scope holds the class's institution: may change it.
+    pub admin: bool,
+    /// An administrator whose scope holds only the class's venue: may read it.
+    pub venue_admin: bool,
+    /// The caller's lecturer record, whether or not they teach this class (a grader may not).
+    pub lecturer: Option<LecturerId>,
+    /// The caller teaches the class: assigned to a module of it, or its head teacher.
+    pub teaches: bool,
+    pub head_teacher: bool,
+    /// The caller's learner record, when they are enrolled in the class.
+    pub learner: Option<LearnerId>,
+    /// The caller's lecturer record when they grade the exam at hand (see [`Standing::grading`]).
+    pub grader: Option<LecturerId>,
+}
+
+impl Standing {
+    /// The same standing for an exam graded by `graders`: a lecturer among them is its grader.
+    pub fn grading(self, graders: &[LecturerId]) -> Standing {
+        let grader = self.lecturer.filter(|me| graders.contains(me));
+        Standing { grader, ..self }
+    }
+
+    pub fn can_read(&self) -> bool {
+        self.admin || self.venue_admin || self.teaches || self.learner.is_some()
+    }
+
+    /// Administrators who reach the class and the lecturers who teach it.
+    pub fn is_staff(&self) -> bool {
+        self.admin || self.venue_admin || self.teaches
+    }
+
+    /// The standing if the caller may read the class; 404 (as if it did not exist) otherwise.
+    pub fn readable(self) -> Result<Standing, ApiError> {
+        if self.can_read() {
+            Ok(self)
+        } else {
+            Err(ApiError::not_found())
+        }
+    }
+
+    /// The standing if the caller is on the class's staff; 404 out of reach, 403 for learners.
+    pub fn staff(self) -> Result<Standing, ApiError> {
+        let s = self.readable()?;
+        if s.is_staff() {
+            Ok(s)
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// The standing if the caller administers the class; 404 out of reach, 403 otherwise.
+    pub fn admin(self) -> Result<Standing, ApiError> {
+        let s = self.readable()?;
+        if s.admin {
+            Ok(s)
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
 }

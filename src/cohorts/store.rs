@@ -75,50 +75,67 @@ pub fn own_cohorts(conn: &mut DbConn, caller: &Caller) -> QueryResult<Option<Vec
 
 /// Whether the caller is on a class's staff: an administrator (the class being readable to them)
 /// or a lecturer who teaches it. Call after [`readable`].
-pub fn is_staff(conn: &mut DbConn, caller: &Caller, cohort: CohortId) -> QueryResult<bool> {
-    Ok(caller.role.is_admin()
-        || (caller.role == Role::Lecturer && own_cohorts(conn, caller)?.is_some_and(|ids| ids.contains(&cohort))))
+pub fn is_staff(conn: &mut DbConn, caller: &Caller, cohort: CohortId) -> Result<bool, ApiError> {
+    Ok(standing(conn, caller, cohort)?.is_staff())
 }
 
-fn in_scope(scope: &Scope, row: &Cohort) -> bool {
-    scope.contains(row.institution_id) || row.venue_institution_id.is_some_and(|v| scope.contains(v))
+/// What the caller is to one class, in one read: the class, whether they administer it (its
+/// institution in scope) or read it as the venue's administrators, their lecturer record and
+/// whether they teach it (assigned or head teacher), and their learner record when enrolled.
+/// 404 when the class does not exist; [`Standing::readable`] and the others answer the rest.
+pub fn standing(conn: &mut DbConn, caller: &Caller, id: CohortId) -> Result<Standing, ApiError> {
+    let cohort = find(conn, id)?.ok_or_else(ApiError::not_found)?;
+    let admin = caller.role.is_admin() && caller.scope.contains(cohort.institution_id);
+    let venue_admin =
+        caller.role.is_admin() && !admin && cohort.venue_institution_id.is_some_and(|v| caller.scope.contains(v));
+    let (mut lecturer, mut teaches, mut head_teacher, mut learner) = (None, false, false, None);
+    match caller.role {
+        Role::Lecturer => {
+            lecturer = people::lecturer_of_user(conn, caller.user_id)?;
+            if let Some(me) = lecturer {
+                head_teacher = cohort.head_teacher_id == Some(me);
+                teaches = head_teacher
+                    || a::table
+                        .filter(a::cohort_id.eq(id))
+                        .filter(a::lecturer_id.eq(me))
+                        .select(a::cohort_id)
+                        .first::<CohortId>(conn)
+                        .optional()?
+                        .is_some();
+            }
+        }
+        Role::Learner => {
+            if let Some(me) = people::learner_of_user(conn, caller.user_id)? {
+                let enrolled = e::table
+                    .filter(e::cohort_id.eq(id))
+                    .filter(e::learner_id.eq(me))
+                    .select(e::id)
+                    .first::<EnrollmentId>(conn)
+                    .optional()?;
+                learner = enrolled.map(|_| me);
+            }
+        }
+        Role::SystemAdmin | Role::InstitutionAdmin => {}
+    }
+    Ok(Standing { cohort, admin, venue_admin, lecturer, teaches, head_teacher, learner, grader: None })
 }
 
 /// The class if the caller may read it: administrators whose scope holds its institution or its
 /// venue, its lecturers, its learners. 404 otherwise.
 pub fn readable(conn: &mut DbConn, caller: &Caller, id: CohortId) -> Result<Cohort, ApiError> {
-    let row = find(conn, id)?.ok_or_else(ApiError::not_found)?;
-    let ok = match own_cohorts(conn, caller)? {
-        None => in_scope(&caller.scope, &row),
-        Some(ids) => ids.contains(&id),
-    };
-    if ok {
-        Ok(row)
-    } else {
-        Err(ApiError::not_found())
-    }
+    Ok(standing(conn, caller, id)?.readable()?.cohort)
 }
 
 /// The class if the caller is on its staff (administrators in scope, its lecturers); 404 when
 /// out of reach, 403 for its learners.
 pub fn staff_readable(conn: &mut DbConn, caller: &Caller, id: CohortId) -> Result<Cohort, ApiError> {
-    let row = readable(conn, caller, id)?;
-    if is_staff(conn, caller, id)? {
-        Ok(row)
-    } else {
-        Err(ApiError::Forbidden)
-    }
+    Ok(standing(conn, caller, id)?.staff()?.cohort)
 }
 
 /// The class if the caller administers it (its institution in scope); 404 when out of reach,
 /// 403 when they may only read it.
 pub fn writable(conn: &mut DbConn, caller: &Caller, id: CohortId) -> Result<Cohort, ApiError> {
-    let row = readable(conn, caller, id)?;
-    if caller.role.is_admin() && caller.scope.contains(row.institution_id) {
-        Ok(row)
-    } else {
-        Err(ApiError::Forbidden)
-    }
+    Ok(standing(conn, caller, id)?.admin()?.cohort)
 }
 
 pub struct Filter {

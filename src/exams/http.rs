@@ -11,8 +11,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::model::*;
 use super::{rules, store};
 use crate::audit::Audit;
-use crate::auth::{Caller, Permission, Role};
-use crate::cohorts::model::{Cohort, EnrollmentStatus};
+use crate::auth::{Caller, Permission};
+use crate::cohorts::model::{Cohort, EnrollmentStatus, Standing};
 use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
 use crate::db::{now, DbConn};
@@ -122,29 +122,16 @@ fn out(tx: &mut DbConn, e: Exam) -> Result<ExamOut, ApiError> {
     Ok(exam_out(e, g))
 }
 
-/// Who the caller is for an exam.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Seat {
-    Admin,
-    Grader(LecturerId),
-}
-
-fn seat(tx: &mut DbConn, caller: &Caller, id: ExamId) -> Result<(Exam, Cohort, Seat), ApiError> {
+/// The exam and the caller's standing in its class, as one of its graders (who may be from
+/// outside the teaching team) or an administrator of the class; 404 when the class is out of
+/// reach, 403 for anyone else who can see it.
+fn seat(tx: &mut DbConn, caller: &Caller, id: ExamId) -> Result<(Exam, Standing), ApiError> {
     let exam = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
-    // A grader may be from outside the class's teaching team: being named a grader is enough.
-    if caller.role == Role::Lecturer {
-        if let Some(me) = people::lecturer_of_user(tx, caller.user_id)? {
-            if store::graders(tx, id)?.contains(&me) {
-                let cohort = cohorts::find(tx, exam.cohort_id)?.ok_or_else(ApiError::not_found)?;
-                return Ok((exam, cohort, Seat::Grader(me)));
-            }
-        }
+    let st = cohorts::standing(tx, caller, exam.cohort_id)?.grading(&store::graders(tx, id)?);
+    if st.grader.is_some() {
+        return Ok((exam, st));
     }
-    let cohort = cohorts::readable(tx, caller, exam.cohort_id)?;
-    if caller.role.is_admin() && caller.scope.contains(cohort.institution_id) {
-        return Ok((exam, cohort, Seat::Admin));
-    }
-    Err(ApiError::Forbidden)
+    st.admin().map(|st| (exam, st))
 }
 
 fn check_graders(
@@ -328,8 +315,8 @@ async fn update_exam(
     let (id, b) = (id.into_inner(), body);
     let o = audit
         .write(&state.db, move |tx| {
-            let (cur, _, seat) = seat(tx, &caller, id)?;
-            if seat != Seat::Admin {
+            let (cur, seat) = seat(tx, &caller, id)?;
+            if !seat.admin {
                 return Err(ApiError::Forbidden);
             }
             if_match.check(cur.version)?;
@@ -472,9 +459,10 @@ async fn candidates(
     let list = state
         .db
         .read(move |tx| {
-            let (exam, cohort, seat) = seat(tx, &caller, id)?;
-            let mut list = candidate_list(tx, &exam, &cohort, tz)?;
-            if exam.blind && seat != Seat::Admin {
+            let (exam, seat) = seat(tx, &caller, id)?;
+            let cohort = &seat.cohort;
+            let mut list = candidate_list(tx, &exam, cohort, tz)?;
+            if exam.blind && !seat.admin {
                 // Graders of a blind exam see no names.
                 for c in &mut list {
                     c.learner_id = None;
@@ -505,15 +493,16 @@ async fn seal_exam(
     let tz = state.settings.tz();
     let o = audit
         .write(&state.db, move |tx| {
-            let (exam, cohort, seat) = seat(tx, &caller, id)?;
-            if seat != Seat::Admin {
+            let (exam, seat) = seat(tx, &caller, id)?;
+            let cohort = &seat.cohort;
+            if !seat.admin {
                 return Err(ApiError::Forbidden);
             }
             if exam.status != ExamStatus::Planned {
                 return Err(ApiError::conflict("already_sealed", format!("The exam is {}.", exam.status)));
             }
             let list: Vec<Candidate> =
-                candidate_list(tx, &exam, &cohort, tz)?.into_iter().filter(|c| c.eligible).collect();
+                candidate_list(tx, &exam, cohort, tz)?.into_iter().filter(|c| c.eligible).collect();
             let t = now();
             let rows: Vec<Grade> = list
                 .iter()
@@ -594,13 +583,13 @@ pub struct GradeOut {
     pub status: GradeStatus,
 }
 
-fn grade_view(g: Grade, name: String, exam: &Exam, seat: Seat, gap: i32) -> GradeOut {
-    let names = seat == Seat::Admin || !exam.blind || exam.status != ExamStatus::Sealed;
-    let (first, second, third) = match seat {
-        Seat::Grader(me) if exam.double_marking => rules::visible_to(&g, me),
+fn grade_view(g: Grade, name: String, exam: &Exam, seat: &Standing, gap: i32) -> GradeOut {
+    let names = seat.admin || !exam.blind || exam.status != ExamStatus::Sealed;
+    let (first, second, third) = match seat.grader {
+        Some(me) if exam.double_marking => rules::visible_to(&g, me),
         _ => (g.first_tenths, g.second_tenths, g.third_tenths),
     };
-    let hide_value = matches!(seat, Seat::Grader(me) if exam.double_marking && !(g.first_tenths.is_some() && g.second_tenths.is_some()) && g.first_by != Some(me));
+    let hide_value = matches!(seat.grader, Some(me) if exam.double_marking && !(g.first_tenths.is_some() && g.second_tenths.is_some()) && g.first_by != Some(me));
     let t = |v: Option<i32>| v.map(rules::mark);
     GradeOut {
         id: g.id,
@@ -640,8 +629,9 @@ async fn put_grades(
     let day = state.clock.today();
     let list = audit
         .write(&state.db, move |tx| {
-            let (exam, cohort, seat) = seat(tx, &caller, id)?;
-            let Seat::Grader(me) = seat else {
+            let (exam, seat) = seat(tx, &caller, id)?;
+            let cohort = &seat.cohort;
+            let Some(me) = seat.grader else {
                 return Err(ApiError::refused("not_a_grader", "Only the exam's graders enter marks."));
             };
             // The marks are judged only once the caller is known to grade this exam.
@@ -688,7 +678,7 @@ async fn put_grades(
                     "The grading deadline has passed; an administrator may extend it.",
                 ));
             }
-            let gap = gap(tx, &cohort)?;
+            let gap = gap(tx, cohort)?;
             let all = store::grades(tx, id)?;
             let by_code: HashMap<&str, usize> =
                 all.iter().enumerate().map(|(i, (g, _))| (g.code.as_str(), i)).collect();
@@ -759,7 +749,7 @@ async fn put_grades(
                     ));
                 }
             }
-            Ok(store::grades(tx, id)?.into_iter().map(|(g, n)| grade_view(g, n, &exam, seat, gap)).collect::<Vec<_>>())
+            Ok(store::grades(tx, id)?.into_iter().map(|(g, n)| grade_view(g, n, &exam, &seat, gap)).collect::<Vec<_>>())
         })
         .await?;
     Ok(HttpResponse::Ok().json(list))
@@ -777,9 +767,10 @@ async fn get_grades(
     let list = state
         .db
         .read(move |tx| {
-            let (exam, cohort, seat) = seat(tx, &caller, id)?;
-            let gap = gap(tx, &cohort)?;
-            Ok(store::grades(tx, id)?.into_iter().map(|(g, n)| grade_view(g, n, &exam, seat, gap)).collect::<Vec<_>>())
+            let (exam, seat) = seat(tx, &caller, id)?;
+            let cohort = &seat.cohort;
+            let gap = gap(tx, cohort)?;
+            Ok(store::grades(tx, id)?.into_iter().map(|(g, n)| grade_view(g, n, &exam, &seat, gap)).collect::<Vec<_>>())
         })
         .await?;
     Ok(HttpResponse::Ok().json(list))
@@ -795,8 +786,9 @@ async fn finish(
     caller.require(Permission::ManageCohorts)?;
     let o = audit
         .write(&state.db, move |tx| {
-            let (exam, cohort, seat) = seat(tx, &caller, id)?;
-            if seat != Seat::Admin {
+            let (exam, seat) = seat(tx, &caller, id)?;
+            let cohort = &seat.cohort;
+            if !seat.admin {
                 return Err(ApiError::Forbidden);
             }
             let from = if to == ExamStatus::Published { ExamStatus::Sealed } else { ExamStatus::Published };
@@ -808,7 +800,7 @@ async fn finish(
             }
             let at = now();
             if to == ExamStatus::Published {
-                let gap = gap(tx, &cohort)?;
+                let gap = gap(tx, cohort)?;
                 let missing: Vec<ProblemItem> = store::grades(tx, id)?
                     .into_iter()
                     .filter(|(g, _)| {
@@ -898,8 +890,8 @@ async fn grade_history(
         .db
         .read(move |tx| {
             let g = store::find_grade(tx, id)?.ok_or_else(ApiError::not_found)?;
-            let (_, _, seat) = seat(tx, &caller, g.exam_id)?;
-            if seat != Seat::Admin {
+            let (_, seat) = seat(tx, &caller, g.exam_id)?;
+            if !seat.admin {
                 return Err(ApiError::Forbidden);
             }
             Ok(store::changes(tx, id)?)

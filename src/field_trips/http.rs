@@ -11,7 +11,7 @@ use super::model::{FieldTrip, Report};
 use super::{safe_name, sniff, store};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
-use crate::cohorts::model::{Cohort, CohortStatus};
+use crate::cohorts::model::{Cohort, CohortStatus, Standing};
 use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
 use crate::db::{now, DbConn};
@@ -132,10 +132,11 @@ fn report_out(name: String, learner_id: LearnerId, r: Option<Report>, with_text:
     }
 }
 
-fn trip_and_cohort(tx: &mut DbConn, caller: &Caller, id: FieldTripId) -> Result<(FieldTrip, Cohort), ApiError> {
+/// The field trip and the caller's standing in its class; 404 when the class is out of reach.
+fn trip_standing(tx: &mut DbConn, caller: &Caller, id: FieldTripId) -> Result<(FieldTrip, Standing), ApiError> {
     let trip = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
-    let cohort = cohorts::readable(tx, caller, trip.cohort_id)?;
-    Ok((trip, cohort))
+    let st = cohorts::standing(tx, caller, trip.cohort_id)?.readable()?;
+    Ok((trip, st))
 }
 
 fn check_trip(t: &FieldTrip, p: &mut Problems) {
@@ -241,7 +242,7 @@ async fn get_trip(
     id: web::Path<FieldTripId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let trip = state.db.read(move |tx| Ok(trip_and_cohort(tx, &caller, id)?.0)).await?;
+    let trip = state.db.read(move |tx| Ok(trip_standing(tx, &caller, id)?.0)).await?;
     Ok(ok_versioned(trip.version, &FieldTripOut::from(trip)))
 }
 
@@ -350,11 +351,8 @@ async fn submit_report(
     let day = state.clock.today();
     let out = audit
         .write(&state.db, move |tx| {
-            let (trip, cohort) = trip_and_cohort(tx, &caller, id)?;
-            let me = people::learner_of_user(tx, caller.user_id)?.ok_or_else(ApiError::not_found)?;
-            if cohorts::enrollment_of(tx, cohort.id, me)?.is_none() {
-                return Err(ApiError::not_found());
-            }
+            let (trip, st) = trip_standing(tx, &caller, id)?;
+            let me = st.learner.ok_or_else(ApiError::not_found)?;
             let at = now();
             let rep = store::ensure_report(tx, &trip, me, at)?;
             if rep.grade_tenths.is_some() {
@@ -388,10 +386,8 @@ async fn list_reports(
     let out = state
         .db
         .read(move |tx| {
-            let (_, cohort) = trip_and_cohort(tx, &caller, id)?;
-            if !cohorts::is_staff(tx, &caller, cohort.id)? {
-                return Err(ApiError::Forbidden);
-            }
+            let (_, st) = trip_standing(tx, &caller, id)?;
+            let cohort = st.staff()?.cohort;
             let mut reports: std::collections::HashMap<LearnerId, Report> =
                 store::reports(tx, id)?.into_iter().map(|r| (r.learner_id, r)).collect();
             Ok(crate::attendance::store::members(tx, cohort.id)?
@@ -410,12 +406,11 @@ fn readable_report(
     id: FieldTripId,
     learner: LearnerId,
 ) -> Result<(FieldTrip, Cohort), ApiError> {
-    let (trip, cohort) = trip_and_cohort(tx, caller, id)?;
-    let own = caller.role == Role::Learner && people::learner_of_user(tx, caller.user_id)? == Some(learner);
-    if !(own || cohorts::is_staff(tx, caller, cohort.id)?) {
+    let (trip, st) = trip_standing(tx, caller, id)?;
+    if !(st.learner == Some(learner) || st.is_staff()) {
         return Err(ApiError::not_found());
     }
-    Ok((trip, cohort))
+    Ok((trip, st.cohort))
 }
 
 /// One learner's report, with its text: the learner themself or the class's staff.
@@ -508,10 +503,8 @@ async fn grade_report(
     let comment = b.comment.as_deref().map(clean).filter(|s| !s.is_empty());
     let out = audit
         .write(&state.db, move |tx| {
-            let (_, cohort) = trip_and_cohort(tx, &caller, id)?;
-            if !cohorts::is_staff(tx, &caller, cohort.id)? || caller.role == Role::Learner {
-                return Err(ApiError::Forbidden);
-            }
+            let (_, st) = trip_standing(tx, &caller, id)?;
+            st.staff()?;
             let rep = store::report(tx, id, learner)?.filter(|r| r.submitted_at.is_some());
             let Some(rep) = rep else {
                 return Err(ApiError::refused("no_report", "The learner has not submitted a report."));
