@@ -33,9 +33,7 @@ pub fn marks(conn: &mut DbConn, session: SessionId) -> QueryResult<Vec<Attendanc
 }
 
 pub fn insert_marks(conn: &mut DbConn, rows: &[Attendance]) -> QueryResult<()> {
-    for chunk in rows.chunks(500) {
-        crate::per_backend!(conn, |c| diesel::insert_into(a::table).values(chunk).execute(c))?;
-    }
+    crate::insert_rows!(conn, a, rows);
     Ok(())
 }
 
@@ -75,9 +73,7 @@ pub fn insert_changes(conn: &mut DbConn, rows: &[Change]) -> QueryResult<()> {
             )
         })
         .collect();
-    for chunk in values.chunks(300) {
-        crate::per_backend!(conn, |c| diesel::insert_into(ch::table).values(chunk).execute(c))?;
-    }
+    crate::insert_rows!(conn, ch, values);
     Ok(())
 }
 

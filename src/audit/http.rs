@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::{Caller, Permission, Scope};
+use crate::auth::{Caller, Permission};
 use crate::db::ids::{InstitutionId, UserId};
 use crate::db::page::Page;
 use crate::db::schema::audit_log as a;
@@ -106,9 +106,7 @@ async fn list_audit(
                     a::summary,
                 ))
                 .into_boxed();
-            if let Scope::Within(ids) = &caller.scope {
-                qq = qq.filter(a::institution_id.eq_any(ids.clone()));
-            }
+            qq = crate::within_scope!(qq, &caller.scope, a::institution_id);
             if let Some(x) = rt {
                 qq = qq.filter(a::resource_type.eq(x));
             }

@@ -39,3 +39,15 @@ impl Scope {
 pub fn subtree_ids(conn: &mut DbConn, path: &str) -> QueryResult<Vec<InstitutionId>> {
     i::table.filter(i::path.like(format!("{path}%"))).select(i::id).load(conn)
 }
+
+/// Narrows a boxed query to the rows whose `$column` (an institution id) lies in `$scope`; a
+/// system-wide scope adds no filter. Every list over institution-owned rows goes through it.
+#[macro_export]
+macro_rules! within_scope {
+    ($query:expr, $scope:expr, $column:expr) => {
+        match $scope {
+            $crate::auth::Scope::All => $query,
+            $crate::auth::Scope::Within(ids) => $query.filter($column.eq_any(ids.clone())),
+        }
+    };
+}

@@ -13,7 +13,7 @@ use super::issue::{self, find, Reissued, Signer};
 use super::model::*;
 use super::pdf;
 use crate::audit::Audit;
-use crate::auth::{Caller, Permission, Role, Scope};
+use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::*;
 use crate::db::page::Page;
 use crate::db::schema::{certificates as c, register_entries as re};
@@ -346,8 +346,8 @@ async fn list_certificates(
             if c2.role == Role::Learner {
                 let me = crate::people::store::learner_of_user(conn, c2.user_id)?;
                 qq = qq.filter(c::learner_id.nullable().eq(me));
-            } else if let Scope::Within(ids) = &c2.scope {
-                qq = qq.filter(c::institution_id.eq_any(ids.clone()));
+            } else {
+                qq = crate::within_scope!(qq, &c2.scope, c::institution_id);
             }
             if let Some(x) = f.0 {
                 qq = qq.filter(c::cohort_id.eq(x));
@@ -600,9 +600,7 @@ async fn register_book(
         .db
         .read(move |conn| {
             let mut qq = re::table.select(RegisterEntry::as_select()).into_boxed();
-            if let Scope::Within(ids) = &caller.scope {
-                qq = qq.filter(re::institution_id.eq_any(ids.clone()));
-            }
+            qq = crate::within_scope!(qq, &caller.scope, re::institution_id);
             if let Some(x) = inst {
                 qq = qq.filter(re::institution_id.eq(x));
             }

@@ -174,12 +174,8 @@ pub fn issue_for_cohort(
         entries.push(entry(&cert, &holder_of(&cert), RegisterEvent::Issued, None, None, actor));
         out.issued.push(cert);
     }
-    for chunk in out.issued.chunks(500) {
-        crate::per_backend!(tx, |c| diesel::insert_into(c::table).values(chunk).execute(c))?;
-    }
-    for chunk in entries.chunks(500) {
-        crate::per_backend!(tx, |c| diesel::insert_into(re::table).values(chunk).execute(c))?;
-    }
+    crate::insert_rows!(tx, c, out.issued);
+    crate::insert_rows!(tx, re, entries);
     Ok(out)
 }
 

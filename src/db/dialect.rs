@@ -20,3 +20,73 @@ pub fn lock_keys(conn: &mut DbConn, keys: &[String]) -> diesel::QueryResult<()> 
     }
     Ok(())
 }
+
+/// Bind parameters one statement may carry: SQLite's `SQLITE_MAX_VARIABLE_NUMBER` (32,766 since
+/// 3.32, the bundled build) and PostgreSQL's wire protocol limit (65,535).
+pub fn bind_limit(conn: &DbConn) -> usize {
+    match conn {
+        DbConn::Sqlite(_) => 32_766,
+        DbConn::Pg(_) => 65_535,
+    }
+}
+
+/// How many rows of `columns` binds each fit one INSERT on `conn`'s backend (at least one).
+pub fn rows_per_insert(conn: &DbConn, columns: usize) -> usize {
+    (bind_limit(conn) / columns.max(1)).max(1)
+}
+
+/// The number of columns of a table, from its `AllColumns` tuple.
+pub trait Arity {
+    const ARITY: usize;
+}
+
+macro_rules! arity {
+    () => {};
+    ($head:ident $(, $tail:ident)*) => {
+        impl<$head $(, $tail)*> Arity for ($head, $($tail,)*) {
+            const ARITY: usize = 1 + <[&str]>::len(&[$(stringify!($tail)),*]);
+        }
+        arity!($($tail),*);
+    };
+}
+
+arity!(
+    A01, A02, A03, A04, A05, A06, A07, A08, A09, A10, A11, A12, A13, A14, A15, A16, A17, A18, A19, A20, A21, A22, A23,
+    A24, A25, A26, A27, A28, A29, A30, A31, A32
+);
+
+/// Inserts every row of a slice into `$table` (a schema module) in as few statements as the
+/// backend's bind limit allows for that table's width; evaluates to the rows inserted.
+/// `$rows` may be model structs or tuples of `column.eq(value)`; `$($tail)*` adds to each
+/// statement (for example `.on_conflict_do_nothing()`).
+#[macro_export]
+macro_rules! insert_rows {
+    ($conn:expr, $table:ident, $rows:expr $(, $($tail:tt)*)?) => {{
+        use diesel::RunQueryDsl as _;
+        let conn: &mut $crate::db::DbConn = $conn;
+        let per = $crate::db::dialect::rows_per_insert(
+            conn,
+            <<$table::table as diesel::Table>::AllColumns as $crate::db::dialect::Arity>::ARITY,
+        );
+        let mut inserted = 0usize;
+        for chunk in $rows.chunks(per) {
+            inserted += $crate::per_backend!(&mut *conn, |c| diesel::insert_into($table::table)
+                .values(chunk)
+                $($($tail)*)?
+                .execute(c))?;
+        }
+        inserted
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Arity;
+
+    #[test]
+    fn a_table_knows_its_width() {
+        use crate::db::schema::{attendance_changes, learner_words};
+        assert_eq!(<<learner_words::table as diesel::Table>::AllColumns as Arity>::ARITY, 3);
+        assert_eq!(<<attendance_changes::table as diesel::Table>::AllColumns as Arity>::ARITY, 10);
+    }
+}

@@ -37,9 +37,7 @@ pub fn set_graders(conn: &mut DbConn, exam: ExamId, lecturers: &[LecturerId]) ->
 }
 
 pub fn insert_grades(conn: &mut DbConn, rows: &[Grade]) -> QueryResult<()> {
-    for chunk in rows.chunks(500) {
-        crate::per_backend!(conn, |c| diesel::insert_into(g::table).values(chunk).execute(c))?;
-    }
+    crate::insert_rows!(conn, g, rows);
     Ok(())
 }
 

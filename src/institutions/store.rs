@@ -36,9 +36,7 @@ pub struct Filter {
 /// One page (plus one row) in id order.
 pub fn list(conn: &mut DbConn, scope: &Scope, f: &Filter, page: &PageRequest) -> Result<Vec<Institution>, ApiError> {
     let mut q = i::table.select(Institution::as_select()).into_boxed();
-    if let Scope::Within(ids) = scope {
-        q = q.filter(i::id.eq_any(ids.clone()));
-    }
+    q = crate::within_scope!(q, scope, i::id);
     if let Some(ts) = f.updated_since {
         q = q.filter(i::updated_at.ge(ts));
     }

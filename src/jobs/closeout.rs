@@ -154,9 +154,7 @@ pub fn close_one(
             computed_at: at,
         })
         .collect();
-    for chunk in snapshots.chunks(500) {
-        crate::per_backend!(tx, |c| diesel::insert_into(rs::table).values(chunk).execute(c))?;
-    }
+    crate::insert_rows!(tx, rs, snapshots);
     let ids: Vec<LearnerId> = results.iter().map(|r| r.learner_id).collect();
     let contacts: HashMap<LearnerId, _> = learner_contacts(tx, &ids)?.into_iter().collect();
     let mut messages = Vec::new();

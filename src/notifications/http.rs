@@ -108,8 +108,8 @@ fn load(
     if let Some(u) = user.or(q.user_id) {
         qq = qq.filter(o::user_id.eq(u));
     }
-    if let Some(Scope::Within(ids)) = scope {
-        qq = qq.filter(o::institution_id.eq_any(ids.clone()));
+    if let Some(scope) = scope {
+        qq = crate::within_scope!(qq, scope, o::institution_id);
     }
     if let Some(s) = q.status {
         qq = qq.filter(o::status.eq(s));

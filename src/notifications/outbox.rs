@@ -143,12 +143,5 @@ pub fn enqueue_many(tx: &mut DbConn, messages: Vec<Message>) -> Result<usize, Ap
             updated_at: at,
         });
     }
-    let mut queued = 0;
-    for chunk in rows.chunks(200) {
-        queued += match tx {
-            DbConn::Pg(c) => diesel::insert_into(o::table).values(chunk).on_conflict_do_nothing().execute(c)?,
-            DbConn::Sqlite(c) => diesel::insert_into(o::table).values(chunk).on_conflict_do_nothing().execute(c)?,
-        };
-    }
-    Ok(queued)
+    Ok(crate::insert_rows!(tx, o, rows, .on_conflict_do_nothing()))
 }

@@ -13,7 +13,7 @@ use crate::db::sql::{Bind, Statement};
 use crate::db::DbConn;
 use crate::error::ApiError;
 
-/// Rows per INSERT statement in batches (well under SQLite's 32 766 bound parameters).
+/// Ids per `IN (…)` list in lookups, well under either backend's bind limit.
 const BATCH: usize = 500;
 
 /// The cursor key of a person row.
@@ -36,9 +36,7 @@ pub fn tree_prefix(conn: &mut DbConn, institution: InstitutionId) -> QueryResult
 }
 
 pub fn insert_learners(conn: &mut DbConn, rows: &[Learner]) -> QueryResult<()> {
-    for chunk in rows.chunks(BATCH) {
-        crate::per_backend!(conn, |c| diesel::insert_into(l::table).values(chunk).execute(c))?;
-    }
+    crate::insert_rows!(conn, l, rows);
     index_words(conn, rows)
 }
 
@@ -52,11 +50,9 @@ fn index_words(conn: &mut DbConn, rows: &[Learner]) -> QueryResult<()> {
         own.dedup();
         words.extend(own.into_iter().map(|w| (w.to_string(), r.sort_key.as_str(), r.id)));
     }
-    for chunk in words.chunks(BATCH) {
-        let values: Vec<_> =
-            chunk.iter().map(|(w, k, id)| (lw::word.eq(w), lw::sort_key.eq(*k), lw::learner_id.eq(id))).collect();
-        crate::per_backend!(conn, |c| diesel::insert_into(lw::table).values(&values).execute(c))?;
-    }
+    let values: Vec<_> =
+        words.iter().map(|(w, k, id)| (lw::word.eq(w), lw::sort_key.eq(*k), lw::learner_id.eq(id))).collect();
+    crate::insert_rows!(conn, lw, values);
     Ok(())
 }
 
@@ -231,9 +227,7 @@ fn filtered<'a>(
     diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<Learner, crate::db::MultiBackend>>,
 > {
     let mut q = l::table.select(Learner::as_select()).into_boxed();
-    if let Scope::Within(ids) = scope {
-        q = q.filter(l::institution_id.eq_any(ids.clone()));
-    }
+    q = crate::within_scope!(q, scope, l::institution_id);
     if let Some(ts) = f.updated_since {
         q = q.filter(l::updated_at.ge(ts));
     }
@@ -328,9 +322,7 @@ pub fn insert_lecturer(conn: &mut DbConn, row: &Lecturer) -> QueryResult<()> {
 }
 
 pub fn insert_lecturers(conn: &mut DbConn, rows: &[Lecturer]) -> QueryResult<()> {
-    for chunk in rows.chunks(BATCH) {
-        crate::per_backend!(conn, |c| diesel::insert_into(t::table).values(chunk).execute(c))?;
-    }
+    crate::insert_rows!(conn, t, rows);
     Ok(())
 }
 
@@ -356,9 +348,7 @@ pub fn list_lecturers(
     page: &PageRequest,
 ) -> QueryResult<Vec<Lecturer>> {
     let mut q = t::table.select(Lecturer::as_select()).into_boxed();
-    if let Scope::Within(ids) = scope {
-        q = q.filter(t::institution_id.eq_any(ids.clone()));
-    }
+    q = crate::within_scope!(q, scope, t::institution_id);
     if let Some(ts) = f.updated_since {
         q = q.filter(t::updated_at.ge(ts));
     }

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::chart;
-use crate::auth::{Caller, Permission, Scope};
+use crate::auth::{Caller, Permission};
 use crate::cohorts::model::{CohortStatus, Mode};
 use crate::db::ids::*;
 use crate::db::schema::{
@@ -62,8 +62,8 @@ fn covered(
     if let Some(t) = target {
         let inst = crate::institutions::store::get(c, &caller.scope, t)?;
         q = q.filter(i::path.like(format!("{}%", inst.path)));
-    } else if let Scope::Within(ids) = &caller.scope {
-        q = q.filter(i::id.eq_any(ids.clone()));
+    } else {
+        q = crate::within_scope!(q, &caller.scope, i::id);
     }
     Ok(q.load(c)?)
 }

@@ -132,9 +132,7 @@ async fn list_units(
         .db
         .read(move |tx| {
             let mut qq = su::table.select(SendingUnit::as_select()).into_boxed();
-            if let crate::auth::Scope::Within(ids) = &caller.scope {
-                qq = qq.filter(su::institution_id.eq_any(ids.clone()));
-            }
+            qq = crate::within_scope!(qq, &caller.scope, su::institution_id);
             if let Some(i) = q.institution_id {
                 qq = qq.filter(su::institution_id.eq(i));
             }

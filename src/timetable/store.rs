@@ -12,9 +12,7 @@ use crate::db::sql::{Bind, Statement};
 use crate::db::DbConn;
 
 pub fn insert(conn: &mut DbConn, rows: &[Session]) -> QueryResult<()> {
-    for chunk in rows.chunks(500) {
-        crate::per_backend!(conn, |c| diesel::insert_into(s::table).values(chunk).execute(c))?;
-    }
+    crate::insert_rows!(conn, s, rows);
     Ok(())
 }
 

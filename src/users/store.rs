@@ -43,9 +43,7 @@ pub struct Filter {
 
 pub fn list(conn: &mut DbConn, scope: &Scope, f: &Filter, page: &PageRequest) -> Result<Vec<User>, ApiError> {
     let mut q = u::table.select(User::as_select()).into_boxed();
-    if let Scope::Within(ids) = scope {
-        q = q.filter(u::institution_id.eq_any(ids.clone()));
-    }
+    q = crate::within_scope!(q, scope, u::institution_id);
     if let Some(ts) = f.updated_since {
         q = q.filter(u::updated_at.ge(ts));
     }
