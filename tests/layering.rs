@@ -15,8 +15,17 @@ use std::path::{Path, PathBuf};
 const FOUNDATION: &[&str] = &["text", "vi", "problem", "error", "clock", "db", "settings", "telemetry"];
 const TOP: &[&str] = &["app", "cli", "demo", "backup", "main", "lib"];
 /// Names under `crate::` that are macros or re-exports of the crate root, not modules.
-const ROOT_ITEMS: &[&str] =
-    &["AppState", "inventory", "text_enum", "json_text", "per_backend", "required_fields", "max_lengths"];
+const ROOT_ITEMS: &[&str] = &[
+    "AppState",
+    "inventory",
+    "text_enum",
+    "json_text",
+    "per_backend",
+    "required_fields",
+    "max_lengths",
+    "insert_rows",
+    "within_scope",
+];
 
 fn layer(module: &str) -> u8 {
     match module {
@@ -29,10 +38,12 @@ fn layer(module: &str) -> u8 {
     }
 }
 
-/// Where the crate-root items sit: the state is built from auth and http parts.
+/// Where the crate-root items are defined: the state is built from auth and http parts, the
+/// document macros are http's, the scope filter auth's, the rest the foundation's.
 fn item_layer(item: &str) -> u8 {
     match item {
-        "AppState" => 2,
+        "AppState" | "required_fields" | "max_lengths" => 2,
+        "within_scope" => 3,
         _ => 1,
     }
 }
