@@ -2,22 +2,19 @@
 //! PDFs, revocation, reissue, the register book and signing-key rotation.
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
-use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use chrono::NaiveDate;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::dto::*;
 use super::facts::Facts;
-use super::issue::{self, find, Reissued, Signer};
+use super::issue::{self, Reissued, Signer};
 use super::model::*;
 use super::pdf;
+use super::store::{self, readable, writable};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::*;
 use crate::db::page::Page;
-use crate::db::schema::{certificates as c, register_entries as re};
-use crate::db::DbConn;
 use crate::error::{ApiError, ProblemItem, Problems};
 use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{paging, IdempotencyKey, JsonBody};
@@ -37,122 +34,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(reissue_certificate)
         .service(rotate_key)
         .configure(super::decision::routes);
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CertificateOut {
-    pub id: CertificateId,
-    /// The institution that holds the record now.
-    pub institution_id: InstitutionId,
-    /// The institution printed on the paper.
-    pub issuer_id: InstitutionId,
-    pub cohort_id: CohortId,
-    pub learner_id: LearnerId,
-    /// `certificate` or `diploma`.
-    pub kind: crate::programs::model::Credential,
-    pub status: CertificateStatus,
-    pub year: i32,
-    pub number: i32,
-    pub serial: String,
-    pub register_no: String,
-    pub verification_code: String,
-    /// Where the QR code points.
-    pub verify_url: String,
-    pub facts: Facts,
-    pub key_id: KeyId,
-    pub signature: String,
-    pub replaces_id: Option<CertificateId>,
-    pub replaced_by_id: Option<CertificateId>,
-    pub issued_at: DateTime<Utc>,
-    pub issued_by: Option<UserId>,
-    pub revoked_at: Option<DateTime<Utc>>,
-    pub revoke_reason: Option<String>,
-    pub version: i64,
-}
-
-pub fn verify_url(state: &AppState, code: &str) -> String {
-    super::verify_url(&state.settings, code)
-}
-
-fn out(state: &AppState, x: Certificate) -> CertificateOut {
-    CertificateOut {
-        verify_url: verify_url(state, &x.verification_code),
-        facts: Facts::parse(&x.facts).unwrap_or_else(|| panic!("stored facts of {} unreadable", x.id)),
-        id: x.id,
-        institution_id: x.institution_id,
-        issuer_id: x.issuer_id,
-        cohort_id: x.cohort_id,
-        learner_id: x.learner_id,
-        kind: x.kind,
-        status: x.status,
-        year: x.year,
-        number: x.number,
-        serial: x.serial,
-        register_no: x.register_no,
-        verification_code: x.verification_code,
-        key_id: x.key_id,
-        signature: x.signature,
-        replaces_id: x.replaces_id,
-        replaced_by_id: x.replaced_by_id,
-        issued_at: x.issued_at.and_utc(),
-        issued_by: x.issued_by,
-        revoked_at: x.revoked_at.map(|t| t.and_utc()),
-        revoke_reason: x.revoke_reason,
-        version: x.version,
-    }
-}
-
-/// The credential if the caller may read it: administrators whose scope holds it, the holder.
-/// 404 otherwise; lecturers have no access (403).
-fn readable(conn: &mut DbConn, caller: &Caller, id: CertificateId) -> Result<Certificate, ApiError> {
-    let cert = find(conn, id)?.ok_or_else(ApiError::not_found)?;
-    match caller.role {
-        Role::Learner => {
-            if crate::people::store::learner_of_user(conn, caller.user_id)? == Some(cert.learner_id) {
-                Ok(cert)
-            } else {
-                Err(ApiError::not_found())
-            }
-        }
-        Role::Lecturer => Err(ApiError::Forbidden),
-        Role::SystemAdmin | Role::InstitutionAdmin => {
-            if caller.scope.contains(cert.institution_id) {
-                Ok(cert)
-            } else {
-                Err(ApiError::not_found())
-            }
-        }
-    }
-}
-
-fn writable(conn: &mut DbConn, caller: &Caller, id: CertificateId) -> Result<Certificate, ApiError> {
-    caller.require(Permission::IssueCredentials)?;
-    readable(conn, caller, id)
-}
-
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct IssueIn {
-    /// The signer's name as printed, e.g. `Trần Văn Bình`; the issuing institution's
-    /// `signer_name` when absent.
-    pub signer_name: Option<String>,
-    /// The signer's title as printed, e.g. `Giám đốc`; the institution's `signer_title` when
-    /// absent.
-    pub signer_title: Option<String>,
-    /// The date printed on the papers; today (local time) when absent.
-    pub issued_on: Option<NaiveDate>,
-}
-
-crate::max_lengths!("IssueIn": "signer_name" => 120, "signer_title" => 120);
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IssueOut {
-    /// Credentials issued by this call, in numbering order.
-    pub issued: Vec<CertificateOut>,
-    /// Graduates who already had one.
-    pub already_issued: usize,
-    /// Enrolled learners who have not graduated.
-    pub not_graduated: usize,
 }
 
 /// Issues a credential to every graduate of a closing or closed class who has none, numbered in
@@ -253,12 +134,7 @@ async fn cohort_pdf(
         .db
         .read(move |conn| {
             crate::cohorts::store::writable(conn, &caller, id)?;
-            Ok(c::table
-                .filter(c::cohort_id.eq(id))
-                .filter(c::status.eq(CertificateStatus::Valid))
-                .order((c::year, c::number))
-                .select(Certificate::as_select())
-                .load(conn)?)
+            Ok(store::valid_of_cohort(conn, id)?)
         })
         .await?;
     if rows.is_empty() {
@@ -269,57 +145,6 @@ async fn cohort_pdf(
         .await
         .map_err(|_| ApiError::Internal("PDF task failed".into()))??;
     Ok(pdf_response(bytes, &format!("van-bang-{id}")))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct CertificateFilter {
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-    pub cohort_id: Option<CohortId>,
-    pub learner_id: Option<LearnerId>,
-    pub institution_id: Option<InstitutionId>,
-    pub status: Option<CertificateStatus>,
-    pub year: Option<i32>,
-    /// Exact serial [số hiệu].
-    pub serial: Option<String>,
-    pub format: Option<Format>,
-}
-
-fn table_of(rows: Vec<CertificateOut>) -> Table {
-    let headers = vec![
-        "Số hiệu",
-        "Số vào sổ",
-        "Họ và tên",
-        "Ngày sinh",
-        "Loại",
-        "Chương trình",
-        "Lớp",
-        "Xếp loại",
-        "Ngày cấp",
-        "Trạng thái",
-        "Mã tra cứu",
-    ];
-    let rows = rows
-        .into_iter()
-        .map(|x| {
-            vec![
-                Cell::from(x.serial),
-                x.register_no.into(),
-                x.facts.holder.into(),
-                x.facts.date_of_birth.to_string().into(),
-                x.facts.kind.into(),
-                x.facts.program.into(),
-                x.facts.cohort.into(),
-                x.facts.classification.into(),
-                x.facts.issued_on.to_string().into(),
-                x.status.as_str().into(),
-                x.verification_code.into(),
-            ]
-        })
-        .collect();
-    Table { name: "van-bang".into(), headers, rows }
 }
 
 /// Credentials: administrators see those in their scope (export with `?format=csv|xlsx`), a
@@ -338,41 +163,16 @@ async fn list_certificates(
     let q = q.into_inner();
     let page = crate::http::export::page_or_all(q.format, || paging(q.limit, q.cursor.as_deref()))?;
     let limit = page.limit;
-    let (f, c2) = ((q.cohort_id, q.learner_id, q.institution_id, q.status, q.year, q.serial.clone()), caller.clone());
-    let rows: Vec<Certificate> = state
-        .db
-        .read(move |conn| {
-            let mut qq = c::table.select(Certificate::as_select()).into_boxed();
-            if c2.role == Role::Learner {
-                let me = crate::people::store::learner_of_user(conn, c2.user_id)?;
-                qq = qq.filter(c::learner_id.nullable().eq(me));
-            } else {
-                qq = crate::within_scope!(qq, &c2.scope, c::institution_id);
-            }
-            if let Some(x) = f.0 {
-                qq = qq.filter(c::cohort_id.eq(x));
-            }
-            if let Some(x) = f.1 {
-                qq = qq.filter(c::learner_id.eq(x));
-            }
-            if let Some(x) = f.2 {
-                qq = qq.filter(c::institution_id.eq(x));
-            }
-            if let Some(x) = f.3 {
-                qq = qq.filter(c::status.eq(x));
-            }
-            if let Some(x) = f.4 {
-                qq = qq.filter(c::year.eq(x));
-            }
-            if let Some(x) = f.5 {
-                qq = qq.filter(c::serial.eq(x));
-            }
-            if let Some(after) = &page.after {
-                qq = qq.filter(c::id.gt(after.clone()));
-            }
-            Ok(qq.order(c::id.asc()).limit(page.limit + 1).load(conn)?)
-        })
-        .await?;
+    let f = store::Filter {
+        cohort_id: q.cohort_id,
+        learner_id: q.learner_id,
+        institution_id: q.institution_id,
+        status: q.status,
+        year: q.year,
+        serial: q.serial.clone(),
+    };
+    let c2 = caller.clone();
+    let rows: Vec<Certificate> = state.db.read(move |conn| store::list(conn, &c2, &f, &page)).await?;
     match q.format {
         Some(fmt @ (Format::Csv | Format::Xlsx)) => {
             export::respond(fmt, &table_of(rows.into_iter().map(|x| out(&state, x)).collect()))
@@ -394,11 +194,7 @@ async fn my_certificates(caller: Caller, state: web::Data<AppState>) -> Result<H
             let Some(me) = crate::people::store::learner_of_user(conn, caller.user_id)? else {
                 return Ok(Vec::new());
             };
-            Ok(c::table
-                .filter(c::learner_id.eq(me))
-                .order(c::issued_at.asc())
-                .select(Certificate::as_select())
-                .load(conn)?)
+            Ok(store::of_learner(conn, me)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(|x| out(&state, x)).collect::<Vec<_>>()))
@@ -416,14 +212,6 @@ async fn get_certificate(
     let id = id.into_inner();
     let x = state.db.read(move |conn| readable(conn, &caller, id)).await?;
     Ok(crate::http::extract::ok_versioned(x.version, &out(&state, x)))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PdfQuery {
-    /// Print as a certified copy from the register [bản sao từ sổ gốc] (administrators).
-    pub copy: Option<bool>,
 }
 
 /// The printable credential (administrators in scope; the holder).
@@ -459,14 +247,6 @@ fn reason_of(text: &str) -> Result<String, ApiError> {
     p.finish(reason)
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RevokeIn {
-    pub reason: String,
-}
-
-crate::max_lengths!("RevokeIn": "reason" => 1000);
-
 /// Revokes a valid credential with a reason; the record stays and public verification says
 /// revoked.
 #[utoipa::path(tag = "certificates", request_body = RevokeIn, params(("id" = CertificateId, Path)),
@@ -490,23 +270,6 @@ async fn revoke_certificate(
         })
         .await?;
     Ok(crate::http::extract::ok_versioned(x.version, &out(&state, x)))
-}
-
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReissueIn {
-    /// `lost`, `damaged` or `correction` (of the issuer's error; takes the learner record's
-    /// current name and date of birth).
-    pub cause: ReissueCause,
-    pub reason: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReissueOut {
-    /// `reissued` (a new number, replacing the old one) or `copy` (a certified copy from the
-    /// register: same number, printed with `?copy=true`).
-    pub outcome: String,
-    pub certificate: CertificateOut,
 }
 
 /// Reissues a valid credential: a new number pointing at the old one (201), or for a lost paper
@@ -550,37 +313,6 @@ async fn reissue_certificate(
     })
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct RegisterFilter {
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-    pub institution_id: Option<InstitutionId>,
-    pub cohort_id: Option<CohortId>,
-    /// Entries made in this year (UTC).
-    pub year: Option<i32>,
-    pub format: Option<Format>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RegisterLine {
-    pub id: RegisterEntryId,
-    pub at: DateTime<Utc>,
-    /// `issued`, `revoked`, `replaced`, `reissued` or `copy_issued`.
-    pub event: RegisterEvent,
-    pub certificate_id: CertificateId,
-    pub serial: String,
-    pub register_no: String,
-    pub holder: String,
-    pub cohort_id: CohortId,
-    pub institution_id: InstitutionId,
-    /// The other credential of a reissue.
-    pub related_id: Option<CertificateId>,
-    pub reason: Option<String>,
-    pub actor_id: Option<UserId>,
-}
-
 /// The register book [sổ gốc]: every issue, revocation, reissue and certified copy, in the
 /// order they happened; nothing in it is ever changed. Export with `?format=csv|xlsx` to print.
 #[utoipa::path(tag = "certificates", params(RegisterFilter),
@@ -596,31 +328,8 @@ async fn register_book(
     let page = crate::http::export::page_or_all(q.format, || paging(q.limit, q.cursor.as_deref()))?;
     let limit = page.limit;
     let (inst, cohort, year) = (q.institution_id, q.cohort_id, q.year);
-    let rows: Vec<RegisterEntry> = state
-        .db
-        .read(move |conn| {
-            let mut qq = re::table.select(RegisterEntry::as_select()).into_boxed();
-            qq = crate::within_scope!(qq, &caller.scope, re::institution_id);
-            if let Some(x) = inst {
-                qq = qq.filter(re::institution_id.eq(x));
-            }
-            if let Some(x) = cohort {
-                qq = qq.filter(re::cohort_id.eq(x));
-            }
-            if let Some(y) = year {
-                let start = NaiveDate::from_ymd_opt(y, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0));
-                let end = NaiveDate::from_ymd_opt(y + 1, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0));
-                match (start, end) {
-                    (Some(s), Some(e)) => qq = qq.filter(re::at.ge(s)).filter(re::at.lt(e)),
-                    _ => return Err(ApiError::field("year", "is out of range")),
-                }
-            }
-            if let Some(after) = &page.after {
-                qq = qq.filter(re::id.gt(after.clone()));
-            }
-            Ok(qq.order(re::id.asc()).limit(page.limit + 1).load(conn)?)
-        })
-        .await?;
+    let rows: Vec<RegisterEntry> =
+        state.db.read(move |conn| store::register(conn, &caller, inst, cohort, year, &page)).await?;
     let line = |r: RegisterEntry| RegisterLine {
         id: r.id,
         at: r.at.and_utc(),
@@ -657,15 +366,6 @@ async fn register_book(
         }
         _ => Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| r.id.to_string(), line))),
     }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct KeyOut {
-    pub key_id: KeyId,
-    pub institution_id: InstitutionId,
-    pub algorithm: String,
-    pub public_key: String,
-    pub created_at: DateTime<Utc>,
 }
 
 /// Retires the institution's signing key and makes a new one; credentials signed with the old

@@ -3,6 +3,7 @@
 //! and reissue.
 
 pub mod decision;
+pub mod dto;
 pub mod facts;
 pub mod http;
 pub mod issue;
@@ -10,6 +11,7 @@ pub mod keys;
 pub mod model;
 pub mod numbering;
 pub mod pdf;
+pub mod store;
 pub mod verify;
 
 pub use http::routes;
