@@ -11,15 +11,16 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{Attendance, AttendanceStatus, Makeup};
+use super::rules::{self, MarkIn};
 use super::store;
 use super::summary::{self, LearnerAttendance};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
-use crate::cohorts::model::Standing;
+use crate::cohorts::model::{Cohort, Standing};
 use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
 use crate::db::{now, DbConn};
-use crate::error::{ApiError, ProblemItem, Problems};
+use crate::error::{ApiError, Problems};
 use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{etag, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
@@ -36,16 +37,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(my_attendance)
         .service(create_makeup)
         .service(list_makeups);
-}
-
-/// One learner's mark in a roll call.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MarkIn {
-    pub learner_id: LearnerId,
-    pub status: AttendanceStatus,
-    pub minutes_late: Option<i32>,
-    pub note: Option<String>,
 }
 
 /// A roll call: marks for some or all learners of the session (others stay as they are).
@@ -133,6 +124,81 @@ fn roll_response(r: &Roll) -> HttpResponse {
     HttpResponse::Ok().insert_header((header::ETAG, etag(r.roll_version))).json(r)
 }
 
+/// Writes a roll call's marks: new ones inserted, changed ones updated, unchanged ones left;
+/// every insert and change goes to the roll's history with the correction reason.
+fn write_marks(
+    tx: &mut DbConn,
+    cohort: &Cohort,
+    id: SessionId,
+    entries: Vec<MarkIn>,
+    reason: Option<String>,
+    by: UserId,
+    at: chrono::NaiveDateTime,
+) -> Result<(), ApiError> {
+    let existing: HashMap<LearnerId, Attendance> =
+        store::marks(tx, id)?.into_iter().map(|m| (m.learner_id, m)).collect();
+    let (mut new_rows, mut changes) = (Vec::new(), Vec::new());
+    for e in entries {
+        let note = e.note.as_deref().map(clean).filter(|s| !s.is_empty());
+        match existing.get(&e.learner_id) {
+            Some(old) if old.status == e.status && old.note == note && old.minutes_late == e.minutes_late => {}
+            Some(old) => {
+                changes.push((
+                    AttendanceChangeId::new(),
+                    id,
+                    e.learner_id,
+                    Some(old.status),
+                    e.status,
+                    old.note.clone(),
+                    note.clone(),
+                    reason.clone(),
+                    by,
+                    at,
+                ));
+                let row = Attendance {
+                    status: e.status,
+                    minutes_late: e.minutes_late,
+                    note,
+                    recorded_by: by,
+                    updated_at: at,
+                    ..old.clone()
+                };
+                store::update_mark(tx, &row)?;
+            }
+            None => {
+                changes.push((
+                    AttendanceChangeId::new(),
+                    id,
+                    e.learner_id,
+                    None,
+                    e.status,
+                    None,
+                    note.clone(),
+                    reason.clone(),
+                    by,
+                    at,
+                ));
+                new_rows.push(Attendance {
+                    id: AttendanceId::new(),
+                    session_id: id,
+                    learner_id: e.learner_id,
+                    cohort_id: cohort.id,
+                    institution_id: cohort.institution_id,
+                    status: e.status,
+                    minutes_late: e.minutes_late,
+                    note,
+                    recorded_by: by,
+                    created_at: at,
+                    updated_at: at,
+                });
+            }
+        }
+    }
+    store::insert_marks(tx, &new_rows)?;
+    store::insert_changes(tx, &changes)?;
+    Ok(())
+}
+
 /// The roll of a session: every learner enrolled at its date, with their mark or `null`.
 #[utoipa::path(tag = "attendance", params(("id" = SessionId, Path)),
     responses((status = 200, body = Roll), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
@@ -182,124 +248,32 @@ async fn put_roll(
             let (session, st) = session_access(tx, &caller, id)?;
             let cohort = &st.cohort;
             // The entries are judged only once the caller is known to take this roll.
-            let mut p = Problems::new();
-            p.check(!body.entries.is_empty() && body.entries.len() <= 1000, "entries", "must list 1 to 1000 learners");
-            let mut seen = HashSet::new();
-            for (i, e) in body.entries.iter().enumerate() {
-                p.check(seen.insert(e.learner_id), &format!("entries[{i}].learner_id"), "appears twice");
-                p.check(
-                    e.minutes_late.is_none() || e.status == AttendanceStatus::Late,
-                    &format!("entries[{i}].minutes_late"),
-                    "only for late arrivals",
-                );
-                p.check(
-                    e.minutes_late.is_none_or(|m| (0..=600).contains(&m)),
-                    &format!("entries[{i}].minutes_late"),
-                    "must be 0 to 600",
-                );
-                p.check(
-                    e.note.as_ref().is_none_or(|n| n.chars().count() <= 500),
-                    &format!("entries[{i}].note"),
-                    "must be at most 500 characters",
-                );
-            }
-            p.finish(())?;
-            if session.status == SessionStatus::Cancelled {
-                return Err(ApiError::refused("session_cancelled", "The session was cancelled; it has no roll."));
+            let problems = rules::entry_problems(&body.entries);
+            if !problems.is_empty() {
+                return Err(ApiError::Validation(problems));
             }
             let at = now();
-            if at < session.starts_at {
-                return Err(ApiError::refused("not_started", "The roll can be taken once the session has started."));
-            }
-            let late = at > session.ends_at + window;
-            if late && (!st.admin || reason.is_none()) {
-                return Err(ApiError::refused(
-                    "correction_window_closed",
-                    "The lecturer's window for this roll has closed: an administrator may correct it, giving a reason.",
-                ));
+            let w = rules::RollWindow {
+                cancelled: session.status == SessionStatus::Cancelled,
+                starts_at: session.starts_at,
+                ends_at: session.ends_at,
+                correction: window,
+            };
+            let refusals = rules::roll_refusals(w, at, st.admin, reason.is_some());
+            if !refusals.is_empty() {
+                return Err(ApiError::Refused(refusals));
             }
             let day = session.starts_at.and_utc().with_timezone(&tz).date_naive();
             let on_roll: HashSet<LearnerId> =
                 store::members(tx, cohort.id)?.into_iter().filter(|m| store::on_roll(m, day)).map(|m| m.0).collect();
-            let off: Vec<ProblemItem> = body
-                .entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| !on_roll.contains(&e.learner_id))
-                .map(|(i, _)| {
-                    ProblemItem::field(
-                        format!("entries[{i}].learner_id"),
-                        "was not enrolled in the class on the session's date",
-                    )
-                })
-                .collect();
+            let off = rules::off_roll(&body.entries, &on_roll);
             if !off.is_empty() {
                 return Err(ApiError::Validation(off));
             }
             if !store::bump_roll(tx, id, if_match.expected())? {
                 return Err(ApiError::PreconditionFailed { current: store::roll_version(tx, id)? });
             }
-            let existing: HashMap<LearnerId, Attendance> =
-                store::marks(tx, id)?.into_iter().map(|m| (m.learner_id, m)).collect();
-            let (mut new_rows, mut changes) = (Vec::new(), Vec::new());
-            for e in body.entries {
-                let note = e.note.as_deref().map(clean).filter(|s| !s.is_empty());
-                match existing.get(&e.learner_id) {
-                    Some(old) if old.status == e.status && old.note == note && old.minutes_late == e.minutes_late => {}
-                    Some(old) => {
-                        changes.push((
-                            AttendanceChangeId::new(),
-                            id,
-                            e.learner_id,
-                            Some(old.status),
-                            e.status,
-                            old.note.clone(),
-                            note.clone(),
-                            reason.clone(),
-                            caller.user_id,
-                            at,
-                        ));
-                        let row = Attendance {
-                            status: e.status,
-                            minutes_late: e.minutes_late,
-                            note,
-                            recorded_by: caller.user_id,
-                            updated_at: at,
-                            ..old.clone()
-                        };
-                        store::update_mark(tx, &row)?;
-                    }
-                    None => {
-                        changes.push((
-                            AttendanceChangeId::new(),
-                            id,
-                            e.learner_id,
-                            None,
-                            e.status,
-                            None,
-                            note.clone(),
-                            reason.clone(),
-                            caller.user_id,
-                            at,
-                        ));
-                        new_rows.push(Attendance {
-                            id: AttendanceId::new(),
-                            session_id: id,
-                            learner_id: e.learner_id,
-                            cohort_id: cohort.id,
-                            institution_id: cohort.institution_id,
-                            status: e.status,
-                            minutes_late: e.minutes_late,
-                            note,
-                            recorded_by: caller.user_id,
-                            created_at: at,
-                            updated_at: at,
-                        });
-                    }
-                }
-            }
-            store::insert_marks(tx, &new_rows)?;
-            store::insert_changes(tx, &changes)?;
+            write_marks(tx, cohort, id, body.entries, reason, caller.user_id, at)?;
             roll(tx, &session, tz)
         })
         .await?;

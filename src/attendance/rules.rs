@@ -1,15 +1,16 @@
-//! The attendance rules, in one tested function used by the summary, the exams and the
-//! close-out: what was missed per module and for the whole program, whether the learner may sit
+//! The attendance rules: who may take a roll when, what a roll call may say, and in one tested
+//! function used by the summary, the exams and the close-out: what was missed per module and for the whole program, whether the learner may sit
 //! each module's exam and graduate with the class, and the best they can still reach.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
-use serde::Serialize;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::AttendanceStatus;
-use crate::db::ids::{ModuleId, SessionId};
+use crate::db::ids::{LearnerId, ModuleId, SessionId};
+use crate::problem::ProblemItem;
 use crate::programs::rule_settings::ProgramRules;
 
 /// A scheduled session as the rules see it.
@@ -159,8 +160,148 @@ pub fn summarise(
     (out, program)
 }
 
+/// One learner's mark in a roll call.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkIn {
+    pub learner_id: LearnerId,
+    pub status: AttendanceStatus,
+    pub minutes_late: Option<i32>,
+    pub note: Option<String>,
+}
+
+/// Every problem with the shape of a roll call's entries, all at once: 1 to 1000 of them, each
+/// learner once, minutes late only for late arrivals and 0 to 600, notes of at most 500
+/// characters.
+pub fn entry_problems(entries: &[MarkIn]) -> Vec<ProblemItem> {
+    let mut p = Vec::new();
+    if entries.is_empty() || entries.len() > 1000 {
+        p.push(ProblemItem::field("entries", "must list 1 to 1000 learners"));
+    }
+    let mut seen = HashSet::new();
+    for (i, e) in entries.iter().enumerate() {
+        let at = |f: &str| format!("entries[{i}].{f}");
+        if !seen.insert(e.learner_id) {
+            p.push(ProblemItem::field(at("learner_id"), "appears twice"));
+        }
+        if e.minutes_late.is_some() && e.status != AttendanceStatus::Late {
+            p.push(ProblemItem::field(at("minutes_late"), "only for late arrivals"));
+        }
+        if e.minutes_late.is_some_and(|m| !(0..=600).contains(&m)) {
+            p.push(ProblemItem::field(at("minutes_late"), "must be 0 to 600"));
+        }
+        if e.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+            p.push(ProblemItem::field(at("note"), "must be at most 500 characters"));
+        }
+    }
+    p
+}
+
+/// The entries for learners not on the class's roll on the session's date (`on_roll`); judged
+/// after the shape and the window.
+pub fn off_roll(entries: &[MarkIn], on_roll: &HashSet<LearnerId>) -> Vec<ProblemItem> {
+    entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !on_roll.contains(&e.learner_id))
+        .map(|(i, _)| {
+            ProblemItem::field(
+                format!("entries[{i}].learner_id"),
+                "was not enrolled in the class on the session's date",
+            )
+        })
+        .collect()
+}
+
+/// A session as the roll-call window sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct RollWindow {
+    pub cancelled: bool,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    /// How long after the end the session's lecturer may still correct it.
+    pub correction: chrono::Duration,
+}
+
+/// Every reason the roll cannot be taken at `at`: a cancelled session has none; a roll opens at
+/// the start; after the lecturer's window only an administrator giving a reason may correct it.
+pub fn roll_refusals(w: RollWindow, at: NaiveDateTime, admin: bool, has_reason: bool) -> Vec<ProblemItem> {
+    let mut r = Vec::new();
+    if w.cancelled {
+        r.push(ProblemItem::rule("session_cancelled", "The session was cancelled; it has no roll."));
+    }
+    if at < w.starts_at {
+        r.push(ProblemItem::rule("not_started", "The roll can be taken once the session has started."));
+    }
+    if at > w.ends_at + w.correction && !(admin && has_reason) {
+        r.push(ProblemItem::rule(
+            "correction_window_closed",
+            "The lecturer's window for this roll has closed: an administrator may correct it, giving a reason.",
+        ));
+    }
+    r
+}
+
 #[cfg(test)]
 mod tests {
+    use chrono::{Duration, NaiveDate as D};
+
+    fn t(h: u32, m: u32) -> NaiveDateTime {
+        D::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn the_roll_window() {
+        let w = RollWindow { cancelled: false, starts_at: t(7, 30), ends_at: t(11, 0), correction: Duration::hours(2) };
+        let codes = |w: RollWindow, at, admin, reason| -> Vec<String> {
+            roll_refusals(w, at, admin, reason).into_iter().filter_map(|p| p.code).collect()
+        };
+        // (window, at, administrator, reason given) → refusals
+        for (w, at, admin, reason, want) in [
+            (w, t(7, 29), false, false, vec!["not_started"]),
+            (w, t(7, 30), false, false, vec![]),
+            (w, t(13, 0), false, false, vec![]),
+            (w, t(13, 1), false, true, vec!["correction_window_closed"]),
+            (w, t(13, 1), true, false, vec!["correction_window_closed"]),
+            (w, t(13, 1), true, true, vec![]),
+            (RollWindow { cancelled: true, ..w }, t(7, 0), true, true, vec!["session_cancelled", "not_started"]),
+        ] {
+            assert_eq!(codes(w, at, admin, reason), want, "at {at}, admin {admin}, reason {reason}");
+        }
+    }
+
+    #[test]
+    fn roll_entries_are_judged_together() {
+        let a = LearnerId::new();
+        let b = LearnerId::new();
+        let on_roll: HashSet<LearnerId> = [a].into();
+        let mark = |l, status, late: Option<i32>, note: Option<&str>| MarkIn {
+            learner_id: l,
+            status,
+            minutes_late: late,
+            note: note.map(str::to_string),
+        };
+        let fields = |entries: &[MarkIn]| -> Vec<String> {
+            entry_problems(entries).into_iter().chain(off_roll(entries, &on_roll)).filter_map(|p| p.field).collect()
+        };
+        assert!(fields(&[mark(a, AttendanceStatus::Late, Some(10), Some("xe hỏng"))]).is_empty());
+        assert_eq!(fields(&[]), vec!["entries"]);
+        assert_eq!(
+            fields(&[
+                mark(a, AttendanceStatus::Present, Some(5), None),
+                mark(a, AttendanceStatus::Late, Some(601), None),
+                mark(b, AttendanceStatus::Absent, None, Some(&"x".repeat(501))),
+            ]),
+            vec![
+                "entries[0].minutes_late",
+                "entries[1].learner_id",
+                "entries[1].minutes_late",
+                "entries[2].note",
+                "entries[2].learner_id"
+            ]
+        );
+    }
+
     use super::*;
     use AttendanceStatus::*;
 
