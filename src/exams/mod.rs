@@ -7,6 +7,9 @@
 //! history-recording paths; marks are stored in tenths.
 
 pub mod appeals;
+pub mod candidates_http;
+pub mod dto;
+pub mod grades_http;
 pub mod http;
 pub mod model;
 pub mod rules;
