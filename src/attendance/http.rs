@@ -5,12 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::model::{Attendance, AttendanceStatus, Makeup};
+use super::dto::*;
+use super::model::{Attendance, Makeup};
 use super::rules::{self, MarkIn};
 use super::store;
 use super::summary::{self, LearnerAttendance};
@@ -37,48 +35,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(my_attendance)
         .service(create_makeup)
         .service(list_makeups);
-}
-
-/// A roll call: marks for some or all learners of the session (others stay as they are).
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RollCall {
-    pub entries: Vec<MarkIn>,
-    /// Required for corrections after the lecturer's window has closed.
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RollEntry {
-    pub learner_id: LearnerId,
-    pub learner_name: String,
-    /// `null` until the roll is taken for this learner.
-    pub status: Option<AttendanceStatus>,
-    pub minutes_late: Option<i32>,
-    pub note: Option<String>,
-    pub recorded_by: Option<UserId>,
-    pub updated_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Roll {
-    pub session_id: SessionId,
-    pub cohort_id: CohortId,
-    /// Changes with every roll call; send it back as `If-Match`.
-    pub roll_version: i64,
-    pub entries: Vec<RollEntry>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RollChange {
-    pub learner_id: LearnerId,
-    pub old_status: Option<AttendanceStatus>,
-    pub new_status: AttendanceStatus,
-    pub old_note: Option<String>,
-    pub new_note: Option<String>,
-    pub reason: Option<String>,
-    pub changed_by: UserId,
-    pub changed_at: DateTime<Utc>,
 }
 
 /// The session and the caller's standing in its class: administrators of the class, or the
@@ -312,14 +268,6 @@ async fn roll_changes(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct SummaryQuery {
-    pub learner_id: Option<LearnerId>,
-    pub format: Option<Format>,
-}
-
 /// Per learner and module: time attended and missed, rates, `exam_eligible` under the program's
 /// rules, and the best rate still reachable; per learner for the program: `graduation_eligible`.
 /// For administrators and the class's lecturers. Export with `?format=csv|xlsx`.
@@ -386,35 +334,6 @@ async fn attendance_summary(
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MyAttendance {
-    pub cohort_id: CohortId,
-    pub cohort_code: String,
-    #[serde(flatten)]
-    pub attendance: LearnerAttendance,
-    /// Every session held so far (cancelled ones left out), in time order, with the mark.
-    pub sessions: Vec<MySession>,
-    /// Hours made up [học bù], with their reason.
-    pub makeups: Vec<MakeupOut>,
-}
-
-/// One session of the learner's class and how they were marked in it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MySession {
-    pub session_id: SessionId,
-    /// In the configured time zone.
-    pub starts_at: DateTime<chrono::FixedOffset>,
-    pub ends_at: DateTime<chrono::FixedOffset>,
-    pub module_id: ModuleId,
-    pub module_code: String,
-    pub module_title: String,
-    /// `present`, `late`, `excused` or `absent`; none until the roll is taken.
-    pub status: Option<AttendanceStatus>,
-    pub minutes_late: Option<i32>,
-    /// Who took the roll.
-    pub marked_by: Option<String>,
-}
-
 impl MySession {
     fn new(r: store::LearnerSessionRow, tz: chrono_tz::Tz) -> MySession {
         use crate::timetable::dto::local;
@@ -469,30 +388,6 @@ async fn my_attendance(caller: Caller, state: web::Data<AppState>) -> Result<Htt
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
-}
-
-/// Hours a learner made up for a module [học bù], with the reason.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateMakeup {
-    pub learner_id: Option<LearnerId>,
-    pub module_id: Option<ModuleId>,
-    /// Periods [tiết] of 45 minutes.
-    pub hours: Option<f64>,
-    pub reason: Option<String>,
-}
-
-crate::required_fields!("CreateMakeup": "learner_id", "module_id", "reason");
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MakeupOut {
-    pub id: MakeupId,
-    pub learner_id: LearnerId,
-    pub module_id: ModuleId,
-    pub hours: f64,
-    pub reason: String,
-    pub recorded_by: UserId,
-    pub created_at: DateTime<Utc>,
 }
 
 impl From<Makeup> for MakeupOut {

@@ -6,6 +6,7 @@
 //! session's `roll_version` is its ETag, so two lecturers cannot silently overwrite each other;
 //! the attendance rules live in [`rules::summarise`] and nowhere else.
 
+pub mod dto;
 pub mod http;
 pub mod model;
 pub mod rules;

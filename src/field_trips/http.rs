@@ -2,11 +2,9 @@
 
 use actix_web::http::header;
 use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::dto::*;
 use super::model::{FieldTrip, Report};
 use super::{safe_name, sniff, store};
 use crate::audit::Audit;
@@ -16,7 +14,7 @@ use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
-use crate::http::extract::{nullable, ok_versioned, IdempotencyKey, IfMatch, JsonBody};
+use crate::http::extract::{ok_versioned, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::people::store as people;
 use crate::text::clean;
@@ -34,35 +32,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(grade_report);
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FieldTripInput {
-    #[schema(example = "Xã Tam Chúc, huyện Kim Bảng")]
-    pub destination: Option<String>,
-    pub starts_on: Option<NaiveDate>,
-    pub ends_on: Option<NaiveDate>,
-    /// Who leads the field study [trưởng đoàn].
-    pub leader: Option<String>,
-    pub report_due_on: Option<NaiveDate>,
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
-    pub description: Option<Option<String>>,
-}
-
 crate::required_fields!(CreateFieldTrip from FieldTripInput: "destination", "starts_on", "ends_on", "leader", "report_due_on");
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FieldTripOut {
-    pub id: FieldTripId,
-    pub cohort_id: CohortId,
-    pub destination: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub leader: String,
-    pub report_due_on: NaiveDate,
-    pub description: Option<String>,
-    pub version: i64,
-}
 
 impl From<FieldTrip> for FieldTripOut {
     fn from(f: FieldTrip) -> FieldTripOut {
@@ -78,25 +48,6 @@ impl From<FieldTrip> for FieldTripOut {
             version: f.version,
         }
     }
-}
-
-/// A learner's report: submission, file and grade (the file itself is downloaded separately).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReportOut {
-    pub learner_id: LearnerId,
-    pub learner_name: String,
-    pub submitted: bool,
-    pub submitted_at: Option<DateTime<Utc>>,
-    /// Submitted after the due date.
-    pub late: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    pub file_name: Option<String>,
-    pub file_type: Option<String>,
-    pub file_size: Option<i32>,
-    pub grade: Option<f64>,
-    pub grade_comment: Option<String>,
-    pub graded_at: Option<DateTime<Utc>>,
 }
 
 fn report_out(name: String, learner_id: LearnerId, r: Option<Report>, with_text: bool) -> ReportOut {
@@ -298,12 +249,6 @@ async fn update_trip(
     Ok(ok_versioned(row.version, &FieldTripOut::from(row)))
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReportText {
-    pub text: String,
-}
-
 /// The caller submits their report: `application/json` `{"text": …}` for text, or the file
 /// itself as the body (PDF, DOCX or ODT, judged by content; name in `X-File-Name`). Both may be
 /// given, one request each. A report after the due date is flagged late; a graded one is final.
@@ -466,16 +411,6 @@ async fn download_report(
             format!("attachment; filename=\"{}\"", rep.file_name.unwrap_or_default()),
         ))
         .body(data))
-}
-
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[schema(as = ReportGradeIn)]
-#[serde(deny_unknown_fields)]
-pub struct GradeIn {
-    /// 0–10 with one decimal.
-    #[schema(minimum = 0, maximum = 10)]
-    pub grade: f64,
-    pub comment: Option<String>,
 }
 
 /// Grades a submitted report (the class's lecturers or administrators).

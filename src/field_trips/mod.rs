@@ -6,6 +6,7 @@
 //! their content, stored in the database and served only to the learner, the class's lecturers
 //! and administrators; a graded report no longer changes; grades are stored in tenths.
 
+pub mod dto;
 pub mod http;
 pub mod model;
 pub mod store;

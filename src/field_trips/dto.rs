@@ -1,0 +1,71 @@
+//! What the field study routes take and give.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::ids::*;
+use crate::http::extract::nullable;
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldTripInput {
+    #[schema(example = "Xã Tam Chúc, huyện Kim Bảng")]
+    pub destination: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    /// Who leads the field study [trưởng đoàn].
+    pub leader: Option<String>,
+    pub report_due_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldTripOut {
+    pub id: FieldTripId,
+    pub cohort_id: CohortId,
+    pub destination: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub leader: String,
+    pub report_due_on: NaiveDate,
+    pub description: Option<String>,
+    pub version: i64,
+}
+
+/// A learner's report: submission, file and grade (the file itself is downloaded separately).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportOut {
+    pub learner_id: LearnerId,
+    pub learner_name: String,
+    pub submitted: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Submitted after the due date.
+    pub late: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    pub file_name: Option<String>,
+    pub file_type: Option<String>,
+    pub file_size: Option<i32>,
+    pub grade: Option<f64>,
+    pub grade_comment: Option<String>,
+    pub graded_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportText {
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[schema(as = ReportGradeIn)]
+#[serde(deny_unknown_fields)]
+pub struct GradeIn {
+    /// 0–10 with one decimal.
+    #[schema(minimum = 0, maximum = 10)]
+    pub grade: f64,
+    pub comment: Option<String>,
+}
