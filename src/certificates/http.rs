@@ -163,17 +163,9 @@ async fn list_certificates(
     let q = q.into_inner();
     let page = crate::http::export::page_or_all(q.format, || paging(q.limit, q.cursor.as_deref()))?;
     let limit = page.limit;
-    let f = store::Filter {
-        cohort_id: q.cohort_id,
-        learner_id: q.learner_id,
-        institution_id: q.institution_id,
-        status: q.status,
-        year: q.year,
-        serial: q.serial.clone(),
-    };
-    let c2 = caller.clone();
-    let rows: Vec<Certificate> = state.db.read(move |conn| store::list(conn, &c2, &f, &page)).await?;
-    match q.format {
+    let format = q.format;
+    let rows: Vec<Certificate> = state.db.read(move |conn| store::list(conn, &caller, &q, &page)).await?;
+    match format {
         Some(fmt @ (Format::Csv | Format::Xlsx)) => {
             export::respond(fmt, &table_of(rows.into_iter().map(|x| out(&state, x)).collect()))
         }

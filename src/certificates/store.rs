@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use super::dto::CertificateFilter;
 use super::issue::find;
 use super::model::*;
 use crate::auth::{Caller, Permission, Role};
@@ -55,20 +56,14 @@ pub fn of_learner(conn: &mut DbConn, learner: LearnerId) -> QueryResult<Vec<Cert
     c::table.filter(c::learner_id.eq(learner)).order(c::issued_at.asc()).select(Certificate::as_select()).load(conn)
 }
 
-/// What a list of credentials may be narrowed to.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub cohort_id: Option<CohortId>,
-    pub learner_id: Option<LearnerId>,
-    pub institution_id: Option<InstitutionId>,
-    pub status: Option<CertificateStatus>,
-    pub year: Option<i32>,
-    pub serial: Option<String>,
-}
-
 /// One page of the credentials the caller may see: a learner their own, administrators those in
 /// their scope.
-pub fn list(conn: &mut DbConn, caller: &Caller, f: &Filter, page: &PageRequest) -> Result<Vec<Certificate>, ApiError> {
+pub fn list(
+    conn: &mut DbConn,
+    caller: &Caller,
+    f: &CertificateFilter,
+    page: &PageRequest,
+) -> Result<Vec<Certificate>, ApiError> {
     let mut q = c::table.select(Certificate::as_select()).into_boxed();
     if caller.role == Role::Learner {
         let me = crate::people::store::learner_of_user(conn, caller.user_id)?;
