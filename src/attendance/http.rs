@@ -193,7 +193,7 @@ async fn put_roll(
     if_match: IfMatch,
     body: JsonBody<RollCall>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EnterMarks)?;
+    caller.require(Permission::TakeRoll)?;
     let body = body.take()?;
     let (id, body) = (id.into_inner(), body);
     let tz = state.settings.tz();

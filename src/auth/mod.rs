@@ -63,8 +63,11 @@ pub enum Permission {
     ManageCohorts,
     /// Issue, revoke and reissue credentials; read the register book; rotate signing keys.
     IssueCredentials,
-    /// Take the roll, enter marks and record conduct, in the classes one teaches or runs.
-    EnterMarks,
+    /// Take the roll of the sessions one teaches, or of any session of a class one runs.
+    TakeRoll,
+    /// Enter grades (exams one grades, field study reports) and record conduct, in the classes
+    /// one teaches or runs.
+    EnterGrades,
 }
 
 impl Role {
@@ -76,10 +79,10 @@ impl Role {
             // Listed one by one: a new permission is granted to nobody until it is added here.
             InstitutionAdmin => match p {
                 ReadInstitutions | ManageInstitutions | ManageUsers | ReadPrograms | ManagePrograms | ManagePeople
-                | ManageCohorts | IssueCredentials | EnterMarks => true,
+                | ManageCohorts | IssueCredentials | TakeRoll | EnterGrades => true,
                 ManageSettings => false,
             },
-            Lecturer => matches!(p, ReadPrograms | EnterMarks),
+            Lecturer => matches!(p, ReadPrograms | TakeRoll | EnterGrades),
             Learner => matches!(p, ReadPrograms),
         }
     }
@@ -154,5 +157,32 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
             Ok(token.trim().to_string())
         }
         _ => Err(ApiError::Unauthorized("The Authorization header must be `Bearer <token>`.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Permission::*;
+    use super::Role::{self, *};
+
+    #[test]
+    fn the_role_table() {
+        // (permission, system admin, institution admin, lecturer, learner)
+        for (p, want) in [
+            (ReadInstitutions, [true, true, false, false]),
+            (ManageInstitutions, [true, true, false, false]),
+            (ManageUsers, [true, true, false, false]),
+            (ReadPrograms, [true, true, true, true]),
+            (ManagePrograms, [true, true, false, false]),
+            (ManageSettings, [true, false, false, false]),
+            (ManagePeople, [true, true, false, false]),
+            (ManageCohorts, [true, true, false, false]),
+            (IssueCredentials, [true, true, false, false]),
+            (TakeRoll, [true, true, true, false]),
+            (EnterGrades, [true, true, true, false]),
+        ] {
+            let got: Vec<bool> = [SystemAdmin, InstitutionAdmin, Lecturer, Learner].map(|r: Role| r.allows(p)).to_vec();
+            assert_eq!(got, want, "{p:?}");
+        }
     }
 }

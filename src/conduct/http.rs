@@ -82,7 +82,7 @@ async fn put_conduct(
     if_match: IfMatch,
     body: JsonBody<ConductIn>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EnterMarks)?;
+    caller.require(Permission::EnterGrades)?;
     let b = body.take()?;
     let (id, learner) = path.into_inner();
     let reason = b.measure_reason.as_deref().map(clean).filter(|s| !s.is_empty());

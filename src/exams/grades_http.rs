@@ -38,7 +38,7 @@ async fn put_grades(
     id: web::Path<ExamId>,
     body: JsonBody<GradeEntry>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EnterMarks)?;
+    caller.require(Permission::EnterGrades)?;
     let b = body.take()?;
     let id = id.into_inner();
     let day = state.clock.today();

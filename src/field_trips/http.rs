@@ -424,7 +424,7 @@ async fn grade_report(
     path: web::Path<(FieldTripId, LearnerId)>,
     body: JsonBody<GradeIn>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EnterMarks)?;
+    caller.require(Permission::EnterGrades)?;
     let b = body.take()?;
     let (id, learner) = path.into_inner();
     let tenths = (b.grade * 10.0).round();
