@@ -112,3 +112,15 @@ async fn lecturer_hours_against_their_norm(app: TestApp) {
     let csv = app.get(&format!("/api/v1/reports/lecturer-workload?from={from}&to={to}&format=csv"), &l.admin).await;
     assert!(csv.text.contains("Lâm Văn Giảng") && csv.text.contains("2.7"), "{}", csv.text);
 }
+
+crate::db_test_raw!(the_default_year_is_the_local_one);
+async fn the_default_year_is_the_local_one(db: crate::support::db::TestDb) {
+    // 17:30 UTC on 31 December 2030 is already 1 January 2031 in Hà Nội.
+    let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2030, 12, 31, 17, 30, 0).unwrap();
+    let app = TestApp::start_at(db, at).await;
+    let school = app.institution("TCT", "provincial_school", None).await;
+    let (_, admin) = app.user("institution_admin", Some(&school)).await;
+    let r = app.get("/api/v1/reports/summary", &admin).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["year"], 2031, "{}", r.text);
+}

@@ -127,13 +127,32 @@ impl TestApp {
     /// Starts the application with extra routes mounted beside the real ones (for tests that
     /// need, say, a handler that panics).
     pub async fn start_with(db: db::TestDb, extra: &[(&str, &str)], routes: fn(&mut web::ServiceConfig)) -> TestApp {
+        TestApp::launch(db, extra, routes, None).await
+    }
+
+    /// Starts the application with its clock stopped at `at` (dates the service takes for
+    /// "today" follow it).
+    pub async fn start_at(db: db::TestDb, at: chrono::DateTime<chrono::Utc>) -> TestApp {
+        TestApp::launch(db, &[], |_| {}, Some(at)).await
+    }
+
+    async fn launch(
+        db: db::TestDb,
+        extra: &[(&str, &str)],
+        routes: fn(&mut web::ServiceConfig),
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> TestApp {
         let mut env = test_env(&db.url);
         env.extend(extra.iter().map(|(a, b)| (a.to_string(), b.to_string())));
         let settings = Settings::load_from(&env).expect("test settings");
         let pool = llct::db::Db::connect(&settings.database).expect("pool");
         llct::cli::create_admin(&settings, &pool, ADMIN_EMAIL, "Quản trị gốc", PASSWORD).expect("admin");
         let backend = pool.backend().name();
-        let state = web::Data::new(AppState::new(settings, pool));
+        let mut state = AppState::new(settings, pool);
+        if let Some(at) = at {
+            state.clock = llct::clock::Clock::fixed(state.settings.tz(), at);
+        }
+        let state = web::Data::new(state);
         let s = state.clone();
         let srv = actix_test::start(move || llct::app::build_app(s.clone()).configure(routes));
         let mut app = TestApp { srv, state, root: String::new(), backend, _db: db };
