@@ -2,18 +2,17 @@
 
 use actix_web::{get, put, web, HttpResponse};
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{find, of_cohort, Conduct, Measure, Rating};
+use super::store::{self, find, of_cohort};
+use super::{Conduct, Measure, Rating};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
 use crate::db::now;
-use crate::db::schema::conduct as c;
 use crate::error::{ApiError, Problems};
 use crate::http::extract::{IfMatch, JsonBody};
 use crate::text::clean;
@@ -134,17 +133,9 @@ async fn put_conduct(
                 created_at: existing.as_ref().map(|x| x.created_at).unwrap_or(at),
                 updated_at: at,
             };
-            match &existing {
-                Some(cur) => {
-                    let n = diesel::update(c::table.find(cur.id).filter(c::version.eq(cur.version)))
-                        .set(&row)
-                        .execute(tx)?;
-                    crate::http::extract::saved(n == 1, cur.version)?;
-                }
-                None => {
-                    diesel::insert_into(c::table).values(&row).execute(tx)?;
-                }
-            }
+            let seen = existing.as_ref().map(|x| x.version);
+            let written = store::save(tx, &row, seen)?;
+            crate::http::extract::saved(written, seen.unwrap_or(0))?;
             Ok(ConductOut::from(row))
         })
         .await?;

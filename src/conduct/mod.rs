@@ -5,6 +5,7 @@
 //! results, where *yếu* or a measure blocks graduation and a warning or worse lowers the band.
 
 pub mod http;
+pub mod store;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -89,17 +90,4 @@ impl Conduct {
     pub fn warned(&self) -> bool {
         matches!(self.measure, Some(Measure::Warning | Measure::Expulsion))
     }
-}
-
-pub fn of_cohort(conn: &mut crate::db::DbConn, cohort: CohortId) -> QueryResult<Vec<Conduct>> {
-    conduct::table.filter(conduct::cohort_id.eq(cohort)).select(Conduct::as_select()).load(conn)
-}
-
-pub fn find(conn: &mut crate::db::DbConn, cohort: CohortId, learner: LearnerId) -> QueryResult<Option<Conduct>> {
-    conduct::table
-        .filter(conduct::cohort_id.eq(cohort))
-        .filter(conduct::learner_id.eq(learner))
-        .select(Conduct::as_select())
-        .first(conn)
-        .optional()
 }

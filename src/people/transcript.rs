@@ -220,7 +220,7 @@ async fn transcript(
                     .select((rs::outcome, rs::average_tenths, rs::classification))
                     .first(tx)
                     .optional()?;
-                let conduct = crate::conduct::find(tx, cohort.id, id)?.map(|x| ConductRecord {
+                let conduct = crate::conduct::store::find(tx, cohort.id, id)?.map(|x| ConductRecord {
                     political: x.political,
                     discipline: x.discipline,
                     class_rules: x.class_rules,

@@ -75,7 +75,7 @@ pub fn for_cohort(
         required.push(("essay".into(), "Tiểu luận tốt nghiệp".into()));
     }
     let conduct: HashMap<LearnerId, crate::conduct::Conduct> =
-        crate::conduct::of_cohort(tx, cohort.id)?.into_iter().map(|c| (c.learner_id, c)).collect();
+        crate::conduct::store::of_cohort(tx, cohort.id)?.into_iter().map(|c| (c.learner_id, c)).collect();
     let mut out = Vec::new();
     for a in attendance.into_iter().filter(|a| a.enrollment_status == EnrollmentStatus::Enrolled) {
         let mine = sittings.remove(&a.learner_id).unwrap_or_default();

@@ -81,7 +81,7 @@ pub fn build(tx: &mut DbConn, cohort: &Cohort, results: &[LearnerResult]) -> Res
     }
     people.sort_by(|a, b| a.6.cmp(&b.6).then(a.0.cmp(&b.0)));
     let conduct: HashMap<LearnerId, crate::conduct::Conduct> =
-        crate::conduct::of_cohort(tx, cohort.id)?.into_iter().map(|x| (x.learner_id, x)).collect();
+        crate::conduct::store::of_cohort(tx, cohort.id)?.into_iter().map(|x| (x.learner_id, x)).collect();
     let serials: HashMap<LearnerId, String> = c::table
         .filter(c::cohort_id.eq(cohort.id))
         .filter(c::status.eq(CertificateStatus::Valid))
