@@ -161,7 +161,7 @@ pub struct CreateEnrollments {
     pub enrolled_on: Option<NaiveDate>,
 }
 
-crate::required_fields!("CreateEnrollments": one of ["learner_id"], ["learners"]);
+crate::required_fields!("CreateEnrollments": one of "EnrolOne" ["learner_id"], "EnrolMany" ["learners"]);
 
 /// A withdrawal (with its reason) or a corrected enrolment date.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]

@@ -132,11 +132,13 @@ pub struct Required {
 
 inventory::collect!(Required);
 
-/// A body that may be given in more than one way, one of which it needs:
-/// `required_fields!("CreateEnrollments": one of ["learner_id"], ["learners"])`.
+/// A body that may be given in more than one way, each named and with the fields it needs:
+/// `required_fields!("CreateEnrollments": one of "EnrolOne" ["learner_id"], "EnrolMany" ["learners"])`.
+/// The document shows each way as a whole object schema of its own (every field of the body,
+/// its own `required`), and the body as any of them, so a generated client builds one of them.
 pub struct RequiredOneOf {
     pub schema: &'static str,
-    pub ways: &'static [&'static [&'static str]],
+    pub ways: &'static [(&'static str, &'static [&'static str])],
 }
 
 inventory::collect!(RequiredOneOf);
@@ -146,9 +148,9 @@ inventory::collect!(RequiredOneOf);
 /// with changes (it also defines the `CreateLearner` type to name in `request_body`).
 #[macro_export]
 macro_rules! required_fields {
-    ($schema:literal: one of $([$($f:literal),+]),+ $(,)?) => {
+    ($schema:literal: one of $($way:literal [$($f:literal),+]),+ $(,)?) => {
         $crate::inventory::submit! {
-            $crate::http::openapi::RequiredOneOf { schema: $schema, ways: &[$(&[$($f),+]),+] }
+            $crate::http::openapi::RequiredOneOf { schema: $schema, ways: &[$(($way, &[$($f),+])),+] }
         }
     };
     ($schema:literal: $($f:literal),+ $(,)?) => {
@@ -238,26 +240,29 @@ fn mark_required(doc: &mut serde_json::Value) {
         doc["components"]["schemas"][r.schema] = schema;
     }
     for r in inventory::iter::<RequiredOneOf> {
-        let Some(schema) = doc["components"]["schemas"].get_mut(r.schema) else { continue };
-        let props = schema["properties"].clone();
-        // Each way of giving the body: its fields present, not null, and lists not empty.
-        let ways: Vec<Value> = r
-            .ways
-            .iter()
-            .map(|fields| {
-                let mut shown = serde_json::Map::new();
-                for f in *fields {
-                    let mut p = props.get(*f).cloned().unwrap_or_default();
-                    not_null(&mut p);
+        let Some(base) = doc["components"]["schemas"].get(r.schema).cloned() else { continue };
+        // Each way of giving the body: the whole body, its fields present, not null, and lists
+        // not empty.
+        let mut ways = Vec::new();
+        for (name, fields) in r.ways {
+            let mut way = base.clone();
+            for f in *fields {
+                if let Some(p) = way["properties"].get_mut(*f) {
+                    not_null(p);
                     if p["type"] == "array" {
                         p["minItems"] = 1.into();
                     }
-                    shown.insert(f.to_string(), p);
                 }
-                serde_json::json!({ "required": fields, "properties": shown })
-            })
-            .collect();
-        schema["anyOf"] = ways.into();
+            }
+            way["required"] = (*fields).into();
+            doc["components"]["schemas"][*name] = way;
+            ways.push(serde_json::json!({ "$ref": format!("#/components/schemas/{name}") }));
+        }
+        let mut body = serde_json::json!({ "anyOf": ways });
+        if let Some(d) = base.get("description") {
+            body["description"] = d.clone();
+        }
+        doc["components"]["schemas"][r.schema] = body;
     }
 }
 
