@@ -73,12 +73,6 @@ pub fn own_cohorts(conn: &mut DbConn, caller: &Caller) -> QueryResult<Option<Vec
     })
 }
 
-/// Whether the caller is on a class's staff: an administrator (the class being readable to them)
-/// or a lecturer who teaches it. Call after [`readable`].
-pub fn is_staff(conn: &mut DbConn, caller: &Caller, cohort: CohortId) -> Result<bool, ApiError> {
-    Ok(standing(conn, caller, cohort)?.is_staff())
-}
-
 /// What the caller is to one class, in one read: the class, whether they administer it (its
 /// institution in scope) or read it as the venue's administrators, their lecturer record and
 /// whether they teach it (assigned or head teacher), and their learner record when enrolled.
