@@ -29,8 +29,8 @@ use crate::AppState;
         crate::error::Problem,
         crate::error::ProblemItem,
         crate::http::export::Format,
-        crate::people::transcript::TranscriptFormat,
-        crate::reports::http::ReportFormat
+        crate::people::transcript::dto::TranscriptFormat,
+        crate::reports::dto::ReportFormat
     )),
     modifiers(&Bearer),
     tags(

@@ -136,7 +136,6 @@ const FIXED: &[(&str, &str)] = &[
     ("Grades can be appealed once they are published.", "Chỉ phúc khảo được khi điểm đã công bố."),
     ("An appeal of this grade is already waiting.", "Đã có đơn phúc khảo điểm này đang chờ xử lý."),
     ("The appeal is already resolved.", "Đơn phúc khảo đã được giải quyết."),
-    ("The grade changed meanwhile; try again.", "Điểm vừa được thay đổi; hãy thử lại."),
     ("The exam's grades are published; it no longer changes.", "Điểm của kỳ thi đã công bố; kỳ thi không thay đổi được nữa."),
     ("Withdrawn from the class.", "Đã rút tên khỏi lớp."),
     ("Has not sat the first exam of this module.", "Chưa dự thi lần đầu học phần này."),
@@ -145,10 +144,7 @@ const FIXED: &[(&str, &str)] = &[
     ("The grading deadline has passed; an administrator may extend it.", "Đã quá hạn chấm; quản trị viên có thể gia hạn."),
     ("This exam is marked blind: use the candidate code.", "Kỳ thi chấm theo số phách: hãy dùng số phách."),
     ("No such candidate in this exam.", "Không có thí sinh này trong kỳ thi."),
-    (
-        "Another grader changed this script at the same moment; send it again.",
-        "Một người chấm khác vừa sửa bài này cùng lúc; hãy gửi lại.",
-    ),
+    ("Someone changed this script at the same moment; send it again.", "Bài này vừa được người khác sửa cùng lúc; hãy gửi lại."),
     ("The report has been graded; it can no longer change.", "Bài thu hoạch đã được chấm; không sửa được nữa."),
     ("The learner has not submitted a report.", "Học viên chưa nộp bài thu hoạch."),
     (

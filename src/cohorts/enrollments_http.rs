@@ -1,8 +1,6 @@
 //! `/api/v1/cohorts/{id}/enrollments`, `/api/v1/enrollments/{id}` and
 //! `/api/v1/learners/{id}/eligibility`: who may join a class and why not.
 
-use std::collections::HashSet;
-
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::NaiveDate;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -16,7 +14,7 @@ use crate::auth::{Caller, Permission};
 use crate::db::ids::*;
 use crate::db::page::Page;
 use crate::db::{now, DbConn};
-use crate::error::{ApiError, ProblemItem, Problems};
+use crate::error::{ApiError, ProblemItem};
 use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{ok_versioned, paging_by, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
@@ -79,17 +77,10 @@ async fn create_enrollments(
     if let Some(l) = b.learner_id {
         list.insert(0, EnrolLearner { learner_id: l, overrides: b.overrides });
     }
-    let mut p = Problems::new();
-    p.check(!list.is_empty(), "learners", "name at least one learner");
-    p.check(list.len() <= 1000, "learners", "at most 1000 learners in one request");
-    let mut seen = HashSet::new();
-    for (i, x) in list.iter().enumerate() {
-        p.check(seen.insert(x.learner_id), &format!("learners[{i}].learner_id"), "appears twice");
-        for (j, o) in x.overrides.iter().enumerate() {
-            p.check(!clean(&o.reason).is_empty(), &format!("learners[{i}].overrides[{j}].reason"), "is required");
-        }
+    let problems = rules::enrol_problems(&list);
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
     }
-    p.finish(())?;
     let enrolled_on = b.enrolled_on.unwrap_or_else(|| state.clock.today());
     let c = caller.clone();
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
@@ -100,105 +91,91 @@ async fn create_enrollments(
                 format!("The class is {}; it takes no enrolments.", cohort.status),
             ));
         }
-        let level = super::http::level_of(tx, &cohort)?;
-        let at = now();
-        let mut refusals = Vec::new();
-        let mut rows = Vec::new();
-        let mut new_seats = 0;
-        for (i, x) in list.iter().enumerate() {
-            let Ok(learner) = people::get_learner(tx, &c.scope, x.learner_id) else {
-                refusals.push(
-                    ProblemItem::rule("unknown_learner", "no such learner in your scope").at(format!("learners[{i}]")),
-                );
-                continue;
-            };
-            let existing = store::enrollment_of(tx, id, learner.id)?;
-            if existing.as_ref().is_some_and(|e| e.status == EnrollmentStatus::Enrolled) {
-                refusals.push(
-                    ProblemItem::rule("already_enrolled", format!("{} is already enrolled.", learner.full_name))
-                        .at(format!("learners[{i}]")),
-                );
-                continue;
-            }
-            let overridden: Vec<&str> = x.overrides.iter().map(|o| o.rule.as_str()).collect();
-            let target = Target {
-                level,
-                mode: cohort.mode,
-                regulation: cohort.regulation,
-                from: cohort.starts_on,
-                to: cohort.ends_on,
-                except: Some(id),
-            };
-            let failed = refusals_for(tx, &learner, &target)?;
-            for f in &failed {
-                if !overridden.contains(&f.code.as_deref().unwrap_or_default()) {
-                    refusals.push(
-                        ProblemItem { message: format!("{}: {}", learner.full_name, f.message), ..f.clone() }
-                            .at(format!("learners[{i}]")),
-                    );
-                }
-            }
-            let overrides = Overrides(
-                x.overrides
-                    .iter()
-                    .filter(|o| failed.iter().any(|f| f.code.as_deref() == Some(o.rule.as_str())))
-                    .map(|o| Override {
-                        rule: o.rule.clone(),
-                        reason: clean(&o.reason),
-                        by: c.user_id,
-                        at: at.and_utc(),
-                    })
-                    .collect(),
-            );
-            new_seats += 1;
-            rows.push((
-                existing,
-                Enrollment {
-                    id: EnrollmentId::new(),
-                    cohort_id: id,
-                    learner_id: learner.id,
-                    institution_id: cohort.institution_id,
-                    status: EnrollmentStatus::Enrolled,
-                    enrolled_on,
-                    withdrawn_on: None,
-                    withdraw_reason: None,
-                    overrides,
-                    version: 1,
-                    created_at: at,
-                    updated_at: at,
-                },
-                learner.full_name,
-            ));
-        }
-        if refusals.is_empty() && !store::take_seats(tx, id, new_seats)? {
-            let left = cohort.capacity - cohort.enrolled_count;
-            refusals.push(ProblemItem::rule(
-                "capacity",
-                format!("The class has {left} seat(s) left for {new_seats} learner(s)."),
-            ));
-        }
-        if !refusals.is_empty() {
-            return Err(ApiError::Refused(refusals));
-        }
+        let rows = plan_enrolments(tx, &c, &cohort, &list, enrolled_on)?;
         let mut items = Vec::new();
         for (existing, row, name) in rows {
-            let row = match existing {
-                // Re-enrolment after a withdrawal reuses the record, keeping its history.
-                Some(old) => {
-                    let again = Enrollment { id: old.id, version: old.version + 1, created_at: old.created_at, ..row };
-                    store::save_enrollment(tx, &again, old.version)?;
-                    again
-                }
-                None => {
-                    store::insert_enrollment(tx, &row)?;
-                    row
-                }
-            };
-            items.push(EnrollmentOut::new(row, name));
+            items.push(EnrollmentOut::new(store::enrol(tx, existing, row)?, name));
         }
         Stored::created(format!("/api/v1/cohorts/{id}/enrollments"), 1, &EnrollmentsCreated { items })
     })
     .await
+}
+
+/// A learner's enrolment to write: their earlier record in the class (after a withdrawal), the
+/// new one, their name.
+type Planned = (Option<Enrollment>, Enrollment, String);
+
+/// Every learner's enrolment in the class, or every refusal at once: learners outside the scope
+/// or already enrolled, rules failed and not overridden, and the seats left for the whole list.
+fn plan_enrolments(
+    tx: &mut DbConn,
+    c: &Caller,
+    cohort: &Cohort,
+    list: &[EnrolLearner],
+    enrolled_on: NaiveDate,
+) -> Result<Vec<Planned>, ApiError> {
+    let level = super::http::level_of(tx, cohort)?;
+    let target = Target {
+        level,
+        mode: cohort.mode,
+        regulation: cohort.regulation,
+        from: cohort.starts_on,
+        to: cohort.ends_on,
+        except: Some(cohort.id),
+    };
+    let at = now();
+    let mut refusals = Vec::new();
+    let mut rows = Vec::new();
+    for (i, x) in list.iter().enumerate() {
+        let Ok(learner) = people::get_learner(tx, &c.scope, x.learner_id) else {
+            refusals.push(
+                ProblemItem::rule("unknown_learner", "no such learner in your scope").at(format!("learners[{i}]")),
+            );
+            continue;
+        };
+        let existing = store::enrollment_of(tx, cohort.id, learner.id)?;
+        if existing.as_ref().is_some_and(|e| e.status == EnrollmentStatus::Enrolled) {
+            refusals.push(
+                ProblemItem::rule("already_enrolled", format!("{} is already enrolled.", learner.full_name))
+                    .at(format!("learners[{i}]")),
+            );
+            continue;
+        }
+        let failed = refusals_for(tx, &learner, &target)?;
+        let (refused, kept) = rules::apply_overrides(i, &learner.full_name, &failed, &x.overrides);
+        refusals.extend(refused);
+        let overrides = Overrides(
+            kept.into_iter().map(|(rule, reason)| Override { rule, reason, by: c.user_id, at: at.and_utc() }).collect(),
+        );
+        let row = Enrollment {
+            id: EnrollmentId::new(),
+            cohort_id: cohort.id,
+            learner_id: learner.id,
+            institution_id: cohort.institution_id,
+            status: EnrollmentStatus::Enrolled,
+            enrolled_on,
+            withdrawn_on: None,
+            withdraw_reason: None,
+            overrides,
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        };
+        rows.push((existing, row, learner.full_name));
+    }
+    let new_seats = rows.len() as i32;
+    if refusals.is_empty() && !store::take_seats(tx, cohort.id, new_seats)? {
+        let left = cohort.capacity - cohort.enrolled_count;
+        refusals.push(ProblemItem::rule(
+            "capacity",
+            format!("The class has {left} seat(s) left for {new_seats} learner(s)."),
+        ));
+    }
+    if refusals.is_empty() {
+        Ok(rows)
+    } else {
+        Err(ApiError::Refused(refusals))
+    }
 }
 
 /// The enrolments of a class in class-list order. Export with `?format=csv|xlsx`.

@@ -2,6 +2,9 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use std::collections::HashSet;
+
+use super::dto::{EnrolLearner, OverrideIn};
 use super::model::{CohortStatus, Mode, Regulation};
 use crate::people::model::{EducationLevel, Gender, Learner, LlctLevel, PartyStatus, RatingGrade};
 use crate::problem::ProblemItem;
@@ -211,6 +214,50 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
     out
 }
 
+/// Every problem with the shape of an enrolment request, all at once: 1 to 1000 learners, each
+/// once, every override with a reason.
+pub fn enrol_problems(list: &[EnrolLearner]) -> Vec<ProblemItem> {
+    let mut p = Vec::new();
+    if list.is_empty() {
+        p.push(ProblemItem::field("learners", "name at least one learner"));
+    }
+    if list.len() > 1000 {
+        p.push(ProblemItem::field("learners", "at most 1000 learners in one request"));
+    }
+    let mut seen = HashSet::new();
+    for (i, x) in list.iter().enumerate() {
+        if !seen.insert(x.learner_id) {
+            p.push(ProblemItem::field(format!("learners[{i}].learner_id"), "appears twice"));
+        }
+        for (j, o) in x.overrides.iter().enumerate() {
+            if crate::text::clean(&o.reason).is_empty() {
+                p.push(ProblemItem::field(format!("learners[{i}].overrides[{j}].reason"), "is required"));
+            }
+        }
+    }
+    p
+}
+
+/// The rules a learner failed that stay refusals (those not overridden, named with the learner
+/// and placed at `learners[i]`), and the overrides to record: those of a rule that did fail,
+/// with their reasons cleaned. Overrides of rules that passed are dropped.
+pub fn apply_overrides(
+    i: usize,
+    name: &str,
+    failed: &[ProblemItem],
+    sent: &[OverrideIn],
+) -> (Vec<ProblemItem>, Vec<(String, String)>) {
+    let fails = |rule: &str| failed.iter().any(|f| f.code.as_deref() == Some(rule));
+    let refused = failed
+        .iter()
+        .filter(|f| !sent.iter().any(|o| f.code.as_deref() == Some(o.rule.as_str())))
+        .map(|f| ProblemItem { message: format!("{name}: {}", f.message), ..f.clone() }.at(format!("learners[{i}]")))
+        .collect();
+    let kept =
+        sent.iter().filter(|o| fails(&o.rule)).map(|o| (o.rule.clone(), crate::text::clean(&o.reason))).collect();
+    (refused, kept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,5 +359,42 @@ mod tests {
         assert!(transition(Cancelled, Action::Start).is_err());
         assert!(transition(Planned, Action::Close).is_err());
         assert!(transition(InProgress, Action::OpenEnrolment).is_err());
+    }
+
+    #[test]
+    fn enrolment_requests_and_overrides() {
+        let l = crate::db::ids::LearnerId::new();
+        let o = |rule: &str, reason: &str| OverrideIn { rule: rule.into(), reason: reason.into() };
+        let one = |overrides| EnrolLearner { learner_id: l, overrides };
+        let fields = |list: &[EnrolLearner]| -> Vec<String> {
+            enrol_problems(list).into_iter().filter_map(|p| p.field).collect()
+        };
+        // (request) → fields refused
+        for (list, want) in [
+            (vec![], vec!["learners"]),
+            (vec![one(vec![])], vec![]),
+            (vec![one(vec![]), one(vec![])], vec!["learners[1].learner_id"]),
+            (vec![one(vec![o("age", "  ")])], vec!["learners[0].overrides[0].reason"]),
+            (vec![one(vec![o("age", "duyệt đặc cách")])], vec![]),
+        ] {
+            assert_eq!(fields(&list), want, "{list:?}");
+        }
+        assert_eq!(fields(&vec![one(vec![]); 1001]).first().map(String::as_str), Some("learners"));
+
+        let failed: Vec<ProblemItem> = ["age", "overlap"].iter().map(|c| ProblemItem::rule(*c, *c)).collect();
+        // (overrides sent) → (codes still refused, rules overridden)
+        for (sent, refused, kept) in [
+            (vec![], vec!["age", "overlap"], vec![]),
+            (vec![o("age", " lý do ")], vec!["overlap"], vec![("age", "lý do")]),
+            (vec![o("age", "a"), o("overlap", "b")], vec![], vec![("age", "a"), ("overlap", "b")]),
+            // An override of a rule that passed is not recorded.
+            (vec![o("party_member", "c")], vec!["age", "overlap"], vec![]),
+        ] {
+            let (r, k) = apply_overrides(2, "Lê Thị B", &failed, &sent);
+            assert_eq!(r.iter().filter_map(|p| p.code.as_deref()).collect::<Vec<_>>(), refused);
+            assert!(r.iter().all(|p| p.field.as_deref() == Some("learners[2]") && p.message.starts_with("Lê Thị B: ")));
+            let k: Vec<(&str, &str)> = k.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            assert_eq!(k, kept);
+        }
     }
 }

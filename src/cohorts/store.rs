@@ -267,3 +267,19 @@ pub fn is_assigned(conn: &mut DbConn, cohort: CohortId, module: ModuleId, lectur
         .get_result::<i64>(conn)
         .map(|n| n > 0)
 }
+
+/// Writes an enrolment: a re-enrolment after a withdrawal reuses the earlier record (`existing`),
+/// keeping its id and history; otherwise a new one.
+pub fn enrol(conn: &mut DbConn, existing: Option<Enrollment>, row: Enrollment) -> QueryResult<Enrollment> {
+    match existing {
+        Some(old) => {
+            let again = Enrollment { id: old.id, version: old.version + 1, created_at: old.created_at, ..row };
+            save_enrollment(conn, &again, old.version)?;
+            Ok(again)
+        }
+        None => {
+            insert_enrollment(conn, &row)?;
+            Ok(row)
+        }
+    }
+}

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::model::{ExamStatus, GradeChangeKind, GradeState};
+use super::model::{ExamStatus, GradeChangeKind};
 use super::{rules, store};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
@@ -241,25 +241,8 @@ async fn resolve_appeal(
             let at = now();
             let grade = store::find_grade(tx, a.grade_id)?.ok_or_else(ApiError::not_found)?;
             if let Some(t) = new.filter(|t| Some(*t) != grade.value_tenths) {
-                let row = super::model::Grade {
-                    value_tenths: Some(t),
-                    version: grade.version + 1,
-                    updated_at: at,
-                    ..grade.clone()
-                };
-                if !store::save_grade(tx, &row, grade.version)? {
-                    return Err(ApiError::conflict("concurrent_change", "The grade changed meanwhile; try again."));
-                }
-                store::add_change(
-                    tx,
-                    grade.id,
-                    caller.user_id,
-                    at,
-                    GradeChangeKind::Appeal,
-                    Some(&GradeState::of(&grade)),
-                    Some(&GradeState::of(&row)),
-                    Some(&resolution),
-                )?;
+                let row = super::model::Grade { value_tenths: Some(t), ..grade.clone() };
+                store::change_grade(tx, caller.user_id, at, GradeChangeKind::Appeal, &grade, row, Some(&resolution))?;
             }
             diesel::update(ap::table.find(id))
                 .set((

@@ -1,7 +1,5 @@
 //! Grade entry: the marks of an exam (blind and double marking), their reading and history.
 
-use std::collections::HashMap;
-
 use actix_web::{get, put, web, HttpResponse};
 
 use super::dto::*;
@@ -13,7 +11,7 @@ use crate::auth::{Caller, Permission};
 use crate::cohorts::model::Cohort;
 use crate::db::ids::*;
 use crate::db::{now, DbConn};
-use crate::error::{ApiError, ProblemItem, Problems};
+use crate::error::ApiError;
 use crate::http::extract::JsonBody;
 use crate::AppState;
 
@@ -50,119 +48,17 @@ async fn put_grades(
                 return Err(ApiError::refused("not_a_grader", "Only the exam's graders enter marks."));
             };
             // The marks are judged only once the caller is known to grade this exam.
-            let mut p = Problems::new();
-            p.check(!b.entries.is_empty() && b.entries.len() <= 2000, "entries", "must list 1 to 2000 marks");
-            let mut parsed = Vec::new();
-            for (i, e) in b.entries.iter().enumerate() {
-                p.check(
-                    e.code.is_some() != e.learner_id.is_some(),
-                    &format!("entries[{i}]"),
-                    "give either code or learner_id",
-                );
-                let presence = e.presence.unwrap_or(Presence::Sat);
-                let mark = match (presence, e.grade) {
-                    (Presence::Sat, Some(g)) => match rules::tenths(g) {
-                        Ok(t) => Some(t),
-                        Err(m) => {
-                            p.add(&format!("entries[{i}].grade"), m);
-                            None
-                        }
-                    },
-                    (Presence::Sat, None) => {
-                        p.add(&format!("entries[{i}].grade"), "is required for a candidate who sat");
-                        None
-                    }
-                    (_, Some(_)) => {
-                        p.add(&format!("entries[{i}].grade"), "an absent or excused candidate has no grade");
-                        None
-                    }
-                    (_, None) => None,
-                };
-                parsed.push((e.clone(), presence, mark));
-            }
-            p.finish(())?;
-            if exam.status != ExamStatus::Sealed {
-                return Err(ApiError::refused(
-                    "not_open",
-                    format!("Marks are entered while the exam is sealed; it is {}.", exam.status),
-                ));
-            }
-            if day > exam.grading_deadline {
-                return Err(ApiError::refused(
-                    "deadline_passed",
-                    "The grading deadline has passed; an administrator may extend it.",
-                ));
-            }
-            let gap = gap(tx, cohort)?;
-            let all = store::grades(tx, id)?;
-            let by_code: HashMap<&str, usize> =
-                all.iter().enumerate().map(|(i, (g, _))| (g.code.as_str(), i)).collect();
-            let by_learner: HashMap<LearnerId, usize> =
-                all.iter().enumerate().map(|(i, (g, _))| (g.learner_id, i)).collect();
-            let mut refusals = Vec::new();
-            let mut updates = Vec::new();
-            for (i, (e, presence, mark)) in parsed.iter().enumerate() {
-                if exam.blind && e.learner_id.is_some() {
-                    refusals.push(
-                        ProblemItem::rule("blind_marking", "This exam is marked blind: use the candidate code.")
-                            .at(format!("entries[{i}]")),
-                    );
-                    continue;
-                }
-                let idx = match (&e.code, e.learner_id) {
-                    (Some(c), _) => by_code.get(c.as_str()).copied(),
-                    (_, Some(l)) => by_learner.get(&l).copied(),
-                    _ => None,
-                };
-                let Some(idx) = idx else {
-                    refusals.push(
-                        ProblemItem::rule("not_a_candidate", "No such candidate in this exam.")
-                            .at(format!("entries[{i}]")),
-                    );
-                    continue;
-                };
-                let cur = all[idx].0.clone();
-                let mut row = cur.clone();
-                row.presence = *presence;
-                match mark {
-                    Some(m) => {
-                        if let Err(msg) = rules::apply_mark(&mut row, me, *m, exam.double_marking, gap) {
-                            refusals.push(ProblemItem::rule("grader_slot", msg).at(format!("entries[{i}]")));
-                            continue;
-                        }
-                    }
-                    None => {
-                        row.value_tenths = None;
-                    }
-                }
-                updates.push((cur, row, e.reason.clone()));
-            }
+            let marks = rules::read_marks(&b.entries).map_err(ApiError::Validation)?;
+            let refusals = rules::entry_refusals(exam.status, exam.grading_deadline, day);
             if !refusals.is_empty() {
                 return Err(ApiError::Refused(refusals));
             }
+            let gap = gap(tx, cohort)?;
+            let grades: Vec<Grade> = store::grades(tx, id)?.into_iter().map(|(g, _)| g).collect();
+            let changes = rules::plan_marks(&exam, &grades, &b.entries, &marks, me, gap).map_err(ApiError::Refused)?;
             let at = now();
-            for (cur, mut row, reason) in updates {
-                if row == cur {
-                    continue;
-                }
-                store::add_change(
-                    tx,
-                    cur.id,
-                    caller.user_id,
-                    at,
-                    GradeChangeKind::Mark,
-                    Some(&GradeState::of(&cur)),
-                    Some(&GradeState::of(&row)),
-                    reason.as_deref(),
-                )?;
-                row.version = cur.version + 1;
-                row.updated_at = at;
-                if !store::save_grade(tx, &row, cur.version)? {
-                    return Err(ApiError::conflict(
-                        "concurrent_change",
-                        "Another grader changed this script at the same moment; send it again.",
-                    ));
-                }
+            for (cur, row, reason) in changes {
+                store::change_grade(tx, caller.user_id, at, GradeChangeKind::Mark, &cur, row, reason.as_deref())?;
             }
             Ok(store::grades(tx, id)?.into_iter().map(|(g, n)| grade_view(g, n, &exam, &seat, gap)).collect::<Vec<_>>())
         })

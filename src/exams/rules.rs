@@ -1,10 +1,14 @@
 //! Pure grading decisions: marks on the 10-point scale in tenths, double marking and its
 //! escalation, blind codes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::model::Grade;
-use crate::db::ids::LecturerId;
+use chrono::NaiveDate;
+
+use super::dto::GradeIn;
+use super::model::{Exam, ExamStatus, Grade, Presence};
+use crate::db::ids::{LearnerId, LecturerId};
+use crate::problem::ProblemItem;
 
 /// A mark as typed (0–10, one decimal) in tenths, or why not.
 pub fn tenths(value: f64) -> Result<i32, &'static str> {
@@ -83,6 +87,121 @@ pub fn visible_to(g: &Grade, grader: LecturerId) -> (Option<i32>, Option<i32>, O
     let both = g.first_tenths.is_some() && g.second_tenths.is_some();
     let show = |by: Option<LecturerId>, v: Option<i32>| if both || by == Some(grader) { v } else { None };
     (show(g.first_by, g.first_tenths), show(g.second_by, g.second_tenths), show(g.third_by, g.third_tenths))
+}
+
+/// A mark as sent, read: who sat and the mark in tenths.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mark {
+    pub presence: Presence,
+    pub tenths: Option<i32>,
+}
+
+/// Every problem with the shape of a grade entry, all at once, or each entry's mark: 1 to 2000
+/// entries, each naming a candidate by code or learner id (not both), a mark with one decimal
+/// for who sat and none for who did not.
+pub fn read_marks(entries: &[GradeIn]) -> Result<Vec<Mark>, Vec<ProblemItem>> {
+    let mut p = Vec::new();
+    if entries.is_empty() || entries.len() > 2000 {
+        p.push(ProblemItem::field("entries", "must list 1 to 2000 marks"));
+    }
+    let mut marks = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        if e.code.is_some() == e.learner_id.is_some() {
+            p.push(ProblemItem::field(format!("entries[{i}]"), "give either code or learner_id"));
+        }
+        let presence = e.presence.unwrap_or(Presence::Sat);
+        let grade = format!("entries[{i}].grade");
+        let tenths = match (presence, e.grade) {
+            (Presence::Sat, Some(g)) => tenths(g).map_err(|m| p.push(ProblemItem::field(&grade, m))).ok(),
+            (Presence::Sat, None) => {
+                p.push(ProblemItem::field(&grade, "is required for a candidate who sat"));
+                None
+            }
+            (_, Some(_)) => {
+                p.push(ProblemItem::field(&grade, "an absent or excused candidate has no grade"));
+                None
+            }
+            (_, None) => None,
+        };
+        marks.push(Mark { presence, tenths });
+    }
+    if p.is_empty() {
+        Ok(marks)
+    } else {
+        Err(p)
+    }
+}
+
+/// Every reason marks cannot be entered on `today`: only while the exam is sealed, and not after
+/// its grading deadline (an administrator may extend it).
+pub fn entry_refusals(status: ExamStatus, deadline: NaiveDate, today: NaiveDate) -> Vec<ProblemItem> {
+    let mut r = Vec::new();
+    if status != ExamStatus::Sealed {
+        r.push(ProblemItem::rule("not_open", format!("Marks are entered while the exam is sealed; it is {status}.")));
+    }
+    if today > deadline {
+        r.push(ProblemItem::rule(
+            "deadline_passed",
+            "The grading deadline has passed; an administrator may extend it.",
+        ));
+    }
+    r
+}
+
+/// A script before and after an entry, with the reason given.
+pub type MarkChange = (Grade, Grade, Option<String>);
+
+/// What `grader`'s entries change, script by script, or every entry refused: a blind exam is
+/// marked by candidate code only, each entry must name a candidate of the exam, and a double
+/// marked script takes at most three graders. Entries that change nothing are left out.
+pub fn plan_marks(
+    exam: &Exam,
+    grades: &[Grade],
+    entries: &[GradeIn],
+    marks: &[Mark],
+    grader: LecturerId,
+    gap_tenths: i32,
+) -> Result<Vec<MarkChange>, Vec<ProblemItem>> {
+    let by_code: HashMap<&str, &Grade> = grades.iter().map(|g| (g.code.as_str(), g)).collect();
+    let by_learner: HashMap<LearnerId, &Grade> = grades.iter().map(|g| (g.learner_id, g)).collect();
+    let mut refusals = Vec::new();
+    let mut changes = Vec::new();
+    for (i, (e, m)) in entries.iter().zip(marks).enumerate() {
+        let at = format!("entries[{i}]");
+        if exam.blind && e.learner_id.is_some() {
+            refusals
+                .push(ProblemItem::rule("blind_marking", "This exam is marked blind: use the candidate code.").at(at));
+            continue;
+        }
+        let found = match (&e.code, e.learner_id) {
+            (Some(c), _) => by_code.get(c.as_str()),
+            (_, Some(l)) => by_learner.get(&l),
+            _ => None,
+        };
+        let Some(cur) = found.map(|g| (*g).clone()) else {
+            refusals.push(ProblemItem::rule("not_a_candidate", "No such candidate in this exam.").at(at));
+            continue;
+        };
+        let mut row = cur.clone();
+        row.presence = m.presence;
+        match m.tenths {
+            Some(t) => {
+                if let Err(msg) = apply_mark(&mut row, grader, t, exam.double_marking, gap_tenths) {
+                    refusals.push(ProblemItem::rule("grader_slot", msg).at(at));
+                    continue;
+                }
+            }
+            None => row.value_tenths = None,
+        }
+        if row != cur {
+            changes.push((cur, row, e.reason.clone()));
+        }
+    }
+    if refusals.is_empty() {
+        Ok(changes)
+    } else {
+        Err(refusals)
+    }
 }
 
 /// `n` distinct random six-digit candidate codes [số phách].
@@ -190,5 +309,130 @@ mod tests {
         let c = codes(300);
         assert_eq!(c.iter().collect::<HashSet<_>>().len(), 300);
         assert!(c.iter().all(|x| x.len() == 6));
+    }
+
+    fn entry(
+        code: Option<&str>,
+        learner: Option<LearnerId>,
+        grade: Option<f64>,
+        presence: Option<Presence>,
+    ) -> GradeIn {
+        GradeIn { code: code.map(str::to_string), learner_id: learner, grade, presence, reason: None }
+    }
+
+    #[test]
+    fn grade_entries_are_read_all_at_once() {
+        let l = Some(LearnerId::new());
+        let fields = |e: Vec<GradeIn>| -> Vec<String> {
+            read_marks(&e).err().unwrap_or_default().into_iter().filter_map(|p| p.field).collect()
+        };
+        // (entries) → fields refused
+        for (e, want) in [
+            (vec![], vec!["entries"]),
+            (vec![entry(Some("1"), None, Some(7.5), None)], vec![]),
+            (vec![entry(Some("1"), l, Some(7.5), None)], vec!["entries[0]"]),
+            (vec![entry(None, None, Some(7.5), None)], vec!["entries[0]"]),
+            (vec![entry(Some("1"), None, Some(7.25), None)], vec!["entries[0].grade"]),
+            (vec![entry(Some("1"), None, None, None)], vec!["entries[0].grade"]),
+            (vec![entry(Some("1"), None, Some(5.0), Some(Presence::Absent))], vec!["entries[0].grade"]),
+            (vec![entry(Some("1"), None, None, Some(Presence::Excused))], vec![]),
+            (
+                vec![entry(None, None, None, None), entry(Some("2"), None, Some(11.0), None)],
+                vec!["entries[0]", "entries[0].grade", "entries[1].grade"],
+            ),
+        ] {
+            assert_eq!(fields(e), want);
+        }
+        let marks = read_marks(&[
+            entry(Some("1"), None, Some(7.5), None),
+            entry(Some("2"), None, None, Some(Presence::Absent)),
+        ]);
+        assert_eq!(
+            marks.unwrap(),
+            vec![Mark { presence: Presence::Sat, tenths: Some(75) }, Mark { presence: Presence::Absent, tenths: None }]
+        );
+    }
+
+    #[test]
+    fn marks_go_in_while_sealed_and_before_the_deadline() {
+        let d = |day: u32| NaiveDate::from_ymd_opt(2026, 6, day).unwrap();
+        let codes = |status, today| -> Vec<String> {
+            entry_refusals(status, d(10), today).into_iter().filter_map(|p| p.code).collect()
+        };
+        // (status, today) → refusals
+        for (status, today, want) in [
+            (ExamStatus::Sealed, d(10), vec![]),
+            (ExamStatus::Sealed, d(11), vec!["deadline_passed"]),
+            (ExamStatus::Planned, d(1), vec!["not_open"]),
+            (ExamStatus::Published, d(11), vec!["not_open", "deadline_passed"]),
+        ] {
+            assert_eq!(codes(status, today), want, "{status:?} {today}");
+        }
+    }
+
+    #[test]
+    fn a_grade_entry_plan() {
+        let (me, other, third) = (LecturerId::new(), LecturerId::new(), LecturerId::new());
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let exam = |blind, double| Exam {
+            id: crate::db::ids::ExamId::new(),
+            cohort_id: crate::db::ids::CohortId::new(),
+            institution_id: crate::db::ids::InstitutionId::new(),
+            kind: ExamKind::Module,
+            module_id: None,
+            subject_code: None,
+            retake_of_id: None,
+            title: String::new(),
+            held_on: t.date(),
+            place: None,
+            form: ExamForm::Written,
+            blind,
+            double_marking: double,
+            grading_deadline: t.date(),
+            status: ExamStatus::Sealed,
+            sealed_at: None,
+            published_at: None,
+            locked_at: None,
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        };
+        let a = Grade { code: "111111".into(), ..grade() };
+        let mut b = Grade { code: "222222".into(), ..grade() };
+        apply_mark(&mut b, other, 50, true, 10).unwrap();
+        apply_mark(&mut b, third, 55, true, 10).unwrap();
+        let grades = vec![a.clone(), b.clone()];
+        let sat = |t| Mark { presence: Presence::Sat, tenths: Some(t) };
+        let plan = |exam: &Exam, e: &[GradeIn], m: &[Mark]| plan_marks(exam, &grades, e, m, me, 10);
+        let codes = |r: Result<Vec<MarkChange>, Vec<ProblemItem>>| -> Vec<String> {
+            r.err().unwrap_or_default().into_iter().filter_map(|p| p.code).collect()
+        };
+        // By code and by learner on an open exam.
+        let by_code = entry(Some("111111"), None, Some(7.0), None);
+        let changes = plan(&exam(false, false), std::slice::from_ref(&by_code), &[sat(70)]).unwrap();
+        assert_eq!((changes.len(), changes[0].1.value_tenths), (1, Some(70)));
+        let by_learner = entry(None, Some(a.learner_id), Some(7.0), None);
+        assert_eq!(plan(&exam(false, false), std::slice::from_ref(&by_learner), &[sat(70)]).unwrap().len(), 1);
+        // (exam, entries) → every refusal
+        let unknown = entry(Some("999999"), None, Some(7.0), None);
+        let full = entry(Some("222222"), None, Some(9.0), None);
+        for (ex, e, want) in [
+            (exam(true, false), vec![by_learner.clone()], vec!["blind_marking"]),
+            (exam(false, false), vec![unknown.clone(), by_code.clone()], vec!["not_a_candidate"]),
+            (exam(false, true), vec![full.clone()], vec!["grader_slot"]),
+            (
+                exam(true, true),
+                vec![by_learner.clone(), unknown, full],
+                vec!["blind_marking", "not_a_candidate", "grader_slot"],
+            ),
+        ] {
+            let m = vec![sat(70); e.len()];
+            assert_eq!(codes(plan(&ex, &e, &m)), want);
+        }
+        // An entry that changes nothing is left out.
+        let mut marked = a.clone();
+        apply_mark(&mut marked, me, 70, false, 10).unwrap();
+        let grades = vec![marked];
+        assert!(plan_marks(&exam(false, false), &grades, &[by_code], &[sat(70)], me, 10).unwrap().is_empty());
     }
 }

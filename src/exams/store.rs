@@ -7,6 +7,7 @@ use super::model::*;
 use crate::db::ids::*;
 use crate::db::schema::{exam_graders as eg, exams as e, grade_changes as gc, grades as g, learners as l};
 use crate::db::DbConn;
+use crate::error::ApiError;
 
 pub fn insert(conn: &mut DbConn, row: &Exam) -> QueryResult<()> {
     diesel::insert_into(e::table).values(row).execute(conn).map(|_| ())
@@ -90,6 +91,29 @@ pub fn add_change(
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Saves a script's new state over `cur` and records the change, who made it and why, in the
+/// caller's transaction; a script changed meanwhile by someone else is a conflict.
+pub fn change_grade(
+    conn: &mut DbConn,
+    by: UserId,
+    at: NaiveDateTime,
+    what: GradeChangeKind,
+    cur: &Grade,
+    mut row: Grade,
+    reason: Option<&str>,
+) -> Result<(), ApiError> {
+    row.version = cur.version + 1;
+    row.updated_at = at;
+    if !save_grade(conn, &row, cur.version)? {
+        return Err(ApiError::conflict(
+            "concurrent_change",
+            "Someone changed this script at the same moment; send it again.",
+        ));
+    }
+    add_change(conn, cur.id, by, at, what, Some(&GradeState::of(cur)), Some(&GradeState::of(&row)), reason)?;
+    Ok(())
 }
 
 /// A recorded change with the name of who made it:

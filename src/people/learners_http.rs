@@ -175,19 +175,8 @@ async fn get_learner(
     id: web::Path<LearnerId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let row = state.db.read(move |c| readable(c, &caller, id)).await?;
+    let row = state.db.read(move |c| store::readable_learner(c, &caller, id)).await?;
     Ok(ok_versioned(row.version, &LearnerOut::from(row)))
-}
-
-/// The learner record if the caller may read it; 404 otherwise.
-fn readable(c: &mut DbConn, caller: &Caller, id: LearnerId) -> Result<Learner, ApiError> {
-    if caller.role.allows(Permission::ManagePeople) {
-        return store::get_learner(c, &caller.scope, id);
-    }
-    match store::find_learner(c, id)? {
-        Some(l) if caller.role == Role::Learner && l.user_id == Some(caller.user_id) => Ok(l),
-        _ => Err(ApiError::not_found()),
-    }
 }
 
 /// Changes a learner record. Learners may correct their own contact details, workplace and
@@ -211,7 +200,7 @@ async fn update_learner(
         // Someone else's record is not there for a learner (nor any for a lecturer), whatever
         // the body says.
         let c = caller.clone();
-        state.db.read(move |tx| readable(tx, &c, id).map(|_| ())).await?;
+        state.db.read(move |tx| store::readable_learner(tx, &c, id).map(|_| ())).await?;
     }
     let input = body.take()?;
     if !caller.role.allows(Permission::ManagePeople) {
@@ -229,7 +218,7 @@ async fn update_learner(
     let c = caller.clone();
     let row = audit
         .write(&state.db, move |tx| {
-            let cur = readable(tx, &c, id)?;
+            let cur = store::readable_learner(tx, &c, id)?;
             if_match.check(cur.version)?;
             let mut row = cur.clone();
             let account_changed = input.user_id.is_some_and(|u| u != cur.user_id);

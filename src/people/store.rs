@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::model::{Learner, Lecturer, LecturerKind, LlctLevel, PartyStatus};
-use crate::auth::Scope;
+use crate::auth::{Caller, Permission, Role, Scope};
 use crate::db::ids::{InstitutionId, LearnerId, LecturerId, UserId};
 use crate::db::page::PageRequest;
 use crate::db::schema::{institutions as i, learners as l, lecturers as t};
@@ -398,4 +398,16 @@ pub fn get_lecturer(conn: &mut DbConn, scope: &Scope, id: LecturerId) -> Result<
     let row = find_lecturer(conn, id)?.ok_or_else(ApiError::not_found)?;
     scope.check(row.institution_id)?;
     Ok(row)
+}
+
+/// The learner record if the caller may read it: administrators of people in scope, the
+/// learner themself; 404 otherwise.
+pub fn readable_learner(conn: &mut DbConn, caller: &Caller, id: LearnerId) -> Result<Learner, ApiError> {
+    if caller.role.allows(Permission::ManagePeople) {
+        return get_learner(conn, &caller.scope, id);
+    }
+    match find_learner(conn, id)? {
+        Some(l) if caller.role == Role::Learner && l.user_id == Some(caller.user_id) => Ok(l),
+        _ => Err(ApiError::not_found()),
+    }
 }

@@ -3,6 +3,10 @@
 //! CSV, XLSX, or an SVG chart.
 
 pub mod chart;
+pub mod dto;
 pub mod http;
+pub mod render;
+pub mod rules;
+pub mod store;
 
 pub use http::routes;

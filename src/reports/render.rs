@@ -1,0 +1,127 @@
+//! The reports as files: tables for CSV and XLSX, and their bar charts.
+
+use std::collections::BTreeMap;
+
+use actix_web::HttpResponse;
+
+use super::chart;
+use super::dto::{ReportFormat, Summary, WorkloadQuery, WorkloadRow};
+use crate::certificates::issue::{level_name, mode_name};
+use crate::error::ApiError;
+use crate::http::export::{self, Cell, Format, Table};
+use crate::programs::model::Level;
+
+/// The answer in the format asked: JSON, a table as CSV or XLSX, or the chart.
+pub fn respond<T: serde::Serialize>(
+    format: Option<ReportFormat>,
+    body: &T,
+    table: impl FnOnce() -> Table,
+    chart: impl FnOnce() -> Result<String, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    match format {
+        Some(ReportFormat::Csv) => export::respond(Format::Csv, &table()),
+        Some(ReportFormat::Xlsx) => export::respond(Format::Xlsx, &table()),
+        Some(ReportFormat::Svg) => Ok(HttpResponse::Ok().content_type("image/svg+xml").body(chart()?)),
+        Some(ReportFormat::Json) | None => Ok(HttpResponse::Ok().json(body)),
+    }
+}
+
+/// Trainee-turns and graduates by level at the first (top) institution.
+pub fn summary_chart(report: &Summary) -> Result<String, ApiError> {
+    let top = report.rows.first().map(|r| r.institution_id);
+    let mut by_level: BTreeMap<Level, (f64, f64)> = BTreeMap::new();
+    for r in report.rows.iter().filter(|r| Some(r.institution_id) == top) {
+        let e = by_level.entry(r.level).or_default();
+        e.0 += r.including_children.trainee_turns as f64;
+        e.1 += r.including_children.graduated as f64;
+    }
+    let labels: Vec<String> = by_level.keys().map(|l| level_name(*l).to_string()).collect();
+    let series = vec![
+        ("Lượt học viên".to_string(), by_level.values().map(|v| v.0).collect()),
+        ("Tốt nghiệp".to_string(), by_level.values().map(|v| v.1).collect()),
+    ];
+    chart::bars(&format!("Đào tạo lý luận chính trị năm {}", report.year), &labels, &series)
+}
+
+/// One line per institution, level and mode, with the figures of its whole subtree.
+pub fn summary_table(report: &Summary) -> Table {
+    let rows: Vec<Vec<Cell>> = report
+        .rows
+        .iter()
+        .map(|r| {
+            let f = &r.including_children;
+            let band = |k: &str| Cell::from(f.by_classification.get(k).copied().unwrap_or(0));
+            vec![
+                Cell::from(r.institution_name.as_str()),
+                level_name(r.level).into(),
+                mode_name(r.mode).into(),
+                f.cohorts.into(),
+                f.trainee_turns.into(),
+                f.withdrawn.into(),
+                f.graduated.into(),
+                band("xuat_sac"),
+                band("gioi"),
+                band("kha"),
+                band("trung_binh"),
+                f.failed.into(),
+                f.pending.into(),
+            ]
+        })
+        .collect();
+    let headers = vec![
+        "Cơ sở (gồm đơn vị trực thuộc)",
+        "Trình độ",
+        "Hình thức",
+        "Số lớp",
+        "Lượt học viên",
+        "Thôi học",
+        "Tốt nghiệp",
+        "Xuất sắc",
+        "Giỏi",
+        "Khá",
+        "Trung bình",
+        "Không tốt nghiệp",
+        "Chưa xét",
+    ];
+    Table { name: format!("tong-hop-{}", report.year), headers, rows }
+}
+
+/// Periods taught against the norm for the period, per lecturer.
+pub fn workload_chart(q: &WorkloadQuery, rows: &[WorkloadRow]) -> Result<String, ApiError> {
+    let labels: Vec<String> = rows.iter().map(|r| r.full_name.clone()).collect();
+    let series = vec![
+        ("Số tiết giảng".to_string(), rows.iter().map(|r| r.periods).collect()),
+        ("Định mức trong kỳ".to_string(), rows.iter().map(|r| r.norm_for_period.unwrap_or(0.0)).collect()),
+    ];
+    let title = format!("Giờ giảng từ {} đến {}", q.from.format("%d/%m/%Y"), q.to.format("%d/%m/%Y"));
+    chart::bars(&title, &labels, &series)
+}
+
+pub fn workload_table(q: &WorkloadQuery, rows: &[WorkloadRow]) -> Table {
+    let table_rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::from(r.full_name.as_str()),
+                r.kind.as_str().into(),
+                r.rank.as_str().into(),
+                r.sessions.into(),
+                Cell::Num(r.periods),
+                r.annual_norm.map(Cell::from).unwrap_or(Cell::Empty),
+                r.norm_for_period.map(Cell::Num).unwrap_or(Cell::Empty),
+                r.percent_of_norm.map(Cell::Num).unwrap_or(Cell::Empty),
+            ]
+        })
+        .collect();
+    let headers = vec![
+        "Giảng viên",
+        "Loại",
+        "Chức danh",
+        "Số buổi",
+        "Số tiết",
+        "Định mức năm",
+        "Định mức trong kỳ",
+        "% định mức",
+    ];
+    Table { name: format!("gio-giang-{}-{}", q.from, q.to), headers, rows: table_rows }
+}

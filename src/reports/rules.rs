@@ -1,0 +1,248 @@
+//! How the reports count: a class's figures, their roll-up along the institution tree, and
+//! teaching periods against a lecturer's norm.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDateTime;
+
+use super::dto::{Figures, SummaryRow, WorkloadRow};
+use crate::cohorts::model::{CohortStatus, Mode};
+use crate::db::ids::*;
+use crate::people::model::{LecturerKind, LecturerRank};
+use crate::programs::model::Level;
+
+/// An institution a report covers: id, name, tree path.
+pub type Covered = (InstitutionId, String, String);
+
+/// A lecturer as the workload report names them.
+pub type LecturerFacts = (LecturerId, String, InstitutionId, LecturerKind, LecturerRank);
+
+/// What the yearly summary counts, per class.
+#[derive(Debug, Default)]
+pub struct YearFacts {
+    /// The classes that opened in the year and were not cancelled.
+    pub cohorts: Vec<(CohortId, InstitutionId, Level, Mode, CohortStatus)>,
+    /// Enrolments per class and status.
+    pub enrolled: Vec<(CohortId, String, i64)>,
+    /// Kept results per class, outcome and classification.
+    pub outcomes: Vec<(CohortId, String, Option<String>, i64)>,
+    /// Each failure's comma-separated reasons.
+    pub failures: Vec<(CohortId, String)>,
+}
+
+/// Each class's figures.
+fn per_class(facts: YearFacts) -> Vec<(InstitutionId, Level, Mode, Figures)> {
+    let mut per: HashMap<CohortId, Figures> = HashMap::new();
+    for (cid, status, n) in facts.enrolled {
+        let f = per.entry(cid).or_default();
+        if status == "withdrawn" {
+            f.withdrawn += n;
+        } else {
+            f.trainee_turns += n;
+        }
+    }
+    for (cid, outcome, class, n) in facts.outcomes {
+        let f = per.entry(cid).or_default();
+        match outcome.as_str() {
+            "graduated" => {
+                f.graduated += n;
+                *f.by_classification.entry(class.unwrap_or_else(|| "none".into())).or_default() += n;
+            }
+            "failed" => f.failed += n,
+            _ => f.pending += n,
+        }
+    }
+    for (cid, on) in facts.failures {
+        let f = per.entry(cid).or_default();
+        for k in on.split(',').filter(|k| !k.is_empty()) {
+            *f.failed_on.entry(k.to_string()).or_default() += 1;
+        }
+    }
+    facts
+        .cohorts
+        .into_iter()
+        .map(|(cid, inst, level, mode, status)| {
+            let mut f = per.remove(&cid).unwrap_or_default();
+            f.cohorts = 1;
+            f.closed_cohorts = i64::from(status == CohortStatus::Closed);
+            (inst, level, mode, f)
+        })
+        .collect()
+}
+
+/// The summary's rows: for each institution (in the order given) and each level and mode with
+/// classes at it or under it, its own figures and those of its whole subtree.
+pub fn summarise(insts: &[Covered], facts: YearFacts) -> Vec<SummaryRow> {
+    let mut own: BTreeMap<(InstitutionId, Level, Mode), Figures> = BTreeMap::new();
+    for (inst, level, mode, f) in per_class(facts) {
+        own.entry((inst, level, mode)).or_default().add(&f);
+    }
+    let path: HashMap<InstitutionId, &str> = insts.iter().map(|x| (x.0, x.2.as_str())).collect();
+    let under = |x: &InstitutionId, top: &str| path.get(x).is_some_and(|p| p.starts_with(top));
+    let mut rows = Vec::new();
+    for (id, name, ipath) in insts {
+        let mut keys: Vec<(Level, Mode)> =
+            own.keys().filter(|(x, ..)| under(x, ipath)).map(|(_, l, m)| (*l, *m)).collect();
+        keys.sort();
+        keys.dedup();
+        for (level, mode) in keys {
+            let mut all = Figures::default();
+            for ((x, l, m), f) in &own {
+                if *l == level && *m == mode && under(x, ipath) {
+                    all.add(f);
+                }
+            }
+            rows.push(SummaryRow {
+                institution_id: *id,
+                institution_name: name.clone(),
+                level,
+                mode,
+                own: own.get(&(*id, level, mode)).cloned().unwrap_or_default(),
+                including_children: all,
+            });
+        }
+    }
+    rows
+}
+
+/// The yearly teaching norm of a full-time lecturer by rank; others have none.
+pub fn norm(kind: LecturerKind, rank: LecturerRank) -> Option<i64> {
+    (kind == LecturerKind::FullTime).then_some(match rank {
+        LecturerRank::Lecturer => 270,
+        LecturerRank::PrincipalLecturer => 290,
+        LecturerRank::SeniorLecturer => 310,
+    })
+}
+
+fn tenth(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// One row per lecturer who taught: sessions, periods of 45 minutes, and the norm pro rata for
+/// `days` days, each to a tenth.
+pub fn workload(
+    taught: &[(LecturerId, NaiveDateTime, NaiveDateTime)],
+    people: Vec<LecturerFacts>,
+    days: i64,
+) -> Vec<WorkloadRow> {
+    let mut minutes: HashMap<LecturerId, (i64, i64)> = HashMap::new();
+    for (l, a, b) in taught {
+        let e = minutes.entry(*l).or_default();
+        e.0 += 1;
+        e.1 += (*b - *a).num_minutes();
+    }
+    people
+        .into_iter()
+        .map(|(id, full_name, institution_id, kind, rank)| {
+            let (sessions, mins) = minutes.get(&id).copied().unwrap_or_default();
+            let periods = tenth(mins as f64 / 45.0);
+            let annual_norm = norm(kind, rank);
+            let norm_for_period = annual_norm.map(|n| tenth(n as f64 * days as f64 / 365.0));
+            WorkloadRow {
+                lecturer_id: id,
+                full_name,
+                institution_id,
+                kind,
+                rank,
+                sessions,
+                periods,
+                annual_norm,
+                percent_of_norm: norm_for_period.filter(|n| *n > 0.0).map(|n| tenth(periods / n * 100.0)),
+                norm_for_period,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn ids() -> (InstitutionId, InstitutionId, InstitutionId) {
+        (InstitutionId::new(), InstitutionId::new(), InstitutionId::new())
+    }
+
+    #[test]
+    fn norms_by_kind_and_rank() {
+        use LecturerKind::*;
+        use LecturerRank::*;
+        for (kind, rank, want) in [
+            (FullTime, Lecturer, Some(270)),
+            (FullTime, PrincipalLecturer, Some(290)),
+            (FullTime, SeniorLecturer, Some(310)),
+            (Concurrent, SeniorLecturer, None),
+            (Visiting, Lecturer, None),
+        ] {
+            assert_eq!(norm(kind, rank), want, "{kind:?} {rank:?}");
+        }
+    }
+
+    #[test]
+    fn workload_counts_periods_against_the_norm_pro_rata() {
+        let l = LecturerId::new();
+        let at = |h: u32, m: u32| NaiveDate::from_ymd_opt(2025, 3, 3).unwrap().and_hms_opt(h, m, 0).unwrap();
+        // 7:30–11:15 is 5 periods; 13:30–15:00 is 2.
+        let taught = [(l, at(7, 30), at(11, 15)), (l, at(13, 30), at(15, 0))];
+        let who = (l, "Nguyễn Văn A".to_string(), InstitutionId::new(), LecturerKind::FullTime, LecturerRank::Lecturer);
+        let rows = workload(&taught, vec![who.clone()], 73);
+        assert_eq!(rows[0].sessions, 2);
+        assert_eq!(rows[0].periods, 7.0);
+        assert_eq!(rows[0].norm_for_period, Some(54.0)); // 270 × 73 / 365
+        assert_eq!(rows[0].percent_of_norm, Some(13.0));
+        let visiting = (who.0, who.1, who.2, LecturerKind::Visiting, LecturerRank::Lecturer);
+        let rows = workload(&taught, vec![visiting], 73);
+        assert_eq!((rows[0].annual_norm, rows[0].norm_for_period, rows[0].percent_of_norm), (None, None, None));
+        let rows = workload(
+            &[],
+            vec![(l, String::new(), InstitutionId::new(), LecturerKind::FullTime, LecturerRank::Lecturer)],
+            0,
+        );
+        assert_eq!((rows[0].sessions, rows[0].periods, rows[0].percent_of_norm), (0, 0.0, None));
+    }
+
+    #[test]
+    fn a_summary_rolls_classes_up_the_tree() {
+        let (prov, dist, other) = ids();
+        let insts = vec![
+            (prov, "Tỉnh".to_string(), "/p/".to_string()),
+            (dist, "Huyện".to_string(), "/p/d/".to_string()),
+            (other, "Khác".to_string(), "/o/".to_string()),
+        ];
+        let (a, b, c) = (CohortId::new(), CohortId::new(), CohortId::new());
+        let facts = YearFacts {
+            cohorts: vec![
+                (a, prov, Level::Elementary, Mode::FullTime, CohortStatus::Closed),
+                (b, dist, Level::Elementary, Mode::FullTime, CohortStatus::InProgress),
+                (c, dist, Level::Intermediate, Mode::InService, CohortStatus::Closed),
+            ],
+            enrolled: vec![(a, "enrolled".into(), 10), (a, "withdrawn".into(), 1), (b, "enrolled".into(), 5)],
+            outcomes: vec![
+                (a, "graduated".into(), Some("kha".into()), 7),
+                (a, "graduated".into(), None, 1),
+                (a, "failed".into(), None, 2),
+                (c, "pending".into(), None, 3),
+            ],
+            failures: vec![(a, "attendance,exam".into()), (a, "exam".into())],
+        };
+        let rows = summarise(&insts, facts);
+        let row = |i: InstitutionId, l: Level| rows.iter().find(|r| r.institution_id == i && r.level == l).unwrap();
+        let p = row(prov, Level::Elementary);
+        assert_eq!((p.own.cohorts, p.own.closed_cohorts, p.own.trainee_turns, p.own.withdrawn), (1, 1, 10, 1));
+        assert_eq!((p.own.graduated, p.own.failed), (8, 2));
+        assert_eq!(p.own.by_classification.get("kha"), Some(&7));
+        assert_eq!(p.own.by_classification.get("none"), Some(&1));
+        assert_eq!(p.own.failed_on.get("exam"), Some(&2));
+        assert_eq!(p.own.failed_on.get("attendance"), Some(&1));
+        assert_eq!((p.including_children.cohorts, p.including_children.trainee_turns), (2, 15));
+        // The province has an intermediate row only through its district.
+        let pi = row(prov, Level::Intermediate);
+        assert_eq!((pi.own.cohorts, pi.including_children.cohorts, pi.including_children.pending), (0, 1, 3));
+        let d = row(dist, Level::Elementary);
+        assert_eq!(d.own, d.including_children);
+        assert_eq!(d.own.trainee_turns, 5);
+        // An institution without classes has no rows; rows follow the order given.
+        assert!(rows.iter().all(|r| r.institution_id != other));
+        assert_eq!(rows.iter().map(|r| r.institution_id).collect::<Vec<_>>(), vec![prov, prov, dist, dist]);
+    }
+}

@@ -1,0 +1,86 @@
+//! The rows the reports are made from.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use super::rules::{Covered, LecturerFacts, YearFacts};
+use crate::auth::Scope;
+use crate::cohorts::model::{CohortStatus, Mode};
+use crate::db::ids::*;
+use crate::db::schema::{
+    cohorts as co, enrollments as en, institutions as i, lecturers as le, programs as p, result_snapshots as rs,
+    sessions as s,
+};
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::programs::model::Level;
+use crate::timetable::model::SessionStatus;
+
+/// Institutions a report covers: `target` and everything under it (404 outside the scope), or
+/// the whole scope; in tree order.
+pub fn covered(c: &mut DbConn, scope: &Scope, target: Option<InstitutionId>) -> Result<Vec<Covered>, ApiError> {
+    let mut q = i::table.select((i::id, i::name, i::path)).order(i::path).into_boxed();
+    if let Some(t) = target {
+        let inst = crate::institutions::store::get(c, scope, t)?;
+        q = q.filter(i::path.like(format!("{}%", inst.path)));
+    } else {
+        q = crate::within_scope!(q, scope, i::id);
+    }
+    Ok(q.load(c)?)
+}
+
+pub fn year_facts(c: &mut DbConn, institutions: &[InstitutionId], year: i32) -> Result<YearFacts, ApiError> {
+    let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let to = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or_default();
+    let cohorts: Vec<(CohortId, InstitutionId, Level, Mode, CohortStatus)> = co::table
+        .inner_join(p::table)
+        .filter(co::institution_id.eq_any(institutions))
+        .filter(co::starts_on.ge(from))
+        .filter(co::starts_on.lt(to))
+        .filter(co::status.ne(CohortStatus::Cancelled))
+        .select((co::id, co::institution_id, p::level, co::mode, co::status))
+        .load(c)?;
+    let cids: Vec<CohortId> = cohorts.iter().map(|x| x.0).collect();
+    let enrolled = en::table
+        .filter(en::cohort_id.eq_any(&cids))
+        .group_by((en::cohort_id, en::status))
+        .select((en::cohort_id, en::status, count_star()))
+        .load(c)?;
+    let outcomes = rs::table
+        .filter(rs::cohort_id.eq_any(&cids))
+        .group_by((rs::cohort_id, rs::outcome, rs::classification))
+        .select((rs::cohort_id, rs::outcome, rs::classification, count_star()))
+        .load(c)?;
+    let failures = rs::table
+        .filter(rs::cohort_id.eq_any(&cids))
+        .filter(rs::outcome.eq("failed"))
+        .select((rs::cohort_id, rs::failed_on))
+        .load(c)?;
+    Ok(YearFacts { cohorts, enrolled, outcomes, failures })
+}
+
+/// Sessions still scheduled that start in `[start, end)` at the institutions: who taught, when.
+pub fn taught(
+    c: &mut DbConn,
+    institutions: &[InstitutionId],
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> Result<Vec<(LecturerId, NaiveDateTime, NaiveDateTime)>, ApiError> {
+    Ok(s::table
+        .filter(s::institution_id.eq_any(institutions))
+        .filter(s::starts_at.ge(start))
+        .filter(s::starts_at.lt(end))
+        .filter(s::status.eq(SessionStatus::Scheduled))
+        .select((s::lecturer_id, s::starts_at, s::ends_at))
+        .load(c)?)
+}
+
+/// The lecturers named, in name order.
+pub fn lecturers(c: &mut DbConn, ids: &[LecturerId]) -> Result<Vec<LecturerFacts>, ApiError> {
+    Ok(le::table
+        .filter(le::id.eq_any(ids))
+        .order((le::sort_key, le::id))
+        .select((le::id, le::full_name, le::institution_id, le::kind, le::rank))
+        .load(c)?)
+}
