@@ -3,15 +3,14 @@
 
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, FixedOffset, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::store::{self, Row};
 use crate::auth::{Caller, Permission};
 use crate::db::ids::{InstitutionId, UserId};
 use crate::db::page::Page;
-use crate::db::schema::audit_log as a;
 use crate::error::ApiError;
 use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::paging;
@@ -53,21 +52,6 @@ pub struct AuditEntry {
     pub summary: Option<String>,
 }
 
-type Row = (
-    String,
-    chrono::NaiveDateTime,
-    Option<String>,
-    Option<UserId>,
-    Option<String>,
-    Option<InstitutionId>,
-    Option<String>,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
 /// Writes made through the API, newest last, with filters; export with `?format=csv|xlsx`.
 #[utoipa::path(tag = "ops", params(AuditFilter), responses((status = 200, body = Page<AuditEntry>), (status = 403, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/audit")]
@@ -79,55 +63,8 @@ async fn list_audit(
     caller.require(Permission::ManageUsers)?;
     let q = q.into_inner();
     let page = crate::http::export::page_or_all(q.format, || paging(q.limit, q.cursor.as_deref()))?;
-    let limit = page.limit;
-    let (rt, rid, actor, from, to) = (
-        q.resource_type.clone(),
-        q.resource_id.clone(),
-        q.actor_id,
-        q.from.map(|t| t.naive_utc()),
-        q.to.map(|t| t.naive_utc()),
-    );
-    let rows: Vec<Row> = state
-        .db
-        .read(move |c| {
-            let mut qq = a::table
-                .select((
-                    a::id,
-                    a::at,
-                    a::request_id,
-                    a::actor_id,
-                    a::actor_role,
-                    a::institution_id,
-                    a::client_addr,
-                    a::method,
-                    a::path,
-                    a::resource_type,
-                    a::resource_id,
-                    a::summary,
-                ))
-                .into_boxed();
-            qq = crate::within_scope!(qq, &caller.scope, a::institution_id);
-            if let Some(x) = rt {
-                qq = qq.filter(a::resource_type.eq(x));
-            }
-            if let Some(x) = rid {
-                qq = qq.filter(a::resource_id.eq(x));
-            }
-            if let Some(x) = actor {
-                qq = qq.filter(a::actor_id.eq(x));
-            }
-            if let Some(x) = from {
-                qq = qq.filter(a::at.ge(x));
-            }
-            if let Some(x) = to {
-                qq = qq.filter(a::at.lt(x));
-            }
-            if let Some(after) = &page.after {
-                qq = qq.filter(a::id.gt(after.clone()));
-            }
-            Ok(qq.order(a::id.asc()).limit(page.limit + 1).load(c)?)
-        })
-        .await?;
+    let (limit, format) = (page.limit, q.format);
+    let rows = state.db.read(move |c| store::list(c, &caller.scope, &q, &page)).await?;
     let entry = |r: Row| AuditEntry {
         id: r.0,
         at: r.1.and_utc(),
@@ -142,8 +79,10 @@ async fn list_audit(
         resource_id: r.10,
         summary: r.11,
     };
-    match q.format {
-        Some(f @ (Format::Csv | Format::Xlsx)) => {
+    export::answer(
+        format,
+        rows,
+        |rows| {
             let rows = rows
                 .into_iter()
                 .map(entry)
@@ -162,8 +101,8 @@ async fn list_audit(
                 .collect();
             let headers =
                 vec!["Thời điểm", "Người thực hiện", "Vai trò", "Thao tác", "Đường dẫn", "Loại", "Mã", "Nội dung"];
-            export::respond(f, &Table { name: "nhat-ky".into(), headers, rows })
-        }
-        _ => Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| r.0.clone(), entry))),
-    }
+            Table { name: "nhat-ky".into(), headers, rows }
+        },
+        |rows| HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| r.0.clone(), entry)),
+    )
 }

@@ -9,6 +9,7 @@
 //! audit rows.
 
 pub mod http;
+pub mod store;
 
 use std::future::{ready, Ready};
 

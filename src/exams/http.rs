@@ -72,6 +72,92 @@ fn check_graders(
     Ok(())
 }
 
+/// The exam `b` asks for in the class, or every problem with it: what is examined (a module of
+/// the class's program, a graduation subject or the paper, a module exam retaken), its graders,
+/// its dates.
+fn new_exam(
+    tx: &mut DbConn,
+    c: &Caller,
+    cohort: &crate::cohorts::model::Cohort,
+    b: &CreateExam,
+) -> Result<Exam, ApiError> {
+    let id = cohort.id;
+    let program = crate::programs::store::get(tx, cohort.program_id)?;
+    let mut p = Problems::new();
+    p.check(b.kind.is_some(), "kind", "is required");
+    p.check(b.held_on.is_some(), "held_on", "is required");
+    p.check(b.grading_deadline.is_some(), "grading_deadline", "is required");
+    let kind = b.kind.unwrap_or(ExamKind::Module);
+    let mut module_id = b.module_id;
+    let mut subject = b.subject_code.as_deref().map(str::trim).map(str::to_string).filter(|s| !s.is_empty());
+    match kind {
+        ExamKind::Module => {
+            let m = crate::programs::store::find_module(tx, module_id.unwrap_or_default())?;
+            p.check(
+                m.is_some_and(|m| m.program_id == cohort.program_id),
+                "module_id",
+                "not a module of this class's program",
+            );
+            subject = None;
+        }
+        ExamKind::Graduation => {
+            let known = subject.as_deref().is_some_and(|s| {
+                program.rules.graduation_subjects.iter().any(|g| g.code == s)
+                    || (s == "essay" && program.rules.graduation_essay)
+            });
+            p.check(known, "subject_code", "not a graduation subject of the program (or `essay` for the paper)");
+            module_id = None;
+        }
+        ExamKind::Retake => {
+            let first = match b.retake_of_id {
+                Some(r) => store::find(tx, r)?.filter(|x| x.cohort_id == id && x.kind != ExamKind::Graduation),
+                None => None,
+            };
+            p.check(first.is_some(), "retake_of_id", "must name a module exam of this class");
+            module_id = first.and_then(|f| f.module_id);
+            subject = None;
+        }
+    }
+    let double = b.double_marking.unwrap_or(false);
+    check_graders(tx, c, &b.graders, double, &mut p)?;
+    p.check(
+        b.grading_deadline.zip(b.held_on).is_none_or(|(d, h)| d >= h),
+        "grading_deadline",
+        "must be on or after held_on",
+    );
+    p.finish(())?;
+    let title =
+        b.title.as_deref().map(clean).filter(|t| !t.is_empty()).unwrap_or_else(|| match (&module_id, &subject) {
+            (Some(_), _) => format!("Thi {} – {}", kind.as_str(), cohort.code),
+            (_, Some(s)) => format!("Thi tốt nghiệp {s} – {}", cohort.code),
+            _ => format!("Thi – {}", cohort.code),
+        });
+    let t = now();
+    Ok(Exam {
+        id: ExamId::new(),
+        cohort_id: id,
+        institution_id: cohort.institution_id,
+        kind,
+        module_id,
+        subject_code: subject,
+        retake_of_id: if kind == ExamKind::Retake { b.retake_of_id } else { None },
+        title,
+        held_on: b.held_on.unwrap_or_default(),
+        place: b.place.as_deref().map(clean).filter(|s| !s.is_empty()),
+        form: b.form.unwrap_or(ExamForm::Written),
+        blind: b.blind.unwrap_or(false),
+        double_marking: double,
+        grading_deadline: b.grading_deadline.unwrap_or_default(),
+        status: ExamStatus::Planned,
+        sealed_at: None,
+        published_at: None,
+        locked_at: None,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    })
+}
+
 /// Schedules an exam of a class: a module exam, a graduation subject (or the paper, `essay`), or
 /// a retake of an earlier exam.
 #[utoipa::path(tag = "exams", request_body = CreateExam, params(("id" = CohortId, Path),
@@ -94,80 +180,7 @@ async fn create_exam(
     let c = caller.clone();
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let cohort = cohorts::writable(tx, &c, id)?;
-        let program = crate::programs::store::get(tx, cohort.program_id)?;
-        let mut p = Problems::new();
-        p.check(b.kind.is_some(), "kind", "is required");
-        p.check(b.held_on.is_some(), "held_on", "is required");
-        p.check(b.grading_deadline.is_some(), "grading_deadline", "is required");
-        let kind = b.kind.unwrap_or(ExamKind::Module);
-        let mut module_id = b.module_id;
-        let mut subject = b.subject_code.as_deref().map(str::trim).map(str::to_string).filter(|s| !s.is_empty());
-        match kind {
-            ExamKind::Module => {
-                let m = crate::programs::store::find_module(tx, module_id.unwrap_or_default())?;
-                p.check(
-                    m.is_some_and(|m| m.program_id == cohort.program_id),
-                    "module_id",
-                    "not a module of this class's program",
-                );
-                subject = None;
-            }
-            ExamKind::Graduation => {
-                let known = subject.as_deref().is_some_and(|s| {
-                    program.rules.graduation_subjects.iter().any(|g| g.code == s)
-                        || (s == "essay" && program.rules.graduation_essay)
-                });
-                p.check(known, "subject_code", "not a graduation subject of the program (or `essay` for the paper)");
-                module_id = None;
-            }
-            ExamKind::Retake => {
-                let first = match b.retake_of_id {
-                    Some(r) => store::find(tx, r)?.filter(|x| x.cohort_id == id && x.kind != ExamKind::Graduation),
-                    None => None,
-                };
-                p.check(first.is_some(), "retake_of_id", "must name a module exam of this class");
-                module_id = first.and_then(|f| f.module_id);
-                subject = None;
-            }
-        }
-        let double = b.double_marking.unwrap_or(false);
-        check_graders(tx, &c, &b.graders, double, &mut p)?;
-        p.check(
-            b.grading_deadline.zip(b.held_on).is_none_or(|(d, h)| d >= h),
-            "grading_deadline",
-            "must be on or after held_on",
-        );
-        p.finish(())?;
-        let title =
-            b.title.as_deref().map(clean).filter(|t| !t.is_empty()).unwrap_or_else(|| match (&module_id, &subject) {
-                (Some(_), _) => format!("Thi {} – {}", kind.as_str(), cohort.code),
-                (_, Some(s)) => format!("Thi tốt nghiệp {s} – {}", cohort.code),
-                _ => format!("Thi – {}", cohort.code),
-            });
-        let t = now();
-        let row = Exam {
-            id: ExamId::new(),
-            cohort_id: id,
-            institution_id: cohort.institution_id,
-            kind,
-            module_id,
-            subject_code: subject,
-            retake_of_id: if kind == ExamKind::Retake { b.retake_of_id } else { None },
-            title,
-            held_on: b.held_on.unwrap_or_default(),
-            place: b.place.as_deref().map(clean).filter(|s| !s.is_empty()),
-            form: b.form.unwrap_or(ExamForm::Written),
-            blind: b.blind.unwrap_or(false),
-            double_marking: double,
-            grading_deadline: b.grading_deadline.unwrap_or_default(),
-            status: ExamStatus::Planned,
-            sealed_at: None,
-            published_at: None,
-            locked_at: None,
-            version: 1,
-            created_at: t,
-            updated_at: t,
-        };
+        let row = new_exam(tx, &c, &cohort, &b)?;
         store::insert(tx, &row)?;
         store::set_graders(tx, row.id, &b.graders)?;
         let o = out(tx, row)?;

@@ -150,3 +150,16 @@ pub fn respond(format: Format, table: &Table) -> Result<HttpResponse, ApiError> 
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.{ext}\"", table.name)))
         .body(bytes))
 }
+
+/// A list's answer: the rows as a file when `format` asks for one (CSV or XLSX), else as JSON.
+pub fn answer<R>(
+    format: Option<Format>,
+    rows: R,
+    table: impl FnOnce(R) -> Table,
+    json: impl FnOnce(R) -> HttpResponse,
+) -> Result<HttpResponse, ApiError> {
+    match format {
+        Some(f @ (Format::Csv | Format::Xlsx)) => respond(f, &table(rows)),
+        Some(Format::Json) | None => Ok(json(rows)),
+    }
+}

@@ -28,9 +28,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_session);
 }
 
-/// Most sessions one series may create.
-const MAX_SERIES: usize = 400;
-
 fn ts_key(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
 }
@@ -150,44 +147,7 @@ async fn create_sessions(
     let fp = fingerprint("POST", &format!("/cohorts/{id}/sessions"), &body);
     let b = body;
     let tz = state.settings.tz();
-    let mut p = Problems::new();
-    p.check(b.module_id.is_some(), "module_id", "is required");
-    p.check(b.lecturer_id.is_some(), "lecturer_id", "is required");
-    let place = b.place.as_deref().map(clean).unwrap_or_default();
-    p.check(!place.is_empty() && place.chars().count() <= 200, "place", "must be 1 to 200 characters");
-    let intervals = match (&b.series, b.starts_at, b.ends_at) {
-        (Some(s), None, None) => {
-            p.check(
-                !s.weekdays.is_empty() && s.weekdays.iter().all(|d| (1..=7).contains(d)),
-                "series.weekdays",
-                "must list days 1 (Monday) to 7 (Sunday)",
-            );
-            p.check(
-                s.from <= s.to && (s.to - s.from).num_days() <= 366,
-                "series.to",
-                "must be on or after from, within a year",
-            );
-            p.check(s.start_time < s.end_time, "series.end_time", "must be after start_time");
-            let v = if p.is_empty() {
-                rules::expand_series(tz, s.from, s.to, &s.weekdays, s.start_time, s.end_time)
-            } else {
-                Vec::new()
-            };
-            p.check(p.is_empty() && !v.is_empty() || !p.is_empty(), "series", "gives no session");
-            p.check(v.len() <= MAX_SERIES, "series", format!("gives more than {MAX_SERIES} sessions"));
-            v
-        }
-        (None, Some(a), Some(z)) => {
-            p.check(z > a, "ends_at", "must be after starts_at");
-            p.check((z - a).num_hours() <= 12, "ends_at", "a session lasts at most 12 hours");
-            vec![(a.naive_utc(), z.naive_utc())]
-        }
-        _ => {
-            p.add("starts_at", "give starts_at and ends_at, or a series");
-            Vec::new()
-        }
-    };
-    p.finish(())?;
+    let (intervals, place) = rules::requested_sessions(&b, tz).map_err(ApiError::Validation)?;
     let (module, lecturer) = (b.module_id.unwrap_or_default(), b.lecturer_id.unwrap_or_default());
     let note = b.note.as_deref().map(clean).filter(|s| !s.is_empty());
     let c = caller.clone();
