@@ -65,6 +65,44 @@ pub struct DecisionOut {
     pub recorded_at: DateTime<Utc>,
 }
 
+impl DecisionIn {
+    /// Cleans and checks what needs no database: number and signer, and each override's reason
+    /// (one per learner).
+    fn check(self) -> Result<DecisionIn, ApiError> {
+        let (number, signer_name, signer_title) =
+            (clean(&self.number), clean(&self.signer_name), clean(&self.signer_title));
+        let mut p = Problems::new();
+        p.check(!number.is_empty() && number.chars().count() <= 60, "number", "must be 1 to 60 characters");
+        let ok = |s: &str| !s.is_empty() && s.chars().count() <= 120;
+        p.check(ok(&signer_name), "signer_name", "must be 1 to 120 characters");
+        p.check(ok(&signer_title), "signer_title", "must be 1 to 120 characters");
+        let mut seen = std::collections::HashSet::new();
+        for (i, o) in self.overrides.iter().enumerate() {
+            p.check(!clean(&o.reason).is_empty(), &format!("overrides[{i}].reason"), "is required");
+            p.check(seen.insert(o.learner_id), &format!("overrides[{i}].learner_id"), "appears twice");
+        }
+        let overrides = self.overrides.into_iter().map(|o| Override { reason: clean(&o.reason), ..o }).collect();
+        p.finish(DecisionIn { number, signer_name, signer_title, overrides, ..self })
+    }
+}
+
+fn insert(tx: &mut DbConn, cohort: &crate::cohorts::model::Cohort, b: &DecisionIn, by: UserId) -> QueryResult<()> {
+    diesel::insert_into(gd::table)
+        .values((
+            gd::cohort_id.eq(cohort.id),
+            gd::institution_id.eq(cohort.institution_id),
+            gd::number.eq(&b.number),
+            gd::decided_on.eq(b.decided_on),
+            gd::signer_name.eq(&b.signer_name),
+            gd::signer_title.eq(&b.signer_title),
+            gd::overrides.eq(serde_json::to_string(&b.overrides).unwrap_or_default()),
+            gd::recorded_by.eq(by),
+            gd::recorded_at.eq(now()),
+        ))
+        .execute(tx)
+        .map(|_| ())
+}
+
 type Row = (CohortId, String, NaiveDate, String, String, String, UserId, chrono::NaiveDateTime);
 
 fn out(r: Row) -> DecisionOut {
@@ -115,28 +153,7 @@ async fn record(
     caller.require(Permission::IssueCredentials)?;
     let b = body.take()?;
     let id = id.into_inner();
-    let (number, signer_name, signer_title) = (clean(&b.number), clean(&b.signer_name), clean(&b.signer_title));
-    let mut p = Problems::new();
-    p.check(!number.is_empty() && number.chars().count() <= 60, "number", "must be 1 to 60 characters");
-    p.check(
-        !signer_name.is_empty() && signer_name.chars().count() <= 120,
-        "signer_name",
-        "must be 1 to 120 characters",
-    );
-    p.check(
-        !signer_title.is_empty() && signer_title.chars().count() <= 120,
-        "signer_title",
-        "must be 1 to 120 characters",
-    );
-    let mut seen = std::collections::HashSet::new();
-    for (i, o) in b.overrides.iter().enumerate() {
-        p.check(!clean(&o.reason).is_empty(), &format!("overrides[{i}].reason"), "is required");
-        p.check(seen.insert(o.learner_id), &format!("overrides[{i}].learner_id"), "appears twice");
-    }
-    p.finish(())?;
-    let overrides: Vec<Override> =
-        b.overrides.into_iter().map(|o| Override { reason: clean(&o.reason), ..o }).collect();
-    let decided_on = b.decided_on;
+    let b = b.check()?;
     let o = audit
         .write_locating(
             &state.db,
@@ -156,7 +173,7 @@ async fn record(
                     ));
                 }
                 let mut refused = Vec::new();
-                for (i, o) in overrides.iter().enumerate() {
+                for (i, o) in b.overrides.iter().enumerate() {
                     if crate::cohorts::store::enrollment_of(tx, id, o.learner_id)?.is_none() {
                         refused.push(
                             crate::error::ProblemItem::rule("not_enrolled", "The learner is not in this class.")
@@ -167,20 +184,7 @@ async fn record(
                 if !refused.is_empty() {
                     return Err(ApiError::Refused(refused));
                 }
-                let at = now();
-                diesel::insert_into(gd::table)
-                    .values((
-                        gd::cohort_id.eq(id),
-                        gd::institution_id.eq(cohort.institution_id),
-                        gd::number.eq(&number),
-                        gd::decided_on.eq(decided_on),
-                        gd::signer_name.eq(&signer_name),
-                        gd::signer_title.eq(&signer_title),
-                        gd::overrides.eq(serde_json::to_string(&overrides).unwrap_or_default()),
-                        gd::recorded_by.eq(caller.user_id),
-                        gd::recorded_at.eq(at),
-                    ))
-                    .execute(tx)?;
+                insert(tx, &cohort, &b, caller.user_id)?;
                 find(tx, id)?.ok_or_else(ApiError::not_found)
             },
             |d: &DecisionOut| Some(format!("/api/v1/cohorts/{}/graduation-decision", d.cohort_id)),

@@ -3,11 +3,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
+use super::rules;
 use crate::db::ids::*;
-use crate::error::ProblemItem;
+use crate::db::now;
+use crate::error::{ApiError, ProblemItem, Problems};
 use crate::http::export::Format;
 use crate::http::extract::nullable;
 use crate::programs::model::Level;
+use crate::text::clean;
 
 /// A new class of a published program.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -31,6 +34,58 @@ pub struct CreateCohort {
     pub head_teacher_id: Option<LecturerId>,
     /// Defaults to the regulation in force on `starts_on`.
     pub regulation: Option<Regulation>,
+}
+
+impl CreateCohort {
+    /// Every required field that is missing, at once.
+    pub fn required(&self) -> Result<(), ApiError> {
+        let mut p = Problems::new();
+        for (ok, f) in [
+            (self.program_id.is_some(), "program_id"),
+            (self.code.is_some(), "code"),
+            (self.mode.is_some(), "mode"),
+            (self.starts_on.is_some(), "starts_on"),
+            (self.ends_on.is_some(), "ends_on"),
+            (self.capacity.is_some(), "capacity"),
+        ] {
+            p.check(ok, f, "is required");
+        }
+        p.finish(())
+    }
+
+    /// The class asked for, planned at `institution_id`: its title defaults to the program's
+    /// with the code, its regulation to the one in force on its first day.
+    pub fn row(&self, institution_id: InstitutionId, program: Option<&crate::programs::model::Program>) -> Cohort {
+        let starts_on = self.starts_on.unwrap_or_default();
+        let t = now();
+        let code = self.code.as_deref().map(|s| s.trim().to_string()).unwrap_or_default();
+        Cohort {
+            id: CohortId::new(),
+            institution_id,
+            program_id: self.program_id.unwrap_or_default(),
+            title: self
+                .title
+                .as_deref()
+                .map(clean)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| program.as_ref().map(|p| format!("{} {}", p.title, code)).unwrap_or_default()),
+            code,
+            mode: self.mode.unwrap_or(super::model::Mode::FullTime),
+            starts_on,
+            ends_on: self.ends_on.unwrap_or_default(),
+            capacity: self.capacity.unwrap_or_default(),
+            enrolled_count: 0,
+            venue_institution_id: self.venue_institution_id,
+            location: self.location.as_deref().map(clean).filter(|s| !s.is_empty()),
+            head_teacher_id: self.head_teacher_id,
+            regulation: self.regulation.unwrap_or_else(|| rules::regulation_for(starts_on)),
+            status: CohortStatus::Planned,
+            cancel_reason: None,
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        }
+    }
 }
 
 crate::required_fields!("CreateCohort": "program_id", "code", "mode", "starts_on", "ends_on", "capacity");

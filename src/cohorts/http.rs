@@ -13,7 +13,7 @@ use crate::db::ids::CohortId;
 use crate::db::page::Page;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
-use crate::http::export::{self, Cell, Format, Table};
+use crate::http::export::{self, Cell, Table};
 use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::programs::model::Level;
@@ -94,60 +94,68 @@ async fn list_cohorts(
         .db
         .read(move |c| {
             let rows = store::list(c, &caller, &filter, &page)?;
-            let mut out = Vec::with_capacity(rows.len());
-            let mut levels = std::collections::HashMap::new();
-            for r in rows {
-                let level = match levels.get(&r.program_id) {
-                    Some(l) => *l,
-                    None => {
-                        let l = level_of(c, &r)?;
-                        levels.insert(r.program_id, l);
-                        l
-                    }
-                };
-                out.push((r, level));
-            }
-            Ok(out)
+            with_levels(c, rows)
         })
         .await?;
-    match q.format {
-        Some(f @ (Format::Csv | Format::Xlsx)) => {
-            let rows = items
-                .iter()
-                .map(|(c, level)| {
-                    vec![
-                        Cell::from(c.code.as_str()),
-                        c.title.as_str().into(),
-                        level.as_str().into(),
-                        c.mode.as_str().into(),
-                        c.starts_on.format("%d/%m/%Y").to_string().into(),
-                        c.ends_on.format("%d/%m/%Y").to_string().into(),
-                        c.capacity.into(),
-                        c.enrolled_count.into(),
-                        c.status.as_str().into(),
-                    ]
-                })
-                .collect();
-            let headers = vec![
-                "Mã lớp",
-                "Tên lớp",
-                "Trình độ",
-                "Hình thức",
-                "Ngày khai giảng",
-                "Ngày kết thúc",
-                "Sĩ số tối đa",
-                "Đã ghi danh",
-                "Trạng thái",
-            ];
-            export::respond(f, &Table { name: "lop-hoc".into(), headers, rows })
-        }
-        _ => Ok(HttpResponse::Ok().json(Page::from_rows(
-            items,
-            limit,
-            |(r, _)| r.id.to_string(),
-            |(r, l)| CohortOut::new(r, l),
-        ))),
+    export::answer(
+        q.format,
+        items,
+        |items| cohort_table(&items),
+        |items| {
+            HttpResponse::Ok().json(Page::from_rows(
+                items,
+                limit,
+                |(r, _)| r.id.to_string(),
+                |(r, l)| CohortOut::new(r, l),
+            ))
+        },
+    )
+}
+
+/// Each class with its program's level, each program read once.
+fn with_levels(c: &mut DbConn, rows: Vec<Cohort>) -> Result<Vec<(Cohort, Level)>, ApiError> {
+    let mut levels = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let level = match levels.get(&r.program_id) {
+            Some(l) => *l,
+            None => *levels.entry(r.program_id).or_insert(level_of(c, &r)?),
+        };
+        out.push((r, level));
     }
+    Ok(out)
+}
+
+/// The class list as a spreadsheet.
+fn cohort_table(items: &[(Cohort, Level)]) -> Table {
+    let rows = items
+        .iter()
+        .map(|(c, level)| {
+            vec![
+                Cell::from(c.code.as_str()),
+                c.title.as_str().into(),
+                level.as_str().into(),
+                c.mode.as_str().into(),
+                c.starts_on.format("%d/%m/%Y").to_string().into(),
+                c.ends_on.format("%d/%m/%Y").to_string().into(),
+                c.capacity.into(),
+                c.enrolled_count.into(),
+                c.status.as_str().into(),
+            ]
+        })
+        .collect();
+    let headers = vec![
+        "Mã lớp",
+        "Tên lớp",
+        "Trình độ",
+        "Hình thức",
+        "Ngày khai giảng",
+        "Ngày kết thúc",
+        "Sĩ số tối đa",
+        "Đã ghi danh",
+        "Trạng thái",
+    ];
+    Table { name: "lop-hoc".into(), headers, rows }
 }
 
 /// Opens a class of a published program at an institution in scope whose tier may run the
@@ -169,18 +177,7 @@ async fn create_cohort(
     let body = body.take()?;
     let fp = fingerprint("POST", "/cohorts", &body);
     let b = body;
-    let mut p = Problems::new();
-    for (ok, f) in [
-        (b.program_id.is_some(), "program_id"),
-        (b.code.is_some(), "code"),
-        (b.mode.is_some(), "mode"),
-        (b.starts_on.is_some(), "starts_on"),
-        (b.ends_on.is_some(), "ends_on"),
-        (b.capacity.is_some(), "capacity"),
-    ] {
-        p.check(ok, f, "is required");
-    }
-    p.finish(())?;
+    b.required()?;
     let c = caller.clone();
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let mut p = Problems::new();
@@ -188,35 +185,7 @@ async fn create_cohort(
         let inst = crate::institutions::store::get(tx, &c.scope, inst_id)?;
         let program = crate::programs::store::find(tx, b.program_id.unwrap_or_default())?;
         p.check(program.is_some(), "program_id", "no such program");
-        let starts_on = b.starts_on.unwrap_or_default();
-        let t = now();
-        let code = b.code.as_deref().map(|s| s.trim().to_string()).unwrap_or_default();
-        let row = Cohort {
-            id: CohortId::new(),
-            institution_id: inst_id,
-            program_id: b.program_id.unwrap_or_default(),
-            title: b
-                .title
-                .as_deref()
-                .map(clean)
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| program.as_ref().map(|p| format!("{} {}", p.title, code)).unwrap_or_default()),
-            code,
-            mode: b.mode.unwrap_or(super::model::Mode::FullTime),
-            starts_on,
-            ends_on: b.ends_on.unwrap_or_default(),
-            capacity: b.capacity.unwrap_or_default(),
-            enrolled_count: 0,
-            venue_institution_id: b.venue_institution_id,
-            location: b.location.as_deref().map(clean).filter(|s| !s.is_empty()),
-            head_teacher_id: b.head_teacher_id,
-            regulation: b.regulation.unwrap_or_else(|| rules::regulation_for(starts_on)),
-            status: CohortStatus::Planned,
-            cancel_reason: None,
-            version: 1,
-            created_at: t,
-            updated_at: t,
-        };
+        let row = b.row(inst_id, program.as_ref());
         check_fields(&row, &mut p);
         check_links(tx, &c, &row, &mut p)?;
         p.finish(())?;

@@ -149,6 +149,53 @@ pub struct Fields {
     pub signer_title: Option<String>,
 }
 
+impl Fields {
+    /// A new active institution with these fields.
+    pub fn into_row(
+        self,
+        id: InstitutionId,
+        parent_id: Option<InstitutionId>,
+        path: String,
+        t: chrono::NaiveDateTime,
+    ) -> Institution {
+        let mut row = Institution {
+            id,
+            parent_id,
+            path,
+            code: String::new(),
+            name: String::new(),
+            short_name: None,
+            tier: String::new(),
+            province: None,
+            address: None,
+            email: None,
+            phone: None,
+            signer_name: None,
+            signer_title: None,
+            status: InstitutionStatus::Active,
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        };
+        self.set_on(&mut row);
+        row
+    }
+
+    /// Puts these fields on the institution's row.
+    pub fn set_on(self, row: &mut Institution) {
+        row.code = self.code;
+        row.name = self.name;
+        row.short_name = self.short_name;
+        row.tier = self.tier;
+        row.province = self.province;
+        row.address = self.address;
+        row.email = self.email;
+        row.phone = self.phone;
+        row.signer_name = self.signer_name;
+        row.signer_title = self.signer_title;
+    }
+}
+
 /// Checks every field, listing all problems at once.
 pub fn check_fields(f: &Fields, p: &mut Problems) {
     let code_ok = !f.code.is_empty()

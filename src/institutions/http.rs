@@ -117,57 +117,54 @@ async fn create_institution(
     let (fields, parent_id, mut p) = body.into_fields();
     let c = caller.clone();
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
-        let parent = match parent_id {
-            None => {
-                p.check(
-                    c.role == Role::SystemAdmin,
-                    "parent_id",
-                    "is required: only system administrators create root institutions",
-                );
-                None
-            }
-            Some(pid) => {
-                let parent = store::get(tx, &c.scope, pid).ok();
-                p.check(parent.is_some(), "parent_id", "no such institution in your scope");
-                parent
-            }
-        };
+        let parent =
+            parent_of(tx, &c, parent_id, "is required: only system administrators create root institutions", &mut p)?;
         check_tier(tx, &fields.tier, &mut p)?;
         p.finish(())?;
         if parent.as_ref().is_some_and(|x| x.status == InstitutionStatus::Merged) {
             return Err(ApiError::refused("institution_merged", "A merged institution takes no new children."));
         }
-        if store::code_taken(tx, &fields.code, None)? {
-            return Err(ApiError::conflict(
-                "duplicate_code",
-                format!("The code {} is already used by another institution.", fields.code),
-            ));
-        }
+        code_free(tx, &fields.code, None)?;
         let id = InstitutionId::new();
-        let t = now();
-        let row = Institution {
-            id,
-            parent_id: parent.as_ref().map(|x| x.id),
-            path: rules::child_path(parent.as_ref().map(|x| x.path.as_str()), &id.to_string()),
-            code: fields.code,
-            name: fields.name,
-            short_name: fields.short_name,
-            tier: fields.tier,
-            province: fields.province,
-            address: fields.address,
-            email: fields.email,
-            phone: fields.phone,
-            signer_name: fields.signer_name,
-            signer_title: fields.signer_title,
-            status: InstitutionStatus::Active,
-            version: 1,
-            created_at: t,
-            updated_at: t,
-        };
+        let path = rules::child_path(parent.as_ref().map(|x| x.path.as_str()), &id.to_string());
+        let row = fields.into_row(id, parent.as_ref().map(|x| x.id), path, now());
         store::insert(tx, &row)?;
         Stored::created(format!("/api/v1/institutions/{id}"), row.version, &InstitutionOut::from(row))
     })
     .await
+}
+
+/// The parent an institution is placed under, when it is in the caller's scope; no parent
+/// (a root) only for system administrators (`root` says so otherwise).
+fn parent_of(
+    tx: &mut DbConn,
+    c: &Caller,
+    parent_id: Option<InstitutionId>,
+    root: &str,
+    p: &mut Problems,
+) -> Result<Option<Institution>, ApiError> {
+    match parent_id {
+        None => {
+            p.check(c.role == Role::SystemAdmin, "parent_id", root);
+            Ok(None)
+        }
+        Some(pid) => {
+            let parent = store::get(tx, &c.scope, pid).ok();
+            p.check(parent.is_some(), "parent_id", "no such institution in your scope");
+            Ok(parent)
+        }
+    }
+}
+
+/// A conflict when another institution (not `except`) has the code.
+fn code_free(tx: &mut DbConn, code: &str, except: Option<InstitutionId>) -> Result<(), ApiError> {
+    if store::code_taken(tx, code, except)? {
+        return Err(ApiError::conflict(
+            "duplicate_code",
+            format!("The code {code} is already used by another institution."),
+        ));
+    }
+    Ok(())
 }
 
 fn check_tier(tx: &mut DbConn, tier: &str, p: &mut Problems) -> Result<(), ApiError> {
@@ -224,29 +221,14 @@ async fn update_institution(
             let mut row = cur.clone();
             match parent_patch {
                 Some(new_parent) if new_parent != cur.parent_id => {
-                    let parent = match new_parent {
-                        None => {
-                            p.check(
-                                c.role == Role::SystemAdmin,
-                                "parent_id",
-                                "only system administrators make root institutions",
-                            );
-                            None
-                        }
-                        Some(pid) => {
-                            let parent = store::get(tx, &c.scope, pid).ok();
-                            p.check(parent.is_some(), "parent_id", "no such institution in your scope");
-                            parent
-                        }
-                    };
+                    let root = "only system administrators make root institutions";
+                    let parent = parent_of(tx, &c, new_parent, root, &mut p)?;
                     p.finish(())?;
-                    if let Some(parent) = &parent {
-                        if rules::creates_cycle(&cur.path, &parent.path) {
-                            return Err(ApiError::refused(
-                                "tree_cycle",
-                                "An institution cannot be moved under itself or one of its descendants.",
-                            ));
-                        }
+                    if parent.as_ref().is_some_and(|parent| rules::creates_cycle(&cur.path, &parent.path)) {
+                        return Err(ApiError::refused(
+                            "tree_cycle",
+                            "An institution cannot be moved under itself or one of its descendants.",
+                        ));
                     }
                     row.parent_id = new_parent;
                     row.path = rules::child_path(parent.as_ref().map(|x| x.path.as_str()), &id.to_string());
@@ -254,22 +236,10 @@ async fn update_institution(
                 }
                 _ => p.finish(())?,
             }
-            if fields.code != cur.code && store::code_taken(tx, &fields.code, Some(id))? {
-                return Err(ApiError::conflict(
-                    "duplicate_code",
-                    format!("The code {} is already used by another institution.", fields.code),
-                ));
+            if fields.code != cur.code {
+                code_free(tx, &fields.code, Some(id))?;
             }
-            row.code = fields.code;
-            row.name = fields.name;
-            row.short_name = fields.short_name;
-            row.tier = fields.tier;
-            row.province = fields.province;
-            row.address = fields.address;
-            row.email = fields.email;
-            row.phone = fields.phone;
-            row.signer_name = fields.signer_name;
-            row.signer_title = fields.signer_title;
+            fields.set_on(&mut row);
             row.version = cur.version + 1;
             row.updated_at = now();
             crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;

@@ -66,6 +66,28 @@ pub struct CreateVersion {
 
 crate::required_fields!("CreateVersion": "edition");
 
+impl CreateVersion {
+    /// Cleans and checks the fields that do not need the database: an edition of 1 to 32
+    /// characters, and a code and title when given.
+    pub fn check(mut self) -> Result<CreateVersion, ApiError> {
+        let mut p = Problems::new();
+        self.edition = self.edition.as_deref().map(clean);
+        match &self.edition {
+            None => p.add("edition", "is required"),
+            Some(e) => check_text(e, "edition", 32, &mut p),
+        }
+        self.code = self.code.map(|c| c.trim().to_string());
+        if let Some(c) = &self.code {
+            check_code(c, "code", &mut p);
+        }
+        self.title = self.title.map(|t| clean(&t));
+        if let Some(t) = &self.title {
+            check_text(t, "title", 200, &mut p);
+        }
+        p.finish(self)
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgramOut {
     pub id: ProgramId,

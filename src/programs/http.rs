@@ -7,18 +7,19 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::dto::{
     refusal, CatalogueOut, CreateProgram, CreateVersion, ProgramFilter, ProgramOut, TierLevel, UpdateProgram,
 };
-use super::model::{owner_key, Program, ProgramModule, ProgramStatus};
+use super::model::title_key;
+use super::model::{owner_key, Program, ProgramStatus};
 use super::{catalogue, rules, store};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
-use crate::db::ids::{InstitutionId, ModuleId, ProgramId};
+use crate::db::ids::{InstitutionId, ProgramId};
 use crate::db::page::Page;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
 use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{ok_versioned, paging, since, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
-use crate::text::{clean, fold};
+use crate::text::fold;
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -60,10 +61,6 @@ pub fn out(tx: &mut DbConn, p: Program) -> Result<ProgramOut, ApiError> {
     let totals = store::totals(tx, &[p.id])?;
     let (h, n) = totals.get(&p.id).copied().unwrap_or_default();
     Ok(ProgramOut::new(p, h, n))
-}
-
-fn title_key(title: &str, code: &str) -> String {
-    fold(&format!("{title} {code}"))
 }
 
 /// Programs, with filters; every signed-in user reads them. Export with `?format=csv|xlsx`.
@@ -362,22 +359,7 @@ async fn new_version(
     let body = body.take()?;
     let id = id.into_inner();
     let fp = fingerprint("POST", &format!("/programs/{id}/versions"), &body);
-    let b = body;
-    let mut p = Problems::new();
-    let edition = b.edition.as_deref().map(clean);
-    match &edition {
-        None => p.add("edition", "is required"),
-        Some(e) => super::dto::check_text(e, "edition", 32, &mut p),
-    }
-    let code = b.code.map(|c| c.trim().to_string());
-    if let Some(c) = &code {
-        super::dto::check_code(c, "code", &mut p);
-    }
-    let title = b.title.map(|t| clean(&t));
-    if let Some(t) = &title {
-        super::dto::check_text(t, "title", 200, &mut p);
-    }
-    p.finish(())?;
+    let b = body.check()?;
     let c = caller.clone();
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let src = store::get(tx, id)?;
@@ -392,51 +374,7 @@ async fn new_version(
             crate::institutions::store::get(tx, &c.scope, o)
                 .map_err(|_| ApiError::field("owner_institution_id", "no such institution in your scope"))?;
         }
-        let t = now();
-        let code = code.unwrap_or_else(|| src.code.clone());
-        let edition = edition.unwrap_or_default();
-        let key = owner_key(owner);
-        if store::find_by_key(tx, &key, &code, &edition)?.is_some() {
-            return Err(ApiError::conflict(
-                "duplicate_program",
-                format!("Program {code} edition {edition} already exists for this owner."),
-            ));
-        }
-        let title = title.unwrap_or_else(|| src.title.clone());
-        let row = Program {
-            id: ProgramId::new(),
-            title_key: title_key(&title, &code),
-            code,
-            title,
-            level: src.level,
-            edition,
-            credential: src.credential,
-            owner_institution_id: owner,
-            owner_key: key,
-            description: src.description.clone(),
-            status: ProgramStatus::Draft,
-            previous_id: Some(src.id),
-            rules: src.rules.clone(),
-            published_at: None,
-            retired_at: None,
-            version: 1,
-            created_at: t,
-            updated_at: t,
-        };
-        store::insert(tx, &row)?;
-        for m in store::modules(tx, src.id)? {
-            store::insert_module(
-                tx,
-                &ProgramModule {
-                    id: ModuleId::new(),
-                    program_id: row.id,
-                    version: 1,
-                    created_at: t,
-                    updated_at: t,
-                    ..m
-                },
-            )?;
-        }
+        let row = store::copy_as_draft(tx, &src, b, owner)?;
         let o = out(tx, row)?;
         Stored::created(format!("/api/v1/programs/{}", o.id), 1, &o)
     })

@@ -47,6 +47,11 @@ crate::json_text!(ProgramRules);
 /// The `owner_key` of national programs.
 pub const NATIONAL: &str = "national";
 
+/// The key a program is searched by: its title and code folded (case and accents ignored).
+pub fn title_key(title: &str, code: &str) -> String {
+    crate::text::fold(&format!("{title} {code}"))
+}
+
 pub fn owner_key(owner: Option<InstitutionId>) -> String {
     owner.map(|o| o.to_string()).unwrap_or_else(|| NATIONAL.to_string())
 }

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::model::{Level, Program, ProgramModule, ProgramStatus};
+use super::dto::CreateVersion;
+use super::model::{owner_key, title_key, Level, Program, ProgramModule, ProgramStatus};
 use crate::db::ids::{InstitutionId, ModuleId, ProgramId};
 use crate::db::page::PageRequest;
 use crate::db::schema::{program_modules as m, programs as p, tier_levels as tl};
-use crate::db::DbConn;
+use crate::db::{now, DbConn};
 use crate::error::ApiError;
 
 pub fn insert(conn: &mut DbConn, row: &Program) -> QueryResult<()> {
@@ -154,4 +155,52 @@ pub fn replace_tier_levels(conn: &mut DbConn, pairs: &[(String, Level)]) -> Quer
 /// Whether an institution of `tier` may run classes of `level` (checked when a class is opened).
 pub fn tier_may_run(conn: &mut DbConn, tier: &str, level: Level) -> QueryResult<bool> {
     tl::table.filter(tl::tier.eq(tier)).filter(tl::level.eq(level)).count().get_result::<i64>(conn).map(|n| n > 0)
+}
+
+/// A new draft edition of `src` for `owner` with its modules and rules, under the edition, code
+/// and title asked for (the source's when absent); a conflict when that edition exists.
+pub fn copy_as_draft(
+    tx: &mut DbConn,
+    src: &Program,
+    b: CreateVersion,
+    owner: Option<InstitutionId>,
+) -> Result<Program, ApiError> {
+    let t = now();
+    let code = b.code.unwrap_or_else(|| src.code.clone());
+    let edition = b.edition.unwrap_or_default();
+    let key = owner_key(owner);
+    if find_by_key(tx, &key, &code, &edition)?.is_some() {
+        return Err(ApiError::conflict(
+            "duplicate_program",
+            format!("Program {code} edition {edition} already exists for this owner."),
+        ));
+    }
+    let title = b.title.unwrap_or_else(|| src.title.clone());
+    let row = Program {
+        id: ProgramId::new(),
+        title_key: title_key(&title, &code),
+        code,
+        title,
+        level: src.level,
+        edition,
+        credential: src.credential,
+        owner_institution_id: owner,
+        owner_key: key,
+        description: src.description.clone(),
+        status: ProgramStatus::Draft,
+        previous_id: Some(src.id),
+        rules: src.rules.clone(),
+        published_at: None,
+        retired_at: None,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    };
+    insert(tx, &row)?;
+    for m in modules(tx, src.id)? {
+        let copy =
+            ProgramModule { id: ModuleId::new(), program_id: row.id, version: 1, created_at: t, updated_at: t, ..m };
+        insert_module(tx, &copy)?;
+    }
+    Ok(row)
 }

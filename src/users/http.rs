@@ -146,61 +146,25 @@ async fn update_user(
         .write(&state.db, move |tx| {
             let cur = store::get(tx, &c.scope, id)?;
             if_match.check(cur.version)?;
-            let mut row = cur.clone();
-            let own = cur.id == c.user_id;
-            let mut refusals = Vec::new();
-            if own
-                && (patch.role.is_some_and(|r| r != cur.role)
-                    || patch.institution_id.is_some_and(|i| i != cur.institution_id)
-                    || patch.status.is_some_and(|s| s != cur.status))
-            {
-                refusals.push(crate::error::ProblemItem::rule(
-                    "own_account",
-                    "You cannot change your own role, institution or status; ask another administrator.",
-                ));
-            }
+            let refusals = rules::own_account_refusals(&cur, &patch, cur.id == c.user_id);
             if !refusals.is_empty() {
                 return Err(ApiError::Refused(refusals));
             }
-            if let Some(r) = patch.role {
-                row.role = r;
-            }
-            if let Some(i) = patch.institution_id {
-                row.institution_id = i;
-            }
+            let (mut row, sign_out) = rules::updated(&cur, patch, new_hash);
             let mut p = Problems::new();
-            if let Some(item) = rules::institution_problem(row.role, row.institution_id.is_some()) {
-                p.0.push(item);
-            }
+            p.0.extend(rules::institution_problem(row.role, row.institution_id.is_some()));
             if let Some(inst) = row.institution_id.filter(|i| Some(*i) != cur.institution_id) {
-                p.check(
-                    institutions::get(tx, &c.scope, inst).is_ok(),
-                    "institution_id",
-                    "no such institution in your scope",
-                );
+                let known = institutions::get(tx, &c.scope, inst).is_ok();
+                p.check(known, "institution_id", "no such institution in your scope");
             }
             p.finish(())?;
-            if let Some(e) = patch.email {
-                if e != cur.email && store::email_taken(tx, &e, Some(id))? {
-                    return Err(ApiError::conflict(
-                        "duplicate_email",
-                        "An account with this e-mail address already exists.",
-                    ));
-                }
-                row.email = e;
-            }
-            if let Some(n) = patch.full_name {
-                row.full_name = n;
-            }
-            if let Some(s) = patch.status {
-                row.status = s;
+            if row.email != cur.email && store::email_taken(tx, &row.email, Some(id))? {
+                return Err(ApiError::conflict(
+                    "duplicate_email",
+                    "An account with this e-mail address already exists.",
+                ));
             }
             let t = now();
-            let sign_out =
-                new_hash.is_some() || (row.status == UserStatus::Disabled && cur.status != UserStatus::Disabled);
-            if let Some(h) = new_hash {
-                row.password_hash = h;
-            }
             row.version = cur.version + 1;
             row.updated_at = t;
             crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
