@@ -4,16 +4,17 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::{AssignmentOut, CreateAssignment};
-use super::model::{Assignment, AssignmentRole, CohortStatus};
-use super::store;
+use super::model::{Assignment, AssignmentRole, Cohort, CohortStatus};
+use super::{rules, store};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::{AssignmentId, CohortId};
-use crate::db::now;
+use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
 use crate::http::extract::{IdempotencyKey, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
-use crate::text::fold;
+use crate::people::model::Lecturer;
+use crate::programs::model::ProgramModule;
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -52,27 +53,15 @@ async fn create_assignment(
         if matches!(cohort.status, CohortStatus::Closed | CohortStatus::Cancelled) {
             return Err(ApiError::conflict("cohort_finished", format!("The class is {}.", cohort.status)));
         }
-        let mut p = Problems::new();
-        let module = crate::programs::store::find_module(tx, b.module_id.unwrap_or_default())?
-            .filter(|m| m.program_id == cohort.program_id);
-        p.check(module.is_some(), "module_id", "not a module of this class's program");
-        let lecturer = crate::people::store::get_lecturer(tx, &c.scope, b.lecturer_id.unwrap_or_default()).ok();
-        p.check(lecturer.is_some(), "lecturer_id", "no such lecturer in your scope");
-        p.finish(())?;
-        let (module, lecturer) = (module.ok_or_else(ApiError::not_found)?, lecturer.ok_or_else(ApiError::not_found)?);
-        if enforce {
-            let title = fold(&module.title);
-            let qualified =
-                lecturer.subjects.0.iter().any(|s| s.eq_ignore_ascii_case(&module.code) || fold(s) == title);
-            if !qualified {
-                return Err(ApiError::refused(
-                    "not_qualified",
-                    format!(
-                        "{} does not list {} ({}) among their subjects.",
-                        lecturer.full_name, module.code, module.title
-                    ),
-                ));
-            }
+        let (module, lecturer) = module_and_lecturer(tx, &c, &cohort, &b)?;
+        if enforce && !rules::qualified(&lecturer.subjects.0, &module.code, &module.title) {
+            return Err(ApiError::refused(
+                "not_qualified",
+                format!(
+                    "{} does not list {} ({}) among their subjects.",
+                    lecturer.full_name, module.code, module.title
+                ),
+            ));
         }
         if store::is_assigned(tx, id, module.id, lecturer.id)? {
             return Err(ApiError::conflict(
@@ -94,6 +83,24 @@ async fn create_assignment(
         Stored::created(format!("/api/v1/assignments/{}", row.id), 1, &AssignmentOut::from(row))
     })
     .await
+}
+
+/// The module (of the class's program) and the lecturer (in the caller's scope) asked for, or
+/// both problems at once.
+fn module_and_lecturer(
+    tx: &mut DbConn,
+    c: &Caller,
+    cohort: &Cohort,
+    b: &CreateAssignment,
+) -> Result<(ProgramModule, Lecturer), ApiError> {
+    let mut p = Problems::new();
+    let module = crate::programs::store::find_module(tx, b.module_id.unwrap_or_default())?
+        .filter(|m| m.program_id == cohort.program_id);
+    p.check(module.is_some(), "module_id", "not a module of this class's program");
+    let lecturer = crate::people::store::get_lecturer(tx, &c.scope, b.lecturer_id.unwrap_or_default()).ok();
+    p.check(lecturer.is_some(), "lecturer_id", "no such lecturer in your scope");
+    p.finish(())?;
+    Ok((module.ok_or_else(ApiError::not_found)?, lecturer.ok_or_else(ApiError::not_found)?))
 }
 
 /// The lecturer assignments of a class.

@@ -110,6 +110,32 @@ pub struct UpdateCohort {
     pub head_teacher_id: Option<Option<LecturerId>>,
 }
 
+impl UpdateCohort {
+    /// The class with the change applied (texts cleaned); checked by the caller.
+    pub fn apply(self, cur: &Cohort) -> Cohort {
+        let mut row = cur.clone();
+        if let Some(x) = self.code {
+            row.code = x.trim().to_string();
+        }
+        if let Some(x) = self.title {
+            row.title = clean(&x);
+        }
+        row.starts_on = self.starts_on.unwrap_or(cur.starts_on);
+        row.ends_on = self.ends_on.unwrap_or(cur.ends_on);
+        row.capacity = self.capacity.unwrap_or(cur.capacity);
+        if let Some(x) = self.venue_institution_id {
+            row.venue_institution_id = x;
+        }
+        if let Some(x) = self.location {
+            row.location = x.map(|s| clean(&s)).filter(|s| !s.is_empty());
+        }
+        if let Some(x) = self.head_teacher_id {
+            row.head_teacher_id = x;
+        }
+        row
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CohortOut {
     pub id: CohortId,

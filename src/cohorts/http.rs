@@ -126,6 +126,14 @@ fn with_levels(c: &mut DbConn, rows: Vec<Cohort>) -> Result<Vec<(Cohort, Level)>
     Ok(out)
 }
 
+/// A conflict when another class (not `except`) of the institution has the class's code.
+fn code_free(tx: &mut DbConn, row: &Cohort, except: Option<CohortId>) -> Result<(), ApiError> {
+    if store::code_taken(tx, row.institution_id, &row.code, except)? {
+        return Err(ApiError::conflict("duplicate_code", format!("The institution already has a class {}.", row.code)));
+    }
+    Ok(())
+}
+
 /// The class list as a spreadsheet.
 fn cohort_table(items: &[(Cohort, Level)]) -> Table {
     let rows = items
@@ -195,12 +203,7 @@ async fn create_cohort(
         if !refusals.is_empty() {
             return Err(ApiError::Refused(refusals));
         }
-        if store::code_taken(tx, inst_id, &row.code, None)? {
-            return Err(ApiError::conflict(
-                "duplicate_code",
-                format!("The institution already has a class {}.", row.code),
-            ));
-        }
+        code_free(tx, &row, None)?;
         store::insert(tx, &row)?;
         let o = CohortOut::new(row, program.level);
         Stored::created(format!("/api/v1/cohorts/{}", o.id), 1, &o)
@@ -255,40 +258,13 @@ async fn update_cohort(
                     format!("The class is {}; it can no longer change.", cur.status),
                 ));
             }
-            let mut row = cur.clone();
-            if let Some(x) = b.code {
-                row.code = x.trim().to_string();
-            }
-            if let Some(x) = b.title {
-                row.title = clean(&x);
-            }
-            if let Some(x) = b.starts_on {
-                row.starts_on = x;
-            }
-            if let Some(x) = b.ends_on {
-                row.ends_on = x;
-            }
-            if let Some(x) = b.capacity {
-                row.capacity = x;
-            }
-            if let Some(x) = b.venue_institution_id {
-                row.venue_institution_id = x;
-            }
-            if let Some(x) = b.location {
-                row.location = x.map(|s| clean(&s)).filter(|s| !s.is_empty());
-            }
-            if let Some(x) = b.head_teacher_id {
-                row.head_teacher_id = x;
-            }
+            let mut row = b.apply(&cur);
             let mut p = Problems::new();
             check_fields(&row, &mut p);
             check_links(tx, &caller, &row, &mut p)?;
             p.finish(())?;
-            if row.code != cur.code && store::code_taken(tx, row.institution_id, &row.code, Some(id))? {
-                return Err(ApiError::conflict(
-                    "duplicate_code",
-                    format!("The institution already has a class {}.", row.code),
-                ));
+            if row.code != cur.code {
+                code_free(tx, &row, Some(id))?;
             }
             row.version = cur.version + 1;
             row.updated_at = now();

@@ -182,6 +182,17 @@ impl Standing {
         }
     }
 
+    /// The standing if the caller is the class's head teacher or administers it (who rate
+    /// conduct); 404 out of reach, 403 otherwise.
+    pub fn head_or_admin(self) -> Result<Standing, ApiError> {
+        let s = self.readable()?;
+        if s.head_teacher || s.admin {
+            Ok(s)
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
     /// The standing if the caller administers the class; 404 out of reach, 403 otherwise.
     pub fn admin(self) -> Result<Standing, ApiError> {
         let s = self.readable()?;

@@ -258,6 +258,13 @@ pub fn apply_overrides(
     (refused, kept)
 }
 
+/// Whether a lecturer's subjects cover a module: one names its code (any case) or its title
+/// (case, accents and spaces aside).
+pub fn qualified(subjects: &[String], module_code: &str, module_title: &str) -> bool {
+    let title = crate::text::fold(module_title);
+    subjects.iter().any(|s| s.trim().eq_ignore_ascii_case(module_code) || crate::text::fold(s) == title)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,6 +402,22 @@ mod tests {
             assert!(r.iter().all(|p| p.field.as_deref() == Some("learners[2]") && p.message.starts_with("Lê Thị B: ")));
             let k: Vec<(&str, &str)> = k.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
             assert_eq!(k, kept);
+        }
+    }
+
+    #[test]
+    fn a_lecturer_qualified_for_a_module() {
+        let subjects = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        // (subjects, module code, title) → qualified
+        for (have, code, title, want) in [
+            (subjects(&["TC1"]), "TC1", "Triết học Mác - Lênin", true),
+            (subjects(&["tc1"]), "TC1", "Triết học Mác - Lênin", true),
+            (subjects(&["triết học mác - lênin"]), "TC1", "Triết học Mác - Lênin", true),
+            (subjects(&["TC2"]), "TC1", "Triết học Mác - Lênin", false),
+            (subjects(&["Kinh tế chính trị"]), "TC1", "Triết học Mác - Lênin", false),
+            (subjects(&[]), "TC1", "Triết học Mác - Lênin", false),
+        ] {
+            assert_eq!(qualified(&have, code, title), want, "{have:?} {code}");
         }
     }
 }

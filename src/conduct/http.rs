@@ -9,7 +9,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::store::{self, find, of_cohort};
 use super::{Conduct, Measure, Rating};
 use crate::audit::Audit;
-use crate::auth::{Caller, Permission, Role};
+use crate::auth::{Caller, Permission};
+use crate::cohorts::model::Cohort;
 use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
 use crate::db::now;
@@ -35,6 +36,51 @@ pub struct ConductIn {
 }
 
 crate::max_lengths!("ConductIn": "comment" => 2000);
+
+impl ConductIn {
+    /// Texts cleaned, and every problem at once: a disciplinary measure comes with its date and
+    /// reason and they come only with one; a comment of at most 2000 characters.
+    fn check(mut self) -> Result<ConductIn, ApiError> {
+        self.measure_reason = self.measure_reason.as_deref().map(clean).filter(|s| !s.is_empty());
+        self.comment = self.comment.as_deref().map(clean).filter(|s| !s.is_empty());
+        let mut p = Problems::new();
+        p.check(
+            self.measure.is_none() || (self.measure_on.is_some() && self.measure_reason.is_some()),
+            "measure",
+            "a disciplinary measure needs measure_on and measure_reason",
+        );
+        p.check(
+            self.measure.is_some() || (self.measure_on.is_none() && self.measure_reason.is_none()),
+            "measure_on",
+            "only with a disciplinary measure",
+        );
+        let short = self.comment.as_ref().is_none_or(|x| x.chars().count() <= 2000);
+        p.check(short, "comment", "must be at most 2000 characters");
+        p.finish(self)
+    }
+
+    /// The learner's conduct in the class as rated now, over the `existing` record if any.
+    fn row(self, cohort: &Cohort, learner: LearnerId, existing: Option<&Conduct>, by: UserId) -> Conduct {
+        let at = now();
+        Conduct {
+            id: existing.map(|x| x.id).unwrap_or_default(),
+            cohort_id: cohort.id,
+            learner_id: learner,
+            institution_id: cohort.institution_id,
+            political: self.political,
+            discipline: self.discipline,
+            class_rules: self.class_rules,
+            comment: self.comment,
+            measure: self.measure,
+            measure_on: self.measure_on,
+            measure_reason: self.measure_reason,
+            recorded_by: by,
+            version: existing.map(|x| x.version + 1).unwrap_or(1),
+            created_at: existing.map(|x| x.created_at).unwrap_or(at),
+            updated_at: at,
+        }
+    }
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConductOut {
@@ -84,55 +130,18 @@ async fn put_conduct(
     caller.require(Permission::EnterGrades)?;
     let b = body.take()?;
     let (id, learner) = path.into_inner();
-    let reason = b.measure_reason.as_deref().map(clean).filter(|s| !s.is_empty());
-    let mut p = Problems::new();
-    p.check(
-        b.measure.is_none() || (b.measure_on.is_some() && reason.is_some()),
-        "measure",
-        "a disciplinary measure needs measure_on and measure_reason",
-    );
-    p.check(
-        b.measure.is_some() || (b.measure_on.is_none() && reason.is_none()),
-        "measure_on",
-        "only with a disciplinary measure",
-    );
-    p.check(b.comment.as_ref().is_none_or(|x| x.chars().count() <= 2000), "comment", "must be at most 2000 characters");
-    p.finish(())?;
+    let b = b.check()?;
     let out = audit
         .write(&state.db, move |tx| {
-            let cohort = cohorts::readable(tx, &caller, id)?;
-            let head = caller.role == Role::Lecturer
-                && cohort.head_teacher_id.is_some()
-                && crate::people::store::lecturer_of_user(tx, caller.user_id)? == cohort.head_teacher_id;
-            let admin = caller.role.is_admin() && caller.scope.contains(cohort.institution_id);
-            if !(head || admin) {
-                return Err(ApiError::Forbidden);
-            }
+            let cohort = cohorts::standing(tx, &caller, id)?.head_or_admin()?.cohort;
             if cohorts::enrollment_of(tx, id, learner)?.is_none() {
                 return Err(ApiError::not_found());
             }
-            let at = now();
             let existing = find(tx, id, learner)?;
             if let Some(cur) = &existing {
                 if_match.check(cur.version)?;
             }
-            let row = Conduct {
-                id: existing.as_ref().map(|x| x.id).unwrap_or_default(),
-                cohort_id: id,
-                learner_id: learner,
-                institution_id: cohort.institution_id,
-                political: b.political,
-                discipline: b.discipline,
-                class_rules: b.class_rules,
-                comment: b.comment.as_deref().map(clean).filter(|s| !s.is_empty()),
-                measure: b.measure,
-                measure_on: b.measure_on,
-                measure_reason: reason,
-                recorded_by: caller.user_id,
-                version: existing.as_ref().map(|x| x.version + 1).unwrap_or(1),
-                created_at: existing.as_ref().map(|x| x.created_at).unwrap_or(at),
-                updated_at: at,
-            };
+            let row = b.row(&cohort, learner, existing.as_ref(), caller.user_id);
             let seen = existing.as_ref().map(|x| x.version);
             let written = store::save(tx, &row, seen)?;
             crate::http::extract::saved(written, seen.unwrap_or(0))?;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::model::{ExamStatus, GradeChangeKind};
+use super::model::GradeChangeKind;
 use super::{rules, store};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
@@ -137,18 +137,11 @@ async fn file_appeal(
                 .map(|(g, _)| g)
                 .find(|g| g.learner_id == me)
                 .ok_or_else(ApiError::not_found)?;
-            let (Some(published), true) =
-                (exam.published_at, matches!(exam.status, ExamStatus::Published | ExamStatus::Locked))
-            else {
-                return Err(ApiError::refused("not_published", "Grades can be appealed once they are published."));
-            };
             let window = crate::programs::store::get(tx, cohort.program_id)?.rules.appeal_window_days;
             let at = now();
-            if at > published + chrono::Duration::days(i64::from(window)) {
-                return Err(ApiError::refused(
-                    "window_closed",
-                    format!("Appeals may be filed within {window} days of publication."),
-                ));
+            let refusals = rules::appeal_refusals(&exam, at, window);
+            if !refusals.is_empty() {
+                return Err(ApiError::Refused(refusals));
             }
             let open: i64 =
                 ap::table.filter(ap::grade_id.eq(grade.id)).filter(ap::status.eq("filed")).count().get_result(tx)?;

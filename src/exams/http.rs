@@ -13,7 +13,7 @@ use crate::cohorts::model::Standing;
 use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
 use crate::db::{now, DbConn};
-use crate::error::{ApiError, ProblemItem, Problems};
+use crate::error::{ApiError, Problems};
 use crate::http::extract::{ok_versioned, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::people::store as people;
@@ -302,8 +302,7 @@ async fn finish(
             if !seat.admin {
                 return Err(ApiError::Forbidden);
             }
-            let from = if to == ExamStatus::Published { ExamStatus::Sealed } else { ExamStatus::Published };
-            if exam.status != from {
+            if let Some(from) = rules::finishes_from(exam.status, to) {
                 return Err(ApiError::conflict(
                     "invalid_transition",
                     format!("The exam is {}; it must be {from} first.", exam.status),
@@ -311,18 +310,7 @@ async fn finish(
             }
             let at = now();
             if to == ExamStatus::Published {
-                let gap = gap(tx, cohort)?;
-                let missing: Vec<ProblemItem> = store::grades(tx, id)?
-                    .into_iter()
-                    .filter(|(g, _)| {
-                        g.presence == Presence::Sat
-                            && (g.value_tenths.is_none()
-                                || (exam.double_marking && rules::needs_third(g, gap) && g.third_tenths.is_none()))
-                    })
-                    .map(|(g, name)| {
-                        ProblemItem::rule("grade_missing", format!("{name} (code {}) has no final grade yet.", g.code))
-                    })
-                    .collect();
+                let missing = rules::missing_grades(&exam, &store::grades(tx, id)?, gap(tx, cohort)?);
                 if !missing.is_empty() {
                     return Err(ApiError::Refused(missing));
                 }

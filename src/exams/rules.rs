@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::dto::GradeIn;
 use super::model::{Exam, ExamStatus, Grade, Presence};
@@ -204,6 +204,43 @@ pub fn plan_marks(
     }
 }
 
+/// Why a grade of `exam` cannot be appealed at `at`: only once published (or locked), and
+/// within `window_days` of publication.
+pub fn appeal_refusals(exam: &Exam, at: NaiveDateTime, window_days: u32) -> Vec<ProblemItem> {
+    let published = exam.published_at.filter(|_| matches!(exam.status, ExamStatus::Published | ExamStatus::Locked));
+    match published {
+        None => vec![ProblemItem::rule("not_published", "Grades can be appealed once they are published.")],
+        Some(p) if at > p + chrono::Duration::days(i64::from(window_days)) => vec![ProblemItem::rule(
+            "window_closed",
+            format!("Appeals may be filed within {window_days} days of publication."),
+        )],
+        Some(_) => Vec::new(),
+    }
+}
+
+/// The status an exam must have before it goes to `to` (published after sealed, locked after
+/// published), when it has another; none when the step is allowed.
+pub fn finishes_from(status: ExamStatus, to: ExamStatus) -> Option<ExamStatus> {
+    let from = if to == ExamStatus::Published { ExamStatus::Sealed } else { ExamStatus::Published };
+    (status != from).then_some(from)
+}
+
+/// Every candidate who sat without a final grade, by name and code: no mark yet, or under
+/// double marking two marks too far apart and no third.
+pub fn missing_grades(exam: &Exam, grades: &[(Grade, String)], gap_tenths: i32) -> Vec<ProblemItem> {
+    grades
+        .iter()
+        .filter(|(g, _)| {
+            g.presence == Presence::Sat
+                && (g.value_tenths.is_none()
+                    || (exam.double_marking && needs_third(g, gap_tenths) && g.third_tenths.is_none()))
+        })
+        .map(|(g, name)| {
+            ProblemItem::rule("grade_missing", format!("{name} (code {}) has no final grade yet.", g.code))
+        })
+        .collect()
+}
+
 /// `n` distinct random six-digit candidate codes [số phách].
 pub fn codes(n: usize) -> Vec<String> {
     let mut seen = HashSet::new();
@@ -239,6 +276,34 @@ mod tests {
             third_tenths: None,
             third_by: None,
             status: GradeStatus::Draft,
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        }
+    }
+
+    /// An exam on 1 January 2026, as the test needs it.
+    fn an_exam(blind: bool, double: bool, status: ExamStatus, published_at: Option<chrono::NaiveDateTime>) -> Exam {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        Exam {
+            id: crate::db::ids::ExamId::new(),
+            cohort_id: crate::db::ids::CohortId::new(),
+            institution_id: crate::db::ids::InstitutionId::new(),
+            kind: ExamKind::Module,
+            module_id: None,
+            subject_code: None,
+            retake_of_id: None,
+            title: String::new(),
+            held_on: t.date(),
+            place: None,
+            form: ExamForm::Written,
+            blind,
+            double_marking: double,
+            grading_deadline: t.date(),
+            status,
+            sealed_at: None,
+            published_at,
+            locked_at: None,
             version: 1,
             created_at: t,
             updated_at: t,
@@ -373,30 +438,7 @@ mod tests {
     #[test]
     fn a_grade_entry_plan() {
         let (me, other, third) = (LecturerId::new(), LecturerId::new(), LecturerId::new());
-        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
-        let exam = |blind, double| Exam {
-            id: crate::db::ids::ExamId::new(),
-            cohort_id: crate::db::ids::CohortId::new(),
-            institution_id: crate::db::ids::InstitutionId::new(),
-            kind: ExamKind::Module,
-            module_id: None,
-            subject_code: None,
-            retake_of_id: None,
-            title: String::new(),
-            held_on: t.date(),
-            place: None,
-            form: ExamForm::Written,
-            blind,
-            double_marking: double,
-            grading_deadline: t.date(),
-            status: ExamStatus::Sealed,
-            sealed_at: None,
-            published_at: None,
-            locked_at: None,
-            version: 1,
-            created_at: t,
-            updated_at: t,
-        };
+        let exam = |blind, double| an_exam(blind, double, ExamStatus::Sealed, None);
         let a = Grade { code: "111111".into(), ..grade() };
         let mut b = Grade { code: "222222".into(), ..grade() };
         apply_mark(&mut b, other, 50, true, 10).unwrap();
@@ -434,5 +476,62 @@ mod tests {
         apply_mark(&mut marked, me, 70, false, 10).unwrap();
         let grades = vec![marked];
         assert!(plan_marks(&exam(false, false), &grades, &[by_code], &[sat(70)], me, 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn appeals_within_the_window_after_publication() {
+        let t = |d: u32, h: u32| chrono::NaiveDate::from_ymd_opt(2026, 6, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
+        let exam = |status, published_at| an_exam(false, false, status, published_at);
+        let codes =
+            |e: &Exam, at| -> Vec<String> { appeal_refusals(e, at, 5).into_iter().filter_map(|p| p.code).collect() };
+        // (status, published at, now) → refusals, with a 5-day window
+        for (status, published, at, want) in [
+            (ExamStatus::Sealed, None, t(2, 8), vec!["not_published"]),
+            (ExamStatus::Published, Some(t(2, 8)), t(2, 9), vec![]),
+            (ExamStatus::Locked, Some(t(2, 8)), t(7, 8), vec![]),
+            (ExamStatus::Published, Some(t(2, 8)), t(7, 9), vec!["window_closed"]),
+        ] {
+            assert_eq!(codes(&exam(status, published), at), want, "{status:?} {at}");
+        }
+    }
+
+    #[test]
+    fn publishing_needs_every_final_grade() {
+        use ExamStatus::*;
+        // (status, to) → the status it must have first
+        for (status, to, want) in [
+            (Sealed, Published, None),
+            (Planned, Published, Some(Sealed)),
+            (Published, Published, Some(Sealed)),
+            (Published, Locked, None),
+            (Sealed, Locked, Some(Published)),
+            (Locked, Locked, Some(Published)),
+        ] {
+            assert_eq!(finishes_from(status, to), want, "{status:?} → {to:?}");
+        }
+        let (a, b) = (LecturerId::new(), LecturerId::new());
+        let marked = |first: i32, second: i32| {
+            let mut g = grade();
+            apply_mark(&mut g, a, first, true, 10).unwrap();
+            apply_mark(&mut g, b, second, true, 10).unwrap();
+            g
+        };
+        let absent = Grade { presence: Presence::Absent, ..grade() };
+        let single = Grade { value_tenths: Some(70), ..grade() };
+        let exam = |double| an_exam(false, double, Sealed, None);
+        // (exam, grades) → how many are missing
+        for (double, grades, want) in [
+            (false, vec![single.clone(), absent.clone()], 0),
+            (false, vec![grade(), absent.clone()], 1),
+            (true, vec![marked(70, 75)], 0),
+            (true, vec![marked(50, 80)], 1),
+        ] {
+            let named: Vec<(Grade, String)> = grades.into_iter().map(|g| (g, "Lê Văn C".to_string())).collect();
+            let missing = missing_grades(&exam(double), &named, 10);
+            assert_eq!(missing.len(), want, "double={double}");
+            assert!(missing
+                .iter()
+                .all(|p| p.code.as_deref() == Some("grade_missing") && p.message.starts_with("Lê Văn C")));
+        }
     }
 }

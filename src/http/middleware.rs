@@ -59,19 +59,16 @@ pub async fn observe(
     let res = match outcome {
         Ok(res) => res?.map_into_boxed_body(),
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            tracing::error!(request_id = %request_id, method = %method, path = %path, panic = %what, "handler panicked");
-            if let Some(state) = &state {
-                state.metrics.observe(&method, "panic", 500, start.elapsed().as_secs_f64());
-            }
-            let res = crate::error::in_language_sync(english, || {
-                ApiError::Internal(format!("panic: {what}")).error_response()
-            });
-            return Err(actix_web::error::InternalError::from_response(what, res).into());
+            let elapsed = start.elapsed().as_secs_f64();
+            return Err(panicked(
+                panic,
+                &request_id,
+                &method,
+                &path,
+                state.as_ref().map(|s| s.get_ref()),
+                english,
+                elapsed,
+            ));
         }
     };
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
@@ -88,10 +85,58 @@ pub async fn observe(
     } else {
         res
     };
-    let h = res.headers_mut();
+    safety_headers(res.headers_mut(), &request_id);
+
+    log_request(state.as_ref().map(|s| s.get_ref()), &request_id, &method, &path, &route, res.status().as_u16(), start);
+    Ok(res)
+}
+
+/// The request counted in the metrics and logged.
+fn log_request(
+    state: Option<&AppState>,
+    request_id: &str,
+    method: &str,
+    path: &str,
+    route: &str,
+    status: u16,
+    start: Instant,
+) {
+    let secs = start.elapsed().as_secs_f64();
+    if let Some(state) = state {
+        state.metrics.observe(method, route, status, secs);
+    }
+    tracing::info!(target: "llct::http", request_id = %request_id, method = %method, path = %path,
+        route = %route, status, ms = secs * 1000.0, "request");
+}
+
+/// A handler's panic as the 500 problem the client gets, logged and counted.
+fn panicked(
+    panic: Box<dyn std::any::Any + Send>,
+    request_id: &str,
+    method: &str,
+    path: &str,
+    state: Option<&AppState>,
+    english: bool,
+    elapsed: f64,
+) -> actix_web::Error {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(request_id = %request_id, method = %method, path = %path, panic = %what, "handler panicked");
+    if let Some(state) = state {
+        state.metrics.observe(method, "panic", 500, elapsed);
+    }
+    let res = crate::error::in_language_sync(english, || ApiError::Internal(format!("panic: {what}")).error_response());
+    actix_web::error::InternalError::from_response(what, res).into()
+}
+
+/// The request id and the headers every answer carries; no caching unless the handler said so.
+fn safety_headers(h: &mut actix_web::http::header::HeaderMap, request_id: &str) {
     h.insert(
         HeaderName::from_static("x-request-id"),
-        HeaderValue::from_str(&request_id).unwrap_or(HeaderValue::from_static("-")),
+        HeaderValue::from_str(request_id).unwrap_or(HeaderValue::from_static("-")),
     );
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -99,15 +144,6 @@ pub async fn observe(
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-
-    let secs = start.elapsed().as_secs_f64();
-    let status = res.status().as_u16();
-    if let Some(state) = &state {
-        state.metrics.observe(&method, &route, status, secs);
-    }
-    tracing::info!(target: "llct::http", request_id = %request_id, method = %method, path = %path,
-        route = %route, status, ms = secs * 1000.0, "request");
-    Ok(res)
 }
 
 /// What this middleware learned of a request, for what records it (the audit trail).

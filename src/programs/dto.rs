@@ -173,6 +173,48 @@ pub struct CreateModule {
 
 crate::required_fields!("CreateModule": "code", "title", "hours");
 
+/// Text cleaned, or none when empty.
+fn opt(s: Option<String>) -> Option<String> {
+    s.map(|s| clean(&s)).filter(|s| !s.is_empty())
+}
+
+impl CreateModule {
+    /// Every problem with the module asked for, at once, or the module (last in the program,
+    /// until it is moved to `position`).
+    pub fn row(self, program_id: ProgramId, count: usize, t: chrono::NaiveDateTime) -> Result<ProgramModule, ApiError> {
+        let mut p = Problems::new();
+        p.check(self.code.is_some(), "code", "is required");
+        p.check(self.title.is_some(), "title", "is required");
+        p.check(self.hours.is_some(), "hours", "is required");
+        let code = self.code.map(|c| c.trim().to_string()).unwrap_or_default();
+        let title = self.title.map(|t| clean(&t)).unwrap_or_default();
+        let hours = self.hours.unwrap_or(0);
+        let mut more = Problems::new();
+        check_module(&code, &title, hours, &mut more);
+        for item in more.0 {
+            if !p.0.iter().any(|x| x.field == item.field) {
+                p.0.push(item);
+            }
+        }
+        p.check(self.position.is_none_or(|x| x >= 1), "position", "must be 1 or more");
+        p.finish(ProgramModule {
+            id: ModuleId::new(),
+            program_id,
+            code,
+            title,
+            hours,
+            position: count as i32 + 1,
+            assessment: self.assessment.unwrap_or(Assessment::Written),
+            part: opt(self.part),
+            graduation_exam: self.graduation_exam.unwrap_or(false),
+            description: opt(self.description),
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        })
+    }
+}
+
 /// Changes to a module of a draft program; a new `position` renumbers the others.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -367,6 +409,32 @@ impl UpdateProgram {
 }
 
 /// Checks module fields common to create and update.
+impl UpdateModule {
+    /// The module with the change applied, or every problem with the result.
+    pub fn apply(self, cur: &ProgramModule) -> Result<ProgramModule, ApiError> {
+        let mut row = cur.clone();
+        if let Some(x) = self.code {
+            row.code = x.trim().to_string();
+        }
+        if let Some(x) = self.title {
+            row.title = clean(&x);
+        }
+        row.hours = self.hours.unwrap_or(cur.hours);
+        row.assessment = self.assessment.unwrap_or(cur.assessment);
+        if let Some(x) = self.part {
+            row.part = opt(x);
+        }
+        row.graduation_exam = self.graduation_exam.unwrap_or(cur.graduation_exam);
+        if let Some(x) = self.description {
+            row.description = opt(x);
+        }
+        let mut p = Problems::new();
+        check_module(&row.code, &row.title, row.hours, &mut p);
+        p.check(self.position.is_none_or(|x| x >= 1), "position", "must be 1 or more");
+        p.finish(row)
+    }
+}
+
 pub fn check_module(code: &str, title: &str, hours: i32, p: &mut Problems) {
     check_code(code, "code", p);
     check_text(title, "title", 300, p);

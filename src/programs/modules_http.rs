@@ -3,26 +3,40 @@
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::dto::{check_module, CreateModule, ModuleOut, UpdateModule};
+use super::dto::{CreateModule, ModuleOut, UpdateModule};
 use super::http::{check_draft, check_owner};
-use super::model::{Assessment, ProgramModule};
 use super::{rules, store};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::{ModuleId, ProgramId};
-use crate::db::now;
-use crate::error::{ApiError, Problems};
+use crate::db::{now, DbConn};
+use crate::error::ApiError;
 use crate::http::extract::{ok_versioned, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
-use crate::text::clean;
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_modules).service(create_module).service(get_module).service(update_module).service(delete_module);
 }
 
-fn opt(s: Option<String>) -> Option<String> {
-    s.map(|s| clean(&s)).filter(|s| !s.is_empty())
+/// A conflict when another module of the program (not `except`) has the code.
+fn code_free(tx: &mut DbConn, program: ProgramId, code: &str, except: Option<ModuleId>) -> Result<(), ApiError> {
+    if store::code_taken(tx, program, code, except)? {
+        return Err(ApiError::conflict("duplicate_module_code", format!("The program already has a module {code}.")));
+    }
+    Ok(())
+}
+
+/// Moves the module to `position` (1-based) among the program's modules and renumbers them;
+/// its new position.
+fn move_to(tx: &mut DbConn, program: ProgramId, id: ModuleId, position: i32) -> Result<Option<i32>, ApiError> {
+    let mut modules = store::modules(tx, program)?;
+    let Some(from) = modules.iter().position(|m| m.id == id) else {
+        return Ok(None);
+    };
+    rules::reorder(&mut modules, from, position as usize);
+    store::renumber(tx, &modules)?;
+    Ok(modules.iter().position(|m| m.id == id).map(|i| i as i32 + 1))
 }
 
 /// The modules of a program, in order.
@@ -64,59 +78,20 @@ async fn create_module(
     let body = body.take()?;
     let program_id = id.into_inner();
     let fp = fingerprint("POST", &format!("/programs/{program_id}/modules"), &body);
-    let b = body;
-    let mut p = Problems::new();
-    p.check(b.code.is_some(), "code", "is required");
-    p.check(b.title.is_some(), "title", "is required");
-    p.check(b.hours.is_some(), "hours", "is required");
-    let code = b.code.clone().map(|c| c.trim().to_string()).unwrap_or_default();
-    let title = b.title.clone().map(|t| clean(&t)).unwrap_or_default();
-    let hours = b.hours.unwrap_or(0);
-    let mut more = Problems::new();
-    check_module(&code, &title, hours, &mut more);
-    for item in more.0 {
-        if !p.0.iter().any(|x| x.field == item.field) {
-            p.0.push(item);
-        }
-    }
-    p.check(b.position.is_none_or(|x| x >= 1), "position", "must be 1 or more");
-    p.finish(())?;
+    let position = body.position;
+    let t = now();
+    // The module's shape is judged before the program is read; its position once it is known.
+    body.clone().row(program_id, 0, t)?;
     let c = caller.clone();
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let program = store::get(tx, program_id)?;
         check_owner(&c, program.owner_institution_id)?;
         check_draft(&program)?;
-        if store::code_taken(tx, program_id, &code, None)? {
-            return Err(ApiError::conflict(
-                "duplicate_module_code",
-                format!("The program already has a module {code}."),
-            ));
-        }
-        let mut modules = store::modules(tx, program_id)?;
-        let t = now();
-        let row = ProgramModule {
-            id: ModuleId::new(),
-            program_id,
-            code,
-            title,
-            hours,
-            position: modules.len() as i32 + 1,
-            assessment: b.assessment.unwrap_or(Assessment::Written),
-            part: opt(b.part),
-            graduation_exam: b.graduation_exam.unwrap_or(false),
-            description: opt(b.description),
-            version: 1,
-            created_at: t,
-            updated_at: t,
-        };
+        let mut row = body.row(program_id, store::modules(tx, program_id)?.len(), t)?;
+        code_free(tx, program_id, &row.code, None)?;
         store::insert_module(tx, &row)?;
-        let mut row = row;
-        if let Some(pos) = b.position {
-            modules.push(row.clone());
-            let last = modules.len() - 1;
-            rules::reorder(&mut modules, last, pos as usize);
-            store::renumber(tx, &modules)?;
-            row.position = modules.iter().position(|m| m.id == row.id).map(|i| i as i32 + 1).unwrap_or(row.position);
+        if let Some(pos) = position {
+            row.position = move_to(tx, program_id, row.id, pos)?.unwrap_or(row.position);
         }
         store::touch(tx, program_id, t)?;
         Stored::created(format!("/api/v1/modules/{}", row.id), 1, &ModuleOut::from(row))
@@ -164,49 +139,16 @@ async fn update_module(
             check_owner(&c, program.owner_institution_id)?;
             if_match.check(cur.version)?;
             check_draft(&program)?;
-            let mut row = cur.clone();
-            if let Some(x) = b.code {
-                row.code = x.trim().to_string();
-            }
-            if let Some(x) = b.title {
-                row.title = clean(&x);
-            }
-            if let Some(x) = b.hours {
-                row.hours = x;
-            }
-            if let Some(x) = b.assessment {
-                row.assessment = x;
-            }
-            if let Some(x) = b.part {
-                row.part = opt(x);
-            }
-            if let Some(x) = b.graduation_exam {
-                row.graduation_exam = x;
-            }
-            if let Some(x) = b.description {
-                row.description = opt(x);
-            }
-            let mut p = Problems::new();
-            check_module(&row.code, &row.title, row.hours, &mut p);
-            p.check(b.position.is_none_or(|x| x >= 1), "position", "must be 1 or more");
-            p.finish(())?;
-            if row.code != cur.code && store::code_taken(tx, cur.program_id, &row.code, Some(id))? {
-                return Err(ApiError::conflict(
-                    "duplicate_module_code",
-                    format!("The program already has a module {}.", row.code),
-                ));
+            let position = b.position;
+            let mut row = b.apply(&cur)?;
+            if row.code != cur.code {
+                code_free(tx, cur.program_id, &row.code, Some(id))?;
             }
             let t = now();
             row.version = cur.version + 1;
             row.updated_at = t;
-            if let Some(pos) = b.position {
-                let mut modules = store::modules(tx, cur.program_id)?;
-                if let Some(from) = modules.iter().position(|m| m.id == id) {
-                    rules::reorder(&mut modules, from, pos as usize);
-                    store::renumber(tx, &modules)?;
-                    row.position =
-                        modules.iter().position(|m| m.id == id).map(|i| i as i32 + 1).unwrap_or(cur.position);
-                }
+            if let Some(pos) = position {
+                row.position = move_to(tx, cur.program_id, id, pos)?.unwrap_or(cur.position);
             }
             crate::http::extract::saved(store::save_module(tx, &row, cur.version)?, cur.version)?;
             store::touch(tx, cur.program_id, t)?;

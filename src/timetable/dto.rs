@@ -4,7 +4,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Session, SessionStatus};
 use crate::db::ids::*;
+use crate::error::{ApiError, Problems};
 use crate::http::extract::nullable;
+use crate::text::clean;
 
 /// A weekly series: each of `weekdays` (1 = Monday … 7 = Sunday) from `from` to `to`, between
 /// local `start_time` and `end_time` in the configured time zone.
@@ -54,6 +56,33 @@ pub struct UpdateSession {
 }
 
 crate::max_lengths!("UpdateSession": "place" => 200);
+
+impl UpdateSession {
+    /// The session with the change applied, or every problem with the result: it ends after
+    /// it starts, at a place of 1 to 200 characters.
+    pub fn apply(self, cur: &Session) -> Result<Session, ApiError> {
+        let mut row = cur.clone();
+        if let Some(a) = self.starts_at {
+            row.starts_at = a.naive_utc();
+        }
+        if let Some(z) = self.ends_at {
+            row.ends_at = z.naive_utc();
+        }
+        if let Some(p) = self.place {
+            row.place = clean(&p);
+            row.place_key = super::rules::place_key(&row.place);
+        }
+        row.lecturer_id = self.lecturer_id.unwrap_or(cur.lecturer_id);
+        row.module_id = self.module_id.unwrap_or(cur.module_id);
+        if let Some(n) = self.note {
+            row.note = n.map(|s| clean(&s)).filter(|s| !s.is_empty());
+        }
+        let mut p = Problems::new();
+        p.check(row.ends_at > row.starts_at, "ends_at", "must be after starts_at");
+        p.check(!row.place.is_empty() && row.place.chars().count() <= 200, "place", "must be 1 to 200 characters");
+        p.finish(row)
+    }
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionOut {

@@ -14,7 +14,7 @@ use crate::cohorts::store as cohorts;
 use crate::db::ids::*;
 use crate::db::page::Page;
 use crate::db::{dialect, now, DbConn};
-use crate::error::{ApiError, ProblemItem, Problems};
+use crate::error::{ApiError, ProblemItem};
 use crate::http::extract::{ok_versioned, paging_by, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::text::clean;
@@ -248,58 +248,57 @@ async fn update_session(
     let body = body.take()?;
     let (id, b) = (id.into_inner(), body);
     let tz = state.settings.tz();
-    let row = audit.write(&state.db, move |tx| {
+    let row = audit
+        .write(&state.db, move |tx| {
             let (cur, cohort) = writable_session(tx, &caller, id, &if_match)?;
             check_open(&cohort)?;
             if cur.status == SessionStatus::Cancelled {
-                return Err(ApiError::conflict("session_cancelled", "A cancelled session cannot change; schedule a new one."));
+                return Err(ApiError::conflict(
+                    "session_cancelled",
+                    "A cancelled session cannot change; schedule a new one.",
+                ));
             }
-            let mut row = cur.clone();
-            if let Some(a) = b.starts_at {
-                row.starts_at = a.naive_utc();
-            }
-            if let Some(z) = b.ends_at {
-                row.ends_at = z.naive_utc();
-            }
-            if let Some(p) = b.place {
-                row.place = clean(&p);
-                row.place_key = rules::place_key(&row.place);
-            }
-            if let Some(l) = b.lecturer_id {
-                row.lecturer_id = l;
-            }
-            if let Some(m) = b.module_id {
-                row.module_id = m;
-            }
-            if let Some(n) = b.note {
-                row.note = n.map(|s| clean(&s)).filter(|s| !s.is_empty());
-            }
-            let mut p = Problems::new();
-            p.check(row.ends_at > row.starts_at, "ends_at", "must be after starts_at");
-            p.check(!row.place.is_empty() && row.place.chars().count() <= 200, "place", "must be 1 to 200 characters");
-            p.finish(())?;
+            let mut row = b.apply(&cur)?;
             let iv = [(row.starts_at, row.ends_at)];
             check_teaching(tx, &cohort, row.module_id, row.lecturer_id, &iv, tz)?;
             let clashes = find_clashes(tx, &cohort, row.lecturer_id, &row.place_key, &iv, Some(id), tz)?;
             if !clashes.is_empty() {
-                return Err(ApiError::Conflicts { code: "schedule_clash", detail: "The change clashes; nothing was changed.".into(), items: clashes });
+                return Err(ApiError::Conflicts {
+                    code: "schedule_clash",
+                    detail: "The change clashes; nothing was changed.".into(),
+                    items: clashes,
+                });
             }
             let t = now();
             row.version = cur.version + 1;
             row.updated_at = t;
             crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
-            let moved = (row.starts_at, row.ends_at, &row.place, row.lecturer_id) != (cur.starts_at, cur.ends_at, &cur.place, cur.lecturer_id);
-            if moved {
-                let detail = serde_json::json!({
-                    "before": {"starts_at": local(cur.starts_at, tz), "ends_at": local(cur.ends_at, tz), "place": cur.place, "lecturer_id": cur.lecturer_id},
-                    "after": {"starts_at": local(row.starts_at, tz), "ends_at": local(row.ends_at, tz), "place": row.place, "lecturer_id": row.lecturer_id},
-                });
-                store::add_event(tx, &ScheduleEvent { id: EventId::new(), kind: EventKind::Rescheduled, session_id: id, cohort_id: cur.cohort_id, detail: detail.to_string(), created_at: t })?;
+            if let Some(event) = rescheduled(&cur, &row, tz) {
+                store::add_event(tx, &event)?;
             }
             Ok(row)
         })
         .await?;
     Ok(ok_versioned(row.version, &SessionOut::new(row, tz)))
+}
+
+/// The event a change of time, place or lecturer leaves for calendar subscribers and reminders,
+/// with the session before and after; none for other changes.
+fn rescheduled(cur: &Session, row: &Session, tz: chrono_tz::Tz) -> Option<ScheduleEvent> {
+    let facts = |s: &Session| (s.starts_at, s.ends_at, s.place.clone(), s.lecturer_id);
+    if facts(cur) == facts(row) {
+        return None;
+    }
+    let side = |s: &Session| serde_json::json!({"starts_at": local(s.starts_at, tz), "ends_at": local(s.ends_at, tz), "place": s.place, "lecturer_id": s.lecturer_id});
+    let detail = serde_json::json!({"before": side(cur), "after": side(row)});
+    Some(ScheduleEvent {
+        id: EventId::new(),
+        kind: EventKind::Rescheduled,
+        session_id: row.id,
+        cohort_id: cur.cohort_id,
+        detail: detail.to_string(),
+        created_at: row.updated_at,
+    })
 }
 
 /// A session the caller may change, with its class, at the version the client saw.
