@@ -15,6 +15,8 @@ use serde_json::{json, Value};
 use crate::settings::Settings;
 
 pub mod province;
+mod rows;
+mod setup;
 use crate::{cli, db::Db, AppState};
 
 const FAMILY: [&str; 16] = [

@@ -12,34 +12,31 @@
 
 use std::time::Instant;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-use super::{FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M};
+use super::rows::*;
+use super::setup::setup;
 use crate::attendance::model::{Attendance, AttendanceStatus};
 use crate::auth::Role;
 use crate::cohorts::model::*;
 use crate::db::ids::*;
 use crate::db::schema::{
     assignments as asg, attendance as at, cohorts as co, enrollments as en, exams as ex, field_reports as fr,
-    field_trips as ft, grades as gr, institutions as ins, lecturers as lt, programs as pr, sessions as se, users as us,
+    field_trips as ft, grades as gr, sessions as se, users as us,
 };
 use crate::db::{now, write_tx, Db, DbConn};
 use crate::error::ApiError;
 use crate::exams::model::{Exam, ExamForm, ExamKind, ExamStatus, Grade, GradeStatus, Presence};
-use crate::institutions::model::{Institution, InstitutionStatus};
-use crate::people::model::*;
 use crate::programs::model::{Assessment, Level, ProgramModule};
 use crate::settings::Settings;
 use crate::timetable::model::{Session, SessionStatus};
-use crate::users::model::{User, UserStatus};
 
-const CENTRES: [&str; 10] =
+pub(super) const CENTRES: [&str; 10] =
     ["Kim Bảng", "Thanh Liêm", "Lý Nhân", "Bình Lục", "Duy Tiên", "Phủ Lý", "Ý Yên", "Vụ Bản", "Nghĩa Hưng", "Hải Hậu"];
-const BATCH: usize = 1000;
 
 /// How big a province to make.
 #[derive(Debug, Clone, Copy)]
@@ -81,183 +78,6 @@ pub struct Made {
     pub lecturer_email: Option<String>,
 }
 
-struct Place {
-    inst: Institution,
-    /// Lecturers (id, user id): a pair for each class that may run at the same time.
-    lecturers: Vec<(LecturerId, UserId)>,
-}
-
-fn batches<T>(
-    tx: &mut DbConn,
-    rows: &[T],
-    insert: impl Fn(&mut DbConn, &[T]) -> QueryResult<usize>,
-) -> QueryResult<()> {
-    for chunk in rows.chunks(BATCH) {
-        insert(tx, chunk)?;
-    }
-    Ok(())
-}
-
-macro_rules! insert_all {
-    ($tx:expr, $table:expr, $rows:expr) => {
-        batches($tx, $rows, |tx, chunk| {
-            crate::per_backend!(tx, |c| diesel::insert_into($table).values(chunk).execute(c))
-        })
-    };
-}
-
-/// A Vietnamese name drawn at random: family, middle and given name of one gender.
-fn person(rng: &mut StdRng) -> (String, Gender) {
-    let (middle, given, gender): (&[&str], &[&str], Gender) =
-        if rng.random_bool(0.45) { (&MIDDLE_F, &GIVEN_F, Gender::Female) } else { (&MIDDLE_M, &GIVEN_M, Gender::Male) };
-    let pick = |rng: &mut StdRng, words: &[&str]| words[rng.random_range(0..words.len())].to_string();
-    let n = format!("{} {} {}", pick(rng, &FAMILY), pick(rng, middle), pick(rng, given));
-    (n, gender)
-}
-
-fn learner_row(rng: &mut StdRng, inst: InstitutionId, unit: &str, t: NaiveDateTime) -> Learner {
-    let (full, gender) = person(rng);
-    let dob =
-        NaiveDate::from_ymd_opt(rng.random_range(1968..=2000), rng.random_range(1..=12), rng.random_range(1..=28))
-            .unwrap_or_default();
-    let mut l = Learner {
-        id: LearnerId::new(),
-        institution_id: inst,
-        user_id: None,
-        name_key: String::new(),
-        sort_key: String::new(),
-        full_name: String::new(),
-        family_name: String::new(),
-        middle_name: String::new(),
-        given_name: String::new(),
-        date_of_birth: dob,
-        gender,
-        ethnicity: Some("Kinh".into()),
-        hometown: None,
-        national_id: Some(format!("0{:011}", rng.random_range(0..100_000_000_000u64))),
-        workplace: Some(unit.to_string()),
-        position: Some(["Chuyên viên", "Phó trưởng phòng", "Cán bộ", "Bí thư chi bộ"][rng.random_range(0..4)].into()),
-        sending_unit: Some(unit.to_string()),
-        education_level: [EducationLevel::University, EducationLevel::College, EducationLevel::Master]
-            [rng.random_range(0..3)],
-        party_status: PartyStatus::Full,
-        party_admission_date: NaiveDate::from_ymd_opt(rng.random_range(2000..=2020), 5, 19),
-        party_official_date: None,
-        mass_org_member: true,
-        local_official: rng.random_bool(0.3),
-        prior_llct_level: LlctLevel::None,
-        prior_llct_year: None,
-        prior_llct_credential: None,
-        performance_ratings: Ratings(Vec::new()),
-        email: None,
-        phone: Some(format!("09{:08}", rng.random_range(0..100_000_000u32))),
-        version: 1,
-        created_at: t,
-        updated_at: t,
-    };
-    l.set_name(&full);
-    l
-}
-
-fn user_row(email: String, name: &str, role: Role, inst: InstitutionId, hash: &str, t: NaiveDateTime) -> User {
-    User {
-        id: UserId::new(),
-        email,
-        password_hash: hash.to_string(),
-        full_name: name.to_string(),
-        role,
-        institution_id: Some(inst),
-        status: UserStatus::Active,
-        last_login_at: None,
-        version: 1,
-        created_at: t,
-        updated_at: t,
-    }
-}
-
-fn institution(parent: Option<&Institution>, code: &str, name: &str, tier: &str, t: NaiveDateTime) -> Institution {
-    let id = InstitutionId::new();
-    Institution {
-        id,
-        parent_id: parent.map(|p| p.id),
-        path: crate::institutions::rules::child_path(parent.map(|p| p.path.as_str()), &id.to_string()),
-        code: code.to_string(),
-        name: name.to_string(),
-        short_name: None,
-        tier: tier.to_string(),
-        province: Some("Ninh Bình".into()),
-        address: None,
-        email: None,
-        phone: None,
-        status: InstitutionStatus::Active,
-        version: 1,
-        created_at: t,
-        updated_at: t,
-        signer_name: Some("Trần Văn Bình".into()),
-        signer_title: Some(if tier == "provincial_school" { "Hiệu trưởng" } else { "Giám đốc" }.into()),
-    }
-}
-
-/// The weekday teaching half-days from `start`: (date, morning?) pairs.
-fn half_days(start: NaiveDate, n: usize) -> Vec<(NaiveDate, bool)> {
-    let mut out = Vec::with_capacity(n);
-    let mut d = start;
-    while out.len() < n {
-        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-            out.push((d, true));
-            if out.len() < n {
-                out.push((d, false));
-            }
-        }
-        d += Duration::days(1);
-    }
-    out
-}
-
-/// One class to build.
-struct Plan {
-    place: usize,
-    slot: usize,
-    code: String,
-    level: Level,
-    starts: NaiveDate,
-}
-
-/// Half-days of teaching a program takes (a session is half a day, four hours at most).
-fn half_days_of(mods: &[ProgramModule]) -> usize {
-    mods.iter().map(|m| (m.hours.max(1) as usize).div_ceil(4)).sum()
-}
-
-/// The classes of one institution: `per_year` a year for `years` years, the newest starting three
-/// weeks before `today`, at even intervals; `slots` classes may run at once without sharing a
-/// hall or lecturers, since a class ends before the one `slots` later starts.
-fn plan_for(
-    place: usize,
-    level: Level,
-    per_year: usize,
-    years: usize,
-    today: NaiveDate,
-    days_long: i64,
-) -> (Vec<Plan>, usize) {
-    let spacing = (365 / per_year.max(1)) as i64;
-    let slots = (days_long / spacing) as usize + 2;
-    let n = per_year * years;
-    let mut starts: Vec<NaiveDate> = (0..n).map(|k| today - Duration::days(21 + k as i64 * spacing)).collect();
-    starts.reverse();
-    let prefix = if level == Level::Intermediate { "TC" } else { "SC" };
-    let mut seq: std::collections::HashMap<i32, usize> = std::collections::HashMap::new();
-    let plans = starts
-        .into_iter()
-        .enumerate()
-        .map(|(k, d)| {
-            let s = seq.entry(d.year()).or_default();
-            *s += 1;
-            Plan { place, slot: k % slots, code: format!("{prefix}-{}-{:02}", d.year(), s), level, starts: d }
-        })
-        .collect();
-    (plans, slots)
-}
-
 pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size: Size) -> Result<Made, String> {
     let started = Instant::now();
     crate::cli::migrate_now(&db)?;
@@ -274,95 +94,8 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
 
     // The catalogue, the institutions with an administrator each, the plan of classes, and
     // lecturers with accounts: a pair for each class an institution runs at the same time.
-    let (places, elementary, intermediate, mut plans) = write_tx(&mut conn, |tx| -> Result<_, ApiError> {
-        crate::programs::catalogue::load(tx, t)?;
-        let national = |tx: &mut DbConn, level: Level| -> Result<ProgramId, ApiError> {
-            Ok(pr::table
-                .filter(pr::owner_key.eq(crate::programs::model::owner_key(None)))
-                .filter(pr::level.eq(level))
-                .filter(pr::status.eq(crate::programs::model::ProgramStatus::Published))
-                .order(pr::code.asc())
-                .select(pr::id)
-                .first(tx)?)
-        };
-        let (elementary, intermediate) = (national(tx, Level::Elementary)?, national(tx, Level::Intermediate)?);
-        // A class lasts its half-days (ten a week) and a week for the exams.
-        let days_long = |mods: &[ProgramModule]| (half_days_of(mods) as i64) * 7 / 10 + 10;
-        let el = days_long(&crate::programs::store::modules(tx, elementary)?);
-        let im = days_long(&crate::programs::store::modules(tx, intermediate)?);
-        let school =
-            institution(None, &format!("TCT-NB-{seed}"), "Trường Chính trị tỉnh Ninh Bình", "provincial_school", t);
-        let mut insts = vec![school.clone()];
-        let (mut plans, s0) = plan_for(0, Level::Intermediate, size.intermediate_per_year, size.years, today, im);
-        let mut slots = vec![s0];
-        for (i, name) in CENTRES.iter().take(size.centres).enumerate() {
-            insts.push(institution(
-                Some(&school),
-                &format!("TTCT-{:02}-{seed}", i + 1),
-                &format!("Trung tâm Chính trị {name}"),
-                "commune_center",
-                t,
-            ));
-            let (p, s) = plan_for(i + 1, Level::Elementary, size.elementary_per_centre_year, size.years, today, el);
-            plans.extend(p);
-            slots.push(s);
-        }
-        insert_all!(tx, ins::table, &insts)?;
-        let mut users = Vec::new();
-        let mut lecturers = Vec::new();
-        let mut places = Vec::new();
-        for (p, inst) in insts.iter().enumerate() {
-            users.push(user_row(
-                format!("admin{p}-{seed}@llct.local"),
-                "Cán bộ quản lý đào tạo",
-                Role::InstitutionAdmin,
-                inst.id,
-                &hash,
-                t,
-            ));
-            let mut mine = Vec::new();
-            for k in 0..2 * slots[p] {
-                let (full, gender) = person(&mut rng);
-                let u = user_row(format!("gv{p}-{k}-{seed}@llct.local"), &full, Role::Lecturer, inst.id, &hash, t);
-                let kind = [LecturerKind::FullTime, LecturerKind::Concurrent, LecturerKind::Visiting][k % 3];
-                let mut lecturer = Lecturer {
-                    id: LecturerId::new(),
-                    institution_id: inst.id,
-                    user_id: Some(u.id),
-                    name_key: String::new(),
-                    sort_key: String::new(),
-                    full_name: String::new(),
-                    family_name: String::new(),
-                    middle_name: String::new(),
-                    given_name: String::new(),
-                    date_of_birth: None,
-                    gender: Some(gender),
-                    national_id: None,
-                    kind,
-                    rank: LecturerRank::Lecturer,
-                    academic_title: None,
-                    subjects: Subjects(Vec::new()),
-                    rate_category: None,
-                    workplace: None,
-                    position: None,
-                    email: Some(u.email.clone()),
-                    phone: None,
-                    version: 1,
-                    created_at: t,
-                    updated_at: t,
-                };
-                lecturer.set_name(&full);
-                mine.push((lecturer.id, u.id));
-                lecturers.push(lecturer);
-                users.push(u);
-            }
-            places.push(Place { inst: inst.clone(), lecturers: mine });
-        }
-        insert_all!(tx, us::table, &users)?;
-        insert_all!(tx, lt::table, &lecturers)?;
-        Ok((places, elementary, intermediate, plans))
-    })
-    .map_err(fail)?;
+    let (places, elementary, intermediate, mut plans) =
+        write_tx(&mut conn, |tx| setup(tx, seed, size, today, t, &hash, &mut rng)).map_err(fail)?;
     made.institutions = places.len();
     made.lecturers = places.iter().map(|p| p.lecturers.len()).sum();
     made.accounts = places.len() + made.lecturers;
@@ -440,7 +173,7 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
                     sample.get_or_insert_with(|| u.email.clone());
                     accounts.push(u);
                 }
-                insert_all!(tx, us::table, &accounts)?;
+                crate::insert_rows!(tx, us, &accounts);
             }
             crate::people::store::insert_learners(tx, &fresh)?;
             people.extend(fresh.iter().map(|l| l.id));
@@ -491,7 +224,7 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
                     updated_at: t,
                 })
                 .collect();
-            insert_all!(tx, en::table, &enrolments)?;
+            crate::insert_rows!(tx, en, &enrolments);
             let assignments: Vec<Assignment> = mods
                 .iter()
                 .enumerate()
@@ -506,7 +239,7 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
                     created_at: t,
                 })
                 .collect();
-            insert_all!(tx, asg::table, &assignments)?;
+            crate::insert_rows!(tx, asg, &assignments);
             // Sessions module by module, roll calls for those held, an exam after each module.
             let (mut sessions, mut marks, mut exams, mut grades) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             let mut next = 0;
@@ -638,10 +371,10 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
                 }
                 exam_rows.push(e);
             }
-            insert_all!(tx, se::table, &sessions)?;
-            insert_all!(tx, at::table, &marks)?;
-            insert_all!(tx, ex::table, &exam_rows)?;
-            insert_all!(tx, gr::table, &grades)?;
+            crate::insert_rows!(tx, se, &sessions);
+            crate::insert_rows!(tx, at, &marks);
+            crate::insert_rows!(tx, ex, &exam_rows);
+            crate::insert_rows!(tx, gr, &grades);
             // Field study for the intermediate course, graded.
             if plan.level == Level::Intermediate && grad_day < today {
                 let trip = FieldTripId::new();
@@ -681,9 +414,7 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
                         )
                     })
                     .collect();
-                batches(tx, &reports, |tx, chunk| {
-                    crate::per_backend!(tx, |c| diesel::insert_into(fr::table).values(chunk).execute(c))
-                })?;
+                crate::insert_rows!(tx, fr, &reports);
             }
             if plan.level == Level::Elementary && ends < today {
                 returning.extend(people.iter().filter(|_| rng.random_bool(0.1)));

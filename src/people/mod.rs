@@ -9,7 +9,9 @@
 
 pub mod dto;
 pub mod import;
+pub mod labels;
 pub mod learners_http;
+pub mod lecturer_dto;
 pub mod lecturers_http;
 pub mod merge;
 pub mod model;

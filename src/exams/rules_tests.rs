@@ -1,0 +1,273 @@
+//! Table tests of the grading and exam rules.
+
+use super::*;
+use crate::exams::model::*;
+
+fn grade() -> Grade {
+    let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    Grade {
+        id: crate::db::ids::GradeId::new(),
+        exam_id: crate::db::ids::ExamId::new(),
+        learner_id: crate::db::ids::LearnerId::new(),
+        institution_id: crate::db::ids::InstitutionId::new(),
+        code: "123456".into(),
+        presence: Presence::Sat,
+        value_tenths: None,
+        first_tenths: None,
+        first_by: None,
+        second_tenths: None,
+        second_by: None,
+        third_tenths: None,
+        third_by: None,
+        status: GradeStatus::Draft,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    }
+}
+
+/// An exam on 1 January 2026, as the test needs it.
+fn an_exam(blind: bool, double: bool, status: ExamStatus, published_at: Option<chrono::NaiveDateTime>) -> Exam {
+    let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    Exam {
+        id: crate::db::ids::ExamId::new(),
+        cohort_id: crate::db::ids::CohortId::new(),
+        institution_id: crate::db::ids::InstitutionId::new(),
+        kind: ExamKind::Module,
+        module_id: None,
+        subject_code: None,
+        retake_of_id: None,
+        title: String::new(),
+        held_on: t.date(),
+        place: None,
+        form: ExamForm::Written,
+        blind,
+        double_marking: double,
+        grading_deadline: t.date(),
+        status,
+        sealed_at: None,
+        published_at,
+        locked_at: None,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    }
+}
+
+#[test]
+fn marks_have_one_decimal() {
+    assert_eq!(tenths(7.5), Ok(75));
+    assert_eq!(tenths(10.0), Ok(100));
+    assert_eq!(tenths(0.0), Ok(0));
+    assert!(tenths(7.25).is_err());
+    assert!(tenths(10.1).is_err());
+    assert!(tenths(-0.1).is_err());
+}
+
+#[test]
+fn rounding_half_up() {
+    assert_eq!(mean_half_up(75, 80), 78);
+    assert_eq!(mean_half_up(49, 50), 50);
+    assert_eq!(mean_half_up(70, 70), 70);
+    // 4.95, 6.95, 8.95 round up to 5.0, 7.0, 9.0.
+    assert_eq!(weighted_half_up(&[(49, 1), (50, 1)]), Some(50));
+    assert_eq!(weighted_half_up(&[(69, 1), (70, 1)]), Some(70));
+    assert_eq!(weighted_half_up(&[(89, 1), (90, 1)]), Some(90));
+    // 4.94 stays 4.9: weights 3 and 2 → (49·3 + 50·2)/5 = 49.4.
+    assert_eq!(weighted_half_up(&[(49, 3), (50, 2)]), Some(49));
+    // Weighted by hours: 60 periods at 8.0 and 30 at 5.0 → 7.0.
+    assert_eq!(weighted_half_up(&[(80, 60), (50, 30)]), Some(70));
+    assert_eq!(weighted_half_up(&[]), None);
+}
+
+#[test]
+fn double_marking_and_escalation() {
+    let (a, b, c, d) = (LecturerId::new(), LecturerId::new(), LecturerId::new(), LecturerId::new());
+    let mut g = grade();
+    apply_mark(&mut g, a, 70, true, 10).unwrap();
+    assert_eq!(g.value_tenths, None);
+    // The second grader cannot see the first mark before marking.
+    assert_eq!(visible_to(&g, b), (None, None, None));
+    assert_eq!(visible_to(&g, a), (Some(70), None, None));
+    apply_mark(&mut g, b, 80, true, 10).unwrap();
+    assert_eq!(g.value_tenths, Some(75));
+    assert_eq!(visible_to(&g, a), (Some(70), Some(80), None));
+    // A gap over 1.0 goes to a third grader, whose mark counts.
+    let mut g = grade();
+    apply_mark(&mut g, a, 60, true, 10).unwrap();
+    apply_mark(&mut g, b, 75, true, 10).unwrap();
+    assert!(needs_third(&g, 10));
+    assert_eq!(g.value_tenths, None);
+    apply_mark(&mut g, c, 70, true, 10).unwrap();
+    assert_eq!(g.value_tenths, Some(70));
+    assert!(apply_mark(&mut g, d, 90, true, 10).is_err());
+    // A grader correcting their own mark stays in their slot; once the two first marks are
+    // within the gap again, their mean counts (6.6 and 7.5 → 7.1).
+    apply_mark(&mut g, a, 66, true, 10).unwrap();
+    assert_eq!((g.first_tenths, g.value_tenths), (Some(66), Some(71)));
+    // Exactly the gap is not escalated.
+    let mut g = grade();
+    apply_mark(&mut g, a, 60, true, 10).unwrap();
+    apply_mark(&mut g, b, 70, true, 10).unwrap();
+    assert_eq!(g.value_tenths, Some(65));
+    assert!(apply_mark(&mut g, c, 90, true, 10).is_err());
+}
+
+#[test]
+fn codes_are_distinct() {
+    let c = codes(300);
+    assert_eq!(c.iter().collect::<HashSet<_>>().len(), 300);
+    assert!(c.iter().all(|x| x.len() == 6));
+}
+
+fn entry(code: Option<&str>, learner: Option<LearnerId>, grade: Option<f64>, presence: Option<Presence>) -> GradeIn {
+    GradeIn { code: code.map(str::to_string), learner_id: learner, grade, presence, reason: None }
+}
+
+#[test]
+fn grade_entries_are_read_all_at_once() {
+    let l = Some(LearnerId::new());
+    let fields = |e: Vec<GradeIn>| -> Vec<String> {
+        read_marks(&e).err().unwrap_or_default().into_iter().filter_map(|p| p.field).collect()
+    };
+    // (entries) → fields refused
+    for (e, want) in [
+        (vec![], vec!["entries"]),
+        (vec![entry(Some("1"), None, Some(7.5), None)], vec![]),
+        (vec![entry(Some("1"), l, Some(7.5), None)], vec!["entries[0]"]),
+        (vec![entry(None, None, Some(7.5), None)], vec!["entries[0]"]),
+        (vec![entry(Some("1"), None, Some(7.25), None)], vec!["entries[0].grade"]),
+        (vec![entry(Some("1"), None, None, None)], vec!["entries[0].grade"]),
+        (vec![entry(Some("1"), None, Some(5.0), Some(Presence::Absent))], vec!["entries[0].grade"]),
+        (vec![entry(Some("1"), None, None, Some(Presence::Excused))], vec![]),
+        (
+            vec![entry(None, None, None, None), entry(Some("2"), None, Some(11.0), None)],
+            vec!["entries[0]", "entries[0].grade", "entries[1].grade"],
+        ),
+    ] {
+        assert_eq!(fields(e), want);
+    }
+    let marks =
+        read_marks(&[entry(Some("1"), None, Some(7.5), None), entry(Some("2"), None, None, Some(Presence::Absent))]);
+    assert_eq!(
+        marks.unwrap(),
+        vec![Mark { presence: Presence::Sat, tenths: Some(75) }, Mark { presence: Presence::Absent, tenths: None }]
+    );
+}
+
+#[test]
+fn marks_go_in_while_sealed_and_before_the_deadline() {
+    let d = |day: u32| NaiveDate::from_ymd_opt(2026, 6, day).unwrap();
+    let codes = |status, today| -> Vec<String> {
+        entry_refusals(status, d(10), today).into_iter().filter_map(|p| p.code).collect()
+    };
+    // (status, today) → refusals
+    for (status, today, want) in [
+        (ExamStatus::Sealed, d(10), vec![]),
+        (ExamStatus::Sealed, d(11), vec!["deadline_passed"]),
+        (ExamStatus::Planned, d(1), vec!["not_open"]),
+        (ExamStatus::Published, d(11), vec!["not_open", "deadline_passed"]),
+    ] {
+        assert_eq!(codes(status, today), want, "{status:?} {today}");
+    }
+}
+
+#[test]
+fn a_grade_entry_plan() {
+    let (me, other, third) = (LecturerId::new(), LecturerId::new(), LecturerId::new());
+    let exam = |blind, double| an_exam(blind, double, ExamStatus::Sealed, None);
+    let a = Grade { code: "111111".into(), ..grade() };
+    let mut b = Grade { code: "222222".into(), ..grade() };
+    apply_mark(&mut b, other, 50, true, 10).unwrap();
+    apply_mark(&mut b, third, 55, true, 10).unwrap();
+    let grades = vec![a.clone(), b.clone()];
+    let sat = |t| Mark { presence: Presence::Sat, tenths: Some(t) };
+    let plan = |exam: &Exam, e: &[GradeIn], m: &[Mark]| plan_marks(exam, &grades, e, m, me, 10);
+    let codes = |r: Result<Vec<MarkChange>, Vec<ProblemItem>>| -> Vec<String> {
+        r.err().unwrap_or_default().into_iter().filter_map(|p| p.code).collect()
+    };
+    // By code and by learner on an open exam.
+    let by_code = entry(Some("111111"), None, Some(7.0), None);
+    let changes = plan(&exam(false, false), std::slice::from_ref(&by_code), &[sat(70)]).unwrap();
+    assert_eq!((changes.len(), changes[0].1.value_tenths), (1, Some(70)));
+    let by_learner = entry(None, Some(a.learner_id), Some(7.0), None);
+    assert_eq!(plan(&exam(false, false), std::slice::from_ref(&by_learner), &[sat(70)]).unwrap().len(), 1);
+    // (exam, entries) → every refusal
+    let unknown = entry(Some("999999"), None, Some(7.0), None);
+    let full = entry(Some("222222"), None, Some(9.0), None);
+    for (ex, e, want) in [
+        (exam(true, false), vec![by_learner.clone()], vec!["blind_marking"]),
+        (exam(false, false), vec![unknown.clone(), by_code.clone()], vec!["not_a_candidate"]),
+        (exam(false, true), vec![full.clone()], vec!["grader_slot"]),
+        (
+            exam(true, true),
+            vec![by_learner.clone(), unknown, full],
+            vec!["blind_marking", "not_a_candidate", "grader_slot"],
+        ),
+    ] {
+        let m = vec![sat(70); e.len()];
+        assert_eq!(codes(plan(&ex, &e, &m)), want);
+    }
+    // An entry that changes nothing is left out.
+    let mut marked = a.clone();
+    apply_mark(&mut marked, me, 70, false, 10).unwrap();
+    let grades = vec![marked];
+    assert!(plan_marks(&exam(false, false), &grades, &[by_code], &[sat(70)], me, 10).unwrap().is_empty());
+}
+
+#[test]
+fn appeals_within_the_window_after_publication() {
+    let t = |d: u32, h: u32| chrono::NaiveDate::from_ymd_opt(2026, 6, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
+    let exam = |status, published_at| an_exam(false, false, status, published_at);
+    let codes =
+        |e: &Exam, at| -> Vec<String> { appeal_refusals(e, at, 5).into_iter().filter_map(|p| p.code).collect() };
+    // (status, published at, now) → refusals, with a 5-day window
+    for (status, published, at, want) in [
+        (ExamStatus::Sealed, None, t(2, 8), vec!["not_published"]),
+        (ExamStatus::Published, Some(t(2, 8)), t(2, 9), vec![]),
+        (ExamStatus::Locked, Some(t(2, 8)), t(7, 8), vec![]),
+        (ExamStatus::Published, Some(t(2, 8)), t(7, 9), vec!["window_closed"]),
+    ] {
+        assert_eq!(codes(&exam(status, published), at), want, "{status:?} {at}");
+    }
+}
+
+#[test]
+fn publishing_needs_every_final_grade() {
+    use ExamStatus::*;
+    // (status, to) → the status it must have first
+    for (status, to, want) in [
+        (Sealed, Published, None),
+        (Planned, Published, Some(Sealed)),
+        (Published, Published, Some(Sealed)),
+        (Published, Locked, None),
+        (Sealed, Locked, Some(Published)),
+        (Locked, Locked, Some(Published)),
+    ] {
+        assert_eq!(finishes_from(status, to), want, "{status:?} → {to:?}");
+    }
+    let (a, b) = (LecturerId::new(), LecturerId::new());
+    let marked = |first: i32, second: i32| {
+        let mut g = grade();
+        apply_mark(&mut g, a, first, true, 10).unwrap();
+        apply_mark(&mut g, b, second, true, 10).unwrap();
+        g
+    };
+    let absent = Grade { presence: Presence::Absent, ..grade() };
+    let single = Grade { value_tenths: Some(70), ..grade() };
+    let exam = |double| an_exam(false, double, Sealed, None);
+    // (exam, grades) → how many are missing
+    for (double, grades, want) in [
+        (false, vec![single.clone(), absent.clone()], 0),
+        (false, vec![grade(), absent.clone()], 1),
+        (true, vec![marked(70, 75)], 0),
+        (true, vec![marked(50, 80)], 1),
+    ] {
+        let named: Vec<(Grade, String)> = grades.into_iter().map(|g| (g, "Lê Văn C".to_string())).collect();
+        let missing = missing_grades(&exam(double), &named, 10);
+        assert_eq!(missing.len(), want, "double={double}");
+        assert!(missing
+            .iter()
+            .all(|p| p.code.as_deref() == Some("grade_missing") && p.message.starts_with("Lê Văn C")));
+    }
+}
