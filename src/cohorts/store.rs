@@ -21,7 +21,7 @@ pub fn find(conn: &mut DbConn, id: CohortId) -> QueryResult<Option<Cohort>> {
 }
 
 pub fn save(conn: &mut DbConn, row: &Cohort, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(c::table.find(row.id).filter(c::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+    crate::save_versioned!(conn, c, row, seen_version)
 }
 
 pub fn code_taken(
@@ -194,7 +194,7 @@ pub fn insert_enrollment(conn: &mut DbConn, row: &Enrollment) -> QueryResult<()>
 }
 
 pub fn save_enrollment(conn: &mut DbConn, row: &Enrollment, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(e::table.find(row.id).filter(e::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+    crate::save_versioned!(conn, e, row, seen_version)
 }
 
 /// Codes of the learner's other live classes whose dates overlap `[from, to]`.

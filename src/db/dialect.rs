@@ -79,6 +79,22 @@ macro_rules! insert_rows {
     }};
 }
 
+/// Saves `$row` (a model with `id` and `version`) into `$table` (a schema module) over the
+/// version the caller read: `Ok(true)` when that version was still current, `Ok(false)` when
+/// someone changed the row meanwhile (optimistic concurrency, the ETag of the API). The new
+/// version is the row's own: the caller sets it.
+#[macro_export]
+macro_rules! save_versioned {
+    ($conn:expr, $table:ident, $row:expr, $seen:expr) => {{
+        use diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
+        let row = $row;
+        diesel::update($table::table.find(row.id).filter($table::version.eq($seen)))
+            .set(row)
+            .execute($conn)
+            .map(|n| n == 1)
+    }};
+}
+
 #[cfg(test)]
 mod tests {
     use super::Arity;

@@ -18,7 +18,7 @@ pub fn find(conn: &mut DbConn, id: ExamId) -> QueryResult<Option<Exam>> {
 }
 
 pub fn save(conn: &mut DbConn, row: &Exam, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(e::table.find(row.id).filter(e::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+    crate::save_versioned!(conn, e, row, seen_version)
 }
 
 pub fn of_cohort(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<Exam>> {
@@ -57,7 +57,7 @@ pub fn find_grade(conn: &mut DbConn, id: GradeId) -> QueryResult<Option<Grade>> 
 }
 
 pub fn save_grade(conn: &mut DbConn, row: &Grade, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(g::table.find(row.id).filter(g::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+    crate::save_versioned!(conn, g, row, seen_version)
 }
 
 pub fn set_status(conn: &mut DbConn, exam: ExamId, status: GradeStatus, at: NaiveDateTime) -> QueryResult<usize> {

@@ -17,7 +17,7 @@ pub fn find(conn: &mut DbConn, id: FieldTripId) -> QueryResult<Option<FieldTrip>
 }
 
 pub fn save(conn: &mut DbConn, row: &FieldTrip, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(f::table.find(row.id).filter(f::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+    crate::save_versioned!(conn, f, row, seen_version)
 }
 
 pub fn of_cohort(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<FieldTrip>> {

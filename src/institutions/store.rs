@@ -62,7 +62,7 @@ pub use crate::auth::scope::subtree_ids;
 
 /// Writes the changed row when nobody else changed it meanwhile; returns whether it did.
 pub fn save(conn: &mut DbConn, row: &Institution, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(i::table.find(row.id).filter(i::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+    crate::save_versioned!(conn, i, row, seen_version)
 }
 
 /// Rewrites the paths of a moved subtree: `old_prefix…` becomes `new_prefix…`.

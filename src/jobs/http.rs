@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::runner::{run, Trigger};
+use super::runner::{run_recorded, Trigger};
 use super::{cron_of, Ctx, JOBS};
+use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::JobRunId;
 use crate::db::page::Page;
@@ -191,6 +192,7 @@ async fn job_runs(
 #[post("/jobs/{name}/run")]
 async fn run_job(
     caller: Caller,
+    audit: Audit,
     state: web::Data<AppState>,
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -198,7 +200,8 @@ async fn run_job(
     let name = known(&name)?;
     let ctx = Ctx::new(state.db.clone(), state.settings.clone());
     let occurrence = format!("manual-{}", JobRunId::default());
-    let (id, _) = web::block(move || run(&ctx, name, Trigger::Manual, &occurrence))
+    let journal = audit.entry();
+    let (id, _) = web::block(move || run_recorded(&ctx, name, Trigger::Manual, &occurrence, Some(&journal)))
         .await
         .map_err(|_| ApiError::Internal("job task failed".into()))??;
     let row: Row = state.db.read(move |c| Ok(jr::table.find(id).select(columns()).first(c)?)).await?;

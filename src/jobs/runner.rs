@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::{execute, Counts, Ctx};
 use crate::db::ids::JobRunId;
 use crate::db::schema::{job_leases as jl, job_runs as jr};
-use crate::db::{now, write_tx, DbConn};
+use crate::db::{now, write_tx, DbConn, Journal};
 use crate::error::ApiError;
 
 crate::text_enum! {
@@ -76,6 +76,18 @@ fn take_lease(tx: &mut DbConn, job: &str, holder: &str, secs: u64) -> QueryResul
 /// Runs `name` for `occurrence` (a scheduled time, or a fresh key for a manual run), records the
 /// run and returns how it ended. Blocking.
 pub fn run(ctx: &Ctx, name: &str, trigger: Trigger, occurrence: &str) -> Result<(JobRunId, Outcome), ApiError> {
+    run_recorded(ctx, name, trigger, occurrence, None)
+}
+
+/// [`run`], with `journal` (the audit row of the request that asked for it) appended in the
+/// transaction that claims the run, so the trail names who ran a job and which run it was.
+pub fn run_recorded(
+    ctx: &Ctx,
+    name: &str,
+    trigger: Trigger,
+    occurrence: &str,
+    journal: Option<&dyn Journal>,
+) -> Result<(JobRunId, Outcome), ApiError> {
     let mut conn = ctx.db.conn()?;
     let id = JobRunId::default();
     let holder = id.to_string();
@@ -91,7 +103,11 @@ pub fn run(ctx: &Ctx, name: &str, trigger: Trigger, occurrence: &str) -> Result<
                 jr::outcome.eq("running"),
                 jr::counts.eq("{}"),
             ))
-            .execute(tx)
+            .execute(tx)?;
+        match journal {
+            Some(j) => j.append(tx, Some(&format!("/api/v1/jobs/{name}/runs/{id}"))),
+            None => Ok(()),
+        }
     });
     match claimed {
         Ok(_) => {}

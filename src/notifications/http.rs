@@ -3,18 +3,16 @@
 
 use actix_web::{get, post, put, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::outbox::{Delivery, Kind, OutboxRow};
+use super::store;
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Scope};
 use crate::db::ids::*;
-use crate::db::now;
-use crate::db::page::{Page, PageRequest};
-use crate::db::schema::{message_languages as ml, notification_opt_outs as oo, outbox as o};
+use crate::db::page::Page;
 use crate::error::ApiError;
 use crate::http::extract::{paging, JsonBody};
 use crate::AppState;
@@ -93,34 +91,8 @@ async fn my_notifications(
     let page = paging(q.limit, q.cursor.as_deref())?;
     let limit = page.limit;
     let me = caller.user_id;
-    let rows = state.db.read(move |c| load(c, Some(me), None, &q, &page)).await?;
+    let rows = state.db.read(move |c| store::list(c, Some(me), None, &q, &page)).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| r.id.to_string(), out)))
-}
-
-fn load(
-    c: &mut crate::db::DbConn,
-    user: Option<UserId>,
-    scope: Option<&Scope>,
-    q: &NotificationFilter,
-    page: &PageRequest,
-) -> Result<Vec<OutboxRow>, ApiError> {
-    let mut qq = o::table.select(OutboxRow::as_select()).into_boxed();
-    if let Some(u) = user.or(q.user_id) {
-        qq = qq.filter(o::user_id.eq(u));
-    }
-    if let Some(scope) = scope {
-        qq = crate::within_scope!(qq, scope, o::institution_id);
-    }
-    if let Some(s) = q.status {
-        qq = qq.filter(o::status.eq(s));
-    }
-    if let Some(k) = q.kind {
-        qq = qq.filter(o::kind.eq(k));
-    }
-    if let Some(after) = &page.after {
-        qq = qq.filter(o::id.lt(after.clone()));
-    }
-    Ok(qq.order(o::id.desc()).limit(page.limit + 1).load(c)?)
 }
 
 /// The outbox with delivery state, newest first: system administrators see everything,
@@ -136,7 +108,7 @@ async fn list_notifications(
     let q = q.into_inner();
     let page = paging(q.limit, q.cursor.as_deref())?;
     let limit = page.limit;
-    let rows = state.db.read(move |c| load(c, None, Some(&caller.scope), &q, &page)).await?;
+    let rows = state.db.read(move |c| store::list(c, None, Some(&caller.scope), &q, &page)).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| r.id.to_string(), out)))
 }
 
@@ -153,29 +125,11 @@ async fn resend(
     let id = id.into_inner();
     let row = audit
         .write(&state.db, move |tx| {
-            let row: OutboxRow = o::table
-                .find(id)
-                .select(OutboxRow::as_select())
-                .first(tx)
-                .optional()?
-                .ok_or_else(ApiError::not_found)?;
-            let visible = match &caller.scope {
-                Scope::All => true,
-                Scope::Within(_) => row.institution_id.is_some_and(|i| caller.scope.contains(i)),
-            };
-            if !visible {
+            let row = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
+            if !(matches!(caller.scope, Scope::All) || row.institution_id.is_some_and(|i| caller.scope.contains(i))) {
                 return Err(ApiError::not_found());
             }
-            let at = now();
-            diesel::update(o::table.find(id))
-                .set((
-                    o::status.eq(Delivery::Pending),
-                    o::attempts.eq(0),
-                    o::next_attempt_at.eq(at),
-                    o::updated_at.eq(at),
-                ))
-                .execute(tx)?;
-            Ok(OutboxRow { status: Delivery::Pending, attempts: 0, next_attempt_at: at, updated_at: at, ..row })
+            Ok(store::requeue(tx, row)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(out(row)))
@@ -200,21 +154,13 @@ pub struct NotificationSettings {
     pub language: Option<Language>,
 }
 
-fn language_of(c: &mut crate::db::DbConn, user: UserId) -> QueryResult<Language> {
-    let l: Option<String> = ml::table.find(user).select(ml::language).first(c).optional()?;
-    Ok(if l.as_deref() == Some("en") { Language::En } else { Language::Vi })
-}
-
 /// The reminder kinds the caller turned off and the language of their messages.
 #[utoipa::path(tag = "notifications", responses((status = 200, body = NotificationSettings)), security(("bearer" = [])))]
 #[get("/me/notification-settings")]
 async fn get_settings(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let (kinds, language): (Vec<String>, Language) = state
         .db
-        .read(move |c| {
-            let kinds = oo::table.filter(oo::user_id.eq(caller.user_id)).select(oo::kind).order(oo::kind).load(c)?;
-            Ok((kinds, language_of(c, caller.user_id)?))
-        })
+        .read(move |c| Ok((store::opt_outs(c, caller.user_id)?, store::language_of(c, caller.user_id)?)))
         .await?;
     let opt_out = kinds.iter().filter_map(|k| Kind::ALL.iter().copied().find(|x| x.as_str() == k)).collect();
     Ok(HttpResponse::Ok().json(NotificationSettings { opt_out, language: Some(language) }))
@@ -241,21 +187,8 @@ async fn put_settings(
     let k2 = kinds.clone();
     let language = audit
         .write(&state.db, move |tx| {
-            diesel::delete(oo::table.filter(oo::user_id.eq(caller.user_id))).execute(tx)?;
-            for k in k2 {
-                diesel::insert_into(oo::table)
-                    .values((oo::user_id.eq(caller.user_id), oo::kind.eq(k.as_str())))
-                    .execute(tx)?;
-            }
-            if let Some(l) = asked {
-                diesel::delete(ml::table.find(caller.user_id)).execute(tx)?;
-                if l == Language::En {
-                    diesel::insert_into(ml::table)
-                        .values((ml::user_id.eq(caller.user_id), ml::language.eq("en")))
-                        .execute(tx)?;
-                }
-            }
-            Ok(language_of(tx, caller.user_id)?)
+            store::set_preferences(tx, caller.user_id, &k2, asked)?;
+            Ok(store::language_of(tx, caller.user_id)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(NotificationSettings { opt_out: kinds, language: Some(language) }))

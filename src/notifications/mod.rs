@@ -5,6 +5,7 @@
 pub mod http;
 pub mod outbox;
 pub mod sender;
+pub mod store;
 pub mod templates;
 
 pub use http::routes;

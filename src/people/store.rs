@@ -158,7 +158,7 @@ pub fn lecturer_of_user(conn: &mut DbConn, user: UserId) -> QueryResult<Option<L
 
 pub fn save_learner(conn: &mut DbConn, row: &Learner, seen_version: i64) -> QueryResult<bool> {
     use crate::db::schema::learner_words as lw;
-    let saved = diesel::update(l::table.find(row.id).filter(l::version.eq(seen_version))).set(row).execute(conn)? == 1;
+    let saved = crate::save_versioned!(conn, l, row, seen_version)?;
     if saved {
         diesel::delete(lw::table.filter(lw::learner_id.eq(row.id))).execute(conn)?;
         index_words(conn, std::slice::from_ref(row))?;
@@ -331,7 +331,7 @@ pub fn find_lecturer(conn: &mut DbConn, id: LecturerId) -> QueryResult<Option<Le
 }
 
 pub fn save_lecturer(conn: &mut DbConn, row: &Lecturer, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(t::table.find(row.id).filter(t::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+    crate::save_versioned!(conn, t, row, seen_version)
 }
 
 pub struct LecturerFilter {

@@ -76,7 +76,7 @@ pub fn list(conn: &mut DbConn, f: &Filter, page: &PageRequest) -> Result<Vec<Pro
 }
 
 pub fn save(conn: &mut DbConn, row: &Program, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(p::table.find(row.id).filter(p::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+    crate::save_versioned!(conn, p, row, seen_version)
 }
 
 /// Marks the program changed (its modules changed) for clients syncing by `updated_since`.
@@ -114,7 +114,7 @@ pub fn insert_module(conn: &mut DbConn, row: &ProgramModule) -> QueryResult<()> 
 }
 
 pub fn save_module(conn: &mut DbConn, row: &ProgramModule, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(m::table.find(row.id).filter(m::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+    crate::save_versioned!(conn, m, row, seen_version)
 }
 
 pub fn delete_module(conn: &mut DbConn, id: ModuleId) -> QueryResult<usize> {

@@ -1,19 +1,17 @@
 //! `/api/v1/sending-units` (the registry) and `/api/v1/cohorts/{id}/unit-reports[/{unit}]`.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::report::{self, UnitReport};
-use super::SendingUnit;
+use super::{store, SendingUnit};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::*;
+use crate::db::now;
 use crate::db::page::Page;
-use crate::db::schema::sending_units as su;
-use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
 use crate::http::export::{self, Format};
 use crate::http::extract::{nullable, ok_versioned, paging, saved, IdempotencyKey, IfMatch, JsonBody};
@@ -103,12 +101,6 @@ fn check(name: &str, email: Option<&str>, contact: Option<&str>) -> Result<(Stri
     p.finish((name, key, email))
 }
 
-fn in_scope(tx: &mut DbConn, caller: &Caller, id: SendingUnitId) -> Result<SendingUnit, ApiError> {
-    let u = super::find(tx, id)?.ok_or_else(ApiError::not_found)?;
-    caller.scope.check(u.institution_id)?;
-    Ok(u)
-}
-
 fn duplicate(name: &str) -> ApiError {
     ApiError::conflict("duplicate_sending_unit", format!("The institution already has a sending unit named {name}."))
 }
@@ -128,23 +120,8 @@ async fn list_units(
     if let Some(i) = q.institution_id {
         caller.scope.check(i)?;
     }
-    let rows = state
-        .db
-        .read(move |tx| {
-            let mut qq = su::table.select(SendingUnit::as_select()).into_boxed();
-            qq = crate::within_scope!(qq, &caller.scope, su::institution_id);
-            if let Some(i) = q.institution_id {
-                qq = qq.filter(su::institution_id.eq(i));
-            }
-            if let Some(text) = q.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
-                qq = qq.filter(su::name_key.like(format!("%{}%", text.replace(['%', '_'], ""))));
-            }
-            if let Some(after) = page.after.as_deref().and_then(|a| a.parse::<SendingUnitId>().ok()) {
-                qq = qq.filter(su::id.gt(after));
-            }
-            Ok(qq.order(su::id.asc()).limit(page.limit + 1).load(tx)?)
-        })
-        .await?;
+    let rows =
+        state.db.read(move |tx| Ok(store::list(tx, &caller.scope, q.institution_id, q.q.as_deref(), &page)?)).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| r.id.to_string(), SendingUnitOut::from)))
 }
 
@@ -171,7 +148,7 @@ async fn create_unit(
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let inst = crate::institutions::store::get(tx, &c.scope, b.institution_id)
             .map_err(|_| ApiError::field("institution_id", "no such institution in your scope"))?;
-        if super::name_taken(tx, inst.id, &name_key, None)? {
+        if store::name_taken(tx, inst.id, &name_key, None)? {
             return Err(duplicate(&name));
         }
         let at = now();
@@ -186,7 +163,7 @@ async fn create_unit(
             created_at: at,
             updated_at: at,
         };
-        diesel::insert_into(su::table).values(&row).execute(tx)?;
+        store::insert(tx, &row)?;
         Stored::created(format!("/api/v1/sending-units/{}", row.id), row.version, &SendingUnitOut::from(row))
     })
     .await
@@ -203,7 +180,7 @@ async fn get_unit(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
     let id = id.into_inner();
-    let row = state.db.read(move |tx| in_scope(tx, &caller, id)).await?;
+    let row = state.db.read(move |tx| store::in_scope(tx, &caller, id)).await?;
     Ok(ok_versioned(row.version, &SendingUnitOut::from(row)))
 }
 
@@ -226,7 +203,7 @@ async fn update_unit(
     let id = id.into_inner();
     let row = audit
         .write(&state.db, move |tx| {
-            let cur = in_scope(tx, &caller, id)?;
+            let cur = store::in_scope(tx, &caller, id)?;
             if_match.check(cur.version)?;
             let email = match &b.email {
                 Some(e) => e.clone(),
@@ -238,7 +215,7 @@ async fn update_unit(
             };
             let (name, name_key, email) =
                 check(b.name.as_deref().unwrap_or(&cur.name), email.as_deref(), contact.as_deref())?;
-            if super::name_taken(tx, cur.institution_id, &name_key, Some(cur.id))? {
+            if store::name_taken(tx, cur.institution_id, &name_key, Some(cur.id))? {
                 return Err(duplicate(&name));
             }
             let row = SendingUnit {
@@ -250,8 +227,7 @@ async fn update_unit(
                 updated_at: now(),
                 ..cur.clone()
             };
-            let n = diesel::update(su::table.find(id).filter(su::version.eq(cur.version))).set(&row).execute(tx)?;
-            saved(n == 1, cur.version)?;
+            saved(store::save(tx, &row, cur.version)?, cur.version)?;
             Ok(row)
         })
         .await?;
@@ -273,8 +249,8 @@ async fn delete_unit(
     let id = id.into_inner();
     audit
         .write(&state.db, move |tx| {
-            in_scope(tx, &caller, id)?;
-            diesel::delete(su::table.find(id)).execute(tx)?;
+            store::in_scope(tx, &caller, id)?;
+            store::delete(tx, id)?;
             Ok(())
         })
         .await?;

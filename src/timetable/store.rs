@@ -35,7 +35,7 @@ pub fn remove(conn: &mut DbConn, id: SessionId) -> QueryResult<()> {
 }
 
 pub fn save(conn: &mut DbConn, row: &Session, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(s::table.find(row.id).filter(s::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+    crate::save_versioned!(conn, s, row, seen_version)
 }
 
 pub fn add_event(conn: &mut DbConn, e: &ScheduleEvent) -> QueryResult<()> {

@@ -65,7 +65,7 @@ pub fn list(conn: &mut DbConn, scope: &Scope, f: &Filter, page: &PageRequest) ->
 }
 
 pub fn save(conn: &mut DbConn, row: &User, seen_version: i64) -> QueryResult<bool> {
-    diesel::update(u::table.find(row.id).filter(u::version.eq(seen_version))).set(row).execute(conn).map(|n| n == 1)
+    crate::save_versioned!(conn, u, row, seen_version)
 }
 
 pub fn email_taken(conn: &mut DbConn, email: &str, except: Option<UserId>) -> QueryResult<bool> {

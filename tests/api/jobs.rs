@@ -195,6 +195,16 @@ async fn reminders_reach_a_real_smtp_server(db: TestDb) {
     assert_eq!(runs.body["items"].as_array().unwrap().len(), 3);
     app.post("/api/v1/jobs/outbox/run", &l.admin, json!(null)).await.assert_problem(403, "forbidden");
     app.post("/api/v1/jobs/nothing/run", &app.root, json!(null)).await.assert_problem(404, "not-found");
+    // A manual run is in the audit trail, naming the run and who asked for it.
+    let r = app.post("/api/v1/jobs/outbox/run", &app.root, json!(null)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let trail = app.get("/api/v1/audit?resource_type=jobs", &app.root).await;
+    let runs: Vec<&Value> =
+        trail.body["items"].as_array().unwrap().iter().filter(|e| e["path"] == "/api/v1/jobs/outbox/run").collect();
+    // The two earlier runs of this test, and this one (the refused one left none).
+    assert_eq!(runs.len(), 3, "{}", trail.text);
+    assert_eq!(runs[2]["resource_id"], r.body["id"], "{}", trail.text);
+    assert_eq!((runs[2]["method"].as_str(), runs[2]["actor_role"].as_str()), (Some("POST"), Some("system_admin")));
 }
 
 db_test_raw!(smtp_down_then_up_delivers_everything_once);
