@@ -1,23 +1,20 @@
 //! `/api/v1/learners`: learner records, their import from spreadsheets and their export.
 
-use std::collections::HashMap;
-
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::{
-    blank_learner, ImportOut, ImportQuery, LearnerFilter, LearnerInput, LearnerOut, LearnerSummary, TemplateQuery,
-    SELF_EDITABLE,
+    ImportOut, ImportQuery, LearnerFilter, LearnerInput, LearnerOut, LearnerSummary, TemplateQuery, SELF_EDITABLE,
 };
 use super::import::{self, LEARNER_COLUMNS};
 use super::model::Learner;
-use super::{account_problem, home_institution, in_row, rules, store, MAX_IMPORT_PROBLEMS};
+use super::person::{self, check_and_dedupe};
+use super::{home_institution, store};
 use crate::audit::Audit;
-use crate::auth::{Caller, Permission, Role};
+use crate::auth::{Caller, Permission};
 use crate::db::ids::LearnerId;
+use crate::db::now;
 use crate::db::page::Page;
-use crate::db::{now, DbConn};
 use crate::error::{ApiError, ProblemItem, Problems};
 use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{ok_versioned, paging_by, since, IdempotencyKey, IfMatch, JsonBody};
@@ -42,32 +39,6 @@ fn words(q: Option<&str>) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect()
-}
-
-/// Every reason a learner record cannot be written: field problems, a bad account link, or a
-/// duplicate of someone already recorded in the institution tree.
-fn check_and_dedupe(
-    tx: &mut DbConn,
-    caller: &Caller,
-    row: &Learner,
-    mut p: Problems,
-    today: NaiveDate,
-    account_changed: bool,
-) -> Result<(), ApiError> {
-    if p.is_empty() {
-        p.0.extend(rules::learner_problems(row, today));
-    }
-    if let (true, Some(u)) = (account_changed, row.user_id) {
-        p.0.extend(account_problem(tx, &caller.scope, u, Role::Learner)?);
-    }
-    p.finish(())?;
-    if let Some(existing) = store::learner_duplicate(tx, row)? {
-        return Err(ApiError::Duplicate {
-            detail: "This person is already recorded in the institution tree (same national id, or same name and date of birth).".into(),
-            existing: format!("/api/v1/learners/{existing}"),
-        });
-    }
-    Ok(())
 }
 
 /// Learners in scope, in Vietnamese list order (given name, middle names, family name).
@@ -152,14 +123,7 @@ async fn create_learner(
     let today = state.clock.today();
     let c = caller.clone();
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
-        let mut p = Problems::new();
-        input.require(&mut p);
-        let inst = home_institution(tx, &c, input.institution_id)?;
-        let mut row = blank_learner(inst, now());
-        row.user_id = input.user_id.flatten();
-        input.apply(&mut row);
-        check_and_dedupe(tx, &c, &row, p, today, true)?;
-        store::insert_learners(tx, std::slice::from_ref(&row))?;
+        let row = person::create::<Learner>(tx, &c, input, today)?;
         Stored::created(format!("/api/v1/learners/{}", row.id), 1, &LearnerOut::from(row))
     })
     .await
@@ -229,7 +193,7 @@ async fn update_learner(
                 row.institution_id = home_institution(tx, &c, Some(inst))?;
             }
             input.apply(&mut row);
-            check_and_dedupe(tx, &c, &row, Problems::new(), today, account_changed)?;
+            check_and_dedupe::<Learner>(tx, &c, &row, Problems::new(), today, account_changed)?;
             row.version = cur.version + 1;
             row.updated_at = now();
             crate::http::extract::saved(store::save_learner(tx, &row, cur.version)?, cur.version)?;
@@ -256,111 +220,14 @@ async fn import_learners(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
-    let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    let sheet = web::block(move || import::read(&body, &content_type)).await.map_err(|_| ApiError::unavailable())??;
-    let map = import::map_headers(&sheet.headers, LEARNER_COLUMNS)?;
-    let (inputs, mut problems) = import::parse_rows(&sheet, &map, import::set_learner);
-    let dry_run = q.dry_run.unwrap_or(false);
-    let asked = q.institution_id;
-    let today = state.clock.today();
+    let (inputs, problems) = person::read_sheet::<Learner>(&req, body).await?;
+    let (dry_run, asked, today) = (q.dry_run.unwrap_or(false), q.institution_id, state.clock.today());
     let out = audit
         .write(&state.db, move |tx| {
-            let inst = home_institution(tx, &caller, asked)?;
-            let t = now();
-            let mut rows: Vec<(usize, Learner)> = Vec::with_capacity(inputs.len());
-            for (n, input) in inputs {
-                let mut p = Problems::new();
-                input.require(&mut p);
-                let mut row = blank_learner(inst, t);
-                input.apply(&mut row);
-                if p.is_empty() {
-                    p.0.extend(rules::learner_problems(&row, today));
-                }
-                problems.extend(in_row(n, p.0));
-                rows.push((n, row));
-            }
-            duplicates_within(&rows, &mut problems);
-            duplicates_recorded(tx, inst, &rows, &mut problems)?;
-            if !problems.is_empty() {
-                problems.sort_by_key(|p| row_number(p.field.as_deref()));
-                problems.truncate(MAX_IMPORT_PROBLEMS);
-                return Err(ApiError::Validation(problems));
-            }
-            let count = rows.len();
-            if !dry_run {
-                let rows: Vec<Learner> = rows.into_iter().map(|(_, r)| r).collect();
-                store::insert_learners(tx, &rows)?;
-            }
-            Ok(ImportOut { dry_run, rows: count, created: if dry_run { 0 } else { count } })
+            person::import_rows::<Learner>(tx, &caller, asked, inputs, problems, today, dry_run)
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
-}
-
-/// The row number in a `rows[N].field` name, for ordering problems as the file is.
-fn row_number(field: Option<&str>) -> usize {
-    field
-        .and_then(|f| f.strip_prefix("rows["))
-        .and_then(|f| f.split(']').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
-}
-
-fn duplicates_within(rows: &[(usize, Learner)], problems: &mut Vec<ProblemItem>) {
-    let mut by_name: HashMap<(&str, NaiveDate), usize> = HashMap::new();
-    let mut by_id: HashMap<&str, usize> = HashMap::new();
-    for (n, r) in rows {
-        if r.name_key.is_empty() {
-            continue;
-        }
-        if let Some(first) = by_name.insert((r.name_key.as_str(), r.date_of_birth), *n) {
-            problems.push(ProblemItem::field(
-                format!("rows[{n}].full_name"),
-                format!("same name and date of birth as row {first}"),
-            ));
-        }
-        if let Some(nid) = &r.national_id {
-            if let Some(first) = by_id.insert(nid.as_str(), *n) {
-                problems.push(ProblemItem::field(
-                    format!("rows[{n}].national_id"),
-                    format!("same national id as row {first}"),
-                ));
-            }
-        }
-    }
-}
-
-fn duplicates_recorded(
-    tx: &mut DbConn,
-    inst: crate::db::ids::InstitutionId,
-    rows: &[(usize, Learner)],
-    problems: &mut Vec<ProblemItem>,
-) -> Result<(), ApiError> {
-    let prefix = store::tree_prefix(tx, inst)?;
-    let mut names: Vec<String> = rows.iter().map(|(_, r)| r.name_key.clone()).collect();
-    names.sort();
-    names.dedup();
-    let known: HashMap<(String, NaiveDate), LearnerId> =
-        store::learners_named(tx, &prefix, &names)?.into_iter().map(|(id, k, d)| ((k, d), id)).collect();
-    let mut nids: Vec<String> = rows.iter().filter_map(|(_, r)| r.national_id.clone()).collect();
-    nids.sort();
-    nids.dedup();
-    let known_ids: HashMap<String, LearnerId> =
-        store::learners_with_national_ids(tx, &prefix, &nids)?.into_iter().map(|(id, n)| (n, id)).collect();
-    for (n, r) in rows {
-        if let Some(id) = known.get(&(r.name_key.clone(), r.date_of_birth)) {
-            problems.push(ProblemItem::field(
-                format!("rows[{n}].full_name"),
-                format!("already recorded as /api/v1/learners/{id}"),
-            ));
-        } else if let Some(id) = r.national_id.as_ref().and_then(|x| known_ids.get(x)) {
-            problems.push(ProblemItem::field(
-                format!("rows[{n}].national_id"),
-                format!("already recorded as /api/v1/learners/{id}"),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// A spreadsheet template for learner imports, with Vietnamese headers and one example row.
@@ -368,13 +235,5 @@ fn duplicates_recorded(
 #[get("/learners/import/template")]
 async fn learner_template(caller: Caller, q: web::Query<TemplateQuery>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
-    let format = if q.format == Some(Format::Xlsx) { Format::Xlsx } else { Format::Csv };
-    export::respond(
-        format,
-        &Table {
-            name: "mau-nhap-hoc-vien".into(),
-            headers: import::header_row(LEARNER_COLUMNS),
-            rows: vec![import::learner_example()],
-        },
-    )
+    person::template::<Learner>(q.format)
 }

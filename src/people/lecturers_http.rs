@@ -1,15 +1,13 @@
 //! `/api/v1/lecturers`: lecturer records, import and export.
 
-use std::collections::HashMap;
-
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::dto::{blank_lecturer, ImportOut, ImportQuery, LecturerFilter, LecturerInput, LecturerOut, TemplateQuery};
+use super::dto::{ImportOut, ImportQuery, LecturerFilter, LecturerInput, LecturerOut, TemplateQuery};
 use super::import::{self, LECTURER_COLUMNS};
 use super::model::Lecturer;
-use super::{account_problem, home_institution, in_row, rules, store, MAX_IMPORT_PROBLEMS};
+use super::person::{self, check_and_dedupe};
+use super::{home_institution, store};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::LecturerId;
@@ -29,30 +27,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(lecturer_template)
         .service(get_lecturer)
         .service(update_lecturer);
-}
-
-fn check_and_dedupe(
-    tx: &mut DbConn,
-    caller: &Caller,
-    row: &Lecturer,
-    mut p: Problems,
-    today: NaiveDate,
-    account_changed: bool,
-) -> Result<(), ApiError> {
-    if p.is_empty() {
-        p.0.extend(rules::lecturer_problems(row, today));
-    }
-    if let (true, Some(u)) = (account_changed, row.user_id) {
-        p.0.extend(account_problem(tx, &caller.scope, u, Role::Lecturer)?);
-    }
-    p.finish(())?;
-    if let Some(existing) = store::lecturer_duplicate(tx, row)? {
-        return Err(ApiError::Duplicate {
-            detail: "This lecturer is already recorded in the institution tree (same national id, or same name and date of birth).".into(),
-            existing: format!("/api/v1/lecturers/{existing}"),
-        });
-    }
-    Ok(())
 }
 
 /// Lecturers in scope, in Vietnamese list order. Export with `?format=csv|xlsx`.
@@ -115,14 +89,7 @@ async fn create_lecturer(
     let today = state.clock.today();
     let c = caller.clone();
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
-        let mut p = Problems::new();
-        input.require(&mut p);
-        let inst = home_institution(tx, &c, input.institution_id)?;
-        let mut row = blank_lecturer(inst, now());
-        row.user_id = input.user_id.flatten();
-        input.apply(&mut row);
-        check_and_dedupe(tx, &c, &row, p, today, true)?;
-        store::insert_lecturer(tx, &row)?;
+        let row = person::create::<Lecturer>(tx, &c, input, today)?;
         Stored::created(format!("/api/v1/lecturers/{}", row.id), 1, &LecturerOut::from(row))
     })
     .await
@@ -184,7 +151,7 @@ async fn update_lecturer(
                 row.institution_id = home_institution(tx, &c, Some(inst))?;
             }
             input.apply(&mut row);
-            check_and_dedupe(tx, &c, &row, Problems::new(), today, account_changed)?;
+            check_and_dedupe::<Lecturer>(tx, &c, &row, Problems::new(), today, account_changed)?;
             row.version = cur.version + 1;
             row.updated_at = now();
             crate::http::extract::saved(store::save_lecturer(tx, &row, cur.version)?, cur.version)?;
@@ -207,47 +174,11 @@ async fn import_lecturers(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
-    let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    let sheet = web::block(move || import::read(&body, &content_type)).await.map_err(|_| ApiError::unavailable())??;
-    let map = import::map_headers(&sheet.headers, LECTURER_COLUMNS)?;
-    let (inputs, mut problems) = import::parse_rows(&sheet, &map, import::set_lecturer);
-    let dry_run = q.dry_run.unwrap_or(false);
-    let asked = q.institution_id;
-    let today = state.clock.today();
+    let (inputs, problems) = person::read_sheet::<Lecturer>(&req, body).await?;
+    let (dry_run, asked, today) = (q.dry_run.unwrap_or(false), q.institution_id, state.clock.today());
     let out = audit
         .write(&state.db, move |tx| {
-            let inst = home_institution(tx, &caller, asked)?;
-            let t = now();
-            let mut rows = Vec::with_capacity(inputs.len());
-            let mut seen: HashMap<String, usize> = HashMap::new();
-            for (n, input) in inputs {
-                let mut p = Problems::new();
-                input.require(&mut p);
-                let mut row = blank_lecturer(inst, t);
-                input.apply(&mut row);
-                if p.is_empty() {
-                    p.0.extend(rules::lecturer_problems(&row, today));
-                }
-                let key = format!("{}|{:?}", row.name_key, row.date_of_birth);
-                if let Some(first) = seen.insert(key, n) {
-                    p.add("full_name", format!("same name and date of birth as row {first}"));
-                } else if p.is_empty() {
-                    if let Some(id) = store::lecturer_duplicate(tx, &row)? {
-                        p.add("full_name", format!("already recorded as /api/v1/lecturers/{id}"));
-                    }
-                }
-                problems.extend(in_row(n, p.0));
-                rows.push(row);
-            }
-            if !problems.is_empty() {
-                problems.truncate(MAX_IMPORT_PROBLEMS);
-                return Err(ApiError::Validation(problems));
-            }
-            let count = rows.len();
-            if !dry_run {
-                store::insert_lecturers(tx, &rows)?;
-            }
-            Ok(ImportOut { dry_run, rows: count, created: if dry_run { 0 } else { count } })
+            person::import_rows::<Lecturer>(tx, &caller, asked, inputs, problems, today, dry_run)
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
@@ -258,13 +189,5 @@ async fn import_lecturers(
 #[get("/lecturers/import/template")]
 async fn lecturer_template(caller: Caller, q: web::Query<TemplateQuery>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
-    let format = if q.format == Some(Format::Xlsx) { Format::Xlsx } else { Format::Csv };
-    export::respond(
-        format,
-        &Table {
-            name: "mau-nhap-giang-vien".into(),
-            headers: import::header_row(LECTURER_COLUMNS),
-            rows: vec![import::lecturer_example()],
-        },
-    )
+    person::template::<Lecturer>(q.format)
 }

@@ -16,6 +16,7 @@ pub mod lecturers_http;
 pub mod merge;
 pub mod model;
 pub mod names;
+pub mod person;
 pub mod personal_data;
 pub mod rules;
 pub mod store;
