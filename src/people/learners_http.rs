@@ -220,14 +220,7 @@ async fn import_learners(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManagePeople)?;
-    let (inputs, problems) = person::read_sheet::<Learner>(&req, body).await?;
-    let (dry_run, asked, today) = (q.dry_run.unwrap_or(false), q.institution_id, state.clock.today());
-    let out = audit
-        .write(&state.db, move |tx| {
-            person::import_rows::<Learner>(tx, &caller, asked, inputs, problems, today, dry_run)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    person::import::<Learner>(caller, audit, &state, &q, &req, body).await
 }
 
 /// A spreadsheet template for learner imports, with Vietnamese headers and one example row.

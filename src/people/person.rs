@@ -9,15 +9,19 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::QueryResult;
 use serde::Serialize;
 
-use super::dto::{blank_learner, blank_lecturer, ImportOut, LearnerInput, LearnerOut, LecturerInput, LecturerOut};
+use super::dto::{
+    blank_learner, blank_lecturer, ImportOut, ImportQuery, LearnerInput, LearnerOut, LecturerInput, LecturerOut,
+};
 use super::import::{self, Column, Sheet, LEARNER_COLUMNS, LECTURER_COLUMNS};
 use super::model::{Learner, Lecturer};
 use super::{account_problem, home_institution, in_row, rules, store, MAX_IMPORT_PROBLEMS};
+use crate::audit::Audit;
 use crate::auth::{Caller, Role};
 use crate::db::ids::{InstitutionId, LearnerId, UserId};
 use crate::db::DbConn;
 use crate::error::{ApiError, ProblemItem, Problems};
 use crate::http::export::{self, Cell, Format, Table};
+use crate::AppState;
 
 /// A kind of person record: a learner or a lecturer.
 pub trait Person: Sized + Send + 'static {
@@ -116,6 +120,24 @@ pub async fn read_sheet<P: Person>(
     Ok(import::parse_rows(&sheet, &map, P::set_cell))
 }
 
+/// An import as the API answers it: the sheet read, then every row written or none (a dry run
+/// only checks), recorded in the audit trail.
+pub async fn import<P: Person>(
+    caller: Caller,
+    audit: Audit,
+    state: &AppState,
+    q: &ImportQuery,
+    req: &HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (inputs, problems) = read_sheet::<P>(req, body).await?;
+    let (dry_run, asked, today) = (q.dry_run.unwrap_or(false), q.institution_id, state.clock.today());
+    let out = audit
+        .write(&state.db, move |tx| import_rows::<P>(tx, &caller, asked, inputs, problems, today, dry_run))
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
 /// Writes every row or none: the problems of every row at once, in file order, else the rows
 /// (not in a dry run).
 pub fn import_rows<P: Person>(
@@ -171,6 +193,33 @@ fn row_number(field: Option<&str>) -> usize {
         .unwrap_or(0)
 }
 
+/// The accessors both kinds of record have under the same names.
+macro_rules! same_fields {
+    ($input:ty) => {
+        fn id_text(&self) -> String {
+            self.id.to_string()
+        }
+        fn user_id(&self) -> Option<UserId> {
+            self.user_id
+        }
+        fn set_user_id(&mut self, user: Option<UserId>) {
+            self.user_id = user;
+        }
+        fn institution_asked(input: &$input) -> Option<InstitutionId> {
+            input.institution_id
+        }
+        fn user_asked(input: &$input) -> Option<Option<UserId>> {
+            input.user_id
+        }
+        fn require(input: &$input, p: &mut Problems) {
+            input.require(p)
+        }
+        fn apply(input: $input, row: &mut Self) {
+            input.apply(row)
+        }
+    };
+}
+
 impl Person for Learner {
     type Input = LearnerInput;
     type Out = LearnerOut;
@@ -184,27 +233,7 @@ impl Person for Learner {
     fn blank(institution: InstitutionId, at: NaiveDateTime) -> Self {
         blank_learner(institution, at)
     }
-    fn id_text(&self) -> String {
-        self.id.to_string()
-    }
-    fn user_id(&self) -> Option<UserId> {
-        self.user_id
-    }
-    fn set_user_id(&mut self, user: Option<UserId>) {
-        self.user_id = user;
-    }
-    fn institution_asked(input: &LearnerInput) -> Option<InstitutionId> {
-        input.institution_id
-    }
-    fn user_asked(input: &LearnerInput) -> Option<Option<UserId>> {
-        input.user_id
-    }
-    fn require(input: &LearnerInput, p: &mut Problems) {
-        input.require(p)
-    }
-    fn apply(input: LearnerInput, row: &mut Self) {
-        input.apply(row)
-    }
+    same_fields!(LearnerInput);
     fn problems(&self, today: NaiveDate) -> Vec<ProblemItem> {
         rules::learner_problems(self, today)
     }
@@ -304,27 +333,7 @@ impl Person for Lecturer {
     fn blank(institution: InstitutionId, at: NaiveDateTime) -> Self {
         blank_lecturer(institution, at)
     }
-    fn id_text(&self) -> String {
-        self.id.to_string()
-    }
-    fn user_id(&self) -> Option<UserId> {
-        self.user_id
-    }
-    fn set_user_id(&mut self, user: Option<UserId>) {
-        self.user_id = user;
-    }
-    fn institution_asked(input: &LecturerInput) -> Option<InstitutionId> {
-        input.institution_id
-    }
-    fn user_asked(input: &LecturerInput) -> Option<Option<UserId>> {
-        input.user_id
-    }
-    fn require(input: &LecturerInput, p: &mut Problems) {
-        input.require(p)
-    }
-    fn apply(input: LecturerInput, row: &mut Self) {
-        input.apply(row)
-    }
+    same_fields!(LecturerInput);
     fn problems(&self, today: NaiveDate) -> Vec<ProblemItem> {
         rules::lecturer_problems(self, today)
     }
