@@ -51,6 +51,19 @@ pub fn valid_of_cohort(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<C
         .load(conn)
 }
 
+/// The levels of the learner's credentials issued here and still valid (not revoked, not
+/// replaced): what eligibility counts as held without the learner declaring it.
+pub fn levels_held(conn: &mut DbConn, learner: LearnerId) -> QueryResult<Vec<crate::programs::model::Level>> {
+    use crate::db::schema::{cohorts as co, programs as p};
+    c::table
+        .inner_join(co::table.on(co::id.eq(c::cohort_id)))
+        .inner_join(p::table.on(p::id.eq(co::program_id)))
+        .filter(c::learner_id.eq(learner))
+        .filter(c::status.eq(CertificateStatus::Valid))
+        .select(p::level)
+        .load(conn)
+}
+
 /// A learner's credentials, oldest first.
 pub fn of_learner(conn: &mut DbConn, learner: LearnerId) -> QueryResult<Vec<Certificate>> {
     c::table.filter(c::learner_id.eq(learner)).order(c::issued_at.asc()).select(Certificate::as_select()).load(conn)

@@ -48,6 +48,9 @@ pub fn refusals_for(tx: &mut DbConn, l: &Learner, t: &Target) -> Result<Vec<Prob
         regulation: t.regulation,
         starts_on: t.from,
         overlapping: &overlapping,
+        held: crate::certificates::store::levels_held(tx, l.id)?
+            .into_iter()
+            .fold(crate::people::model::LlctLevel::None, |a, b| rules::higher(a, rules::level_given(b))),
     };
     Ok(rules::eligibility(l, &facts))
 }

@@ -102,6 +102,27 @@ pub struct ClassFacts<'a> {
     pub starts_on: NaiveDate,
     /// Codes of the learner's other classes whose dates overlap this one.
     pub overlapping: &'a [String],
+    /// The highest level of a valid credential issued to the learner by this service.
+    pub held: LlctLevel,
+}
+
+/// The LLCT level a credential of a program's level gives; a refresher course gives none.
+pub fn level_given(level: Level) -> LlctLevel {
+    match level {
+        Level::Refresher => LlctLevel::None,
+        Level::Elementary => LlctLevel::Elementary,
+        Level::Intermediate => LlctLevel::Intermediate,
+        Level::Advanced => LlctLevel::Advanced,
+    }
+}
+
+/// The higher of two levels.
+pub fn higher(a: LlctLevel, b: LlctLevel) -> LlctLevel {
+    if llct_rank(a) >= llct_rank(b) {
+        a
+    } else {
+        b
+    }
 }
 
 /// Every eligibility rule the learner fails for this class, each with a code and a message.
@@ -115,6 +136,8 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
         out.push(item)
     };
     let party = l.party_status != PartyStatus::None;
+    // The level held: as declared, or a credential issued here, whichever is higher.
+    let prior = higher(l.prior_llct_level, c.held);
     let age = age_on(l.date_of_birth, c.starts_on);
     let female = l.gender == Gender::Female;
     match c.level {
@@ -157,7 +180,7 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
                     );
                 }
             }
-            if llct_rank(l.prior_llct_level) < llct_rank(LlctLevel::Elementary) {
+            if llct_rank(prior) < llct_rank(LlctLevel::Elementary) {
                 fail(
                     "prerequisite_level",
                     "Intermediate needs the elementary level first.".into(),
@@ -179,7 +202,7 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
             if edu_rank(l.education_level) < edu_rank(EducationLevel::University) {
                 fail("education", "Advanced needs a university degree.".into(), serde_json::json!({}));
             }
-            if llct_rank(l.prior_llct_level) < llct_rank(LlctLevel::Intermediate) {
+            if llct_rank(prior) < llct_rank(LlctLevel::Intermediate) {
                 fail(
                     "prerequisite_level",
                     "Advanced needs the intermediate level first.".into(),
@@ -197,7 +220,7 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
             }
         }
     }
-    if c.level != Level::Refresher && llct_rank(l.prior_llct_level) >= level_rank(c.level) {
+    if c.level != Level::Refresher && llct_rank(prior) >= level_rank(c.level) {
         fail(
             "already_holds_level",
             format!("The learner already holds the {} level.", c.level),
@@ -291,8 +314,46 @@ mod tests {
     }
 
     fn codes(l: &Learner, level: Level, mode: Mode, regulation: Regulation, overlapping: &[String]) -> Vec<String> {
-        let facts = ClassFacts { level, mode, regulation, starts_on: d(2026, 3, 1), overlapping };
+        let facts =
+            ClassFacts { level, mode, regulation, starts_on: d(2026, 3, 1), overlapping, held: LlctLevel::None };
         eligibility(l, &facts).into_iter().filter_map(|p| p.code).collect()
+    }
+
+    #[test]
+    fn a_level_held_by_credential_counts_as_declared() {
+        let mut l = learner();
+        l.prior_llct_level = LlctLevel::None;
+        let with = |held| -> Vec<String> {
+            let facts = ClassFacts {
+                level: Level::Intermediate,
+                mode: Mode::InService,
+                regulation: Regulation::Qd350,
+                starts_on: d(2026, 3, 1),
+                overlapping: &[],
+                held,
+            };
+            eligibility(&l, &facts).into_iter().filter_map(|p| p.code).collect()
+        };
+        // (credential issued here, nothing declared) → refusals for intermediate
+        for (held, want) in [
+            (LlctLevel::None, vec!["prerequisite_level"]),
+            (LlctLevel::Elementary, vec![]),
+            (LlctLevel::Intermediate, vec!["already_holds_level"]),
+            (LlctLevel::Advanced, vec!["already_holds_level"]),
+        ] {
+            assert_eq!(with(held), want, "{held:?}");
+        }
+        // (program level) → what its credential gives; a refresher course gives no level
+        for (level, gives) in [
+            (Level::Refresher, LlctLevel::None),
+            (Level::Elementary, LlctLevel::Elementary),
+            (Level::Intermediate, LlctLevel::Intermediate),
+            (Level::Advanced, LlctLevel::Advanced),
+        ] {
+            assert_eq!(level_given(level), gives);
+        }
+        assert_eq!(higher(LlctLevel::Intermediate, LlctLevel::Elementary), LlctLevel::Intermediate);
+        assert_eq!(higher(LlctLevel::None, LlctLevel::Elementary), LlctLevel::Elementary);
     }
 
     #[test]

@@ -859,6 +859,18 @@ async fn a_transcript_spans_institutions_and_levels(app: TestApp) {
     ] {
         let spec = ClassSpec { code, level, rules: json!({}), ended_days_ago: days };
         let cohort = class_with(&app, at, admin, &spec, &person).await;
+        if level == "intermediate" {
+            // The elementary certificate issued here is the prerequisite: nobody declared it on
+            // the learner record, and no rule about it had to be overridden.
+            let list = app.get(&format!("/api/v1/cohorts/{cohort}/enrollments"), admin).await;
+            let overridden: Vec<&str> = list.body["items"][0]["overrides"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|o| o["rule"].as_str())
+                .collect();
+            assert!(!overridden.contains(&"prerequisite_level"), "{}", list.text);
+        }
         let r = app.post(&format!("/api/v1/cohorts/{cohort}/close"), admin, json!(null)).await;
         assert_eq!(r.status, 200, "{}", r.text);
         let issued = app.post(&format!("/api/v1/cohorts/{cohort}/certificates"), admin, signer()).await;
