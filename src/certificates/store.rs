@@ -51,16 +51,20 @@ pub fn valid_of_cohort(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<C
         .load(conn)
 }
 
-/// The levels of the learner's credentials issued here and still valid (not revoked, not
-/// replaced): what eligibility counts as held without the learner declaring it.
-pub fn levels_held(conn: &mut DbConn, learner: LearnerId) -> QueryResult<Vec<crate::programs::model::Level>> {
+/// The learner's credentials issued here and still valid (not revoked, not replaced), with the
+/// level of their program: what eligibility counts as held without the learner declaring it.
+pub fn held_here(
+    conn: &mut DbConn,
+    learner: LearnerId,
+) -> QueryResult<Vec<(crate::programs::model::Level, CertificateId, String)>> {
     use crate::db::schema::{cohorts as co, programs as p};
     c::table
         .inner_join(co::table.on(co::id.eq(c::cohort_id)))
         .inner_join(p::table.on(p::id.eq(co::program_id)))
         .filter(c::learner_id.eq(learner))
         .filter(c::status.eq(CertificateStatus::Valid))
-        .select(p::level)
+        .order(c::issued_at.asc())
+        .select((p::level, c::id, c::serial))
         .load(conn)
 }
 

@@ -319,6 +319,31 @@ pub struct EligibilityOut {
     /// Every rule that fails, each with its code and message.
     pub refusals: Vec<ProblemItem>,
     pub regulation: Regulation,
+    /// The LLCT level the level rules counted as held, and on what evidence.
+    pub level_held: LevelHeld,
+}
+
+/// Where a level held comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Evidence {
+    /// A valid credential this service issued.
+    Issued,
+    /// The learner record's `prior_llct_level`, as declared; not checked against a credential.
+    Declared,
+    /// No level held.
+    None,
+}
+
+/// The LLCT level eligibility counts as held: the higher of a valid credential issued here and
+/// the level declared on the learner record (the credential wins a tie).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LevelHeld {
+    pub level: crate::people::model::LlctLevel,
+    pub evidence: Evidence,
+    /// The credential, when issued here.
+    pub certificate_id: Option<CertificateId>,
+    pub serial: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]

@@ -39,20 +39,20 @@ pub struct Target {
     pub except: Option<CohortId>,
 }
 
-/// Every rule `l` fails for the class (overlaps looked up), before overrides.
-pub fn refusals_for(tx: &mut DbConn, l: &Learner, t: &Target) -> Result<Vec<ProblemItem>, ApiError> {
+/// Every rule `l` fails for the class (overlaps and credentials issued here looked up), before
+/// overrides, and the level held that the level rules counted.
+pub fn refusals_for(tx: &mut DbConn, l: &Learner, t: &Target) -> Result<(Vec<ProblemItem>, LevelHeld), ApiError> {
     let overlapping = store::overlapping_codes(tx, l.id, t.except, t.from, t.to)?;
+    let held = rules::level_held(l.prior_llct_level, &crate::certificates::store::held_here(tx, l.id)?);
     let facts = ClassFacts {
         level: t.level,
         mode: t.mode,
         regulation: t.regulation,
         starts_on: t.from,
         overlapping: &overlapping,
-        held: crate::certificates::store::levels_held(tx, l.id)?
-            .into_iter()
-            .fold(crate::people::model::LlctLevel::None, |a, b| rules::higher(a, rules::level_given(b))),
+        held: held.level,
     };
-    Ok(rules::eligibility(l, &facts))
+    Ok((rules::eligibility(l, &facts), held))
 }
 
 /// Enrols one learner or a list, all or none: the 422 answer lists, for each learner refused,
@@ -144,7 +144,7 @@ fn plan_enrolments(
             );
             continue;
         }
-        let failed = refusals_for(tx, &learner, &target)?;
+        let (failed, _) = refusals_for(tx, &learner, &target)?;
         let (refused, kept) = rules::apply_overrides(i, &learner.full_name, &failed, &x.overrides);
         refusals.extend(refused);
         let overrides = Overrides(
@@ -323,8 +323,9 @@ async fn learner_eligibility(
                     return Err(ApiError::field("cohort_id", "give cohort_id, or program_id with mode and starts_on"))
                 }
             };
-            let refusals = refusals_for(tx, &learner, &Target { level, mode, regulation, from, to, except })?;
-            Ok(EligibilityOut { eligible: refusals.is_empty(), refusals, regulation })
+            let (refusals, level_held) =
+                refusals_for(tx, &learner, &Target { level, mode, regulation, from, to, except })?;
+            Ok(EligibilityOut { eligible: refusals.is_empty(), refusals, regulation, level_held })
         })
         .await?;
     let mut out = out;

@@ -4,8 +4,9 @@ use chrono::{Datelike, NaiveDate};
 
 use std::collections::HashSet;
 
-use super::dto::{EnrolLearner, OverrideIn};
+use super::dto::{EnrolLearner, Evidence, LevelHeld, OverrideIn};
 use super::model::{CohortStatus, Mode, Regulation};
+use crate::db::ids::CertificateId;
 use crate::people::model::{EducationLevel, Gender, Learner, LlctLevel, PartyStatus, RatingGrade};
 use crate::problem::ProblemItem;
 use crate::programs::model::Level;
@@ -113,6 +114,22 @@ pub fn level_given(level: Level) -> LlctLevel {
         Level::Elementary => LlctLevel::Elementary,
         Level::Intermediate => LlctLevel::Intermediate,
         Level::Advanced => LlctLevel::Advanced,
+    }
+}
+
+/// The level held and its evidence, from the level declared on the learner record and the
+/// credentials issued here (program level, id, serial): the highest credential unless the
+/// declaration is higher.
+pub fn level_held(declared: LlctLevel, issued: &[(Level, CertificateId, String)]) -> LevelHeld {
+    let best = issued.iter().map(|(l, id, serial)| (level_given(*l), id, serial)).max_by_key(|(l, ..)| llct_rank(*l));
+    match best {
+        Some((level, id, serial)) if level != LlctLevel::None && llct_rank(level) >= llct_rank(declared) => {
+            LevelHeld { level, evidence: Evidence::Issued, certificate_id: Some(*id), serial: Some(serial.clone()) }
+        }
+        _ if declared != LlctLevel::None => {
+            LevelHeld { level: declared, evidence: Evidence::Declared, certificate_id: None, serial: None }
+        }
+        _ => LevelHeld { level: LlctLevel::None, evidence: Evidence::None, certificate_id: None, serial: None },
     }
 }
 
@@ -353,6 +370,33 @@ mod tests {
             assert_eq!(level_given(level), gives);
         }
         assert_eq!(higher(LlctLevel::Intermediate, LlctLevel::Elementary), LlctLevel::Intermediate);
+        let (a, b) = (CertificateId::new(), CertificateId::new());
+        let cert = |l, id| (l, id, format!("S-{id}"));
+        let show = |h: LevelHeld| (h.level, h.evidence, h.certificate_id);
+        // (declared, issued here) → (level held, evidence, credential)
+        for (declared, issued, want) in [
+            (LlctLevel::None, vec![], (LlctLevel::None, Evidence::None, None)),
+            (LlctLevel::Elementary, vec![], (LlctLevel::Elementary, Evidence::Declared, None)),
+            (LlctLevel::None, vec![cert(Level::Elementary, a)], (LlctLevel::Elementary, Evidence::Issued, Some(a))),
+            (
+                LlctLevel::Elementary,
+                vec![cert(Level::Elementary, a)],
+                (LlctLevel::Elementary, Evidence::Issued, Some(a)),
+            ),
+            (
+                LlctLevel::None,
+                vec![cert(Level::Elementary, a), cert(Level::Intermediate, b)],
+                (LlctLevel::Intermediate, Evidence::Issued, Some(b)),
+            ),
+            (
+                LlctLevel::Intermediate,
+                vec![cert(Level::Elementary, a)],
+                (LlctLevel::Intermediate, Evidence::Declared, None),
+            ),
+            (LlctLevel::None, vec![cert(Level::Refresher, a)], (LlctLevel::None, Evidence::None, None)),
+        ] {
+            assert_eq!(show(level_held(declared, &issued)), want, "{declared:?} {issued:?}");
+        }
         assert_eq!(higher(LlctLevel::None, LlctLevel::Elementary), LlctLevel::Elementary);
     }
 

@@ -851,7 +851,7 @@ async fn a_transcript_spans_institutions_and_levels(app: TestApp) {
     let person = vec![(r.id(), true)];
     // Elementary at the commune centre three years ago, intermediate at the provincial school last
     // year, a refresher course there this month.
-    let mut serials = Vec::new();
+    let mut serials: Vec<String> = Vec::new();
     for (code, level, days, at, admin) in [
         ("SC-2023", "elementary", 1100, &centre, &admin_c),
         ("TC-2025", "intermediate", 300, &school, &admin_s),
@@ -870,6 +870,17 @@ async fn a_transcript_spans_institutions_and_levels(app: TestApp) {
                 .filter_map(|o| o["rule"].as_str())
                 .collect();
             assert!(!overridden.contains(&"prerequisite_level"), "{}", list.text);
+            // The eligibility answer names the certificate it counted.
+            let e = app.get(&format!("/api/v1/learners/{}/eligibility?cohort_id={cohort}", person[0].0), admin).await;
+            assert_eq!(e.status, 200, "{}", e.text);
+            let held = &e.body["level_held"];
+            assert_eq!(
+                (held["level"].as_str(), held["evidence"].as_str()),
+                (Some("elementary"), Some("issued")),
+                "{}",
+                e.text
+            );
+            assert_eq!(held["serial"].as_str(), Some(serials[0].as_str()), "{}", e.text);
         }
         let r = app.post(&format!("/api/v1/cohorts/{cohort}/close"), admin, json!(null)).await;
         assert_eq!(r.status, 200, "{}", r.text);
