@@ -103,7 +103,9 @@ pub struct ClassFacts<'a> {
     pub starts_on: NaiveDate,
     /// Codes of the learner's other classes whose dates overlap this one.
     pub overlapping: &'a [String],
-    /// The highest level of a valid credential issued to the learner by this service.
+    /// The level held on the evidence looked up ([`level_held`]: a valid credential issued
+    /// here, else the declaration); the level rules count the higher of it and the declared
+    /// level, so a caller may also pass the credential's level alone.
     pub held: LlctLevel,
 }
 

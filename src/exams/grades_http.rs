@@ -8,7 +8,7 @@ use super::model::*;
 use super::{rules, store};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
-use crate::cohorts::model::Cohort;
+use crate::cohorts::model::{Cohort, Standing};
 use crate::db::ids::*;
 use crate::db::{now, DbConn};
 use crate::error::ApiError;
@@ -21,6 +21,11 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 pub(super) fn gap(tx: &mut DbConn, cohort: &Cohort) -> Result<i32, ApiError> {
     Ok((crate::programs::store::get(tx, cohort.program_id)?.rules.double_marking_gap * 10.0).round() as i32)
+}
+
+/// The exam's grades as the caller may see them (names, other graders' marks).
+fn visible_grades(tx: &mut DbConn, exam: &Exam, seat: &Standing, gap: i32) -> Result<Vec<GradeOut>, ApiError> {
+    Ok(store::grades(tx, exam.id)?.into_iter().map(|(g, n)| grade_view(g, n, exam, seat, gap)).collect())
 }
 
 /// Enters marks in bulk: only the exam's graders, only once it is sealed and before the grading
@@ -60,7 +65,7 @@ async fn put_grades(
             for (cur, row, reason) in changes {
                 store::change_grade(tx, caller.user_id, at, GradeChangeKind::Mark, &cur, row, reason.as_deref())?;
             }
-            Ok(store::grades(tx, id)?.into_iter().map(|(g, n)| grade_view(g, n, &exam, &seat, gap)).collect::<Vec<_>>())
+            visible_grades(tx, &exam, &seat, gap)
         })
         .await?;
     Ok(HttpResponse::Ok().json(list))
@@ -81,7 +86,7 @@ async fn get_grades(
             let (exam, seat) = seat(tx, &caller, id)?;
             let cohort = &seat.cohort;
             let gap = gap(tx, cohort)?;
-            Ok(store::grades(tx, id)?.into_iter().map(|(g, n)| grade_view(g, n, &exam, &seat, gap)).collect::<Vec<_>>())
+            visible_grades(tx, &exam, &seat, gap)
         })
         .await?;
     Ok(HttpResponse::Ok().json(list))

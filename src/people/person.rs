@@ -7,11 +7,8 @@ use std::collections::HashMap;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::QueryResult;
-use serde::Serialize;
 
-use super::dto::{
-    blank_learner, blank_lecturer, ImportOut, ImportQuery, LearnerInput, LearnerOut, LecturerInput, LecturerOut,
-};
+use super::dto::{blank_learner, blank_lecturer, ImportOut, ImportQuery, LearnerInput, LecturerInput};
 use super::import::{self, Column, Sheet, LEARNER_COLUMNS, LECTURER_COLUMNS};
 use super::model::{Learner, Lecturer};
 use super::{account_problem, home_institution, in_row, rules, store, MAX_IMPORT_PROBLEMS};
@@ -27,8 +24,6 @@ use crate::AppState;
 pub trait Person: Sized + Send + 'static {
     /// The fields as sent, for creation, changes and spreadsheet rows.
     type Input: Default + Send + 'static;
-    /// The record as answered.
-    type Out: Serialize + From<Self>;
     /// The collection's path segment: `learners`, `lecturers`.
     const PATH: &'static str;
     /// The role of an account linked to the record.
@@ -40,7 +35,6 @@ pub trait Person: Sized + Send + 'static {
     const DUPLICATE: &'static str;
 
     fn blank(institution: InstitutionId, at: NaiveDateTime) -> Self;
-    fn id_text(&self) -> String;
     fn user_id(&self) -> Option<UserId>;
     fn set_user_id(&mut self, user: Option<UserId>);
     fn institution_asked(input: &Self::Input) -> Option<InstitutionId>;
@@ -196,9 +190,6 @@ fn row_number(field: Option<&str>) -> usize {
 /// The accessors both kinds of record have under the same names.
 macro_rules! same_fields {
     ($input:ty) => {
-        fn id_text(&self) -> String {
-            self.id.to_string()
-        }
         fn user_id(&self) -> Option<UserId> {
             self.user_id
         }
@@ -222,7 +213,6 @@ macro_rules! same_fields {
 
 impl Person for Learner {
     type Input = LearnerInput;
-    type Out = LearnerOut;
     const PATH: &'static str = "learners";
     const ROLE: Role = Role::Learner;
     const COLUMNS: &'static [Column] = LEARNER_COLUMNS;
@@ -322,7 +312,6 @@ fn learners_recorded(
 
 impl Person for Lecturer {
     type Input = LecturerInput;
-    type Out = LecturerOut;
     const PATH: &'static str = "lecturers";
     const ROLE: Role = Role::Lecturer;
     const COLUMNS: &'static [Column] = LECTURER_COLUMNS;

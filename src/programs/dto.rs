@@ -179,9 +179,9 @@ fn opt(s: Option<String>) -> Option<String> {
 }
 
 impl CreateModule {
-    /// Every problem with the module asked for, at once, or the module (last in the program,
-    /// until it is moved to `position`).
-    pub fn row(self, program_id: ProgramId, count: usize, t: chrono::NaiveDateTime) -> Result<ProgramModule, ApiError> {
+    /// Every problem with the module asked for, at once, or the module; its position (0 here)
+    /// is set once the program's modules are known.
+    pub fn row(self, program_id: ProgramId, t: chrono::NaiveDateTime) -> Result<ProgramModule, ApiError> {
         let mut p = Problems::new();
         p.check(self.code.is_some(), "code", "is required");
         p.check(self.title.is_some(), "title", "is required");
@@ -203,7 +203,7 @@ impl CreateModule {
             code,
             title,
             hours,
-            position: count as i32 + 1,
+            position: 0,
             assessment: self.assessment.unwrap_or(Assessment::Written),
             part: opt(self.part),
             graduation_exam: self.graduation_exam.unwrap_or(false),

@@ -81,13 +81,14 @@ async fn create_module(
     let position = body.position;
     let t = now();
     // The module's shape is judged before the program is read; its position once it is known.
-    body.clone().row(program_id, 0, t)?;
+    let mut row = body.row(program_id, t)?;
     let c = caller.clone();
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let program = store::get(tx, program_id)?;
         check_owner(&c, program.owner_institution_id)?;
         check_draft(&program)?;
-        let mut row = body.row(program_id, store::modules(tx, program_id)?.len(), t)?;
+        // Last in the program, until it is moved to `position`.
+        row.position = store::modules(tx, program_id)?.len() as i32 + 1;
         code_free(tx, program_id, &row.code, None)?;
         store::insert_module(tx, &row)?;
         if let Some(pos) = position {
