@@ -333,7 +333,9 @@ async fn late_enrolment_counts_only_later_sessions(app: TestApp) {
         .post("/api/v1/learners", &c.s.admin, json!({"full_name": "Quách Thị Mơ", "date_of_birth": "1992-02-02", "gender": "female", "education_level": "college", "party_status": "probationary", "party_admission_date": "2025-06-01", "institution_id": c.s.school}))
         .await
         .id();
-    let today = (Utc::now() - Duration::hours(1)).with_timezone(&chrono_tz::Asia::Ho_Chi_Minh).date_naive();
+    // Enrolled on the local day of the later session, whatever the hour the test runs at: two days
+    // after the earlier one, so that one can never share its day.
+    let today = (Utc::now() - Duration::hours(3)).with_timezone(&chrono_tz::Asia::Ho_Chi_Minh).date_naive();
     let r = app
         .post(
             &format!("/api/v1/cohorts/{}/enrollments", c.cohort),
@@ -342,7 +344,7 @@ async fn late_enrolment_counts_only_later_sessions(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
-    // Not on the roll of the earlier session (unless it fell on the same local day).
+    // Not on the roll of the earlier session.
     let early_roll = app.get(&format!("/api/v1/sessions/{early}/attendance"), &c.s.admin).await;
     assert!(!early_roll.body["entries"].as_array().unwrap().iter().any(|e| e["learner_id"] == newcomer.as_str()));
     let late_roll = app.get(&format!("/api/v1/sessions/{late}/attendance"), &c.s.admin).await;
