@@ -81,6 +81,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::audit::http::routes)
             .configure(crate::certificates::routes)
             .configure(crate::certificates::verify_api_routes)
+            .configure(crate::certificates::records::http::routes)
             .configure(crate::notifications::routes)
             .configure(crate::jobs::http::routes)
             .configure(crate::reports::routes)

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod model;
 pub mod numbering;
 pub mod pdf;
+pub mod records;
 pub mod store;
 pub mod verify;
 

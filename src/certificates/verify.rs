@@ -58,19 +58,71 @@ pub struct OtherPaper {
     pub verification_code: String,
 }
 
+/// What a verification found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifiedStatus {
+    /// Issued through the service and in force.
+    Valid,
+    Revoked,
+    /// Reissued: the new paper is `replaced_by`.
+    Replaced,
+    /// Issued on paper before the service and copied from a register book: `record` says who
+    /// copied it, from which register and when. It carries no signature made at issue.
+    Recorded,
+}
+
+impl From<CertificateStatus> for VerifiedStatus {
+    fn from(s: CertificateStatus) -> VerifiedStatus {
+        match s {
+            CertificateStatus::Valid => VerifiedStatus::Valid,
+            CertificateStatus::Revoked => VerifiedStatus::Revoked,
+            CertificateStatus::Replaced => VerifiedStatus::Replaced,
+        }
+    }
+}
+
+/// A credential copied from a paper register book, as the record shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CopiedCredential {
+    pub holder: String,
+    pub date_of_birth: chrono::NaiveDate,
+    pub level: crate::people::model::LlctLevel,
+    pub program: String,
+    pub classification: Option<String>,
+    pub serial: String,
+    pub register_no: String,
+    pub issued_on: chrono::NaiveDate,
+    /// The issuer's name as the paper prints it (the institution may since have been merged or
+    /// abolished).
+    pub issuer: String,
+    /// The institution that keeps the register book and copied the record.
+    pub kept_by: String,
+    /// The register book it was copied from.
+    pub register: String,
+    /// The name of the person who copied it.
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Verification {
     pub verification_code: String,
-    /// `valid`, `revoked` or `replaced`.
-    pub status: CertificateStatus,
+    /// `valid`, `revoked` or `replaced` for a credential issued through the service; `recorded`
+    /// for one copied from a register book.
+    pub status: VerifiedStatus,
     pub revoked_at: Option<DateTime<Utc>>,
     /// The reissue that replaced this credential.
     pub replaced_by: Option<OtherPaper>,
     /// The credential this one replaced.
     pub replaces: Option<OtherPaper>,
-    /// What the paper shows.
-    pub facts: Facts,
-    pub signature: SignatureOut,
+    /// What the paper shows, as signed at issue; `null` for a copied record (see `record`).
+    pub facts: Option<Facts>,
+    /// The issuer's signature over `facts`; `null` for a copied record.
+    pub signature: Option<SignatureOut>,
+    /// A credential copied from a register book: what the record holds and who copied it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<CopiedCredential>,
     /// With `?custodian=true`: the institution that keeps the issuer's records today (the
     /// issuer itself, or the one it was merged into).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -106,7 +158,10 @@ async fn lookup(
     state
         .db
         .read(move |c| {
-            let cert = by_code(c, &code.to_ascii_uppercase())?.ok_or_else(ApiError::not_found)?;
+            let code = code.to_ascii_uppercase();
+            let Some(cert) = by_code(c, &code)? else {
+                return copied(c, &code);
+            };
             let facts =
                 Facts::parse(&cert.facts).ok_or_else(|| ApiError::Internal("stored facts unreadable".into()))?;
             let mut paper = |id| -> Result<Option<OtherPaper>, ApiError> {
@@ -131,20 +186,54 @@ async fn lookup(
             Ok(Verification {
                 custodian,
                 verification_code: cert.verification_code,
-                status: cert.status,
+                status: cert.status.into(),
                 revoked_at: cert.revoked_at.map(|t| t.and_utc()),
                 replaced_by,
                 replaces,
-                facts,
-                signature: SignatureOut {
+                facts: Some(facts),
+                signature: Some(SignatureOut {
                     algorithm: key.algorithm,
                     key_id: key.id,
                     value: cert.signature,
                     signed_text: cert.facts,
-                },
+                }),
+                record: None,
             })
         })
         .await
+}
+
+/// A credential copied from a register book, by its code; 404 when there is none either.
+fn copied(c: &mut crate::db::DbConn, code: &str) -> Result<Verification, ApiError> {
+    let r = crate::certificates::records::store::by_code(c, code)?.ok_or_else(ApiError::not_found)?;
+    let (holder, date_of_birth) = crate::certificates::records::store::holder(c, r.learner_id)?;
+    let kept_by = crate::institutions::store::find(c, r.institution_id)?.map(|i| i.name).unwrap_or_default();
+    let recorded_by = crate::users::store::display_name(c, r.recorded_by)?;
+    Ok(Verification {
+        verification_code: r.verification_code,
+        status: VerifiedStatus::Recorded,
+        revoked_at: None,
+        replaced_by: None,
+        replaces: None,
+        facts: None,
+        signature: None,
+        record: Some(CopiedCredential {
+            holder,
+            date_of_birth,
+            level: r.level,
+            program: r.program_title,
+            classification: r.classification,
+            serial: r.serial,
+            register_no: r.register_no,
+            issued_on: r.issued_on,
+            issuer: r.issuer_name,
+            kept_by,
+            register: r.register,
+            recorded_by,
+            recorded_at: r.recorded_at.and_utc(),
+        }),
+        custodian: None,
+    })
 }
 
 /// Every institution's public signing keys, including retired ones.
@@ -250,14 +339,16 @@ fn shell(title: &str, inner: &str) -> String {
 }
 
 fn page(v: &Verification) -> String {
-    let f = &v.facts;
+    let (Some(f), Some(signature)) = (&v.facts, &v.signature) else {
+        return copied_page(v);
+    };
     let status = match v.status {
-        CertificateStatus::Valid => "<p class=\"ok\">✔ Văn bằng hợp lệ.</p>".to_string(),
-        CertificateStatus::Revoked => format!(
+        VerifiedStatus::Valid | VerifiedStatus::Recorded => "<p class=\"ok\">✔ Văn bằng hợp lệ.</p>".to_string(),
+        VerifiedStatus::Revoked => format!(
             "<p class=\"bad\">✘ Văn bằng đã bị thu hồi{}.</p>",
             v.revoked_at.map(|t| format!(" ngày {}", t.format("%d/%m/%Y"))).unwrap_or_default()
         ),
-        CertificateStatus::Replaced => format!(
+        VerifiedStatus::Replaced => format!(
             "<p class=\"bad\">✘ Văn bằng đã được cấp lại và không còn giá trị{}.</p>",
             v.replaced_by
                 .as_ref()
@@ -289,7 +380,38 @@ fn page(v: &Verification) -> String {
         "Tra cứu văn bằng",
         &format!(
             "{status}<dl>{dl}</dl><p><small>Chữ ký số Ed25519, khóa {}; dữ liệu JSON: thêm tiêu đề Accept: application/json.</small></p>",
-            esc(&v.signature.key_id.to_string())
+            esc(&signature.key_id.to_string())
+        ),
+    )
+}
+
+/// The page of a credential copied from a register book: what the record holds, and that it
+/// is a copy, not a paper signed through the service.
+fn copied_page(v: &Verification) -> String {
+    let Some(r) = &v.record else {
+        return shell("Tra cứu văn bằng", "");
+    };
+    let d = |x: chrono::NaiveDate| x.format("%d/%m/%Y").to_string();
+    let rows = [
+        ("Họ và tên", r.holder.clone()),
+        ("Ngày sinh", d(r.date_of_birth)),
+        ("Trình độ", crate::people::import::llct_label(r.level).to_string()),
+        ("Chương trình", r.program.clone()),
+        ("Xếp loại", r.classification.clone().unwrap_or_else(|| "—".into())),
+        ("Số hiệu", r.serial.clone()),
+        ("Số vào sổ", r.register_no.clone()),
+        ("Ngày cấp", d(r.issued_on)),
+        ("Cơ sở cấp", r.issuer.clone()),
+        ("Sổ gốc", r.register.clone()),
+        ("Cơ sở lưu giữ sổ gốc", r.kept_by.clone()),
+        ("Người vào sổ điện tử", format!("{}, ngày {}", r.recorded_by, r.recorded_at.format("%d/%m/%Y"))),
+    ];
+    let dl: String = rows.iter().map(|(k, v)| format!("<dt>{}</dt><dd>{}</dd>", esc(k), esc(v))).collect();
+    shell(
+        "Tra cứu văn bằng",
+        &format!(
+            "<p class=\"ok\">✔ Văn bằng cấp trên giấy, có trong sổ gốc.</p><dl>{dl}</dl><p><small>Bản ghi được sao \
+             từ sổ gốc, không phải văn bằng ký số khi cấp; dữ liệu JSON: thêm tiêu đề Accept: application/json.</small></p>"
         ),
     )
 }

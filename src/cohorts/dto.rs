@@ -329,20 +329,25 @@ pub struct EligibilityOut {
 pub enum Evidence {
     /// A valid credential this service issued.
     Issued,
+    /// A credential issued on paper and copied from a register book.
+    Recorded,
     /// The learner record's `prior_llct_level`, as declared; not checked against a credential.
     Declared,
     /// No level held.
     None,
 }
 
-/// The LLCT level eligibility counts as held: the higher of a valid credential issued here and
-/// the level declared on the learner record (the credential wins a tie).
+/// The LLCT level eligibility counts as held: the higher of a credential (a valid one issued
+/// here, or one copied from a register book) and the level declared on the learner record (the
+/// credential wins a tie).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct LevelHeld {
     pub level: crate::people::model::LlctLevel,
     pub evidence: Evidence,
     /// The credential, when issued here.
     pub certificate_id: Option<CertificateId>,
+    /// The copied record, when recorded from a register book.
+    pub record_id: Option<CredentialRecordId>,
     pub serial: Option<String>,
 }
 

@@ -18,7 +18,7 @@ use crate::error::{ApiError, ProblemItem};
 use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{ok_versioned, paging_by, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
-use crate::people::model::Learner;
+use crate::people::model::{Learner, LlctLevel};
 use crate::people::store as people;
 use crate::programs::model::Level;
 use crate::text::clean;
@@ -37,13 +37,17 @@ pub struct Target {
     pub to: NaiveDate,
     /// The class itself, not counted as an overlap.
     pub except: Option<CohortId>,
+    /// The institution takes the level needed first only on a credential.
+    pub evidence_required: bool,
 }
 
 /// Every rule `l` fails for the class (overlaps and credentials issued here looked up), before
 /// overrides, and the level held that the level rules counted.
 pub fn refusals_for(tx: &mut DbConn, l: &Learner, t: &Target) -> Result<(Vec<ProblemItem>, LevelHeld), ApiError> {
     let overlapping = store::overlapping_codes(tx, l.id, t.except, t.from, t.to)?;
-    let held = rules::level_held(l.prior_llct_level, &crate::certificates::store::held_here(tx, l.id)?);
+    let issued = crate::certificates::store::held_here(tx, l.id)?;
+    let recorded = crate::certificates::records::store::held(tx, l.id)?;
+    let held = rules::level_held(l.prior_llct_level, &issued, &recorded);
     let facts = ClassFacts {
         level: t.level,
         mode: t.mode,
@@ -51,6 +55,8 @@ pub fn refusals_for(tx: &mut DbConn, l: &Learner, t: &Target) -> Result<(Vec<Pro
         starts_on: t.from,
         overlapping: &overlapping,
         held: held.level,
+        evidenced: rules::level_held(LlctLevel::None, &issued, &recorded).level,
+        evidence_required: t.evidence_required,
     };
     Ok((rules::eligibility(l, &facts), held))
 }
@@ -125,6 +131,10 @@ fn plan_enrolments(
         from: cohort.starts_on,
         to: cohort.ends_on,
         except: Some(cohort.id),
+        evidence_required: rules::needs_evidence(
+            &crate::institutions::store::evidence_required(tx, cohort.institution_id)?,
+            level,
+        ),
     };
     let at = now();
     let mut refusals = Vec::new();
@@ -309,22 +319,29 @@ async fn learner_eligibility(
         .db
         .read(move |tx| {
             let learner = people::get_learner(tx, &caller.scope, id)?;
-            let (level, mode, regulation, from, to, except) = match (q.cohort_id, q.program_id) {
+            let (level, mode, regulation, from, to, except, at) = match (q.cohort_id, q.program_id) {
                 (Some(cid), _) => {
                     let c = store::readable(tx, &caller, cid)?;
-                    (super::http::level_of(tx, &c)?, c.mode, c.regulation, c.starts_on, c.ends_on, Some(cid))
+                    let level = super::http::level_of(tx, &c)?;
+                    (level, c.mode, c.regulation, c.starts_on, c.ends_on, Some(cid), Some(c.institution_id))
                 }
                 (None, Some(pid)) => {
                     let p = crate::programs::store::get(tx, pid)?;
                     let from = q.starts_on.unwrap_or(day);
-                    (p.level, q.mode.unwrap_or(Mode::FullTime), rules::regulation_for(from), from, from, None)
+                    let mode = q.mode.unwrap_or(Mode::FullTime);
+                    (p.level, mode, rules::regulation_for(from), from, from, None, caller.institution_id)
                 }
                 (None, None) => {
                     return Err(ApiError::field("cohort_id", "give cohort_id, or program_id with mode and starts_on"))
                 }
             };
+            let asked = match at {
+                Some(i) => crate::institutions::store::evidence_required(tx, i)?,
+                None => Vec::new(),
+            };
+            let evidence_required = rules::needs_evidence(&asked, level);
             let (refusals, level_held) =
-                refusals_for(tx, &learner, &Target { level, mode, regulation, from, to, except })?;
+                refusals_for(tx, &learner, &Target { level, mode, regulation, from, to, except, evidence_required })?;
             Ok(EligibilityOut { eligible: refusals.is_empty(), refusals, regulation, level_held })
         })
         .await?;

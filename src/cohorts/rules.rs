@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::dto::{EnrolLearner, Evidence, LevelHeld, OverrideIn};
 use super::model::{CohortStatus, Mode, Regulation};
-use crate::db::ids::CertificateId;
+use crate::db::ids::{CertificateId, CredentialRecordId};
 use crate::people::model::{EducationLevel, Gender, Learner, LlctLevel, PartyStatus, RatingGrade};
 use crate::problem::ProblemItem;
 use crate::programs::model::Level;
@@ -107,6 +107,11 @@ pub struct ClassFacts<'a> {
     /// here, else the declaration); the level rules count the higher of it and the declared
     /// level, so a caller may also pass the credential's level alone.
     pub held: LlctLevel,
+    /// The level held on a credential alone (issued here or copied from a register book).
+    pub evidenced: LlctLevel,
+    /// The institution takes only [`ClassFacts::evidenced`] for the level this class needs
+    /// first, not the learner's declaration.
+    pub evidence_required: bool,
 }
 
 /// The LLCT level a credential of a program's level gives; a refresher course gives none.
@@ -119,20 +124,46 @@ pub fn level_given(level: Level) -> LlctLevel {
     }
 }
 
-/// The level held and its evidence, from the level declared on the learner record and the
-/// credentials issued here (program level, id, serial): the highest credential unless the
+/// The level held and its evidence, from the level declared on the learner record, the
+/// credentials issued here (program level, id, serial) and those copied from register books
+/// (level, id, serial): the highest credential (issued here before copied on a tie) unless the
 /// declaration is higher.
-pub fn level_held(declared: LlctLevel, issued: &[(Level, CertificateId, String)]) -> LevelHeld {
-    let best = issued.iter().map(|(l, id, serial)| (level_given(*l), id, serial)).max_by_key(|(l, ..)| llct_rank(*l));
+pub fn level_held(
+    declared: LlctLevel,
+    issued: &[(Level, CertificateId, String)],
+    recorded: &[(LlctLevel, CredentialRecordId, String)],
+) -> LevelHeld {
+    let from_issued = issued.iter().map(|(l, id, serial)| LevelHeld {
+        level: level_given(*l),
+        evidence: Evidence::Issued,
+        certificate_id: Some(*id),
+        record_id: None,
+        serial: Some(serial.clone()),
+    });
+    let from_records = recorded.iter().map(|(l, id, serial)| LevelHeld {
+        level: *l,
+        evidence: Evidence::Recorded,
+        certificate_id: None,
+        record_id: Some(*id),
+        serial: Some(serial.clone()),
+    });
+    // The first of the highest wins: issued ones come first.
+    let best = from_issued.chain(from_records).fold(None::<LevelHeld>, |best, h| match best {
+        Some(b) if llct_rank(b.level) >= llct_rank(h.level) => Some(b),
+        _ => Some(h),
+    });
+    let none = |level, evidence| LevelHeld { level, evidence, certificate_id: None, record_id: None, serial: None };
     match best {
-        Some((level, id, serial)) if level != LlctLevel::None && llct_rank(level) >= llct_rank(declared) => {
-            LevelHeld { level, evidence: Evidence::Issued, certificate_id: Some(*id), serial: Some(serial.clone()) }
-        }
-        _ if declared != LlctLevel::None => {
-            LevelHeld { level: declared, evidence: Evidence::Declared, certificate_id: None, serial: None }
-        }
-        _ => LevelHeld { level: LlctLevel::None, evidence: Evidence::None, certificate_id: None, serial: None },
+        Some(h) if h.level != LlctLevel::None && llct_rank(h.level) >= llct_rank(declared) => h,
+        _ if declared != LlctLevel::None => none(declared, Evidence::Declared),
+        _ => none(LlctLevel::None, Evidence::None),
     }
+}
+
+/// Whether an institution that asks for evidence for these levels takes only an evidenced
+/// level held (not a declaration) for a class of `level`.
+pub fn needs_evidence(required: &[Level], level: Level) -> bool {
+    required.contains(&level)
 }
 
 /// The higher of two levels.
@@ -141,6 +172,27 @@ pub fn higher(a: LlctLevel, b: LlctLevel) -> LlctLevel {
         a
     } else {
         b
+    }
+}
+
+/// Why the level a class needs first is not met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prerequisite {
+    /// Not held, not even declared.
+    Missing,
+    /// Declared only, where the institution asks for a credential.
+    OnlyDeclared,
+}
+
+/// Whether the level `needed` first is met by the level counted (`before`: the evidenced one
+/// where evidence is asked for), and if not, whether the declaration (`prior`) would have.
+pub fn prerequisite(prior: LlctLevel, before: LlctLevel, needed: LlctLevel) -> Option<Prerequisite> {
+    if llct_rank(before) >= llct_rank(needed) {
+        None
+    } else if llct_rank(prior) >= llct_rank(needed) {
+        Some(Prerequisite::OnlyDeclared)
+    } else {
+        Some(Prerequisite::Missing)
     }
 }
 
@@ -155,8 +207,10 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
         out.push(item)
     };
     let party = l.party_status != PartyStatus::None;
-    // The level held: as declared, or a credential issued here, whichever is higher.
+    // The level held: as declared, or on a credential, whichever is higher; where the
+    // institution asks for evidence, the level needed first counts only on a credential.
     let prior = higher(l.prior_llct_level, c.held);
+    let before = if c.evidence_required { c.evidenced } else { prior };
     let age = age_on(l.date_of_birth, c.starts_on);
     let female = l.gender == Gender::Female;
     match c.level {
@@ -199,12 +253,18 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
                     );
                 }
             }
-            if llct_rank(prior) < llct_rank(LlctLevel::Elementary) {
-                fail(
+            match prerequisite(prior, before, LlctLevel::Elementary) {
+                Some(Prerequisite::Missing) => fail(
                     "prerequisite_level",
                     "Intermediate needs the elementary level first.".into(),
                     serde_json::json!({}),
-                );
+                ),
+                Some(Prerequisite::OnlyDeclared) => fail(
+                    "prerequisite_not_evidenced",
+                    "Intermediate needs the elementary level first. The learner declares it, but this institution needs a credential issued here or copied from a register book.".into(),
+                    serde_json::json!({"level": LlctLevel::Elementary.as_str()}),
+                ),
+                None => {}
             }
             let (women, men) = match c.regulation {
                 Regulation::Qd350 => (28, 30),
@@ -221,12 +281,18 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
             if edu_rank(l.education_level) < edu_rank(EducationLevel::University) {
                 fail("education", "Advanced needs a university degree.".into(), serde_json::json!({}));
             }
-            if llct_rank(prior) < llct_rank(LlctLevel::Intermediate) {
-                fail(
+            match prerequisite(prior, before, LlctLevel::Intermediate) {
+                Some(Prerequisite::Missing) => fail(
                     "prerequisite_level",
                     "Advanced needs the intermediate level first.".into(),
                     serde_json::json!({}),
-                );
+                ),
+                Some(Prerequisite::OnlyDeclared) => fail(
+                    "prerequisite_not_evidenced",
+                    "Advanced needs the intermediate level first. The learner declares it, but this institution needs a credential issued here or copied from a register book.".into(),
+                    serde_json::json!({"level": LlctLevel::Intermediate.as_str()}),
+                ),
+                None => {}
             }
             if c.mode == Mode::InService && age < if female { 38 } else { 40 } {
                 fail(
@@ -333,8 +399,16 @@ mod tests {
     }
 
     fn codes(l: &Learner, level: Level, mode: Mode, regulation: Regulation, overlapping: &[String]) -> Vec<String> {
-        let facts =
-            ClassFacts { level, mode, regulation, starts_on: d(2026, 3, 1), overlapping, held: LlctLevel::None };
+        let facts = ClassFacts {
+            level,
+            mode,
+            regulation,
+            starts_on: d(2026, 3, 1),
+            overlapping,
+            held: LlctLevel::None,
+            evidenced: LlctLevel::None,
+            evidence_required: false,
+        };
         eligibility(l, &facts).into_iter().filter_map(|p| p.code).collect()
     }
 
@@ -350,6 +424,8 @@ mod tests {
                 starts_on: d(2026, 3, 1),
                 overlapping: &[],
                 held,
+                evidenced: held,
+                evidence_required: false,
             };
             eligibility(&l, &facts).into_iter().filter_map(|p| p.code).collect()
         };
@@ -397,9 +473,80 @@ mod tests {
             ),
             (LlctLevel::None, vec![cert(Level::Refresher, a)], (LlctLevel::None, Evidence::None, None)),
         ] {
-            assert_eq!(show(level_held(declared, &issued)), want, "{declared:?} {issued:?}");
+            assert_eq!(show(level_held(declared, &issued, &[])), want, "{declared:?} {issued:?}");
         }
         assert_eq!(higher(LlctLevel::None, LlctLevel::Elementary), LlctLevel::Elementary);
+    }
+
+    #[test]
+    fn a_copied_record_counts_and_evidence_can_be_asked_for() {
+        let (c, r) = (CertificateId::new(), CredentialRecordId::new());
+        let issued = |l| vec![(l, c, "GCN-1".to_string())];
+        let recorded = |l| vec![(l, r, "SC-2014-1".to_string())];
+        let show = |h: LevelHeld| (h.level, h.evidence, h.certificate_id.is_some(), h.record_id.is_some());
+        use Evidence::{Declared, Issued, Recorded};
+        // (declared, issued here, copied) → (level, evidence, credential?, record?)
+        for (declared, i, rec, want) in [
+            (LlctLevel::None, vec![], recorded(LlctLevel::Elementary), (LlctLevel::Elementary, Recorded, false, true)),
+            (
+                LlctLevel::Elementary,
+                vec![],
+                recorded(LlctLevel::Elementary),
+                (LlctLevel::Elementary, Recorded, false, true),
+            ),
+            (
+                LlctLevel::Intermediate,
+                vec![],
+                recorded(LlctLevel::Elementary),
+                (LlctLevel::Intermediate, Declared, false, false),
+            ),
+            (
+                LlctLevel::None,
+                issued(Level::Elementary),
+                recorded(LlctLevel::Elementary),
+                (LlctLevel::Elementary, Issued, true, false),
+            ),
+            (
+                LlctLevel::None,
+                issued(Level::Elementary),
+                recorded(LlctLevel::Intermediate),
+                (LlctLevel::Intermediate, Recorded, false, true),
+            ),
+            (
+                LlctLevel::None,
+                issued(Level::Intermediate),
+                recorded(LlctLevel::Elementary),
+                (LlctLevel::Intermediate, Issued, true, false),
+            ),
+        ] {
+            assert_eq!(show(level_held(declared, &i, &rec)), want, "{declared:?} {i:?} {rec:?}");
+        }
+        // (declared, evidenced, evidence asked for) → refusal for an intermediate class
+        let mut l = learner();
+        for (declared, evidenced, asked, want) in [
+            (LlctLevel::Elementary, LlctLevel::None, false, None),
+            (LlctLevel::Elementary, LlctLevel::None, true, Some("prerequisite_not_evidenced")),
+            (LlctLevel::None, LlctLevel::None, true, Some("prerequisite_level")),
+            (LlctLevel::None, LlctLevel::Elementary, true, None),
+            (LlctLevel::Elementary, LlctLevel::Elementary, true, None),
+        ] {
+            l.prior_llct_level = declared;
+            let facts = ClassFacts {
+                level: Level::Intermediate,
+                mode: Mode::FullTime,
+                regulation: Regulation::Qd350,
+                starts_on: d(2026, 3, 1),
+                overlapping: &[],
+                held: evidenced,
+                evidenced,
+                evidence_required: asked,
+            };
+            let codes: Vec<String> = eligibility(&l, &facts).into_iter().filter_map(|p| p.code).collect();
+            assert_eq!(codes.first().map(String::as_str), want, "{declared:?} {evidenced:?} {asked}");
+            assert!(codes.len() <= 1, "{codes:?}");
+        }
+        assert!(needs_evidence(&[Level::Intermediate], Level::Intermediate));
+        assert!(!needs_evidence(&[Level::Intermediate], Level::Advanced));
     }
 
     #[test]

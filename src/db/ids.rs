@@ -131,3 +131,4 @@ typed_id!(JobRunId);
 typed_id!(MessageId);
 typed_id!(SendingUnitId);
 typed_id!(LearnerMergeId);
+typed_id!(CredentialRecordId);

@@ -31,6 +31,7 @@ diesel::table! {
         updated_at -> Timestamp,
         signer_name -> Nullable<Text>,
         signer_title -> Nullable<Text>,
+        evidence_required -> Text,
     }
 }
 
@@ -688,6 +689,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    credential_records (id) {
+        id -> Text,
+        institution_id -> Text,
+        learner_id -> Text,
+        level -> Text,
+        program_title -> Text,
+        classification -> Nullable<Text>,
+        serial -> Text,
+        register_no -> Text,
+        issued_on -> Date,
+        issuer_id -> Nullable<Text>,
+        issuer_name -> Text,
+        issuer_key -> Text,
+        verification_code -> Text,
+        register -> Text,
+        import_id -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(credential_records -> learners (learner_id));
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(register_entries -> certificates (certificate_id));
 diesel::joinable!(certificates -> learners (learner_id));
@@ -751,6 +778,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     credential_counters,
     certificates,
     register_entries,
+    credential_records,
     job_runs,
     job_leases,
     outbox,

@@ -115,6 +115,7 @@ pub(super) fn institution(
         updated_at: t,
         signer_name: Some("Trần Văn Bình".into()),
         signer_title: Some(if tier == "provincial_school" { "Hiệu trưởng" } else { "Giám đốc" }.into()),
+        evidence_required: Default::default(),
     }
 }
 

@@ -6,6 +6,7 @@ use super::model::{Institution, InstitutionStatus};
 use crate::db::ids::InstitutionId;
 use crate::error::{ApiError, Problems};
 use crate::http::extract::nullable;
+use crate::programs::model::{Level, Levels};
 use crate::text::{clean, looks_like_email};
 
 /// A new institution. `tier` is one of the codes of `GET /institutions/tiers`.
@@ -29,6 +30,11 @@ pub struct CreateInstitution {
     pub signer_name: Option<String>,
     /// The signer's title as printed, e.g. `Hiệu trưởng`.
     pub signer_title: Option<String>,
+    /// Levels for which this institution accepts the level a learner must already hold only
+    /// on evidence (a credential issued here or recorded from a register book), not on the
+    /// learner's own declaration, e.g. `["intermediate"]`: an intermediate class then needs an
+    /// evidenced elementary level.
+    pub evidence_required: Option<Vec<Level>>,
 }
 
 crate::max_lengths!("CreateInstitution": "name" => 200, "short_name" => 80, "province" => 100, "address" => 300, "signer_name" => 120, "signer_title" => 120);
@@ -66,6 +72,11 @@ pub struct UpdateInstitution {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub signer_title: Option<Option<String>>,
+    /// Levels for which this institution accepts the level a learner must already hold only
+    /// on evidence (a credential issued here or recorded from a register book), not on the
+    /// learner's own declaration, e.g. `["intermediate"]`: an intermediate class then needs an
+    /// evidenced elementary level.
+    pub evidence_required: Option<Vec<Level>>,
 }
 
 crate::max_lengths!("UpdateInstitution": "name" => 200, "short_name" => 80, "province" => 100, "address" => 300, "signer_name" => 120, "signer_title" => 120);
@@ -84,6 +95,11 @@ pub struct InstitutionOut {
     pub phone: Option<String>,
     pub signer_name: Option<String>,
     pub signer_title: Option<String>,
+    /// Levels for which this institution accepts the level a learner must already hold only
+    /// on evidence (a credential issued here or recorded from a register book), not on the
+    /// learner's own declaration, e.g. `["intermediate"]`: an intermediate class then needs an
+    /// evidenced elementary level.
+    pub evidence_required: Vec<Level>,
     pub status: InstitutionStatus,
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -105,6 +121,7 @@ impl From<Institution> for InstitutionOut {
             phone: i.phone,
             signer_name: i.signer_name,
             signer_title: i.signer_title,
+            evidence_required: i.evidence_required.0,
             status: i.status,
             version: i.version,
             created_at: i.created_at.and_utc(),
@@ -147,6 +164,7 @@ pub struct Fields {
     pub phone: Option<String>,
     pub signer_name: Option<String>,
     pub signer_title: Option<String>,
+    pub evidence_required: Vec<Level>,
 }
 
 impl Fields {
@@ -172,6 +190,7 @@ impl Fields {
             phone: None,
             signer_name: None,
             signer_title: None,
+            evidence_required: Levels::default(),
             status: InstitutionStatus::Active,
             version: 1,
             created_at: t,
@@ -193,6 +212,7 @@ impl Fields {
         row.phone = self.phone;
         row.signer_name = self.signer_name;
         row.signer_title = self.signer_title;
+        row.evidence_required = Levels(self.evidence_required);
     }
 }
 
@@ -220,6 +240,13 @@ pub fn check_fields(f: &Fields, p: &mut Problems) {
     );
 }
 
+/// A set of levels in level order, each once.
+fn levels(mut v: Vec<Level>) -> Vec<Level> {
+    v.sort_by_key(|l| Level::ALL.iter().position(|x| x == l));
+    v.dedup();
+    v
+}
+
 /// Trims and NFC-normalises an optional text; empty becomes `None`.
 pub fn opt(s: Option<String>) -> Option<String> {
     s.map(|s| clean(&s)).filter(|s| !s.is_empty())
@@ -243,6 +270,7 @@ impl CreateInstitution {
             phone: opt(self.phone),
             signer_name: opt(self.signer_name),
             signer_title: opt(self.signer_title),
+            evidence_required: levels(self.evidence_required.unwrap_or_default()),
         };
         let mut more = Problems::new();
         check_fields(&f, &mut more);
@@ -273,6 +301,7 @@ impl UpdateInstitution {
             phone: pick(self.phone, &i.phone),
             signer_name: pick(self.signer_name, &i.signer_name),
             signer_title: pick(self.signer_title, &i.signer_title),
+            evidence_required: self.evidence_required.map(levels).unwrap_or_else(|| i.evidence_required.0.clone()),
         };
         let mut p = Problems::new();
         check_fields(&f, &mut p);

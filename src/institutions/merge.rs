@@ -21,7 +21,7 @@ use crate::db::{now, DbConn};
 use crate::error::ApiError;
 
 /// Tables whose rows follow their institution to the target.
-const MOVED: [&str; 19] = [
+const MOVED: [&str; 20] = [
     "users",
     "learners",
     "lecturers",
@@ -37,6 +37,7 @@ const MOVED: [&str; 19] = [
     "appeals",
     "conduct",
     "certificates",
+    "credential_records",
     "result_snapshots",
     "graduation_decisions",
     "outbox",

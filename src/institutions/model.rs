@@ -32,4 +32,5 @@ pub struct Institution {
     pub updated_at: NaiveDateTime,
     pub signer_name: Option<String>,
     pub signer_title: Option<String>,
+    pub evidence_required: crate::programs::model::Levels,
 }

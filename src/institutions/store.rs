@@ -20,6 +20,24 @@ pub fn find(conn: &mut DbConn, id: InstitutionId) -> QueryResult<Option<Institut
     i::table.find(id).select(Institution::as_select()).first(conn).optional()
 }
 
+/// The levels for which the institution takes a level held only on a credential (none for an
+/// unknown id).
+pub fn evidence_required(conn: &mut DbConn, id: InstitutionId) -> QueryResult<Vec<crate::programs::model::Level>> {
+    Ok(i::table
+        .find(id)
+        .select(i::evidence_required)
+        .first::<crate::programs::model::Levels>(conn)
+        .optional()?
+        .map(|l| l.0)
+        .unwrap_or_default())
+}
+
+/// The institutions whose code or id is one of `keys` (as a spreadsheet names them).
+pub fn by_codes_or_ids(conn: &mut DbConn, keys: &[String]) -> QueryResult<Vec<Institution>> {
+    let ids: Vec<InstitutionId> = keys.iter().filter_map(|k| k.parse().ok()).collect();
+    i::table.filter(i::code.eq_any(keys).or(i::id.eq_any(ids))).select(Institution::as_select()).load(conn)
+}
+
 /// The institution if it exists and lies in `scope`; otherwise 404.
 pub fn get(conn: &mut DbConn, scope: &Scope, id: InstitutionId) -> Result<Institution, ApiError> {
     scope.check(id)?;

@@ -100,7 +100,7 @@ pub struct Column {
     pub required: bool,
 }
 
-const fn col(key: &'static str, headers: &'static [&'static str], required: bool) -> Column {
+pub const fn col(key: &'static str, headers: &'static [&'static str], required: bool) -> Column {
     Column { key, headers, required }
 }
 

@@ -27,7 +27,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 /// Tables that hold a learner's history.
-const HISTORY: [&str; 10] = [
+const HISTORY: [&str; 11] = [
     "enrollments",
     "attendance",
     "attendance_changes",
@@ -37,6 +37,7 @@ const HISTORY: [&str; 10] = [
     "appeals",
     "conduct",
     "certificates",
+    "credential_records",
     "result_snapshots",
 ];
 

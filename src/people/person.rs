@@ -107,11 +107,22 @@ pub async fn read_sheet<P: Person>(
     req: &HttpRequest,
     body: web::Bytes,
 ) -> Result<(Vec<(usize, P::Input)>, Vec<ProblemItem>), ApiError> {
+    read_sheet_with(req, body, P::COLUMNS, P::set_cell).await
+}
+
+/// The rows of a spreadsheet sent as the request body, read with these columns into inputs,
+/// with the problems of their cells.
+pub async fn read_sheet_with<T: Default>(
+    req: &HttpRequest,
+    body: web::Bytes,
+    columns: &'static [Column],
+    set: fn(&mut T, &str, &str) -> Result<(), String>,
+) -> Result<(Vec<(usize, T)>, Vec<ProblemItem>), ApiError> {
     let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     let sheet: Sheet =
         web::block(move || import::read(&body, &content_type)).await.map_err(|_| ApiError::unavailable())??;
-    let map = import::map_headers(&sheet.headers, P::COLUMNS)?;
-    Ok(import::parse_rows(&sheet, &map, P::set_cell))
+    let map = import::map_headers(&sheet.headers, columns)?;
+    Ok(import::parse_rows(&sheet, &map, set))
 }
 
 /// An import as the API answers it: the sheet read, then every row written or none (a dry run
@@ -179,7 +190,7 @@ pub fn template<P: Person>(format: Option<Format>) -> Result<HttpResponse, ApiEr
 }
 
 /// The row number in a `rows[N].field` name, for ordering problems as the file is.
-fn row_number(field: Option<&str>) -> usize {
+pub fn row_number(field: Option<&str>) -> usize {
     field
         .and_then(|f| f.strip_prefix("rows["))
         .and_then(|f| f.split(']').next())

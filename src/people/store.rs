@@ -279,6 +279,15 @@ pub fn learners_named(
     Ok(out)
 }
 
+/// The learners with these ids.
+pub fn learners_by_ids(conn: &mut DbConn, ids: &[LearnerId]) -> QueryResult<Vec<Learner>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(BATCH) {
+        out.extend(l::table.filter(l::id.eq_any(chunk)).select(Learner::as_select()).load(conn)?);
+    }
+    Ok(out)
+}
+
 /// Learners of the tree at `prefix` holding one of these national ids.
 pub fn learners_with_national_ids(
     conn: &mut DbConn,

@@ -44,6 +44,23 @@ crate::text_enum! {
 
 crate::json_text!(ProgramRules);
 
+/// A set of levels, kept as a JSON list in one column.
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(transparent)]
+pub struct Levels(pub Vec<Level>);
+crate::json_text!(Levels);
+
 /// The `owner_key` of national programs.
 pub const NATIONAL: &str = "national";
 

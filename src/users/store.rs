@@ -19,6 +19,11 @@ pub fn find(conn: &mut DbConn, id: UserId) -> QueryResult<Option<User>> {
     u::table.find(id).select(User::as_select()).first(conn).optional()
 }
 
+/// A user's full name (empty for an id that names nobody).
+pub fn display_name(conn: &mut DbConn, id: UserId) -> QueryResult<String> {
+    Ok(u::table.find(id).select(u::full_name).first(conn).optional()?.unwrap_or_default())
+}
+
 pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
     u::table.filter(u::email.eq(email)).select(User::as_select()).first(conn).optional()
 }

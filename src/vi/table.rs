@@ -1,6 +1,33 @@
 //! The Vietnamese of every English message: whole messages, and shapes with figures in them.
 
 pub(super) const FIXED: &[(&str, &str)] = &[
+    ("is in the future", "là một ngày trong tương lai"),
+    ("is not after the holder's date of birth", "không sau ngày sinh của người được cấp"),
+    ("is required (or learner_id)", "là bắt buộc (hoặc mã học viên learner_id)"),
+    ("must be a level: Sơ cấp, Trung cấp or Cao cấp", "phải là một trình độ: Sơ cấp, Trung cấp hoặc Cao cấp"),
+    (
+        "give the issuing institution's code, or the name of an abolished one (issuer_name)",
+        "hãy cho mã cơ sở cấp, hoặc tên cơ sở cấp đã giải thể (issuer_name)",
+    ),
+    (
+        "is not an institution of the service; name an abolished one in issuer_name",
+        "không phải là cơ sở đào tạo trong hệ thống; cơ sở đã giải thể thì ghi tên vào issuer_name",
+    ),
+    ("is not one of your institutions", "không thuộc các cơ sở của bạn"),
+    ("is already recorded for this issuer", "đã có trong sổ của cơ sở cấp này"),
+    ("is not a learner id", "không phải là mã học viên"),
+    (
+        "The learner declares it, but this institution needs a credential issued here or copied from a register book.",
+        "Học viên tự khai, nhưng cơ sở này yêu cầu văn bằng do hệ thống cấp hoặc đã sao từ sổ gốc.",
+    ),
+    (
+        "Intermediate needs the elementary level first. The learner declares it, but this institution needs a credential issued here or copied from a register book.",
+        "Trung cấp cần có trình độ sơ cấp trước. Học viên tự khai, nhưng cơ sở này yêu cầu văn bằng do hệ thống cấp hoặc đã sao từ sổ gốc.",
+    ),
+    (
+        "Advanced needs the intermediate level first. The learner declares it, but this institution needs a credential issued here or copied from a register book.",
+        "Cao cấp cần có trình độ trung cấp trước. Học viên tự khai, nhưng cơ sở này yêu cầu văn bằng do hệ thống cấp hoặc đã sao từ sổ gốc.",
+    ),
     ("is required", "là bắt buộc"),
     ("must not be empty", "không được để trống"),
     ("is not an e-mail address", "không phải là địa chỉ thư điện tử"),
@@ -227,6 +254,7 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
     ("must be on or after {}", "phải cùng ngày hoặc sau {0}"),
     ("must be after {}", "phải sau {0}"),
     ("same name and date of birth as row {}", "trùng họ tên và ngày sinh với dòng {0}"),
+    ("same serial and issuer as row {}", "trùng số hiệu và cơ sở cấp với dòng {0}"),
     ("same national id as row {}", "trùng số định danh với dòng {0}"),
     ("already recorded as {}", "đã có trong hệ thống: {0}"),
     ("The JSON body does not fit this endpoint: {}", "Nội dung JSON không khớp với yêu cầu này: {0}"),

@@ -13,7 +13,8 @@ use crate::support::{TestApp, PASSWORD};
 const WHO: [&str; 6] = ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 38] = [
+const PLACEHOLDERS: [&str; 39] = [
+    "{cr}",
     "{lm1}",
     "{lm2}",
     "{sud}",
@@ -433,6 +434,23 @@ fn rows() -> Vec<Row> {
             [401, 403, 403, 201, 404, 409],
         ),
         r(M::POST, "/api/v1/institutions/{a}/signing-keys/rotate", None, [401, 403, 403, 201, 404, 201]),
+        // Credentials copied from register books: administrators bring them in; holders read theirs.
+        r(
+            M::POST,
+            "/api/v1/credentials/import?institution_id={a}&register=S%E1%BB%95%20g%E1%BB%91c",
+            Some(|n| {
+                json!(format!(
+                    "Họ và tên,Ngày sinh,Giới tính,Trình độ học vấn,Trình độ LLCT,Chương trình,Số hiệu,Số vào sổ,Ngày cấp,Cơ sở cấp\n\
+                     {},{},Nam,Đại học,Sơ cấp,Sơ cấp LLCT,AZ-{n},{n}/2010,30/06/2010,Trung tâm cũ\n",
+                    person(n),
+                    dob(n)
+                ))
+            }),
+            [401, 403, 403, 200, 400, 200],
+        ),
+        r(M::GET, "/api/v1/credentials/import/template", None, [401, 403, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/credentials/records", None, [401, 200, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/credentials/records/{cr}", None, [401, 404, 403, 200, 404, 200]),
         // Messages: everyone reads their own; administrators the outbox of their scope.
         r(M::GET, "/api/v1/me/notifications", None, [401, 200, 200, 200, 200, 200]),
         r(M::GET, "/api/v1/notifications", None, [401, 403, 403, 200, 200, 200]),
@@ -698,7 +716,25 @@ async fn every_route_every_role(app: TestApp) {
     let (ce, ce2, code) = (cert(0, "id"), cert(1, "id"), cert(0, "verification_code"));
     let msg = app.get("/api/v1/notifications", &app.root).await.body["items"][0]["id"].as_str().unwrap().to_string();
     let job = "housekeeping".to_string();
+    let copied = app
+        .call_raw(
+            Method::POST,
+            &format!("/api/v1/credentials/import?institution_id={a}&register=S%E1%BB%95"),
+            Some(&app.root),
+            "text/csv",
+            "Họ và tên,Ngày sinh,Giới tính,Trình độ học vấn,Trình độ LLCT,Chương trình,Số hiệu,Số vào sổ,Ngày cấp,Cơ sở cấp\n\
+             Đào Văn Cũ,01/01/1970,Nam,Đại học,Sơ cấp,Sơ cấp LLCT,OLD-1,1/2000,30/06/2000,Trung tâm cũ\n"
+                .as_bytes()
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(copied.status, 200, "{}", copied.text);
+    let cr = app.get("/api/v1/credentials/records?serial=OLD-1", &app.root).await.body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let ids = [
+        ("{cr}", &cr),
         ("{lm1}", &lm1),
         ("{lm2}", &lm2),
         ("{sud}", &sud),

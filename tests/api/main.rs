@@ -20,6 +20,7 @@ mod merges;
 mod ops;
 mod people;
 mod programs;
+mod records;
 mod reports;
 mod resilience;
 mod results;

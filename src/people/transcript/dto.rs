@@ -64,6 +64,8 @@ pub struct Transcript {
     pub institution_id: InstitutionId,
     pub classes: Vec<ClassRecord>,
     pub credentials: Vec<CredentialRecord>,
+    /// Credentials issued on paper before the service, copied from register books.
+    pub recorded_credentials: Vec<crate::certificates::records::dto::RecordOut>,
 }
 
 /// `json` (default), `csv`, `xlsx` or `pdf` (to print).

@@ -80,6 +80,36 @@ pub fn pdf(t: &Transcript, header: &str) -> Result<Vec<u8>, ApiError> {
         }
         y -= 4.0;
     }
+    if !t.recorded_credentials.is_empty() {
+        f.left(&layer, "Văn bằng cấp trước khi có hệ thống (sao từ sổ gốc)", 11.0, 20.0, y, true);
+        y -= 5.5;
+    }
+    for r in &t.recorded_credentials {
+        if y < 30.0 {
+            let (p, l) = doc.add_page(Mm(210.0), Mm(297.0), "transcript");
+            layer = doc.get_page(p).get_layer(l);
+            y = 280.0;
+        }
+        let level = crate::people::import::llct_label(r.level);
+        f.left(
+            &layer,
+            &format!("{} ({level}) — {}, cấp ngày {}", r.program, r.issuer_name, date(r.issued_on)),
+            10.0,
+            24.0,
+            y,
+            false,
+        );
+        y -= 5.5;
+        f.left(
+            &layer,
+            &format!("Số hiệu {}, số vào sổ {}; sổ gốc: {}", r.serial, r.register_no, r.register),
+            9.0,
+            24.0,
+            y,
+            false,
+        );
+        y -= 7.0;
+    }
     doc.save_to_bytes().map_err(|e| fail(&e))
 }
 
@@ -119,5 +149,19 @@ pub fn table(t: &Transcript) -> Table {
         "Điểm học phần",
         "Văn bằng",
     ];
+    for r in &t.recorded_credentials {
+        rows.push(vec![
+            Cell::from(r.register.as_str()),
+            r.issuer_name.as_str().into(),
+            r.program.as_str().into(),
+            Cell::Empty,
+            r.issued_on.to_string().into(),
+            "recorded".into(),
+            Cell::Empty,
+            r.classification.clone().into(),
+            Cell::Empty,
+            r.serial.as_str().into(),
+        ]);
+    }
     Table { name: format!("hoc-ba-{}", t.learner_id), headers, rows }
 }

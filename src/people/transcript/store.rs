@@ -106,6 +106,25 @@ fn credentials(
         .collect())
 }
 
+/// The learner's credentials copied from register books that the caller may see: the person
+/// all of theirs, administrators those kept in their scope.
+fn copied(
+    tx: &mut DbConn,
+    caller: &Caller,
+    settings: &Settings,
+    learner: &crate::people::model::Learner,
+) -> Result<Vec<crate::certificates::records::dto::RecordOut>, ApiError> {
+    let own = caller.role == Role::Learner;
+    Ok(crate::certificates::records::store::of_learner(tx, learner.id)?
+        .into_iter()
+        .filter(|r| own || caller.scope.contains(r.institution_id))
+        .map(|r| {
+            let url = crate::certificates::verify_url(settings, &r.verification_code);
+            crate::certificates::records::dto::RecordOut::new(r, learner.full_name.clone(), learner.date_of_birth, url)
+        })
+        .collect())
+}
+
 /// The transcript of a learner the caller may read (404 otherwise).
 pub fn transcript(
     tx: &mut DbConn,
@@ -120,12 +139,14 @@ pub fn transcript(
         .into_iter()
         .map(|(k, status)| class_record(tx, settings, id, k, status))
         .collect::<Result<Vec<_>, _>>()?;
+    let recorded_credentials = copied(tx, caller, settings, &learner)?;
     Ok(Transcript {
         learner_id: learner.id,
         full_name: learner.full_name,
         date_of_birth: learner.date_of_birth,
         institution_id: learner.institution_id,
         credentials: credentials(tx, settings, id, &shown)?,
+        recorded_credentials,
         classes,
     })
 }
