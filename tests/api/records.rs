@@ -215,6 +215,7 @@ async fn a_register_book_comes_in_verifies_and_counts_for_eligibility(app: TestA
     let (_, stranger) = app.user("institution_admin", Some(&other)).await;
     let id = rec["id"].as_str().unwrap();
     app.get(&format!("/api/v1/credentials/records/{id}"), &stranger).await.assert_problem(404, "not-found");
+    app.get("/api/v1/credentials/records?year=1899", &s.admin).await.assert_problem(400, "validation");
     let theirs = app.get("/api/v1/credentials/records", &stranger).await;
     assert_eq!(theirs.body["items"].as_array().unwrap().len(), 0, "{}", theirs.text);
     let r = import(&app, &stranger, &format!("{q}&institution_id={}", s.school), &good).await;

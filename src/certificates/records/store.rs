@@ -126,6 +126,9 @@ pub fn list(
         q = q.filter(r::level.eq(x));
     }
     if let Some(y) = f.year {
+        if !(1900..=2100).contains(&y) {
+            return Err(ApiError::field("year", "must be between 1900 and 2100"));
+        }
         let (Some(from), Some(to)) = (NaiveDate::from_ymd_opt(y, 1, 1), NaiveDate::from_ymd_opt(y + 1, 1, 1)) else {
             return Err(ApiError::field("year", "is out of range"));
         };
