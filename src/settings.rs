@@ -19,6 +19,7 @@ pub struct Settings {
     pub cohorts: CohortSettings,
     pub attendance: AttendanceSettings,
     pub field_trips: FieldTripSettings,
+    pub exams: ExamSettings,
     pub certificates: CertificateSettings,
     pub jobs: JobSettings,
     pub mail: MailSettings,
@@ -95,6 +96,14 @@ pub struct CohortSettings {
 #[serde(deny_unknown_fields)]
 pub struct AttendanceSettings {
     pub correction_days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamSettings {
+    /// How long a sitting lasts when the exam does not say: graduation exams, other exams.
+    pub graduation_minutes: u32,
+    pub module_minutes: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

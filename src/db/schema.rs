@@ -389,6 +389,10 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        start_time -> Nullable<Text>,
+        duration_minutes -> Nullable<Integer>,
+        drawn_by -> Nullable<Text>,
+        drawn_at -> Nullable<Timestamp>,
     }
 }
 
@@ -431,6 +435,8 @@ diesel::table! {
         old_value -> Nullable<Text>,
         new_value -> Nullable<Text>,
         reason -> Nullable<Text>,
+        on_behalf_of -> Nullable<Text>,
+        sheet_reference -> Nullable<Text>,
     }
 }
 

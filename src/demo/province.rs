@@ -343,6 +343,10 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
                     version: 3,
                     created_at: t,
                     updated_at: t,
+                    start_time: Some("07:30".into()),
+                    duration_minutes: Some(if form == ExamForm::Written { 180 } else { 90 }),
+                    drawn_by: None,
+                    drawn_at: None,
                 };
                 let mut codes: Vec<u32> = (100_000..999_999).step_by(9973).take(people.len()).collect();
                 codes.shuffle(&mut rng);

@@ -1,4 +1,5 @@
-//! The candidates of an exam (who may sit it and why not) and sealing their papers.
+//! The candidates of an exam (who may sit it and why not), the graduation subject drawn by lot,
+//! and sealing their papers.
 
 use std::collections::HashMap;
 
@@ -20,7 +21,7 @@ use crate::results::rules::Reason;
 use crate::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(candidates).service(seal_exam);
+    cfg.service(candidates).service(seal_exam).service(draw_subject);
 }
 
 /// Who may sit `exam`, and why not for the others.
@@ -154,6 +155,12 @@ async fn seal_exam(
             if exam.status != ExamStatus::Planned {
                 return Err(ApiError::conflict("already_sealed", format!("The exam is {}.", exam.status)));
             }
+            if exam.kind == ExamKind::Graduation && exam.subject_code.is_none() {
+                return Err(ApiError::refused(
+                    "subject_not_drawn",
+                    "Draw the graduation subject by lot before sealing the exam.",
+                ));
+            }
             let list: Vec<Candidate> =
                 candidate_list(tx, &exam, cohort, tz)?.into_iter().filter(|c| c.eligible).collect();
             let t = now();
@@ -186,6 +193,61 @@ async fn seal_exam(
                 sealed_at: Some(t),
                 version: exam.version + 1,
                 updated_at: t,
+                ..exam.clone()
+            };
+            crate::http::extract::saved(store::save(tx, &row, exam.version)?, exam.version)?;
+            out(tx, row)
+        })
+        .await?;
+    Ok(ok_versioned(o.version, &o))
+}
+
+/// Draws a graduation exam's subject by lot, in front of the candidates, among the program's
+/// graduation subjects that no other graduation exam of the class examines. Who drew it and
+/// when are kept on the exam (and in the audit trail); everyone who reads the exam sees it.
+#[utoipa::path(tag = "exams", params(("id" = ExamId, Path)),
+    responses((status = 200, body = ExamOut), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[post("/exams/{id}/draw")]
+async fn draw_subject(
+    caller: Caller,
+    audit: Audit,
+    state: web::Data<AppState>,
+    id: web::Path<ExamId>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCohorts)?;
+    let id = id.into_inner();
+    let o = audit
+        .write(&state.db, move |tx| {
+            let (exam, seat) = seat(tx, &caller, id)?;
+            if !seat.admin {
+                return Err(ApiError::Forbidden);
+            }
+            let program = crate::programs::store::get(tx, seat.cohort.program_id)?;
+            let subjects: Vec<String> = program.rules.graduation_subjects.iter().map(|g| g.code.clone()).collect();
+            let taken: Vec<String> =
+                store::of_cohort(tx, exam.cohort_id)?.into_iter().filter_map(|e| e.subject_code).collect();
+            let pool = rules::draw_pool(&exam, &subjects, &taken).map_err(|why| match why {
+                rules::NoDraw::NotGraduation => {
+                    ApiError::refused("not_graduation", "Only a graduation exam has its subject drawn by lot.")
+                }
+                rules::NoDraw::AlreadyDrawn => {
+                    ApiError::conflict("already_drawn", "The exam's subject is already known.")
+                }
+                rules::NoDraw::NoSubjects => ApiError::refused(
+                    "no_subjects",
+                    "The program has no graduation subject left to draw: every one is examined already.",
+                ),
+            })?;
+            let at = now();
+            let drawn = pool[rand::random_range(0..pool.len())].clone();
+            let row = Exam {
+                subject_code: Some(drawn),
+                drawn_by: Some(caller.user_id),
+                drawn_at: Some(at),
+                version: exam.version + 1,
+                updated_at: at,
                 ..exam.clone()
             };
             crate::http::extract::saved(store::save(tx, &row, exam.version)?, exam.version)?;

@@ -16,12 +16,20 @@ pub struct CreateExam {
     pub kind: Option<ExamKind>,
     /// The module examined (module exams and retakes).
     pub module_id: Option<ModuleId>,
-    /// The graduation subject's code from the program's rules, or `essay` for the paper.
+    /// The graduation subject's code from the program's rules, or `essay` for the paper. A
+    /// graduation exam without one has its subject drawn by lot (`POST /exams/{id}/draw`).
     pub subject_code: Option<String>,
     /// For a retake: the exam it retakes.
     pub retake_of_id: Option<ExamId>,
     pub title: Option<String>,
     pub held_on: Option<NaiveDate>,
+    /// Local time the sitting starts, `HH:MM`.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "07:30")]
+    pub start_time: Option<String>,
+    /// How long it lasts; by default 180 minutes for a graduation exam, 90 for others
+    /// (settings).
+    #[schema(minimum = 15, maximum = 600)]
+    pub duration_minutes: Option<i32>,
     pub place: Option<String>,
     pub form: Option<ExamForm>,
     pub blind: Option<bool>,
@@ -39,6 +47,10 @@ crate::required_fields!("CreateExam": "kind", "held_on", "grading_deadline");
 pub struct UpdateExam {
     pub title: Option<String>,
     pub held_on: Option<NaiveDate>,
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "07:30")]
+    pub start_time: Option<String>,
+    #[schema(minimum = 15, maximum = 600)]
+    pub duration_minutes: Option<i32>,
     pub place: Option<String>,
     /// An administrator may extend it.
     pub grading_deadline: Option<NaiveDate>,
@@ -55,6 +67,13 @@ pub struct ExamOut {
     pub retake_of_id: Option<ExamId>,
     pub title: String,
     pub held_on: NaiveDate,
+    /// Local time the sitting starts, `HH:MM`.
+    pub start_time: Option<String>,
+    pub duration_minutes: Option<i32>,
+    /// Who drew the graduation subject by lot and when; `null` until drawn (or when it was
+    /// named at creation).
+    pub drawn_by: Option<UserId>,
+    pub drawn_at: Option<DateTime<Utc>>,
     pub place: Option<String>,
     pub form: ExamForm,
     pub blind: bool,
@@ -76,6 +95,10 @@ pub fn exam_out(e: Exam, graders: Vec<LecturerId>) -> ExamOut {
         retake_of_id: e.retake_of_id,
         title: e.title,
         held_on: e.held_on,
+        start_time: e.start_time,
+        duration_minutes: e.duration_minutes,
+        drawn_by: e.drawn_by,
+        drawn_at: e.drawn_at.map(|t| t.and_utc()),
         place: e.place,
         form: e.form,
         blind: e.blind,
@@ -119,6 +142,13 @@ pub struct GradeIn {
 #[serde(deny_unknown_fields)]
 pub struct GradeEntry {
     pub entries: Vec<GradeIn>,
+    /// An administrator typing the marks of a grader's signed paper score sheet names the
+    /// grader here (one of the exam's graders) and the sheet in `sheet_reference`; the grade
+    /// history then shows the administrator as having typed them for the grader.
+    pub on_behalf_of: Option<LecturerId>,
+    /// The paper score sheet the marks come from, e.g. `BĐ-TN1/2026-03`; required with
+    /// `on_behalf_of`. 1 to 100 characters.
+    pub sheet_reference: Option<String>,
 }
 
 /// A grade as the caller may see it: administrators see names; graders of a blind exam see only
@@ -176,4 +206,7 @@ pub struct GradeChange {
     pub old: Option<GradeState>,
     pub new: Option<GradeState>,
     pub reason: Option<String>,
+    /// The grader whose paper score sheet `changed_by` typed, if the marks were typed for them.
+    pub on_behalf_of: Option<LecturerId>,
+    pub sheet_reference: Option<String>,
 }

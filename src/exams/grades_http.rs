@@ -49,9 +49,16 @@ async fn put_grades(
         .write(&state.db, move |tx| {
             let (exam, seat) = seat(tx, &caller, id)?;
             let cohort = &seat.cohort;
-            let Some(me) = seat.grader else {
-                return Err(ApiError::refused("not_a_grader", "Only the exam's graders enter marks."));
-            };
+            let graders = store::graders(tx, id)?;
+            let sheet = b.sheet_reference.as_deref().map(crate::text::clean);
+            let typed = rules::typed_for(seat.admin, seat.grader, b.on_behalf_of, &graders, sheet.as_deref()).map_err(
+                |why| match why {
+                    rules::NotTyped::Forbidden => ApiError::Forbidden,
+                    rules::NotTyped::Refused(p) => ApiError::Refused(vec![p]),
+                    rules::NotTyped::Invalid(p) => ApiError::Validation(vec![p]),
+                },
+            )?;
+            let (me, typist) = (typed, store::Typist { by: caller.user_id, for_grader: b.on_behalf_of, sheet });
             // The marks are judged only once the caller is known to grade this exam.
             let marks = rules::read_marks(&b.entries).map_err(ApiError::Validation)?;
             let refusals = rules::entry_refusals(exam.status, exam.grading_deadline, day);
@@ -63,7 +70,7 @@ async fn put_grades(
             let changes = rules::plan_marks(&exam, &grades, &b.entries, &marks, me, gap).map_err(ApiError::Refused)?;
             let at = now();
             for (cur, row, reason) in changes {
-                store::change_grade(tx, caller.user_id, at, GradeChangeKind::Mark, &cur, row, reason.as_deref())?;
+                store::change_grade(tx, &typist, at, GradeChangeKind::Mark, &cur, row, reason.as_deref())?;
             }
             visible_grades(tx, &exam, &seat, gap)
         })
@@ -115,7 +122,7 @@ async fn grade_history(
         .await?;
     let out: Vec<GradeChange> = rows
         .into_iter()
-        .map(|(by, by_name, at, what, old, new, reason)| GradeChange {
+        .map(|(by, by_name, at, what, old, new, reason, on_behalf_of, sheet_reference)| GradeChange {
             changed_by: by,
             changed_by_name: by_name,
             changed_at: at.and_utc(),
@@ -123,6 +130,8 @@ async fn grade_history(
             old: old.as_deref().and_then(GradeState::parse),
             new: new.as_deref().and_then(GradeState::parse),
             reason,
+            on_behalf_of,
+            sheet_reference,
         })
         .collect();
     Ok(HttpResponse::Ok().json(out))

@@ -80,6 +80,7 @@ fn new_exam(
     c: &Caller,
     cohort: &crate::cohorts::model::Cohort,
     b: &CreateExam,
+    defaults: &crate::settings::ExamSettings,
 ) -> Result<Exam, ApiError> {
     let id = cohort.id;
     let program = crate::programs::store::get(tx, cohort.program_id)?;
@@ -101,10 +102,14 @@ fn new_exam(
             subject = None;
         }
         ExamKind::Graduation => {
-            let known = subject.as_deref().is_some_and(|s| {
-                program.rules.graduation_subjects.iter().any(|g| g.code == s)
-                    || (s == "essay" && program.rules.graduation_essay)
-            });
+            // Without a subject, it is drawn by lot from the program's subjects later.
+            let known = match subject.as_deref() {
+                Some(s) => {
+                    program.rules.graduation_subjects.iter().any(|g| g.code == s)
+                        || (s == "essay" && program.rules.graduation_essay)
+                }
+                None => !program.rules.graduation_subjects.is_empty(),
+            };
             p.check(known, "subject_code", "not a graduation subject of the program (or `essay` for the paper)");
             module_id = None;
         }
@@ -120,6 +125,13 @@ fn new_exam(
     }
     let double = b.double_marking.unwrap_or(false);
     check_graders(tx, c, &b.graders, double, &mut p)?;
+    let start_time = b.start_time.as_deref().map(str::trim);
+    p.0.extend(rules::sitting_problems(start_time, b.duration_minutes));
+    let minutes = b.duration_minutes.unwrap_or(if kind == ExamKind::Graduation {
+        defaults.graduation_minutes as i32
+    } else {
+        defaults.module_minutes as i32
+    });
     p.check(
         b.grading_deadline.zip(b.held_on).is_none_or(|(d, h)| d >= h),
         "grading_deadline",
@@ -130,6 +142,7 @@ fn new_exam(
         b.title.as_deref().map(clean).filter(|t| !t.is_empty()).unwrap_or_else(|| match (&module_id, &subject) {
             (Some(_), _) => format!("Thi {} – {}", kind.as_str(), cohort.code),
             (_, Some(s)) => format!("Thi tốt nghiệp {s} – {}", cohort.code),
+            _ if kind == ExamKind::Graduation => format!("Thi tốt nghiệp – {}", cohort.code),
             _ => format!("Thi – {}", cohort.code),
         });
     let t = now();
@@ -155,6 +168,10 @@ fn new_exam(
         version: 1,
         created_at: t,
         updated_at: t,
+        start_time: start_time.map(str::to_string),
+        duration_minutes: Some(minutes),
+        drawn_by: None,
+        drawn_at: None,
     })
 }
 
@@ -178,9 +195,10 @@ async fn create_exam(
     let fp = fingerprint("POST", &format!("/cohorts/{id}/exams"), &body);
     let b = body;
     let c = caller.clone();
+    let defaults = state.settings.exams.clone();
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let cohort = cohorts::writable(tx, &c, id)?;
-        let row = new_exam(tx, &c, &cohort, &b)?;
+        let row = new_exam(tx, &c, &cohort, &b, &defaults)?;
         store::insert(tx, &row)?;
         store::set_graders(tx, row.id, &b.graders)?;
         let o = out(tx, row)?;
@@ -269,7 +287,14 @@ async fn update_exam(
             if let Some(d) = b.grading_deadline {
                 row.grading_deadline = d;
             }
+            if let Some(t) = &b.start_time {
+                row.start_time = Some(t.trim().to_string());
+            }
+            if let Some(m) = b.duration_minutes {
+                row.duration_minutes = Some(m);
+            }
             let mut p = Problems::new();
+            p.0.extend(rules::sitting_problems(b.start_time.as_deref().map(str::trim), b.duration_minutes));
             if let Some(g) = &b.graders {
                 check_graders(tx, &caller, g, row.double_marking, &mut p)?;
             }
@@ -320,7 +345,16 @@ async fn finish(
             let kind = if to == ExamStatus::Published { GradeChangeKind::Published } else { GradeChangeKind::Locked };
             for (g, _) in store::grades(tx, id)? {
                 let state = GradeState::of(&g);
-                store::add_change(tx, g.id, caller.user_id, at, kind, Some(&state), Some(&state), None)?;
+                store::add_change(
+                    tx,
+                    g.id,
+                    &store::Typist::user(caller.user_id),
+                    at,
+                    kind,
+                    Some(&state),
+                    Some(&state),
+                    None,
+                )?;
             }
             let row = Exam {
                 status: to,

@@ -72,6 +72,12 @@ pub struct Exam {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Local time the sitting starts, `HH:MM`.
+    pub start_time: Option<String>,
+    pub duration_minutes: Option<i32>,
+    /// Who drew the graduation subject by lot, and when.
+    pub drawn_by: Option<UserId>,
+    pub drawn_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]

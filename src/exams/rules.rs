@@ -257,3 +257,86 @@ pub fn codes(n: usize) -> Vec<String> {
 #[cfg(test)]
 #[path = "rules_tests.rs"]
 mod tests;
+
+/// Every problem with when a sitting is held: a local start time `HH:MM`, 15 to 600 minutes.
+pub fn sitting_problems(start_time: Option<&str>, minutes: Option<i32>) -> Vec<ProblemItem> {
+    let mut out = Vec::new();
+    let well_formed = |t: &str| t.len() == 5 && chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok();
+    if start_time.is_some_and(|t| !well_formed(t)) {
+        out.push(ProblemItem::field("start_time", "must be a time of day as HH:MM"));
+    }
+    if minutes.is_some_and(|m| !(15..=600).contains(&m)) {
+        out.push(ProblemItem::field("duration_minutes", "must be between 15 and 600"));
+    }
+    out
+}
+
+/// Why a graduation exam cannot draw its subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoDraw {
+    /// Only a graduation exam has a subject drawn.
+    NotGraduation,
+    /// Its subject is known already (drawn, or named when it was scheduled).
+    AlreadyDrawn,
+    /// The program has no graduation subject left that another exam of the class does not
+    /// examine already.
+    NoSubjects,
+}
+
+/// The subjects a graduation exam draws from: the program's graduation subjects that no other
+/// graduation exam of the class examines, in program order.
+pub fn draw_pool(exam: &Exam, subjects: &[String], taken: &[String]) -> Result<Vec<String>, NoDraw> {
+    if exam.kind != super::model::ExamKind::Graduation {
+        return Err(NoDraw::NotGraduation);
+    }
+    if exam.subject_code.is_some() {
+        return Err(NoDraw::AlreadyDrawn);
+    }
+    let pool: Vec<String> = subjects.iter().filter(|s| !taken.contains(s)).cloned().collect();
+    if pool.is_empty() {
+        Err(NoDraw::NoSubjects)
+    } else {
+        Ok(pool)
+    }
+}
+
+/// Why marks cannot be entered in the caller's name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotTyped {
+    /// Only an administrator types marks for a grader.
+    Forbidden,
+    /// A rule refuses it (`not_a_grader`).
+    Refused(ProblemItem),
+    /// A field is wrong or missing.
+    Invalid(ProblemItem),
+}
+
+/// The grader whose marks an entry is: the caller's own when they grade the exam; or, for an
+/// administrator typing a signed paper score sheet (`on_behalf`), that grader, who must be one
+/// of the exam's, with the sheet's reference (1 to 100 characters).
+pub fn typed_for(
+    admin: bool,
+    grader: Option<LecturerId>,
+    on_behalf: Option<LecturerId>,
+    graders: &[LecturerId],
+    sheet: Option<&str>,
+) -> Result<LecturerId, NotTyped> {
+    match (on_behalf, grader) {
+        (None, Some(me)) => Ok(me),
+        (None, None) => {
+            Err(NotTyped::Refused(ProblemItem::rule("not_a_grader", "Only the exam's graders enter marks.")))
+        }
+        (Some(_), _) if !admin => Err(NotTyped::Forbidden),
+        (Some(g), _) if !graders.contains(&g) => Err(NotTyped::Refused(ProblemItem::rule(
+            "not_a_grader",
+            "Marks are typed only for one of the exam's graders.",
+        ))),
+        (Some(_), _) if sheet.is_none_or(|s| s.is_empty() || s.chars().count() > 100) => {
+            Err(NotTyped::Invalid(ProblemItem::field(
+                "sheet_reference",
+                "is required, 1 to 100 characters, when marks are typed for a grader",
+            )))
+        }
+        (Some(g), _) => Ok(g),
+    }
+}

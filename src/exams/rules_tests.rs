@@ -51,6 +51,10 @@ fn an_exam(blind: bool, double: bool, status: ExamStatus, published_at: Option<c
         version: 1,
         created_at: t,
         updated_at: t,
+        start_time: None,
+        duration_minutes: None,
+        drawn_by: None,
+        drawn_at: None,
     }
 }
 
@@ -269,5 +273,75 @@ fn publishing_needs_every_final_grade() {
         assert!(missing
             .iter()
             .all(|p| p.code.as_deref() == Some("grade_missing") && p.message.starts_with("Lê Văn C")));
+    }
+}
+
+#[test]
+fn a_sitting_has_a_time_of_day_and_a_sensible_length() {
+    let fields = |t: Option<&str>, m: Option<i32>| {
+        sitting_problems(t, m).into_iter().map(|p| p.field.unwrap_or_default()).collect::<Vec<_>>()
+    };
+    // (start time, minutes) → fields with a problem
+    let table: [(Option<&str>, Option<i32>, &[&str]); 9] = [
+        (None, None, &[]),
+        (Some("07:30"), Some(180), &[]),
+        (Some("00:00"), Some(15), &[]),
+        (Some("23:59"), Some(600), &[]),
+        (Some("24:00"), None, &["start_time"]),
+        (Some("7:30"), None, &["start_time"]),
+        (Some("07:30:00"), None, &["start_time"]),
+        (None, Some(14), &["duration_minutes"]),
+        (None, Some(601), &["duration_minutes"]),
+    ];
+    for (t, m, want) in table {
+        assert_eq!(fields(t, m), want, "{t:?} {m:?}");
+    }
+}
+
+#[test]
+fn a_subject_is_drawn_only_once_among_those_left() {
+    let mut grad = an_exam(false, false, ExamStatus::Planned, None);
+    grad.kind = ExamKind::Graduation;
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let all = s(&["TN1", "TN2"]);
+    assert_eq!(draw_pool(&grad, &all, &[]), Ok(all.clone()));
+    assert_eq!(draw_pool(&grad, &all, &s(&["TN1"])), Ok(s(&["TN2"])));
+    assert_eq!(draw_pool(&grad, &all, &all), Err(NoDraw::NoSubjects));
+    assert_eq!(draw_pool(&grad, &[], &[]), Err(NoDraw::NoSubjects));
+    let mut drawn = grad.clone();
+    drawn.subject_code = Some("TN2".into());
+    assert_eq!(draw_pool(&drawn, &all, &[]), Err(NoDraw::AlreadyDrawn));
+    let module = an_exam(false, false, ExamStatus::Planned, None);
+    assert_eq!(draw_pool(&module, &all, &[]), Err(NoDraw::NotGraduation));
+}
+
+#[test]
+fn marks_typed_for_a_grader_need_an_administrator_a_grader_and_the_sheet() {
+    use crate::db::ids::LecturerId;
+    let (me, other, stranger) = (LecturerId::new(), LecturerId::new(), LecturerId::new());
+    let graders = [me, other];
+    let code = |r: Result<LecturerId, NotTyped>| match r {
+        Ok(g) if g == me => "me".to_string(),
+        Ok(g) if g == other => "other".to_string(),
+        Ok(_) => "someone".to_string(),
+        Err(NotTyped::Forbidden) => "403".to_string(),
+        Err(NotTyped::Refused(p)) => p.code.unwrap_or_default(),
+        Err(NotTyped::Invalid(p)) => p.field.unwrap_or_default(),
+    };
+    // (admin, caller grades as, typed for, sheet) → whose marks, or why not
+    let long = "x".repeat(101);
+    type Row<'a> = (bool, Option<LecturerId>, Option<LecturerId>, Option<&'a str>, &'a str);
+    let table: [Row; 8] = [
+        (false, Some(me), None, None, "me"),
+        (false, Some(me), None, Some("BĐ-1"), "me"),
+        (false, None, None, None, "not_a_grader"),
+        (false, Some(me), Some(other), Some("BĐ-1"), "403"),
+        (true, None, Some(other), Some("BĐ-1"), "other"),
+        (true, None, Some(stranger), Some("BĐ-1"), "not_a_grader"),
+        (true, None, Some(other), None, "sheet_reference"),
+        (true, None, Some(other), Some(long.as_str()), "sheet_reference"),
+    ];
+    for (i, (admin, grader, for_whom, sheet, want)) in table.into_iter().enumerate() {
+        assert_eq!(code(typed_for(admin, grader, for_whom, &graders, sheet)), want, "row {i}");
     }
 }

@@ -67,11 +67,27 @@ pub fn set_status(conn: &mut DbConn, exam: ExamId, status: GradeStatus, at: Naiv
 }
 
 /// One recorded change of a grade: what, the grade before and after, and why.
+/// Who a change is recorded as made by: the account that made it and, for marks typed from a
+/// grader's signed paper score sheet, the grader they stand for and the sheet's reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typist {
+    pub by: UserId,
+    pub for_grader: Option<LecturerId>,
+    pub sheet: Option<String>,
+}
+
+impl Typist {
+    /// A change made by `by` in their own name.
+    pub fn user(by: UserId) -> Typist {
+        Typist { by, for_grader: None, sheet: None }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn add_change(
     conn: &mut DbConn,
     grade: GradeId,
-    by: UserId,
+    by: &Typist,
     at: NaiveDateTime,
     what: GradeChangeKind,
     old: Option<&GradeState>,
@@ -82,7 +98,9 @@ pub fn add_change(
         .values((
             gc::id.eq(GradeChangeId::new()),
             gc::grade_id.eq(grade),
-            gc::changed_by.eq(by),
+            gc::changed_by.eq(by.by),
+            gc::on_behalf_of.eq(by.for_grader),
+            gc::sheet_reference.eq(by.sheet.as_deref()),
             gc::changed_at.eq(at),
             gc::what.eq(what.as_str()),
             gc::old_value.eq(old.map(GradeState::to_text)),
@@ -97,7 +115,7 @@ pub fn add_change(
 /// caller's transaction; a script changed meanwhile by someone else is a conflict.
 pub fn change_grade(
     conn: &mut DbConn,
-    by: UserId,
+    by: &Typist,
     at: NaiveDateTime,
     what: GradeChangeKind,
     cur: &Grade,
@@ -117,8 +135,18 @@ pub fn change_grade(
 }
 
 /// A recorded change with the name of who made it:
-/// (by, by name, at, what, old, new, reason).
-pub type ChangeRow = (UserId, String, NaiveDateTime, String, Option<String>, Option<String>, Option<String>);
+/// (by, by name, at, what, old, new, reason, on behalf of, sheet).
+pub type ChangeRow = (
+    UserId,
+    String,
+    NaiveDateTime,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<LecturerId>,
+    Option<String>,
+);
 
 pub fn changes(conn: &mut DbConn, grade: GradeId) -> QueryResult<Vec<ChangeRow>> {
     use crate::db::schema::users as u;
@@ -126,7 +154,17 @@ pub fn changes(conn: &mut DbConn, grade: GradeId) -> QueryResult<Vec<ChangeRow>>
         .inner_join(u::table.on(u::id.eq(gc::changed_by)))
         .filter(gc::grade_id.eq(grade))
         .order((gc::changed_at.asc(), gc::id.asc()))
-        .select((gc::changed_by, u::full_name, gc::changed_at, gc::what, gc::old_value, gc::new_value, gc::reason))
+        .select((
+            gc::changed_by,
+            u::full_name,
+            gc::changed_at,
+            gc::what,
+            gc::old_value,
+            gc::new_value,
+            gc::reason,
+            gc::on_behalf_of,
+            gc::sheet_reference,
+        ))
         .load(conn)
 }
 

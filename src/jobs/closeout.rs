@@ -95,7 +95,7 @@ pub fn close_one(
                 crate::exams::store::add_change(
                     tx,
                     g.id,
-                    by,
+                    &crate::exams::store::Typist::user(by),
                     at,
                     crate::exams::model::GradeChangeKind::Locked,
                     Some(&state),

@@ -1,6 +1,19 @@
 //! The Vietnamese of every English message: whole messages, and shapes with figures in them.
 
 pub(super) const FIXED: &[(&str, &str)] = &[
+    ("Draw the graduation subject by lot before sealing the exam.", "Hãy bốc thăm môn thi tốt nghiệp trước khi đánh phách."),
+    ("Only a graduation exam has its subject drawn by lot.", "Chỉ kỳ thi tốt nghiệp mới bốc thăm môn thi."),
+    ("The exam's subject is already known.", "Môn thi của kỳ thi này đã được xác định."),
+    (
+        "The program has no graduation subject left to draw: every one is examined already.",
+        "Chương trình không còn môn thi tốt nghiệp nào để bốc thăm: mọi môn đều đã có kỳ thi.",
+    ),
+    ("Marks are typed only for one of the exam's graders.", "Chỉ nhập điểm thay cho một cán bộ chấm thi của kỳ thi này."),
+    (
+        "is required, 1 to 100 characters, when marks are typed for a grader",
+        "là bắt buộc, từ 1 đến 100 ký tự, khi nhập điểm thay cán bộ chấm thi",
+    ),
+    ("must be a time of day as HH:MM", "phải là giờ trong ngày dạng HH:MM"),
     ("is in the future", "là một ngày trong tương lai"),
     ("is not after the holder's date of birth", "không sau ngày sinh của người được cấp"),
     ("is required (or learner_id)", "là bắt buộc (hoặc mã học viên learner_id)"),

@@ -275,3 +275,128 @@ async fn deadlines_graders_and_concurrent_entry(app: TestApp) {
     let expected_changes = [a.status, b.status].iter().filter(|s| **s == 200).count();
     assert_eq!(h.body.as_array().unwrap().len(), expected_changes);
 }
+
+db_test!(a_graduation_subject_drawn_by_lot_and_marks_typed_from_the_paper_sheet);
+async fn a_graduation_subject_drawn_by_lot_and_marks_typed_from_the_paper_sheet(app: TestApp) {
+    let t = setup(&app).await;
+    let today = Utc::now().date_naive();
+    let cohort = app.get(&format!("/api/v1/cohorts/{}", t.cohort), &t.admin).await;
+    let program = app.get(&format!("/api/v1/programs/{}", cohort.body["program_id"].as_str().unwrap()), &t.admin).await;
+    let subjects: Vec<String> = program.body["rules"]["graduation_subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(subjects.len() >= 2, "{}", program.text);
+    let exams = format!("/api/v1/cohorts/{}/exams", t.cohort);
+    let graduation = |extra: Value| {
+        let mut body = json!({"kind": "graduation", "graders": [t.graders[0].0], "held_on": (today - Duration::days(1)).to_string(),
+            "grading_deadline": (today + Duration::days(5)).to_string()});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    // When it sits and for how long: graduation exams last 180 minutes unless they say.
+    let bad = app.post(&exams, &t.admin, graduation(json!({"start_time": "7h30", "duration_minutes": 5}))).await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+    assert_eq!(bad.error_fields(), vec!["start_time", "duration_minutes"], "{}", bad.text);
+    let r = app.post(&exams, &t.admin, graduation(json!({"start_time": "07:30"}))).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(
+        (r.body["start_time"].as_str(), r.body["duration_minutes"].as_i64()),
+        (Some("07:30"), Some(180)),
+        "{}",
+        r.text
+    );
+    assert!(r.body["subject_code"].is_null(), "{}", r.text);
+    let exam = r.id();
+    // No sealing before the draw; only an administrator draws, once.
+    app.post(&format!("/api/v1/exams/{exam}/seal"), &t.admin, json!(null)).await.assert_problem(422, "refused");
+    let draw = format!("/api/v1/exams/{exam}/draw");
+    app.post(&draw, &t.graders[0].1, json!(null)).await.assert_problem(403, "forbidden");
+    let d = app.post(&draw, &t.admin, json!(null)).await;
+    assert_eq!(d.status, 200, "{}", d.text);
+    let drawn = d.body["subject_code"].as_str().unwrap().to_string();
+    assert!(subjects.contains(&drawn), "{drawn} {subjects:?}");
+    let me = app.get("/api/v1/me", &t.admin).await.body["id"].as_str().unwrap().to_string();
+    assert_eq!(d.body["drawn_by"].as_str(), Some(me.as_str()), "{}", d.text);
+    app.post(&draw, &t.admin, json!(null)).await.assert_problem(409, "conflict");
+    // The candidates see what was drawn.
+    let seen = app.get(&format!("/api/v1/exams/{exam}"), &t.learners[0].1).await;
+    assert_eq!(seen.status, 200, "{}", seen.text);
+    assert_eq!((seen.body["subject_code"].as_str(), seen.body["drawn_at"].is_string()), (Some(drawn.as_str()), true));
+    // Another graduation exam draws among the subjects left; once none is left, none is drawn.
+    let mut all = vec![drawn.clone()];
+    for _ in 1..subjects.len() {
+        let other = app.post(&exams, &t.admin, graduation(json!({}))).await.id();
+        let d = app.post(&format!("/api/v1/exams/{other}/draw"), &t.admin, json!(null)).await;
+        all.push(d.body["subject_code"].as_str().unwrap().to_string());
+    }
+    all.sort();
+    let mut want = subjects.clone();
+    want.sort();
+    assert_eq!(all, want, "each subject drawn once");
+    let last = app.post(&exams, &t.admin, graduation(json!({}))).await.id();
+    app.post(&format!("/api/v1/exams/{last}/draw"), &t.admin, json!(null)).await.assert_problem(422, "refused");
+    let module = app
+        .post(
+            &exams,
+            &t.admin,
+            json!({"kind": "module", "module_id": t.module, "graders": [t.graders[0].0],
+            "held_on": today.to_string(), "grading_deadline": (today + Duration::days(5)).to_string()}),
+        )
+        .await;
+    assert_eq!(module.body["duration_minutes"].as_i64(), Some(90), "{}", module.text);
+    app.post(&format!("/api/v1/exams/{}/draw", module.id()), &t.admin, json!(null))
+        .await
+        .assert_problem(422, "refused");
+
+    // The marks arrive on the grader's signed sheet: the administrator types them for the grader.
+    assert_eq!(app.post(&format!("/api/v1/exams/{exam}/seal"), &t.admin, json!(null)).await.status, 200);
+    let grades = format!("/api/v1/exams/{exam}/grades");
+    let entries = json!([{"learner_id": t.learners[0].0, "grade": 7.5}, {"learner_id": t.learners[1].0, "grade": 6}]);
+    let r = app
+        .call(Method::PUT, &grades, Some(&t.admin), Some(json!({"entries": entries, "on_behalf_of": t.graders[0].0})))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.error_fields(), vec!["sheet_reference"], "{}", r.text);
+    let sheet = "BĐ-TN/2026-07";
+    app.call(
+        Method::PUT,
+        &grades,
+        Some(&t.admin),
+        Some(json!({"entries": entries, "on_behalf_of": t.graders[1].0, "sheet_reference": sheet})),
+    )
+    .await
+    .assert_problem(422, "refused");
+    app.call(
+        Method::PUT,
+        &grades,
+        Some(&t.graders[0].1),
+        Some(json!({"entries": entries, "on_behalf_of": t.graders[0].0, "sheet_reference": sheet})),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    let r = app
+        .call(
+            Method::PUT,
+            &grades,
+            Some(&t.admin),
+            Some(json!({"entries": entries, "on_behalf_of": t.graders[0].0, "sheet_reference": sheet})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let grade = grades_of(&r).into_iter().find(|g| g["learner_id"] == t.learners[0].0.as_str()).unwrap();
+    assert_eq!(grade["grade"].as_f64(), Some(7.5), "{}", r.text);
+    let h = app.get(&format!("/api/v1/grades/{}/history", grade["id"].as_str().unwrap()), &t.admin).await;
+    assert_eq!(h.status, 200, "{}", h.text);
+    let typed = h.body.as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (typed["changed_by"].as_str(), typed["on_behalf_of"].as_str(), typed["sheet_reference"].as_str()),
+        (Some(me.as_str()), Some(t.graders[0].0.as_str()), Some(sheet)),
+        "{}",
+        h.text
+    );
+}
