@@ -393,6 +393,7 @@ diesel::table! {
         duration_minutes -> Nullable<Integer>,
         drawn_by -> Nullable<Text>,
         drawn_at -> Nullable<Timestamp>,
+        rooms -> Text,
     }
 }
 

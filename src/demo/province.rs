@@ -347,6 +347,7 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
                     duration_minutes: Some(if form == ExamForm::Written { 180 } else { 90 }),
                     drawn_by: None,
                     drawn_at: None,
+                    rooms: Default::default(),
                 };
                 let mut codes: Vec<u32> = (100_000..999_999).step_by(9973).take(people.len()).collect();
                 codes.shuffle(&mut rng);

@@ -17,6 +17,7 @@ use crate::db::ids::*;
 use crate::db::{now, DbConn};
 use crate::error::ApiError;
 use crate::http::extract::ok_versioned;
+use crate::problem::ProblemItem;
 use crate::results::rules::Reason;
 use crate::AppState;
 
@@ -163,6 +164,13 @@ async fn seal_exam(
             }
             let list: Vec<Candidate> =
                 candidate_list(tx, &exam, cohort, tz)?.into_iter().filter(|c| c.eligible).collect();
+            if let Err(missing) = rules::seat_rooms(list.len(), &exam.rooms.0) {
+                return Err(ApiError::Refused(vec![ProblemItem::rule(
+                    "rooms_too_small",
+                    format!("The rooms seat {missing} fewer candidates than sit the exam."),
+                )
+                .with("missing", missing)]));
+            }
             let t = now();
             let rows: Vec<Grade> = list
                 .iter()

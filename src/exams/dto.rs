@@ -30,6 +30,8 @@ pub struct CreateExam {
     /// (settings).
     #[schema(minimum = 15, maximum = 600)]
     pub duration_minutes: Option<i32>,
+    /// The rooms, in seating order; two exams cannot use one room at once.
+    pub rooms: Option<Vec<Room>>,
     pub place: Option<String>,
     pub form: Option<ExamForm>,
     pub blind: Option<bool>,
@@ -51,6 +53,8 @@ pub struct UpdateExam {
     pub start_time: Option<String>,
     #[schema(minimum = 15, maximum = 600)]
     pub duration_minutes: Option<i32>,
+    /// Replaces the rooms (before the exam is sealed).
+    pub rooms: Option<Vec<Room>>,
     pub place: Option<String>,
     /// An administrator may extend it.
     pub grading_deadline: Option<NaiveDate>,
@@ -74,6 +78,8 @@ pub struct ExamOut {
     /// named at creation).
     pub drawn_by: Option<UserId>,
     pub drawn_at: Option<DateTime<Utc>>,
+    /// The rooms, in seating order.
+    pub rooms: Vec<Room>,
     pub place: Option<String>,
     pub form: ExamForm,
     pub blind: bool,
@@ -99,6 +105,7 @@ pub fn exam_out(e: Exam, graders: Vec<LecturerId>) -> ExamOut {
         duration_minutes: e.duration_minutes,
         drawn_by: e.drawn_by,
         drawn_at: e.drawn_at.map(|t| t.and_utc()),
+        rooms: e.rooms.0,
         place: e.place,
         form: e.form,
         blind: e.blind,

@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(lock_exam);
     super::candidates_http::routes(cfg);
     super::grades_http::routes(cfg);
+    super::papers::routes(cfg);
 }
 
 pub(super) fn out(tx: &mut DbConn, e: Exam) -> Result<ExamOut, ApiError> {
@@ -69,6 +70,26 @@ fn check_graders(
     p.check(distinct.len() == graders.len(), "graders", "lists a lecturer twice");
     p.check(!graders.is_empty(), "graders", "name at least one grader");
     p.check(!double || graders.len() >= 2, "graders", "double marking needs at least two graders");
+    Ok(())
+}
+
+/// Every problem with the rooms of `exam` (their invigilators lecturers in scope), then a room
+/// another sitting uses at the same time (409 naming it).
+pub(super) fn check_rooms(tx: &mut DbConn, caller: &Caller, exam: &Exam, mut p: Problems) -> Result<(), ApiError> {
+    p.0.extend(rules::room_problems(&exam.rooms.0));
+    for (i, r) in exam.rooms.0.iter().enumerate() {
+        for (j, l) in r.invigilators.iter().enumerate() {
+            if people::get_lecturer(tx, &caller.scope, *l).is_err() {
+                p.add(&format!("rooms[{i}].invigilators[{j}]"), "no such lecturer in your scope");
+            }
+        }
+    }
+    p.finish(())?;
+    if let Some((room, other)) =
+        rules::room_clashes(exam, &store::same_day(tx, exam.institution_id, exam.held_on)?).first()
+    {
+        return Err(ApiError::conflict("room_clash", format!("{room} is taken by «{other}» at that time.")));
+    }
     Ok(())
 }
 
@@ -137,7 +158,6 @@ fn new_exam(
         "grading_deadline",
         "must be on or after held_on",
     );
-    p.finish(())?;
     let title =
         b.title.as_deref().map(clean).filter(|t| !t.is_empty()).unwrap_or_else(|| match (&module_id, &subject) {
             (Some(_), _) => format!("Thi {} – {}", kind.as_str(), cohort.code),
@@ -146,7 +166,7 @@ fn new_exam(
             _ => format!("Thi – {}", cohort.code),
         });
     let t = now();
-    Ok(Exam {
+    let exam = Exam {
         id: ExamId::new(),
         cohort_id: id,
         institution_id: cohort.institution_id,
@@ -172,7 +192,15 @@ fn new_exam(
         duration_minutes: Some(minutes),
         drawn_by: None,
         drawn_at: None,
-    })
+        rooms: Rooms(tidy(b.rooms.clone().unwrap_or_default())),
+    };
+    check_rooms(tx, c, &exam, p)?;
+    Ok(exam)
+}
+
+/// Room names as typed, trimmed and NFC.
+fn tidy(rooms: Vec<Room>) -> Vec<Room> {
+    rooms.into_iter().map(|r| Room { name: clean(&r.name), ..r }).collect()
 }
 
 /// Schedules an exam of a class: a module exam, a graduation subject (or the paper, `essay`), or
@@ -294,12 +322,16 @@ async fn update_exam(
                 row.duration_minutes = Some(m);
             }
             let mut p = Problems::new();
+            if let Some(rooms) = &b.rooms {
+                p.check(cur.status == ExamStatus::Planned, "rooms", "change only before the exam is sealed");
+                row.rooms = Rooms(tidy(rooms.clone()));
+            }
             p.0.extend(rules::sitting_problems(b.start_time.as_deref().map(str::trim), b.duration_minutes));
             if let Some(g) = &b.graders {
                 check_graders(tx, &caller, g, row.double_marking, &mut p)?;
             }
             p.check(row.grading_deadline >= row.held_on, "grading_deadline", "must be on or after held_on");
-            p.finish(())?;
+            check_rooms(tx, &caller, &row, p)?;
             row.version = cur.version + 1;
             row.updated_at = now();
             crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;

@@ -12,6 +12,7 @@ pub mod dto;
 pub mod grades_http;
 pub mod http;
 pub mod model;
+pub mod papers;
 pub mod rules;
 pub mod store;
 

@@ -78,7 +78,39 @@ pub struct Exam {
     /// Who drew the graduation subject by lot, and when.
     pub drawn_by: Option<UserId>,
     pub drawn_at: Option<NaiveDateTime>,
+    /// Where it sits: candidates are seated room by room in this order.
+    pub rooms: Rooms,
 }
+
+/// One room of a sitting.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = ExamRoom)]
+pub struct Room {
+    /// As posted on the door, e.g. `Phòng 201`; unique within the exam. 1 to 80 characters.
+    pub name: String,
+    /// Seats for candidates, 1 to 500.
+    pub capacity: i32,
+    /// The lecturers who invigilate [cán bộ coi thi], at least one.
+    pub invigilators: Vec<LecturerId>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(transparent)]
+pub struct Rooms(pub Vec<Room>);
+crate::json_text!(Rooms);
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
 #[diesel(table_name = grades, treat_none_as_null = true)]

@@ -340,3 +340,89 @@ pub fn typed_for(
         (Some(g), _) => Ok(g),
     }
 }
+
+/// Most rooms one sitting uses.
+pub const MAX_ROOMS: usize = 50;
+
+/// Every problem with a sitting's rooms: names 1 to 80 characters and unique (case and accents
+/// ignored), 1 to 500 seats, at least one invigilator, each once.
+pub fn room_problems(rooms: &[super::model::Room]) -> Vec<ProblemItem> {
+    let mut out = Vec::new();
+    if rooms.len() > MAX_ROOMS {
+        out.push(ProblemItem::field("rooms", format!("must list at most {MAX_ROOMS} rooms")));
+    }
+    let mut seen = HashSet::new();
+    for (i, r) in rooms.iter().enumerate() {
+        let name = crate::text::clean(&r.name);
+        if name.is_empty() || name.chars().count() > 80 {
+            out.push(ProblemItem::field(format!("rooms[{i}].name"), "must be 1 to 80 characters"));
+        } else if !seen.insert(crate::text::fold(&name)) {
+            out.push(ProblemItem::field(format!("rooms[{i}].name"), "appears twice"));
+        }
+        if !(1..=500).contains(&r.capacity) {
+            out.push(ProblemItem::field(format!("rooms[{i}].capacity"), "must be between 1 and 500"));
+        }
+        let distinct: HashSet<_> = r.invigilators.iter().collect();
+        if r.invigilators.is_empty() {
+            out.push(ProblemItem::field(format!("rooms[{i}].invigilators"), "name at least one invigilator"));
+        } else if distinct.len() != r.invigilators.len() {
+            out.push(ProblemItem::field(format!("rooms[{i}].invigilators"), "lists a lecturer twice"));
+        }
+    }
+    out
+}
+
+/// Minutes after midnight of an `HH:MM` start.
+fn minute_of_day(t: &str) -> Option<i32> {
+    let t = chrono::NaiveTime::parse_from_str(t, "%H:%M").ok()?;
+    Some(chrono::Timelike::hour(&t) as i32 * 60 + chrono::Timelike::minute(&t) as i32)
+}
+
+/// Whether two sittings of one day overlap: one without a start time takes the whole day.
+pub fn sittings_overlap(a: (Option<&str>, Option<i32>), b: (Option<&str>, Option<i32>)) -> bool {
+    let span = |(start, minutes): (Option<&str>, Option<i32>)| {
+        start.and_then(minute_of_day).map(|s| (s, s + minutes.unwrap_or(0).max(1)))
+    };
+    match (span(a), span(b)) {
+        (Some((a0, a1)), Some((b0, b1))) => a0 < b1 && b0 < a1,
+        _ => true,
+    }
+}
+
+/// The rooms of `exam` that another sitting of the same day uses at the same time, each with
+/// the other exam's title.
+pub fn room_clashes(exam: &Exam, others: &[Exam]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for o in others.iter().filter(|o| o.id != exam.id && o.held_on == exam.held_on) {
+        let (a, b) =
+            ((exam.start_time.as_deref(), exam.duration_minutes), (o.start_time.as_deref(), o.duration_minutes));
+        if !sittings_overlap(a, b) {
+            continue;
+        }
+        for r in &exam.rooms.0 {
+            let key = crate::text::fold(&r.name);
+            if o.rooms.0.iter().any(|x| crate::text::fold(&x.name) == key) {
+                out.push((r.name.clone(), o.title.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The room of each of `candidates` candidates, seated in order room by room; or how many seats
+/// are missing. No rooms: everyone in one unnamed room (index 0).
+pub fn seat_rooms(candidates: usize, rooms: &[super::model::Room]) -> Result<Vec<usize>, usize> {
+    if rooms.is_empty() {
+        return Ok(vec![0; candidates]);
+    }
+    let seats: usize = rooms.iter().map(|r| r.capacity.max(0) as usize).sum();
+    if seats < candidates {
+        return Err(candidates - seats);
+    }
+    let mut out = Vec::with_capacity(candidates);
+    for (i, r) in rooms.iter().enumerate() {
+        let left = candidates - out.len();
+        out.extend(std::iter::repeat_n(i, left.min(r.capacity.max(0) as usize)));
+    }
+    Ok(out)
+}

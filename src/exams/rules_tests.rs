@@ -55,6 +55,7 @@ fn an_exam(blind: bool, double: bool, status: ExamStatus, published_at: Option<c
         duration_minutes: None,
         drawn_by: None,
         drawn_at: None,
+        rooms: Default::default(),
     }
 }
 
@@ -344,4 +345,65 @@ fn marks_typed_for_a_grader_need_an_administrator_a_grader_and_the_sheet() {
     for (i, (admin, grader, for_whom, sheet, want)) in table.into_iter().enumerate() {
         assert_eq!(code(typed_for(admin, grader, for_whom, &graders, sheet)), want, "row {i}");
     }
+}
+
+fn room(name: &str, capacity: i32, invigilators: usize) -> Room {
+    Room {
+        name: name.into(),
+        capacity,
+        invigilators: (0..invigilators).map(|_| crate::db::ids::LecturerId::new()).collect(),
+    }
+}
+
+#[test]
+fn rooms_are_named_once_with_seats_and_invigilators() {
+    let fields =
+        |rooms: &[Room]| room_problems(rooms).into_iter().map(|p| p.field.unwrap_or_default()).collect::<Vec<_>>();
+    assert!(fields(&[room("Phòng 201", 30, 2), room("Phòng 202", 1, 1)]).is_empty());
+    assert_eq!(fields(&[room("Phòng 201", 30, 2), room("phong 201", 30, 2)]), vec!["rooms[1].name"]);
+    assert_eq!(fields(&[room(" ", 0, 0)]), vec!["rooms[0].name", "rooms[0].capacity", "rooms[0].invigilators"]);
+    assert_eq!(fields(&[room("A", 501, 1)]), vec!["rooms[0].capacity"]);
+    let mut twice = room("A", 10, 1);
+    twice.invigilators.push(twice.invigilators[0]);
+    assert_eq!(fields(&[twice]), vec!["rooms[0].invigilators"]);
+    let many: Vec<Room> = (0..51).map(|i| room(&format!("P{i}"), 1, 1)).collect();
+    assert_eq!(fields(&many), vec!["rooms"]);
+}
+
+#[test]
+fn sittings_overlap_at_their_edges_and_without_a_time() {
+    // (a start, a minutes, b start, b minutes) → overlap
+    let table = [
+        (Some("07:30"), 180, Some("10:30"), 90, false),
+        (Some("07:30"), 180, Some("10:29"), 90, true),
+        (Some("13:00"), 90, Some("07:30"), 180, false),
+        (Some("07:30"), 180, Some("08:00"), 30, true),
+        (None, 180, Some("13:00"), 90, true),
+        (Some("07:30"), 180, None, 90, true),
+    ];
+    for (a, am, b, bm, want) in table {
+        assert_eq!(sittings_overlap((a, Some(am)), (b, Some(bm))), want, "{a:?}+{am} {b:?}+{bm}");
+    }
+}
+
+#[test]
+fn candidates_fill_the_rooms_in_order() {
+    let rooms = [room("A", 2, 1), room("B", 3, 1)];
+    assert_eq!(seat_rooms(4, &rooms), Ok(vec![0, 0, 1, 1]));
+    assert_eq!(seat_rooms(5, &rooms), Ok(vec![0, 0, 1, 1, 1]));
+    assert_eq!(seat_rooms(7, &rooms), Err(2));
+    assert_eq!(seat_rooms(3, &[]), Ok(vec![0, 0, 0]));
+    let mut a = an_exam(false, false, ExamStatus::Planned, None);
+    a.start_time = Some("07:30".into());
+    a.duration_minutes = Some(180);
+    a.rooms = Rooms(vec![room("Phòng 201", 30, 1)]);
+    let mut b = an_exam(false, false, ExamStatus::Planned, None);
+    b.held_on = a.held_on;
+    b.title = "Thi học phần 2".into();
+    b.start_time = Some("09:00".into());
+    b.duration_minutes = Some(90);
+    b.rooms = Rooms(vec![room("phòng 201", 20, 1), room("Phòng 305", 20, 1)]);
+    assert_eq!(room_clashes(&a, &[b.clone()]), vec![("Phòng 201".to_string(), "Thi học phần 2".to_string())]);
+    b.start_time = Some("10:30".into());
+    assert!(room_clashes(&a, &[b]).is_empty());
 }

@@ -25,6 +25,22 @@ pub fn of_cohort(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<Exam>> 
     e::table.filter(e::cohort_id.eq(cohort)).order((e::held_on.asc(), e::id.asc())).select(Exam::as_select()).load(conn)
 }
 
+/// The institution's exams held on `day` (to find rooms used twice at once).
+pub fn same_day(conn: &mut DbConn, institution: InstitutionId, day: chrono::NaiveDate) -> QueryResult<Vec<Exam>> {
+    e::table.filter(e::institution_id.eq(institution)).filter(e::held_on.eq(day)).select(Exam::as_select()).load(conn)
+}
+
+/// The candidates of a sealed exam in Vietnamese name order, with name and date of birth: the
+/// order they are seated and listed in.
+pub fn sitting(conn: &mut DbConn, exam: ExamId) -> QueryResult<Vec<(Grade, String, chrono::NaiveDate)>> {
+    g::table
+        .inner_join(l::table.on(l::id.eq(g::learner_id)))
+        .filter(g::exam_id.eq(exam))
+        .order((l::sort_key.asc(), l::id.asc()))
+        .select((Grade::as_select(), l::full_name, l::date_of_birth))
+        .load(conn)
+}
+
 pub fn graders(conn: &mut DbConn, exam: ExamId) -> QueryResult<Vec<LecturerId>> {
     eg::table.filter(eg::exam_id.eq(exam)).select(eg::lecturer_id).load(conn)
 }

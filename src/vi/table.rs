@@ -1,6 +1,9 @@
 //! The Vietnamese of every English message: whole messages, and shapes with figures in them.
 
 pub(super) const FIXED: &[(&str, &str)] = &[
+    ("name at least one invigilator", "hãy nêu ít nhất một cán bộ coi thi"),
+    ("change only before the exam is sealed", "chỉ thay đổi được trước khi đánh phách"),
+    ("The candidates are known once the exam is sealed.", "Danh sách thí sinh chỉ có sau khi đánh phách."),
     ("Draw the graduation subject by lot before sealing the exam.", "Hãy bốc thăm môn thi tốt nghiệp trước khi đánh phách."),
     ("Only a graduation exam has its subject drawn by lot.", "Chỉ kỳ thi tốt nghiệp mới bốc thăm môn thi."),
     ("The exam's subject is already known.", "Môn thi của kỳ thi này đã được xác định."),
@@ -268,6 +271,9 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
     ("must be after {}", "phải sau {0}"),
     ("same name and date of birth as row {}", "trùng họ tên và ngày sinh với dòng {0}"),
     ("same serial and issuer as row {}", "trùng số hiệu và cơ sở cấp với dòng {0}"),
+    ("{} is taken by «{}» at that time.", "{0} đã được dùng cho «{1}» vào giờ đó."),
+    ("The rooms seat {} fewer candidates than sit the exam.", "Các phòng thi thiếu {0} chỗ so với số thí sinh."),
+    ("must list at most {} rooms", "tối đa {0} phòng thi"),
     ("same national id as row {}", "trùng số định danh với dòng {0}"),
     ("already recorded as {}", "đã có trong hệ thống: {0}"),
     ("The JSON body does not fit this endpoint: {}", "Nội dung JSON không khớp với yêu cầu này: {0}"),

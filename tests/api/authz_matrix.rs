@@ -359,6 +359,8 @@ fn rows() -> Vec<Row> {
             [401, 403, 403, 200, 404, 200],
         ),
         r(M::GET, "/api/v1/exams/{ex}/candidates", None, [401, 403, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/exams/{ex}/room-list", None, [401, 403, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/exams/{ex}/score-sheet", None, [401, 403, 200, 200, 404, 200]),
         r(M::POST, "/api/v1/exams/{ex2}/seal", None, [401, 403, 403, 200, 404, 409]),
         // Only a graduation exam draws its subject: the module exam here is refused (422).
         r(M::POST, "/api/v1/exams/{ex2}/draw", None, [401, 403, 403, 422, 404, 422]),

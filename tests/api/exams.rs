@@ -400,3 +400,91 @@ async fn a_graduation_subject_drawn_by_lot_and_marks_typed_from_the_paper_sheet(
         h.text
     );
 }
+
+db_test!(rooms_seat_the_candidates_and_print_their_papers);
+async fn rooms_seat_the_candidates_and_print_their_papers(app: TestApp) {
+    let t = setup(&app).await;
+    let today = Utc::now().date_naive();
+    let exams = format!("/api/v1/cohorts/{}/exams", t.cohort);
+    let invigilator = &t.graders[2];
+    let sitting = |start: &str, rooms: Value| {
+        json!({"kind": "module", "module_id": t.module, "graders": [t.graders[0].0], "blind": true,
+            "held_on": today.to_string(), "grading_deadline": (today + Duration::days(5)).to_string(),
+            "start_time": start, "duration_minutes": 90, "rooms": rooms})
+    };
+    let rooms = json!([{"name": "Phòng 201", "capacity": 2, "invigilators": [invigilator.0]},
+        {"name": "Phòng 202", "capacity": 5, "invigilators": [invigilator.0]}]);
+    let bad = app
+        .post(&exams, &t.admin, sitting("07:30", json!([{"name": "", "capacity": 0, "invigilators": []}, {"name": "Phòng 201", "capacity": 3, "invigilators": [t.module]}])))
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+    assert_eq!(
+        bad.error_fields(),
+        vec!["rooms[0].name", "rooms[0].capacity", "rooms[0].invigilators", "rooms[1].invigilators[0]"],
+        "{}",
+        bad.text
+    );
+    let r = app.post(&exams, &t.admin, sitting("07:30", rooms.clone())).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let exam = r.id();
+    // Room 201 is taken until 09:00; from 09:00 it is free again.
+    let clash = app
+        .post(
+            &exams,
+            &t.admin,
+            sitting("08:59", json!([{"name": "phòng 201", "capacity": 9, "invigilators": [invigilator.0]}])),
+        )
+        .await;
+    clash.assert_problem(409, "conflict");
+    assert!(clash.text.contains("201") && clash.text.contains("TC-90"), "{}", clash.text);
+    let later = app
+        .post(
+            &exams,
+            &t.admin,
+            sitting("09:00", json!([{"name": "Phòng 201", "capacity": 1, "invigilators": [invigilator.0]}])),
+        )
+        .await;
+    assert_eq!(later.status, 201, "{}", later.text);
+    // Three candidates do not fit in one seat.
+    app.post(&format!("/api/v1/exams/{}/seal", later.id()), &t.admin, json!(null)).await.assert_problem(422, "refused");
+
+    let list = format!("/api/v1/exams/{exam}/room-list");
+    app.get(&list, &t.admin).await.assert_problem(409, "conflict");
+    assert_eq!(app.post(&format!("/api/v1/exams/{exam}/seal"), &t.admin, json!(null)).await.status, 200);
+    let pdf = app.get(&list, &t.admin).await;
+    assert_eq!(pdf.status, 200, "{}", pdf.text);
+    assert_eq!(pdf.header("content-type").as_deref(), Some("application/pdf"));
+    let text = crate::certificates::pdf_text(&pdf.bytes);
+    for want in
+        ["DANH SÁCH THÍ SINH", "Phòng 201", "Phòng 202", "Nguyễn Văn An", "Trần Thị Bích", "Lê Văn Cảnh", "Vũ Văn Ba"]
+    {
+        assert!(text.contains(want), "{want} missing from:\n{text}");
+    }
+    // The invigilator prints the room list, not the score sheet; the grader prints both.
+    assert_eq!(app.get(&list, &invigilator.1).await.status, 200);
+    let sheet = format!("/api/v1/exams/{exam}/score-sheet");
+    assert_ne!(app.get(&sheet, &invigilator.1).await.status, 200);
+    let pdf = app.get(&sheet, &t.graders[0].1).await;
+    assert_eq!(pdf.status, 200, "{}", pdf.text);
+    let text = crate::certificates::pdf_text(&pdf.bytes);
+    assert!(text.contains("BẢNG ĐIỂM THI") && text.contains("Phạm Văn Chấm"), "{text}");
+    // Blind marking: codes, never names.
+    let codes = app.get(&format!("/api/v1/exams/{exam}/grades"), &t.graders[0].1).await;
+    let code = codes.body[0]["code"].as_str().unwrap().to_string();
+    assert!(text.contains(&code) && !text.contains("Nguyễn Văn An"), "{text}");
+    let xlsx = app.get(&format!("{sheet}?format=xlsx"), &t.admin).await;
+    assert_eq!((xlsx.status, &xlsx.bytes[..2]), (200, &b"PK"[..]));
+    // The rooms stay as they were once sealed.
+    let e = app.get(&format!("/api/v1/exams/{exam}"), &t.admin).await;
+    let etag = e.header("etag").unwrap();
+    let r = app
+        .call_with(
+            Method::PATCH,
+            &format!("/api/v1/exams/{exam}"),
+            Some(&t.admin),
+            Some(json!({"rooms": []})),
+            &[("If-Match", &etag)],
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+}
