@@ -30,7 +30,8 @@ use crate::AppState;
         crate::error::ProblemItem,
         crate::http::export::Format,
         crate::people::transcript::dto::TranscriptFormat,
-        crate::reports::dto::ReportFormat
+        crate::reports::dto::ReportFormat,
+        crate::exams::papers::PaperFormat
     )),
     modifiers(&Bearer),
     tags(
@@ -199,5 +200,32 @@ mod tests {
             assert_eq!(schema["enum"].as_array(), Some(&wire), "{} in the document", e.name);
         }
         assert!(seen >= 30, "only {seen} enums found in the document");
+    }
+
+    /// A `$ref` to a schema the document does not hold makes it unreadable to every client.
+    #[test]
+    fn every_reference_in_the_document_resolves() {
+        fn walk(v: &serde_json::Value, refs: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    if let Some(serde_json::Value::String(r)) = m.get("$ref") {
+                        refs.push(r.clone());
+                    }
+                    m.values().for_each(|x| walk(x, refs));
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, refs)),
+                _ => {}
+            }
+        }
+        let doc = super::openapi();
+        let mut refs = Vec::new();
+        walk(&doc, &mut refs);
+        let missing: Vec<&String> = refs
+            .iter()
+            .filter(|r| {
+                r.strip_prefix("#/components/schemas/").is_none_or(|n| doc["components"]["schemas"].get(n).is_none())
+            })
+            .collect();
+        assert!(refs.len() > 100 && missing.is_empty(), "{} references, missing: {missing:?}", refs.len());
     }
 }
