@@ -3,7 +3,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
-use super::rules;
 use crate::db::ids::*;
 use crate::db::now;
 use crate::error::{ApiError, ProblemItem, Problems};
@@ -32,8 +31,8 @@ pub struct CreateCohort {
     pub location: Option<String>,
     /// The head teacher [giáo viên chủ nhiệm].
     pub head_teacher_id: Option<LecturerId>,
-    /// Defaults to the regulation in force on `starts_on`.
-    pub regulation: Option<Regulation>,
+    /// The code of a rule set (`GET /rule-sets`); defaults to the set in force on `starts_on`.
+    pub regulation: Option<String>,
 }
 
 impl CreateCohort {
@@ -78,7 +77,7 @@ impl CreateCohort {
             venue_institution_id: self.venue_institution_id,
             location: self.location.as_deref().map(clean).filter(|s| !s.is_empty()),
             head_teacher_id: self.head_teacher_id,
-            regulation: self.regulation.unwrap_or_else(|| rules::regulation_for(starts_on)),
+            regulation: self.regulation.as_deref().map(str::trim).unwrap_or_default().to_string(),
             status: CohortStatus::Planned,
             cancel_reason: None,
             version: 1,
@@ -152,7 +151,8 @@ pub struct CohortOut {
     pub venue_institution_id: Option<InstitutionId>,
     pub location: Option<String>,
     pub head_teacher_id: Option<LecturerId>,
-    pub regulation: Regulation,
+    /// The code of the rule set it was opened under.
+    pub regulation: String,
     pub status: CohortStatus,
     pub cancel_reason: Option<String>,
     pub version: i64,
@@ -318,7 +318,8 @@ pub struct EligibilityOut {
     pub eligible: bool,
     /// Every rule that fails, each with its code and message.
     pub refusals: Vec<ProblemItem>,
-    pub regulation: Regulation,
+    /// The code of the rule set applied.
+    pub regulation: String,
     /// The LLCT level the level rules counted as held, and on what evidence.
     pub level_held: LevelHeld,
 }

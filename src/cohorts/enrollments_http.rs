@@ -32,7 +32,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
 pub struct Target {
     pub level: Level,
     pub mode: Mode,
-    pub regulation: Regulation,
+    /// The code of the rule set applied, and its numbers.
+    pub regulation: String,
+    pub rules: super::rule_sets::EligibilityRules,
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// The class itself, not counted as an overlap.
@@ -51,7 +53,7 @@ pub fn refusals_for(tx: &mut DbConn, l: &Learner, t: &Target) -> Result<(Vec<Pro
     let facts = ClassFacts {
         level: t.level,
         mode: t.mode,
-        regulation: t.regulation,
+        rules: &t.rules,
         starts_on: t.from,
         overlapping: &overlapping,
         held: held.level,
@@ -124,10 +126,12 @@ fn plan_enrolments(
     enrolled_on: NaiveDate,
 ) -> Result<Vec<Planned>, ApiError> {
     let level = super::http::level_of(tx, cohort)?;
+    let set = super::rule_sets::store::of_class(tx, &cohort.regulation, cohort.starts_on)?;
     let target = Target {
         level,
         mode: cohort.mode,
-        regulation: cohort.regulation,
+        regulation: set.code,
+        rules: set.rules,
         from: cohort.starts_on,
         to: cohort.ends_on,
         except: Some(cohort.id),
@@ -319,17 +323,19 @@ async fn learner_eligibility(
         .db
         .read(move |tx| {
             let learner = people::get_learner(tx, &caller.scope, id)?;
-            let (level, mode, regulation, from, to, except, at) = match (q.cohort_id, q.program_id) {
+            let (level, mode, set, from, to, except, at) = match (q.cohort_id, q.program_id) {
                 (Some(cid), _) => {
                     let c = store::readable(tx, &caller, cid)?;
                     let level = super::http::level_of(tx, &c)?;
-                    (level, c.mode, c.regulation, c.starts_on, c.ends_on, Some(cid), Some(c.institution_id))
+                    let set = super::rule_sets::store::of_class(tx, &c.regulation, c.starts_on)?;
+                    (level, c.mode, set, c.starts_on, c.ends_on, Some(cid), Some(c.institution_id))
                 }
                 (None, Some(pid)) => {
                     let p = crate::programs::store::get(tx, pid)?;
                     let from = q.starts_on.unwrap_or(day);
                     let mode = q.mode.unwrap_or(Mode::FullTime);
-                    (p.level, mode, rules::regulation_for(from), from, from, None, caller.institution_id)
+                    let set = super::rule_sets::store::in_force(tx, from)?;
+                    (p.level, mode, set, from, from, None, caller.institution_id)
                 }
                 (None, None) => {
                     return Err(ApiError::field("cohort_id", "give cohort_id, or program_id with mode and starts_on"))
@@ -340,8 +346,21 @@ async fn learner_eligibility(
                 None => Vec::new(),
             };
             let evidence_required = rules::needs_evidence(&asked, level);
-            let (refusals, level_held) =
-                refusals_for(tx, &learner, &Target { level, mode, regulation, from, to, except, evidence_required })?;
+            let (refusals, level_held) = refusals_for(
+                tx,
+                &learner,
+                &Target {
+                    level,
+                    mode,
+                    regulation: set.code.clone(),
+                    rules: set.rules,
+                    from,
+                    to,
+                    except,
+                    evidence_required,
+                },
+            )?;
+            let regulation = set.code;
             Ok(EligibilityOut { eligible: refusals.is_empty(), refusals, regulation, level_held })
         })
         .await?;

@@ -193,7 +193,14 @@ async fn create_cohort(
         let inst = crate::institutions::store::get(tx, &c.scope, inst_id)?;
         let program = crate::programs::store::find(tx, b.program_id.unwrap_or_default())?;
         p.check(program.is_some(), "program_id", "no such program");
-        let row = b.row(inst_id, program.as_ref());
+        let mut row = b.row(inst_id, program.as_ref());
+        // The rule set asked for, or the one in force on the first day.
+        if row.regulation.is_empty() {
+            row.regulation = super::rule_sets::store::in_force(tx, row.starts_on)?.code;
+        } else {
+            let known = super::rule_sets::store::by_code(tx, &row.regulation)?.is_some();
+            p.check(known, "regulation", "no such rule set; see GET /api/v1/rule-sets");
+        }
         check_fields(&row, &mut p);
         check_links(tx, &c, &row, &mut p)?;
         p.finish(())?;

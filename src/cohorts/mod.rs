@@ -11,6 +11,7 @@ pub mod dto;
 pub mod enrollments_http;
 pub mod http;
 pub mod model;
+pub mod rule_sets;
 pub mod rules;
 pub mod store;
 
@@ -18,4 +19,5 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     http::routes(cfg);
     enrollments_http::routes(cfg);
     assignments_http::routes(cfg);
+    rule_sets::http::routes(cfg);
 }

@@ -30,15 +30,6 @@ crate::text_enum! {
 }
 
 crate::text_enum! {
-    /// The regulation whose eligibility rules a class was opened under: Quy định 57-QĐ/TW (2022)
-    /// or Quy định 350-QĐ/TW (2025). A class keeps the one it was opened under.
-    pub enum Regulation {
-        Qd57 => "qd57-2022",
-        Qd350 => "qd350-2025",
-    }
-}
-
-crate::text_enum! {
     pub enum EnrollmentStatus {
         Enrolled => "enrolled",
         Withdrawn => "withdrawn",
@@ -89,7 +80,9 @@ pub struct Cohort {
     pub venue_institution_id: Option<InstitutionId>,
     pub location: Option<String>,
     pub head_teacher_id: Option<LecturerId>,
-    pub regulation: Regulation,
+    /// The code of the rule set the class was opened under (`qd57-2022`, `qd350-2025`, or a
+    /// set added since); it keeps it.
+    pub regulation: String,
     pub status: CohortStatus,
     pub cancel_reason: Option<String>,
     pub version: i64,

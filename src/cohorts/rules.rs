@@ -5,8 +5,10 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 
 use super::dto::{EnrolLearner, Evidence, LevelHeld, OverrideIn};
-use super::model::{CohortStatus, Mode, Regulation};
+use super::model::{CohortStatus, Mode};
+use super::rule_sets::EligibilityRules;
 use crate::db::ids::{CertificateId, CredentialRecordId};
+use crate::people::labels::education_label;
 use crate::people::model::{EducationLevel, Gender, Learner, LlctLevel, PartyStatus, RatingGrade};
 use crate::problem::ProblemItem;
 use crate::programs::model::Level;
@@ -44,15 +46,6 @@ pub fn transition(from: CohortStatus, action: Action) -> Result<CohortStatus, St
 /// it runs).
 pub fn accepts_enrolment(s: CohortStatus) -> bool {
     matches!(s, CohortStatus::Planned | CohortStatus::Enrolling | CohortStatus::InProgress)
-}
-
-/// The regulation in force for a class opening on `starts_on`.
-pub fn regulation_for(starts_on: NaiveDate) -> Regulation {
-    if starts_on >= NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or(NaiveDate::MIN) {
-        Regulation::Qd350
-    } else {
-        Regulation::Qd57
-    }
 }
 
 fn age_on(dob: NaiveDate, day: NaiveDate) -> i32 {
@@ -99,7 +92,8 @@ fn edu_rank(e: EducationLevel) -> u8 {
 pub struct ClassFacts<'a> {
     pub level: Level,
     pub mode: Mode,
-    pub regulation: Regulation,
+    /// The numbers of the rule set the class was opened under.
+    pub rules: &'a EligibilityRules,
     pub starts_on: NaiveDate,
     /// Codes of the learner's other classes whose dates overlap this one.
     pub overlapping: &'a [String],
@@ -216,8 +210,14 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
     match c.level {
         Level::Refresher => {}
         Level::Elementary => {
-            if edu_rank(l.education_level) < edu_rank(EducationLevel::LowerSecondary) {
-                fail("education", "Elementary needs lower-secondary education or above.".into(), serde_json::json!({}));
+            let min = c.rules.elementary.min_education;
+            if edu_rank(l.education_level) < edu_rank(min) {
+                let msg = if min == EducationLevel::LowerSecondary {
+                    "Elementary needs lower-secondary education or above.".to_string()
+                } else {
+                    format!("Elementary needs «{}» education or above.", education_label(min))
+                };
+                fail("education", msg, serde_json::json!({"min_education": min.as_str()}));
             }
             if !(party || l.mass_org_member || l.local_official) {
                 fail(
@@ -228,18 +228,30 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
             }
         }
         Level::Intermediate => {
+            let r = &c.rules.intermediate;
             if !party {
                 fail(
                     "party_membership",
                     "Intermediate is for party members (probationary members allowed).".into(),
                     serde_json::json!({}),
                 );
+            } else if l.party_status == PartyStatus::Probationary && !r.probationary_allowed {
+                fail(
+                    "full_party_membership",
+                    "Intermediate is for full party members under this rule set.".into(),
+                    serde_json::json!({}),
+                );
             }
-            if edu_rank(l.education_level) < edu_rank(EducationLevel::College) {
-                fail("education", "Intermediate needs a college degree or above (upper-secondary for some ethnic-minority officials, by override).".into(), serde_json::json!({}));
+            if edu_rank(l.education_level) < edu_rank(r.min_education) {
+                let msg = if r.min_education == EducationLevel::College {
+                    "Intermediate needs a college degree or above (upper-secondary for some ethnic-minority officials, by override).".to_string()
+                } else {
+                    format!("Intermediate needs «{}» education or above.", education_label(r.min_education))
+                };
+                fail("education", msg, serde_json::json!({"min_education": r.min_education.as_str()}));
             }
             let year = c.starts_on.year();
-            for y in [year - 1, year - 2] {
+            for y in (1..=r.rating_years).map(|n| year - n) {
                 let ok = l
                     .performance_ratings
                     .0
@@ -266,10 +278,7 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
                 ),
                 None => {}
             }
-            let (women, men) = match c.regulation {
-                Regulation::Qd350 => (28, 30),
-                Regulation::Qd57 => (33, 35),
-            };
+            let (women, men) = (r.in_service_min_age_women, r.in_service_min_age_men);
             if c.mode == Mode::InService && age < if female { women } else { men } {
                 fail("in_service_age", format!("In-service intermediate classes are for women aged {women}+ and men aged {men}+ ({age} at the start)."), serde_json::json!({"women": women, "men": men, "age": age}));
             }
@@ -278,8 +287,14 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
             if l.party_status != PartyStatus::Full {
                 fail("full_party_membership", "Advanced is for full party members.".into(), serde_json::json!({}));
             }
-            if edu_rank(l.education_level) < edu_rank(EducationLevel::University) {
-                fail("education", "Advanced needs a university degree.".into(), serde_json::json!({}));
+            let r = &c.rules.advanced;
+            if edu_rank(l.education_level) < edu_rank(r.min_education) {
+                let msg = if r.min_education == EducationLevel::University {
+                    "Advanced needs a university degree.".to_string()
+                } else {
+                    format!("Advanced needs «{}» education or above.", education_label(r.min_education))
+                };
+                fail("education", msg, serde_json::json!({"min_education": r.min_education.as_str()}));
             }
             match prerequisite(prior, before, LlctLevel::Intermediate) {
                 Some(Prerequisite::Missing) => fail(
@@ -294,13 +309,14 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
                 ),
                 None => {}
             }
-            if c.mode == Mode::InService && age < if female { 38 } else { 40 } {
+            let (women, men) = (r.in_service_min_age_women, r.in_service_min_age_men);
+            if c.mode == Mode::InService && age < if female { women } else { men } {
                 fail(
                     "in_service_age",
                     format!(
-                        "In-service advanced classes are for women aged 38+ and men aged 40+ ({age} at the start)."
+                        "In-service advanced classes are for women aged {women}+ and men aged {men}+ ({age} at the start)."
                     ),
-                    serde_json::json!({"women": 38, "men": 40, "age": age}),
+                    serde_json::json!({"women": women, "men": men, "age": age}),
                 );
             }
         }
@@ -398,11 +414,11 @@ mod tests {
         l
     }
 
-    fn codes(l: &Learner, level: Level, mode: Mode, regulation: Regulation, overlapping: &[String]) -> Vec<String> {
+    fn codes(l: &Learner, level: Level, mode: Mode, rules: &EligibilityRules, overlapping: &[String]) -> Vec<String> {
         let facts = ClassFacts {
             level,
             mode,
-            regulation,
+            rules,
             starts_on: d(2026, 3, 1),
             overlapping,
             held: LlctLevel::None,
@@ -420,7 +436,7 @@ mod tests {
             let facts = ClassFacts {
                 level: Level::Intermediate,
                 mode: Mode::InService,
-                regulation: Regulation::Qd350,
+                rules: &EligibilityRules::qd350(),
                 starts_on: d(2026, 3, 1),
                 overlapping: &[],
                 held,
@@ -534,7 +550,7 @@ mod tests {
             let facts = ClassFacts {
                 level: Level::Intermediate,
                 mode: Mode::FullTime,
-                regulation: Regulation::Qd350,
+                rules: &EligibilityRules::qd350(),
                 starts_on: d(2026, 3, 1),
                 overlapping: &[],
                 held: evidenced,
@@ -551,7 +567,7 @@ mod tests {
 
     #[test]
     fn an_eligible_intermediate_learner() {
-        assert!(codes(&learner(), Level::Intermediate, Mode::InService, Regulation::Qd350, &[]).is_empty());
+        assert!(codes(&learner(), Level::Intermediate, Mode::InService, &EligibilityRules::qd350(), &[]).is_empty());
     }
 
     #[test]
@@ -559,7 +575,7 @@ mod tests {
         let run = |f: &dyn Fn(&mut Learner)| {
             let mut l = learner();
             f(&mut l);
-            codes(&l, Level::Intermediate, Mode::InService, Regulation::Qd350, &[])
+            codes(&l, Level::Intermediate, Mode::InService, &EligibilityRules::qd350(), &[])
         };
         assert_eq!(run(&|l| l.party_status = PartyStatus::None), vec!["party_membership"]);
         assert!(run(&|l| l.party_status = PartyStatus::Probationary).is_empty());
@@ -581,9 +597,12 @@ mod tests {
     fn the_old_regulation_keeps_its_ages() {
         let mut l = learner();
         l.date_of_birth = d(1993, 1, 1); // 33 at the start
-        assert!(codes(&l, Level::Intermediate, Mode::InService, Regulation::Qd350, &[]).is_empty());
-        assert_eq!(codes(&l, Level::Intermediate, Mode::InService, Regulation::Qd57, &[]), vec!["in_service_age"]);
-        assert!(codes(&l, Level::Intermediate, Mode::FullTime, Regulation::Qd57, &[]).is_empty());
+        assert!(codes(&l, Level::Intermediate, Mode::InService, &EligibilityRules::qd350(), &[]).is_empty());
+        assert_eq!(
+            codes(&l, Level::Intermediate, Mode::InService, &EligibilityRules::qd57(), &[]),
+            vec!["in_service_age"]
+        );
+        assert!(codes(&l, Level::Intermediate, Mode::FullTime, &EligibilityRules::qd57(), &[]).is_empty());
     }
 
     #[test]
@@ -592,7 +611,7 @@ mod tests {
         l.party_status = PartyStatus::Probationary;
         l.education_level = EducationLevel::College;
         l.prior_llct_level = LlctLevel::Elementary;
-        let c = codes(&l, Level::Advanced, Mode::InService, Regulation::Qd350, &["TC-01".to_string()]);
+        let c = codes(&l, Level::Advanced, Mode::InService, &EligibilityRules::qd350(), &["TC-01".to_string()]);
         assert_eq!(
             c,
             vec!["full_party_membership", "education", "prerequisite_level", "in_service_age", "overlapping_class"]
@@ -604,9 +623,9 @@ mod tests {
         let mut l = learner();
         l.party_status = PartyStatus::None;
         l.prior_llct_level = LlctLevel::None;
-        assert_eq!(codes(&l, Level::Elementary, Mode::FullTime, Regulation::Qd350, &[]), vec!["membership"]);
+        assert_eq!(codes(&l, Level::Elementary, Mode::FullTime, &EligibilityRules::qd350(), &[]), vec!["membership"]);
         l.mass_org_member = true;
-        assert!(codes(&l, Level::Elementary, Mode::FullTime, Regulation::Qd350, &[]).is_empty());
+        assert!(codes(&l, Level::Elementary, Mode::FullTime, &EligibilityRules::qd350(), &[]).is_empty());
     }
 
     #[test]

@@ -132,3 +132,4 @@ typed_id!(MessageId);
 typed_id!(SendingUnitId);
 typed_id!(LearnerMergeId);
 typed_id!(CredentialRecordId);
+typed_id!(RuleSetId);

@@ -721,6 +721,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rule_sets (id) {
+        id -> Text,
+        code -> Text,
+        title -> Text,
+        effective_from -> Date,
+        rules -> Text,
+        builtin -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(credential_records -> learners (learner_id));
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(register_entries -> certificates (certificate_id));
@@ -786,6 +800,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificates,
     register_entries,
     credential_records,
+    rule_sets,
     job_runs,
     job_leases,
     outbox,

@@ -196,9 +196,9 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
                 location: Some(hall.clone()),
                 head_teacher_id: Some(lect[0].0),
                 regulation: if plan.starts >= NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default() {
-                    Regulation::Qd350
+                    "qd350-2025".to_string()
                 } else {
-                    Regulation::Qd57
+                    "qd57-2022".to_string()
                 },
                 status,
                 cancel_reason: None,

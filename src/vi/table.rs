@@ -1,6 +1,16 @@
 //! The Vietnamese of every English message: whole messages, and shapes with figures in them.
 
 pub(super) const FIXED: &[(&str, &str)] = &[
+    ("Intermediate is for full party members under this rule set.", "Theo bộ quy định này, trung cấp dành cho đảng viên chính thức."),
+    ("must be 1 to 32 lowercase letters, digits or '-'", "phải có từ 1 đến 32 chữ thường, chữ số hoặc '-'"),
+    ("another rule set has this code", "đã có bộ quy định khác mang mã này"),
+    ("another rule set takes effect on that day", "đã có bộ quy định khác có hiệu lực từ ngày đó"),
+    ("A built-in rule set does not change; add a new one.", "Bộ quy định có sẵn không được sửa; hãy thêm bộ mới."),
+    (
+        "Classes were opened under this rule set: they keep it as it is; add a new one.",
+        "Đã có lớp mở theo bộ quy định này và giữ nguyên nó; hãy thêm bộ mới.",
+    ),
+    ("no such rule set; see GET /api/v1/rule-sets", "không có bộ quy định này; xem GET /api/v1/rule-sets"),
     ("name at least one invigilator", "hãy nêu ít nhất một cán bộ coi thi"),
     ("change only before the exam is sealed", "chỉ thay đổi được trước khi đánh phách"),
     ("The candidates are known once the exam is sealed.", "Danh sách thí sinh chỉ có sau khi đánh phách."),
@@ -274,6 +284,9 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
     ("{} is taken by «{}» at that time.", "{0} đã được dùng cho «{1}» vào giờ đó."),
     ("The rooms seat {} fewer candidates than sit the exam.", "Các phòng thi thiếu {0} chỗ so với số thí sinh."),
     ("must list at most {} rooms", "tối đa {0} phòng thi"),
+    ("Elementary needs «{}» education or above.", "Sơ cấp cần trình độ học vấn «{0}» trở lên."),
+    ("Intermediate needs «{}» education or above.", "Trung cấp cần trình độ học vấn «{0}» trở lên."),
+    ("Advanced needs «{}» education or above.", "Cao cấp cần trình độ học vấn «{0}» trở lên."),
     ("same national id as row {}", "trùng số định danh với dòng {0}"),
     ("already recorded as {}", "đã có trong hệ thống: {0}"),
     ("The JSON body does not fit this endpoint: {}", "Nội dung JSON không khớp với yêu cầu này: {0}"),

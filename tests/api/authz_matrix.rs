@@ -13,7 +13,8 @@ use crate::support::{TestApp, PASSWORD};
 const WHO: [&str; 6] = ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 39] = [
+const PLACEHOLDERS: [&str; 40] = [
+    "{rs}",
     "{cr}",
     "{lm1}",
     "{lm2}",
@@ -191,6 +192,26 @@ fn rows() -> Vec<Row> {
             [401, 403, 403, 200, 400, 200],
         ),
         r(M::GET, "/api/v1/learners/import/template", None, [401, 403, 403, 200, 200, 200]),
+        // Rule sets: administrators read them; system administrators add and change them (a
+        // changed title only here, on the set added for the matrix).
+        r(M::GET, "/api/v1/rule-sets", None, [401, 403, 403, 200, 200, 200]),
+        r(
+            M::POST,
+            "/api/v1/rule-sets",
+            Some(|n| {
+                let mut rules = serde_json::to_value(llct::cohorts::rule_sets::EligibilityRules::qd350()).unwrap();
+                rules["intermediate"]["in_service_min_age_women"] = json!(27);
+                json!({"code": format!("qd-m{n}"), "title": "Quy định thử", "effective_from": format!("2030-01-{:02}", 1 + n % 28), "rules": rules})
+            }),
+            [401, 403, 403, 403, 403, 201],
+        ),
+        r(M::GET, "/api/v1/rule-sets/{rs}", None, [401, 403, 403, 200, 200, 200]),
+        r(
+            M::PATCH,
+            "/api/v1/rule-sets/{rs}",
+            Some(|n| json!({"title": format!("Quy định thử {n}")})),
+            [401, 403, 403, 403, 403, 200],
+        ),
         // {la} is the learner record linked to the learner's account: they read and correct it.
         r(M::GET, "/api/v1/learners/{la}", None, [401, 200, 404, 200, 404, 200]),
         r(
@@ -737,7 +758,9 @@ async fn every_route_every_role(app: TestApp) {
         .as_str()
         .unwrap()
         .to_string();
+    let rs = app.get("/api/v1/rule-sets", &app.root).await.body[1]["id"].as_str().unwrap().to_string();
     let ids = [
+        ("{rs}", &rs),
         ("{cr}", &cr),
         ("{lm1}", &lm1),
         ("{lm2}", &lm2),

@@ -24,6 +24,7 @@ mod records;
 mod reports;
 mod resilience;
 mod results;
+mod rule_sets;
 mod schema_invariants;
 mod sending_units;
 mod startup;

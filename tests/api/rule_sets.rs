@@ -1,0 +1,119 @@
+//! Eligibility rule sets as data: the built-in regulations, a new one added by a system
+//! administrator, classes that keep the set they were opened under.
+
+use actix_web::http::Method;
+use serde_json::{json, Value};
+
+use crate::cohorts::{eligible, learner, school};
+use crate::db_test;
+use crate::support::TestApp;
+
+fn codes(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().filter_map(|e| e["code"].as_str().map(String::from)).collect()
+}
+
+db_test!(a_new_rule_set_changes_new_classes_and_not_old_ones);
+async fn a_new_rule_set_changes_new_classes_and_not_old_ones(app: TestApp) {
+    let s = school(&app).await;
+    let (app, s) = (&app, &s);
+    // The two regulations the service ships with, every number a field.
+    let sets = app.get("/api/v1/rule-sets", &s.admin).await;
+    assert_eq!(sets.status, 200, "{}", sets.text);
+    let ages: Vec<(&str, i64)> = sets
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (x["code"].as_str().unwrap(), x["rules"]["intermediate"]["in_service_min_age_women"].as_i64().unwrap())
+        })
+        .collect();
+    assert_eq!(ages, vec![("qd57-2022", 33), ("qd350-2025", 28)], "{}", sets.text);
+    let mut rules = sets.body[1]["rules"].clone();
+    rules["intermediate"]["in_service_min_age_women"] = json!(25);
+    rules["intermediate"]["in_service_min_age_men"] = json!(27);
+    let body =
+        json!({"code": "qd-2027", "title": "Quy định mới năm 2027", "effective_from": "2027-01-01", "rules": rules});
+    // Only system administrators add one.
+    app.post("/api/v1/rule-sets", &s.admin, body.clone()).await.assert_problem(403, "forbidden");
+    // Every problem at once: negative ages, a day another set takes effect, a code taken.
+    let mut bad = body.clone();
+    bad["rules"]["advanced"]["in_service_min_age_men"] = json!(-40);
+    bad["effective_from"] = json!("2025-07-01");
+    bad["code"] = json!("qd350-2025");
+    let r = app.post("/api/v1/rule-sets", &app.root, bad).await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    let mut fields = r.error_fields();
+    fields.sort();
+    assert_eq!(fields, vec!["code", "effective_from", "rules.advanced.in_service_min_age_men"], "{}", r.text);
+    let r = app.post("/api/v1/rule-sets", &app.root, body).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let new_set = r.id();
+
+    // A class opening in 2027 takes the new set; one opening in 2026 keeps 350.
+    let class = |code: &'static str, starts: &'static str, ends: &'static str| {
+        let body = json!({"program_id": s.intermediate, "code": code, "mode": "in_service", "capacity": 40,
+            "starts_on": starts, "ends_on": ends});
+        async move { app.post("/api/v1/cohorts", &s.admin, body).await }
+    };
+    let old = class("TC-26", "2026-12-15", "2027-04-15").await;
+    assert_eq!((old.status, old.body["regulation"].as_str()), (201, Some("qd350-2025")), "{}", old.text);
+    let new = class("TC-27", "2027-02-01", "2027-06-01").await;
+    assert_eq!((new.status, new.body["regulation"].as_str()), (201, Some("qd-2027")), "{}", new.text);
+    let unknown = app
+        .post(
+            "/api/v1/cohorts",
+            &s.admin,
+            json!({"program_id": s.intermediate, "code": "TC-X", "mode": "in_service", "capacity": 40,
+            "starts_on": "2027-02-01", "ends_on": "2027-06-01", "regulation": "qd-1999"}),
+        )
+        .await;
+    assert_eq!((unknown.status, unknown.error_fields()), (400, vec!["regulation".to_string()]), "{}", unknown.text);
+    // A woman of 26: too young for an in-service class under 350 (28+), old enough under the new set.
+    let mut body = eligible("Đinh Thị Thu", "2000-06-01", &s.school);
+    body["gender"] = json!("female");
+    body["performance_ratings"] =
+        json!([{"year": 2026, "grade": "good"}, {"year": 2025, "grade": "good"}, {"year": 2024, "grade": "good"}]);
+    let thu = learner(app, &s.admin, body).await;
+    let check = |cohort: String| {
+        let path = format!("/api/v1/learners/{}/eligibility?cohort_id={cohort}", thu);
+        async move { app.get(&path, &s.admin).await }
+    };
+    let e = check(old.id()).await;
+    assert_eq!(
+        (codes(&e.body["refusals"]), e.body["regulation"].as_str()),
+        (vec!["in_service_age".to_string()], Some("qd350-2025")),
+        "{}",
+        e.text
+    );
+    let e = check(new.id()).await;
+    assert_eq!((codes(&e.body["refusals"]), e.body["regulation"].as_str()), (vec![], Some("qd-2027")), "{}", e.text);
+
+    // The set's rules no longer change once a class was opened under it; its title does.
+    let path = format!("/api/v1/rule-sets/{new_set}");
+    let cur = app.get(&path, &s.admin).await;
+    assert_eq!(cur.body["classes"], 1, "{}", cur.text);
+    let etag = cur.header("etag").unwrap();
+    let mut rules = cur.body["rules"].clone();
+    rules["intermediate"]["in_service_min_age_women"] = json!(20);
+    let patch = |body: Value, etag: String| {
+        let path = path.clone();
+        async move { app.call_with(Method::PATCH, &path, Some(&app.root), Some(body), &[("If-Match", &etag)]).await }
+    };
+    patch(json!({"rules": rules}), etag.clone()).await.assert_problem(409, "conflict");
+    let r = patch(json!({"title": "Quy định 2027 (sửa tên)"}), etag).await;
+    assert_eq!((r.status, r.body["title"].as_str()), (200, Some("Quy định 2027 (sửa tên)")), "{}", r.text);
+    // A built-in set never changes.
+    let builtin = sets.body[0]["id"].as_str().unwrap();
+    let cur = app.get(&format!("/api/v1/rule-sets/{builtin}"), &s.admin).await;
+    let r = app
+        .call_with(
+            Method::PATCH,
+            &format!("/api/v1/rule-sets/{builtin}"),
+            Some(&app.root),
+            Some(json!({"effective_from": "2022-03-01"})),
+            &[("If-Match", &cur.header("etag").unwrap())],
+        )
+        .await;
+    r.assert_problem(409, "conflict");
+}
