@@ -41,6 +41,8 @@ pub struct Target {
     pub except: Option<CohortId>,
     /// The institution takes the level needed first only on a credential.
     pub evidence_required: bool,
+    /// Who a refresher course is for.
+    pub audience: Option<crate::programs::rule_settings::Audience>,
 }
 
 /// Every rule `l` fails for the class (overlaps and credentials issued here looked up), before
@@ -59,6 +61,7 @@ pub fn refusals_for(tx: &mut DbConn, l: &Learner, t: &Target) -> Result<(Vec<Pro
         held: held.level,
         evidenced: rules::level_held(LlctLevel::None, &issued, &recorded).level,
         evidence_required: t.evidence_required,
+        audience: t.audience,
     };
     Ok((rules::eligibility(l, &facts), held))
 }
@@ -125,7 +128,7 @@ fn plan_enrolments(
     list: &[EnrolLearner],
     enrolled_on: NaiveDate,
 ) -> Result<Vec<Planned>, ApiError> {
-    let level = super::http::level_of(tx, cohort)?;
+    let (level, audience) = super::http::kind_of(tx, cohort)?;
     let set = super::rule_sets::store::of_class(tx, &cohort.regulation, cohort.starts_on)?;
     let target = Target {
         level,
@@ -139,6 +142,7 @@ fn plan_enrolments(
             &crate::institutions::store::evidence_required(tx, cohort.institution_id)?,
             level,
         ),
+        audience,
     };
     let at = now();
     let mut refusals = Vec::new();
@@ -323,19 +327,19 @@ async fn learner_eligibility(
         .db
         .read(move |tx| {
             let learner = people::get_learner(tx, &caller.scope, id)?;
-            let (level, mode, set, from, to, except, at) = match (q.cohort_id, q.program_id) {
+            let ((level, audience), mode, set, from, to, except, at) = match (q.cohort_id, q.program_id) {
                 (Some(cid), _) => {
                     let c = store::readable(tx, &caller, cid)?;
-                    let level = super::http::level_of(tx, &c)?;
+                    let kind = super::http::kind_of(tx, &c)?;
                     let set = super::rule_sets::store::of_class(tx, &c.regulation, c.starts_on)?;
-                    (level, c.mode, set, c.starts_on, c.ends_on, Some(cid), Some(c.institution_id))
+                    (kind, c.mode, set, c.starts_on, c.ends_on, Some(cid), Some(c.institution_id))
                 }
                 (None, Some(pid)) => {
                     let p = crate::programs::store::get(tx, pid)?;
                     let from = q.starts_on.unwrap_or(day);
                     let mode = q.mode.unwrap_or(Mode::FullTime);
                     let set = super::rule_sets::store::in_force(tx, from)?;
-                    (p.level, mode, set, from, from, None, caller.institution_id)
+                    ((p.level, p.rules.audience), mode, set, from, from, None, caller.institution_id)
                 }
                 (None, None) => {
                     return Err(ApiError::field("cohort_id", "give cohort_id, or program_id with mode and starts_on"))
@@ -358,6 +362,7 @@ async fn learner_eligibility(
                     to,
                     except,
                     evidence_required,
+                    audience,
                 },
             )?;
             let regulation = set.code;

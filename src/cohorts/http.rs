@@ -35,6 +35,15 @@ pub fn level_of(tx: &mut DbConn, c: &Cohort) -> Result<Level, ApiError> {
     Ok(crate::programs::store::get(tx, c.program_id)?.level)
 }
 
+/// The level of a class's program and who it is for (refresher courses).
+pub fn kind_of(
+    tx: &mut DbConn,
+    c: &Cohort,
+) -> Result<(Level, Option<crate::programs::rule_settings::Audience>), ApiError> {
+    let p = crate::programs::store::get(tx, c.program_id)?;
+    Ok((p.level, p.rules.audience))
+}
+
 fn out(tx: &mut DbConn, c: Cohort) -> Result<CohortOut, ApiError> {
     let level = level_of(tx, &c)?;
     Ok(CohortOut::new(c, level))

@@ -12,6 +12,7 @@ use crate::people::labels::education_label;
 use crate::people::model::{EducationLevel, Gender, Learner, LlctLevel, PartyStatus, RatingGrade};
 use crate::problem::ProblemItem;
 use crate::programs::model::Level;
+use crate::programs::rule_settings::Audience;
 
 /// The lifecycle actions of a class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +95,8 @@ pub struct ClassFacts<'a> {
     pub mode: Mode,
     /// The numbers of the rule set the class was opened under.
     pub rules: &'a EligibilityRules,
+    /// Who a refresher course is for (the program's `audience`).
+    pub audience: Option<Audience>,
     pub starts_on: NaiveDate,
     /// Codes of the learner's other classes whose dates overlap this one.
     pub overlapping: &'a [String],
@@ -208,7 +211,31 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
     let age = age_on(l.date_of_birth, c.starts_on);
     let female = l.gender == Gender::Female;
     match c.level {
-        Level::Refresher => {}
+        Level::Refresher => match c.audience {
+            Some(Audience::NewPartyMembers) => {
+                let months = chrono::Months::new(c.rules.refresher.probation_months.max(0) as u32);
+                let ends = l.party_admission_date.and_then(|d| d.checked_add_months(months));
+                if l.party_status != PartyStatus::Probationary {
+                    fail(
+                        "new_party_member",
+                        "This course is for new party members in their probation.".into(),
+                        serde_json::json!({}),
+                    );
+                } else if let Some(end) = ends.filter(|end| *end < c.starts_on) {
+                    fail(
+                        "probation_over",
+                        format!("The probation ended on {}, before the course starts.", end.format("%d/%m/%Y")),
+                        serde_json::json!({"ended_on": end.to_string()}),
+                    );
+                }
+            }
+            Some(Audience::ProspectiveMembers) if party => fail(
+                "already_party_member",
+                "This course is for people who are not yet party members.".into(),
+                serde_json::json!({}),
+            ),
+            _ => {}
+        },
         Level::Elementary => {
             let min = c.rules.elementary.min_education;
             if edu_rank(l.education_level) < edu_rank(min) {
@@ -424,6 +451,7 @@ mod tests {
             held: LlctLevel::None,
             evidenced: LlctLevel::None,
             evidence_required: false,
+            audience: None,
         };
         eligibility(l, &facts).into_iter().filter_map(|p| p.code).collect()
     }
@@ -442,6 +470,7 @@ mod tests {
                 held,
                 evidenced: held,
                 evidence_required: false,
+                audience: None,
             };
             eligibility(&l, &facts).into_iter().filter_map(|p| p.code).collect()
         };
@@ -556,6 +585,7 @@ mod tests {
                 held: evidenced,
                 evidenced,
                 evidence_required: asked,
+                audience: None,
             };
             let codes: Vec<String> = eligibility(&l, &facts).into_iter().filter_map(|p| p.code).collect();
             assert_eq!(codes.first().map(String::as_str), want, "{declared:?} {evidenced:?} {asked}");
@@ -563,6 +593,46 @@ mod tests {
         }
         assert!(needs_evidence(&[Level::Intermediate], Level::Intermediate));
         assert!(!needs_evidence(&[Level::Intermediate], Level::Advanced));
+    }
+
+    #[test]
+    fn refresher_courses_for_new_members_and_for_people_not_yet_members() {
+        let set = EligibilityRules::qd350();
+        let run = |status: PartyStatus, admitted: Option<NaiveDate>, audience: Option<Audience>| {
+            let mut l = learner();
+            l.party_status = status;
+            l.party_admission_date = admitted;
+            let facts = ClassFacts {
+                level: Level::Refresher,
+                mode: Mode::FullTime,
+                rules: &set,
+                starts_on: d(2026, 3, 1),
+                overlapping: &[],
+                held: LlctLevel::None,
+                evidenced: LlctLevel::None,
+                evidence_required: false,
+                audience,
+            };
+            eligibility(&l, &facts).into_iter().filter_map(|p| p.code).collect::<Vec<_>>()
+        };
+        use PartyStatus::{Full, Probationary};
+        let (new, prospective) = (Some(Audience::NewPartyMembers), Some(Audience::ProspectiveMembers));
+        // (party status, admitted, audience) → refusals; the probation is 12 months
+        type Row = (PartyStatus, Option<NaiveDate>, Option<Audience>, &'static [&'static str]);
+        let table: [Row; 8] = [
+            (Probationary, Some(d(2025, 9, 1)), new, &[]),
+            (Probationary, Some(d(2025, 3, 1)), new, &[]),
+            (Probationary, Some(d(2025, 2, 28)), new, &["probation_over"]),
+            (Probationary, None, new, &[]),
+            (Full, Some(d(2015, 3, 1)), new, &["new_party_member"]),
+            (PartyStatus::None, None, new, &["new_party_member"]),
+            (PartyStatus::None, None, prospective, &[]),
+            (Probationary, Some(d(2025, 9, 1)), prospective, &["already_party_member"]),
+        ];
+        for (i, (status, admitted, audience, want)) in table.into_iter().enumerate() {
+            assert_eq!(run(status, admitted, audience), want, "row {i}");
+        }
+        assert!(run(Full, None, None).is_empty());
     }
 
     #[test]

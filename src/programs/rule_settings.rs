@@ -72,6 +72,18 @@ pub struct ProgramRules {
     /// Conduct rated `yeu` or a disciplinary measure blocks graduation.
     pub conduct_blocks_graduation: bool,
     pub lost_credential_policy: LostCredentialPolicy,
+    /// Who a refresher course is for, when the regulation names them; `null`: anyone.
+    pub audience: Option<Audience>,
+}
+
+/// The people a refresher course is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// New party members [bồi dưỡng đảng viên mới]: probationary, within their probation.
+    NewPartyMembers,
+    /// People not yet party members [bồi dưỡng nhận thức về Đảng].
+    ProspectiveMembers,
 }
 
 fn band(min: f64, label: &str, name: &str) -> Band {
@@ -109,6 +121,7 @@ impl Default for ProgramRules {
             council_confirmation: false,
             conduct_blocks_graduation: true,
             lost_credential_policy: LostCredentialPolicy::CertifiedCopy,
+            audience: None,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The Vietnamese of every English message: whole messages, and shapes with figures in them.
 
 pub(super) const FIXED: &[(&str, &str)] = &[
+    ("This course is for new party members in their probation.", "Lớp này dành cho đảng viên mới trong thời gian dự bị."),
+    ("This course is for people who are not yet party members.", "Lớp này dành cho người chưa là đảng viên."),
     ("Intermediate is for full party members under this rule set.", "Theo bộ quy định này, trung cấp dành cho đảng viên chính thức."),
     ("must be 1 to 32 lowercase letters, digits or '-'", "phải có từ 1 đến 32 chữ thường, chữ số hoặc '-'"),
     ("another rule set has this code", "đã có bộ quy định khác mang mã này"),
@@ -284,6 +286,7 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
     ("{} is taken by «{}» at that time.", "{0} đã được dùng cho «{1}» vào giờ đó."),
     ("The rooms seat {} fewer candidates than sit the exam.", "Các phòng thi thiếu {0} chỗ so với số thí sinh."),
     ("must list at most {} rooms", "tối đa {0} phòng thi"),
+    ("The probation ended on {}, before the course starts.", "Thời gian dự bị đã hết ngày {0}, trước khi khai giảng lớp."),
     ("Elementary needs «{}» education or above.", "Sơ cấp cần trình độ học vấn «{0}» trở lên."),
     ("Intermediate needs «{}» education or above.", "Trung cấp cần trình độ học vấn «{0}» trở lên."),
     ("Advanced needs «{}» education or above.", "Cao cấp cần trình độ học vấn «{0}» trở lên."),

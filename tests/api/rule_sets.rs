@@ -117,3 +117,57 @@ async fn a_new_rule_set_changes_new_classes_and_not_old_ones(app: TestApp) {
         .await;
     r.assert_problem(409, "conflict");
 }
+
+db_test!(a_course_for_new_party_members_takes_them_within_their_probation);
+async fn a_course_for_new_party_members_takes_them_within_their_probation(app: TestApp) {
+    let s = school(&app).await;
+    let r = app
+        .post(
+            "/api/v1/programs",
+            &s.admin,
+            json!({"code": "BD-DVM", "title": "Bồi dưỡng lý luận chính trị dành cho đảng viên mới", "level": "refresher",
+            "edition": "2026", "credential": "certificate", "rules": {"audience": "new_party_members"}}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["rules"]["audience"], "new_party_members", "{}", r.text);
+    let program = r.id();
+    let m = app
+        .post(
+            &format!("/api/v1/programs/{program}/modules"),
+            &s.admin,
+            json!({"code": "M1", "title": "Học phần một", "hours": 20}),
+        )
+        .await;
+    assert_eq!(m.status, 201, "{}", m.text);
+    let p = app.post(&format!("/api/v1/programs/{program}/publish"), &s.admin, json!(null)).await;
+    assert_eq!(p.status, 200, "{}", p.text);
+    let today = chrono::Utc::now().date_naive();
+    let starts = today + chrono::Duration::days(10);
+    let c = app
+        .post(
+            "/api/v1/cohorts",
+            &s.admin,
+            json!({"program_id": program, "code": "DVM-1", "mode": "full_time", "capacity": 40,
+            "starts_on": starts.to_string(), "ends_on": (starts + chrono::Duration::days(10)).to_string()}),
+        )
+        .await;
+    assert_eq!(c.status, 201, "{}", c.text);
+    let cohort = c.id();
+    let person = |name: &str, admitted: chrono::NaiveDate| {
+        json!({"full_name": name, "date_of_birth": "1998-04-04", "gender": "male", "education_level": "university",
+            "institution_id": s.school, "party_status": "probationary", "party_admission_date": admitted.to_string()})
+    };
+    let recent = learner(&app, &s.admin, person("Hà Văn Mới", today - chrono::Duration::days(90))).await;
+    let late = learner(&app, &s.admin, person("Hà Văn Muộn", today - chrono::Duration::days(800))).await;
+    let check = |l: String| {
+        let path = format!("/api/v1/learners/{l}/eligibility?cohort_id={cohort}");
+        let token = s.admin.clone();
+        let app = &app;
+        async move { app.get(&path, &token).await }
+    };
+    let e = check(recent).await;
+    assert_eq!((e.status, e.body["eligible"].as_bool()), (200, Some(true)), "{}", e.text);
+    let e = check(late).await;
+    assert_eq!(codes(&e.body["refusals"]), vec!["probation_over"], "{}", e.text);
+}
