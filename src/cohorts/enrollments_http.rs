@@ -309,6 +309,40 @@ async fn update_enrollment(
     Ok(ok_versioned(out.version, &out))
 }
 
+/// What an eligibility question is asked about: a class (its own rule set), or a program with a
+/// mode and start date (the set in force then), at the institution asking.
+fn eligibility_target(
+    tx: &mut DbConn,
+    caller: &Caller,
+    q: &EligibilityQuery,
+    day: NaiveDate,
+) -> Result<Target, ApiError> {
+    let ((level, audience), mode, set, from, to, except, at) = match (q.cohort_id, q.program_id) {
+        (Some(cid), _) => {
+            let c = store::readable(tx, caller, cid)?;
+            let kind = super::http::kind_of(tx, &c)?;
+            let set = super::rule_sets::store::of_class(tx, &c.regulation, c.starts_on)?;
+            (kind, c.mode, set, c.starts_on, c.ends_on, Some(cid), Some(c.institution_id))
+        }
+        (None, Some(pid)) => {
+            let p = crate::programs::store::get(tx, pid)?;
+            let from = q.starts_on.unwrap_or(day);
+            let mode = q.mode.unwrap_or(Mode::FullTime);
+            let set = super::rule_sets::store::in_force(tx, from)?;
+            ((p.level, p.rules.audience), mode, set, from, from, None, caller.institution_id)
+        }
+        (None, None) => {
+            return Err(ApiError::field("cohort_id", "give cohort_id, or program_id with mode and starts_on"))
+        }
+    };
+    let asked = match at {
+        Some(i) => crate::institutions::store::evidence_required(tx, i)?,
+        None => Vec::new(),
+    };
+    let evidence_required = rules::needs_evidence(&asked, level);
+    Ok(Target { level, mode, regulation: set.code, rules: set.rules, from, to, except, evidence_required, audience })
+}
+
 /// Explains whether a learner may enrol in a class (`cohort_id`) or in a program (`program_id`
 /// with `mode` and `starts_on`), listing every failed rule. Enrols nobody.
 #[utoipa::path(tag = "cohorts", params(("id" = LearnerId, Path), EligibilityQuery),
@@ -327,45 +361,9 @@ async fn learner_eligibility(
         .db
         .read(move |tx| {
             let learner = people::get_learner(tx, &caller.scope, id)?;
-            let ((level, audience), mode, set, from, to, except, at) = match (q.cohort_id, q.program_id) {
-                (Some(cid), _) => {
-                    let c = store::readable(tx, &caller, cid)?;
-                    let kind = super::http::kind_of(tx, &c)?;
-                    let set = super::rule_sets::store::of_class(tx, &c.regulation, c.starts_on)?;
-                    (kind, c.mode, set, c.starts_on, c.ends_on, Some(cid), Some(c.institution_id))
-                }
-                (None, Some(pid)) => {
-                    let p = crate::programs::store::get(tx, pid)?;
-                    let from = q.starts_on.unwrap_or(day);
-                    let mode = q.mode.unwrap_or(Mode::FullTime);
-                    let set = super::rule_sets::store::in_force(tx, from)?;
-                    ((p.level, p.rules.audience), mode, set, from, from, None, caller.institution_id)
-                }
-                (None, None) => {
-                    return Err(ApiError::field("cohort_id", "give cohort_id, or program_id with mode and starts_on"))
-                }
-            };
-            let asked = match at {
-                Some(i) => crate::institutions::store::evidence_required(tx, i)?,
-                None => Vec::new(),
-            };
-            let evidence_required = rules::needs_evidence(&asked, level);
-            let (refusals, level_held) = refusals_for(
-                tx,
-                &learner,
-                &Target {
-                    level,
-                    mode,
-                    regulation: set.code.clone(),
-                    rules: set.rules,
-                    from,
-                    to,
-                    except,
-                    evidence_required,
-                    audience,
-                },
-            )?;
-            let regulation = set.code;
+            let target = eligibility_target(tx, &caller, &q, day)?;
+            let regulation = target.regulation.clone();
+            let (refusals, level_held) = refusals_for(tx, &learner, &target)?;
             Ok(EligibilityOut { eligible: refusals.is_empty(), refusals, regulation, level_held })
         })
         .await?;

@@ -235,15 +235,8 @@ async fn resolve_appeal(
             let grade = store::find_grade(tx, a.grade_id)?.ok_or_else(ApiError::not_found)?;
             if let Some(t) = new.filter(|t| Some(*t) != grade.value_tenths) {
                 let row = super::model::Grade { value_tenths: Some(t), ..grade.clone() };
-                store::change_grade(
-                    tx,
-                    &store::Typist::user(caller.user_id),
-                    at,
-                    GradeChangeKind::Appeal,
-                    &grade,
-                    row,
-                    Some(&resolution),
-                )?;
+                let by = store::Typist::user(caller.user_id);
+                store::change_grade(tx, &by, at, GradeChangeKind::Appeal, &grade, row, Some(&resolution))?;
             }
             diesel::update(ap::table.find(id))
                 .set((

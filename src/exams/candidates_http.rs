@@ -7,7 +7,7 @@ use actix_web::{get, post, web, HttpResponse};
 use serde_json::json;
 
 use super::dto::*;
-use super::http::{out, seat};
+use super::http::{save_next, seat};
 use super::model::*;
 use super::{rules, store};
 use crate::audit::Audit;
@@ -134,6 +134,32 @@ async fn candidates(
     Ok(HttpResponse::Ok().json(list))
 }
 
+/// One unmarked script per candidate, each with its random code [số phách].
+fn blank_scripts(list: &[Candidate], exam: ExamId, institution: InstitutionId, t: chrono::NaiveDateTime) -> Vec<Grade> {
+    list.iter()
+        .zip(rules::codes(list.len()))
+        .map(|(c, code)| Grade {
+            id: GradeId::new(),
+            exam_id: exam,
+            learner_id: c.learner_id.unwrap_or_default(),
+            institution_id: institution,
+            code,
+            presence: Presence::Sat,
+            value_tenths: None,
+            first_tenths: None,
+            first_by: None,
+            second_tenths: None,
+            second_by: None,
+            third_tenths: None,
+            third_by: None,
+            status: GradeStatus::Draft,
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        })
+        .collect()
+}
+
 /// Seals the exam: the eligible candidates are fixed and each gets a random code [số phách].
 #[utoipa::path(tag = "exams", params(("id" = ExamId, Path)), responses((status = 200, body = ExamOut), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
 #[post("/exams/{id}/seal")]
@@ -172,39 +198,10 @@ async fn seal_exam(
                 .with("missing", missing)]));
             }
             let t = now();
-            let rows: Vec<Grade> = list
-                .iter()
-                .zip(rules::codes(list.len()))
-                .map(|(c, code)| Grade {
-                    id: GradeId::new(),
-                    exam_id: id,
-                    learner_id: c.learner_id.unwrap_or_default(),
-                    institution_id: cohort.institution_id,
-                    code,
-                    presence: Presence::Sat,
-                    value_tenths: None,
-                    first_tenths: None,
-                    first_by: None,
-                    second_tenths: None,
-                    second_by: None,
-                    third_tenths: None,
-                    third_by: None,
-                    status: GradeStatus::Draft,
-                    version: 1,
-                    created_at: t,
-                    updated_at: t,
-                })
-                .collect();
+            let rows = blank_scripts(&list, id, cohort.institution_id, t);
             store::insert_grades(tx, &rows)?;
-            let row = Exam {
-                status: ExamStatus::Sealed,
-                sealed_at: Some(t),
-                version: exam.version + 1,
-                updated_at: t,
-                ..exam.clone()
-            };
-            crate::http::extract::saved(store::save(tx, &row, exam.version)?, exam.version)?;
-            out(tx, row)
+            let row = Exam { status: ExamStatus::Sealed, sealed_at: Some(t), ..exam.clone() };
+            save_next(tx, &exam, row, t)
         })
         .await?;
     Ok(ok_versioned(o.version, &o))
@@ -250,16 +247,9 @@ async fn draw_subject(
             })?;
             let at = now();
             let drawn = pool[rand::random_range(0..pool.len())].clone();
-            let row = Exam {
-                subject_code: Some(drawn),
-                drawn_by: Some(caller.user_id),
-                drawn_at: Some(at),
-                version: exam.version + 1,
-                updated_at: at,
-                ..exam.clone()
-            };
-            crate::http::extract::saved(store::save(tx, &row, exam.version)?, exam.version)?;
-            out(tx, row)
+            let row =
+                Exam { subject_code: Some(drawn), drawn_by: Some(caller.user_id), drawn_at: Some(at), ..exam.clone() };
+            save_next(tx, &exam, row, at)
         })
         .await?;
     Ok(ok_versioned(o.version, &o))

@@ -40,6 +40,20 @@ pub(super) fn out(tx: &mut DbConn, e: Exam) -> Result<ExamOut, ApiError> {
 /// The exam and the caller's standing in its class, as one of its graders (who may be from
 /// outside the teaching team) or an administrator of the class; 404 when the class is out of
 /// reach, 403 for anyone else who can see it.
+/// Saves `row` as the next version of `cur` (409 if someone changed it meanwhile) and answers
+/// it as the API shows an exam.
+pub(super) fn save_next(
+    tx: &mut DbConn,
+    cur: &Exam,
+    mut row: Exam,
+    at: chrono::NaiveDateTime,
+) -> Result<ExamOut, ApiError> {
+    row.version = cur.version + 1;
+    row.updated_at = at;
+    crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
+    out(tx, row)
+}
+
 pub(super) fn seat(tx: &mut DbConn, caller: &Caller, id: ExamId) -> Result<(Exam, Standing), ApiError> {
     let exam = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
     let mut st = cohorts::standing(tx, caller, exam.cohort_id)?;
@@ -274,6 +288,33 @@ async fn get_exam(caller: Caller, state: web::Data<AppState>, id: web::Path<Exam
     Ok(ok_versioned(o.version, &o))
 }
 
+/// The exam with the fields of a change put on it (checked by the caller).
+fn changed(cur: &Exam, b: &UpdateExam) -> Exam {
+    let mut row = cur.clone();
+    if let Some(t) = &b.title {
+        row.title = clean(t);
+    }
+    if let Some(h) = b.held_on {
+        row.held_on = h;
+    }
+    if let Some(pl) = &b.place {
+        row.place = Some(clean(pl)).filter(|s| !s.is_empty());
+    }
+    if let Some(d) = b.grading_deadline {
+        row.grading_deadline = d;
+    }
+    if let Some(t) = &b.start_time {
+        row.start_time = Some(t.trim().to_string());
+    }
+    if let Some(m) = b.duration_minutes {
+        row.duration_minutes = Some(m);
+    }
+    if let Some(rooms) = &b.rooms {
+        row.rooms = Rooms(tidy(rooms.clone()));
+    }
+    row
+}
+
 /// Changes an exam: date, place, graders, or a later grading deadline.
 #[utoipa::path(tag = "exams", request_body = UpdateExam, params(("id" = ExamId, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
     responses((status = 200, body = ExamOut), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
@@ -302,29 +343,10 @@ async fn update_exam(
                     "The exam's grades are published; it no longer changes.",
                 ));
             }
-            let mut row = cur.clone();
-            if let Some(t) = b.title {
-                row.title = clean(&t);
-            }
-            if let Some(h) = b.held_on {
-                row.held_on = h;
-            }
-            if let Some(pl) = b.place {
-                row.place = Some(clean(&pl)).filter(|s| !s.is_empty());
-            }
-            if let Some(d) = b.grading_deadline {
-                row.grading_deadline = d;
-            }
-            if let Some(t) = &b.start_time {
-                row.start_time = Some(t.trim().to_string());
-            }
-            if let Some(m) = b.duration_minutes {
-                row.duration_minutes = Some(m);
-            }
+            let row = changed(&cur, &b);
             let mut p = Problems::new();
-            if let Some(rooms) = &b.rooms {
+            if b.rooms.is_some() {
                 p.check(cur.status == ExamStatus::Planned, "rooms", "change only before the exam is sealed");
-                row.rooms = Rooms(tidy(rooms.clone()));
             }
             p.0.extend(rules::sitting_problems(b.start_time.as_deref().map(str::trim), b.duration_minutes));
             if let Some(g) = &b.graders {
@@ -332,13 +354,10 @@ async fn update_exam(
             }
             p.check(row.grading_deadline >= row.held_on, "grading_deadline", "must be on or after held_on");
             check_rooms(tx, &caller, &row, p)?;
-            row.version = cur.version + 1;
-            row.updated_at = now();
-            crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
             if let Some(g) = &b.graders {
                 store::set_graders(tx, id, g)?;
             }
-            out(tx, row)
+            save_next(tx, &cur, row, now())
         })
         .await?;
     Ok(ok_versioned(o.version, &o))
@@ -392,12 +411,9 @@ async fn finish(
                 status: to,
                 published_at: if to == ExamStatus::Published { Some(at) } else { exam.published_at },
                 locked_at: if to == ExamStatus::Locked { Some(at) } else { exam.locked_at },
-                version: exam.version + 1,
-                updated_at: at,
                 ..exam.clone()
             };
-            crate::http::extract::saved(store::save(tx, &row, exam.version)?, exam.version)?;
-            out(tx, row)
+            save_next(tx, &exam, row, at)
         })
         .await?;
     Ok(ok_versioned(o.version, &o))

@@ -266,6 +266,35 @@ fn table(p: &Paper, name: &str) -> Table {
     Table { name: name.into(), headers, rows }
 }
 
+/// Which paper.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    RoomList,
+    ScoreSheet,
+}
+
+/// The paper of a sealed exam, as the caller may print it, in the format asked for.
+async fn print(
+    caller: Caller,
+    state: &AppState,
+    id: ExamId,
+    format: Option<PaperFormat>,
+    kind: Kind,
+) -> Result<HttpResponse, ApiError> {
+    let paper = state
+        .db
+        .read(move |tx| {
+            let (exam, cohort, list) = sitting(tx, &caller, id, kind == Kind::RoomList)?;
+            match kind {
+                Kind::RoomList => room_paper(tx, &exam, &cohort, &list),
+                Kind::ScoreSheet => score_paper(tx, &exam, &cohort, &list),
+            }
+        })
+        .await?;
+    let name = if kind == Kind::RoomList { "danh-sach-phong-thi" } else { "bang-diem" };
+    respond(paper, format, name).await
+}
+
 async fn respond(paper: Paper, format: Option<PaperFormat>, name: &'static str) -> Result<HttpResponse, ApiError> {
     if format == Some(PaperFormat::Xlsx) {
         return export::respond(Format::Xlsx, &table(&paper, name));
@@ -292,15 +321,7 @@ async fn room_list(
     id: web::Path<ExamId>,
     q: web::Query<PaperQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let paper = state
-        .db
-        .read(move |tx| {
-            let (exam, cohort, list) = sitting(tx, &caller, id, true)?;
-            room_paper(tx, &exam, &cohort, &list)
-        })
-        .await?;
-    respond(paper, q.format, "danh-sach-phong-thi").await
+    print(caller, &state, id.into_inner(), q.format, Kind::RoomList).await
 }
 
 /// The score sheet of a sealed exam for the graders to sign: each candidate with the marks
@@ -317,13 +338,5 @@ async fn score_sheet(
     id: web::Path<ExamId>,
     q: web::Query<PaperQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let paper = state
-        .db
-        .read(move |tx| {
-            let (exam, cohort, list) = sitting(tx, &caller, id, false)?;
-            score_paper(tx, &exam, &cohort, &list)
-        })
-        .await?;
-    respond(paper, q.format, "bang-diem").await
+    print(caller, &state, id.into_inner(), q.format, Kind::ScoreSheet).await
 }
