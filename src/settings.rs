@@ -88,6 +88,9 @@ pub struct AuthSettings {
 #[serde(deny_unknown_fields)]
 pub struct CohortSettings {
     pub enforce_lecturer_subjects: bool,
+    /// Refuse an assignment whose lecturer breaks the standards (degree, LLCT level, teaching
+    /// certificate) unless each is overridden with a reason.
+    pub enforce_lecturer_standards: bool,
     pub calendar_past_days: u32,
     pub calendar_future_days: u32,
 }

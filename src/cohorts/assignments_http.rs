@@ -3,8 +3,8 @@
 use actix_web::{delete, get, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::dto::{AssignmentOut, CreateAssignment};
-use super::model::{Assignment, AssignmentRole, Cohort, CohortStatus};
+use super::dto::{AssignmentOut, CreateAssignment, OverrideIn};
+use super::model::{Assignment, AssignmentRole, Cohort, CohortStatus, Override, Overrides};
 use super::{rules, store};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
@@ -23,6 +23,25 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// Assigns a lecturer in scope to a module of the class's program. With the
 /// `cohorts.enforce_lecturer_subjects` setting, the module must be among the lecturer's subjects.
+/// The lecturer's standards overridden for this class, or every one broken and not overridden
+/// (422, each with its code; an override needs a reason).
+fn standards_kept(
+    tx: &mut DbConn,
+    c: &Caller,
+    cohort: &Cohort,
+    lecturer: &crate::people::model::Lecturer,
+    sent: &[OverrideIn],
+) -> Result<Overrides, ApiError> {
+    let level = super::http::level_of(tx, cohort)?;
+    let failed = rules::standard_refusals(lecturer, level);
+    let (refused, kept) = rules::apply_overrides("lecturer_id", &lecturer.full_name, &failed, sent);
+    if !refused.is_empty() {
+        return Err(ApiError::Refused(refused));
+    }
+    let at = now().and_utc();
+    Ok(Overrides(kept.into_iter().map(|(rule, reason)| Override { rule, reason, by: c.user_id, at }).collect()))
+}
+
 #[utoipa::path(tag = "cohorts", request_body = CreateAssignment, params(("id" = CohortId, Path),
     ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe creation")),
     responses((status = 201, body = AssignmentOut), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
@@ -47,6 +66,7 @@ async fn create_assignment(
     p.check(b.planned_hours.is_none_or(|h| (0..=2000).contains(&h)), "planned_hours", "must be between 0 and 2000");
     p.finish(())?;
     let enforce = state.settings.cohorts.enforce_lecturer_subjects;
+    let standards = state.settings.cohorts.enforce_lecturer_standards;
     let c = caller.clone();
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let cohort = store::writable(tx, &c, id)?;
@@ -63,6 +83,8 @@ async fn create_assignment(
                 ),
             ));
         }
+        let overrides =
+            if standards { standards_kept(tx, &c, &cohort, &lecturer, &b.overrides)? } else { Overrides::default() };
         if store::is_assigned(tx, id, module.id, lecturer.id)? {
             return Err(ApiError::conflict(
                 "already_assigned",
@@ -78,6 +100,7 @@ async fn create_assignment(
             role: b.role.unwrap_or(AssignmentRole::Lead),
             planned_hours: b.planned_hours.unwrap_or(module.hours),
             created_at: now(),
+            overrides,
         };
         store::insert_assignment(tx, &row)?;
         Stored::created(format!("/api/v1/assignments/{}", row.id), 1, &AssignmentOut::from(row))

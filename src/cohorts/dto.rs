@@ -359,6 +359,10 @@ pub struct CreateAssignment {
     pub lecturer_id: Option<LecturerId>,
     pub role: Option<AssignmentRole>,
     pub planned_hours: Option<i32>,
+    /// Where the institution enforces lecturers' standards: the standards (`lecturer_degree`,
+    /// `lecturer_llct_level`, `teaching_certificate`) overridden, each with its reason.
+    #[serde(default)]
+    pub overrides: Vec<OverrideIn>,
 }
 
 crate::required_fields!("CreateAssignment": "module_id", "lecturer_id");
@@ -372,6 +376,8 @@ pub struct AssignmentOut {
     pub role: AssignmentRole,
     pub planned_hours: i32,
     pub created_at: DateTime<Utc>,
+    /// The standards overridden, with reason, by whom and when.
+    pub overrides: Vec<Override>,
 }
 
 impl From<Assignment> for AssignmentOut {
@@ -384,6 +390,7 @@ impl From<Assignment> for AssignmentOut {
             role: a.role,
             planned_hours: a.planned_hours,
             created_at: a.created_at.and_utc(),
+            overrides: a.overrides.0,
         }
     }
 }

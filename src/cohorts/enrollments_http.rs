@@ -163,7 +163,8 @@ fn plan_enrolments(
             continue;
         }
         let (failed, _) = refusals_for(tx, &learner, &target)?;
-        let (refused, kept) = rules::apply_overrides(i, &learner.full_name, &failed, &x.overrides);
+        let (refused, kept) =
+            rules::apply_overrides(&format!("learners[{i}]"), &learner.full_name, &failed, &x.overrides);
         refusals.extend(refused);
         let overrides = Overrides(
             kept.into_iter().map(|(rule, reason)| Override { rule, reason, by: c.user_id, at: at.and_utc() }).collect(),

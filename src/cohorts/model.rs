@@ -118,6 +118,8 @@ pub struct Assignment {
     pub role: AssignmentRole,
     pub planned_hours: i32,
     pub created_at: NaiveDateTime,
+    /// The lecturers' standards an administrator overrode, with the reasons.
+    pub overrides: Overrides,
 }
 
 /// A caller's standing in one class, read once per request by `store::standing` and used by

@@ -393,7 +393,7 @@ pub fn enrol_problems(list: &[EnrolLearner]) -> Vec<ProblemItem> {
 /// and placed at `learners[i]`), and the overrides to record: those of a rule that did fail,
 /// with their reasons cleaned. Overrides of rules that passed are dropped.
 pub fn apply_overrides(
-    i: usize,
+    at: &str,
     name: &str,
     failed: &[ProblemItem],
     sent: &[OverrideIn],
@@ -402,11 +402,31 @@ pub fn apply_overrides(
     let refused = failed
         .iter()
         .filter(|f| !sent.iter().any(|o| f.code.as_deref() == Some(o.rule.as_str())))
-        .map(|f| ProblemItem { message: format!("{name}: {}", f.message), ..f.clone() }.at(format!("learners[{i}]")))
+        .map(|f| ProblemItem { message: format!("{name}: {}", f.message), ..f.clone() }.at(at))
         .collect();
     let kept =
         sent.iter().filter(|o| fails(&o.rule)).map(|o| (o.rule.clone(), crate::text::clean(&o.reason))).collect();
     (refused, kept)
+}
+
+/// Every standard a lecturer fails for teaching a class of `level`: a university degree, the LLCT
+/// level taught or higher (advanced covers every level), and a teaching-method certificate.
+pub fn standard_refusals(l: &crate::people::model::Lecturer, level: Level) -> Vec<ProblemItem> {
+    let mut out = Vec::new();
+    if l.degree.is_none() {
+        out.push(ProblemItem::rule("lecturer_degree", "no university degree on record."));
+    }
+    let needed = level_given(level);
+    if llct_rank(l.llct_level) < llct_rank(needed) {
+        out.push(
+            ProblemItem::rule("lecturer_llct_level", format!("does not hold the {} level taught.", needed.as_str()))
+                .with("level", needed.as_str()),
+        );
+    }
+    if l.teaching_certificate_on.is_none() {
+        out.push(ProblemItem::rule("teaching_certificate", "no teaching-method certificate on record."));
+    }
+    out
 }
 
 /// Whether a lecturer's subjects cover a module: one names its code (any case) or its title

@@ -313,7 +313,7 @@ fn enrolment_requests_and_overrides() {
         // An override of a rule that passed is not recorded.
         (vec![o("party_member", "c")], vec!["age", "overlap"], vec![]),
     ] {
-        let (r, k) = apply_overrides(2, "Lê Thị B", &failed, &sent);
+        let (r, k) = apply_overrides("learners[2]", "Lê Thị B", &failed, &sent);
         assert_eq!(r.iter().filter_map(|p| p.code.as_deref()).collect::<Vec<_>>(), refused);
         assert!(r.iter().all(|p| p.field.as_deref() == Some("learners[2]") && p.message.starts_with("Lê Thị B: ")));
         let k: Vec<(&str, &str)> = k.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
@@ -334,5 +334,40 @@ fn a_lecturer_qualified_for_a_module() {
         (subjects(&[]), "TC1", "Triết học Mác - Lênin", false),
     ] {
         assert_eq!(qualified(&have, code, title), want, "{have:?} {code}");
+    }
+}
+
+#[test]
+fn a_lecturer_up_to_the_standard_of_the_level_taught() {
+    use crate::people::model::Degree;
+    let base = || {
+        let mut l = crate::people::lecturer_dto::blank_lecturer(
+            crate::db::ids::InstitutionId::new(),
+            d(2026, 1, 1).and_hms_opt(0, 0, 0).unwrap(),
+        );
+        l.degree = Some(Degree::Master);
+        l.llct_level = LlctLevel::Intermediate;
+        l.teaching_certificate_on = Some(d(2015, 6, 1));
+        l
+    };
+    let codes = |edit: fn(&mut crate::people::model::Lecturer), level: Level| {
+        let mut l = base();
+        edit(&mut l);
+        standard_refusals(&l, level).into_iter().filter_map(|p| p.code).collect::<Vec<_>>()
+    };
+    type Edit = fn(&mut crate::people::model::Lecturer);
+    // (change, level taught) → standards broken
+    let table: [(Edit, Level, &[&str]); 8] = [
+        (|_| {}, Level::Intermediate, &[]),
+        (|_| {}, Level::Elementary, &[]),
+        (|_| {}, Level::Refresher, &[]),
+        (|_| {}, Level::Advanced, &["lecturer_llct_level"]),
+        (|l| l.llct_level = LlctLevel::Advanced, Level::Advanced, &[]),
+        (|l| l.degree = None, Level::Elementary, &["lecturer_degree"]),
+        (|l| l.teaching_certificate_on = None, Level::Elementary, &["teaching_certificate"]),
+        (|l| l.llct_level = LlctLevel::None, Level::Elementary, &["lecturer_llct_level"]),
+    ];
+    for (i, (edit, level, want)) in table.into_iter().enumerate() {
+        assert_eq!(codes(edit, level), want, "row {i}");
     }
 }

@@ -186,6 +186,11 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        degree -> Nullable<Text>,
+        degree_on -> Nullable<Date>,
+        llct_level -> Text,
+        llct_level_on -> Nullable<Date>,
+        teaching_certificate_on -> Nullable<Date>,
     }
 }
 
@@ -240,6 +245,7 @@ diesel::table! {
         role -> Text,
         planned_hours -> Integer,
         created_at -> Timestamp,
+        overrides -> Text,
     }
 }
 

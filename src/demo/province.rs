@@ -237,6 +237,7 @@ pub fn run(settings: Settings, db: Db, seed: u64, password: Option<String>, size
                     role: AssignmentRole::Lead,
                     planned_hours: m.hours,
                     created_at: t,
+                    overrides: Default::default(),
                 })
                 .collect();
             crate::insert_rows!(tx, asg, &assignments);

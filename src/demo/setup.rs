@@ -108,6 +108,11 @@ pub(super) fn setup(
                 version: 1,
                 created_at: t,
                 updated_at: t,
+                degree: Some(crate::people::model::Degree::Bachelor),
+                degree_on: None,
+                llct_level: crate::people::model::LlctLevel::Advanced,
+                llct_level_on: None,
+                teaching_certificate_on: None,
             };
             lecturer.set_name(&full);
             mine.push((lecturer.id, u.id));

@@ -54,6 +54,21 @@ pub struct LecturerInput {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
+    /// The standards inspectors check, each with the date it was obtained.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Degree>)]
+    pub degree: Option<Option<Degree>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub degree_on: Option<Option<NaiveDate>>,
+    pub llct_level: Option<LlctLevel>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub llct_level_on: Option<Option<NaiveDate>>,
+    /// When the teaching-method certificate [nghiệp vụ sư phạm] was obtained; `null`: none.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub teaching_certificate_on: Option<Option<NaiveDate>>,
 }
 
 crate::max_lengths!("LecturerInput": "full_name" => 120);
@@ -96,6 +111,10 @@ impl LecturerInput {
         if let Some(v) = self.subjects {
             l.subjects = Subjects(v.into_iter().map(|s| clean(&s)).collect());
         }
+        macro_rules! plain {
+            ($($f:ident),*) => { $( if let Some(v) = self.$f { l.$f = v; } )* };
+        }
+        plain!(degree, degree_on, llct_level, llct_level_on, teaching_certificate_on);
     }
 }
 
@@ -125,6 +144,11 @@ pub fn blank_lecturer(institution_id: InstitutionId, at: chrono::NaiveDateTime) 
         version: 1,
         created_at: at,
         updated_at: at,
+        degree: None,
+        degree_on: None,
+        llct_level: LlctLevel::None,
+        llct_level_on: None,
+        teaching_certificate_on: None,
     }
 }
 
@@ -149,6 +173,11 @@ pub struct LecturerOut {
     pub position: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub degree: Option<Degree>,
+    pub degree_on: Option<NaiveDate>,
+    pub llct_level: LlctLevel,
+    pub llct_level_on: Option<NaiveDate>,
+    pub teaching_certificate_on: Option<NaiveDate>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -176,6 +205,11 @@ impl From<Lecturer> for LecturerOut {
             position: l.position,
             email: l.email,
             phone: l.phone,
+            degree: l.degree,
+            degree_on: l.degree_on,
+            llct_level: l.llct_level,
+            llct_level_on: l.llct_level_on,
+            teaching_certificate_on: l.teaching_certificate_on,
             version: l.version,
             created_at: l.created_at.and_utc(),
             updated_at: l.updated_at.and_utc(),

@@ -65,6 +65,15 @@ crate::text_enum! {
 }
 
 crate::text_enum! {
+    /// A university degree [bằng cấp]: bachelor [cử nhân], master [thạc sĩ], doctorate [tiến sĩ].
+    pub enum Degree {
+        Bachelor => "bachelor",
+        Master => "master",
+        Doctorate => "doctorate",
+    }
+}
+
+crate::text_enum! {
     /// Yearly rating of an official [đánh giá, xếp loại chất lượng].
     pub enum RatingGrade {
         Excellent => "excellent",
@@ -163,6 +172,13 @@ pub struct Lecturer {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The standards inspectors check, each with its date.
+    pub degree: Option<Degree>,
+    pub degree_on: Option<NaiveDate>,
+    pub llct_level: LlctLevel,
+    pub llct_level_on: Option<NaiveDate>,
+    /// When the teaching-method certificate [nghiệp vụ sư phạm] was obtained; none without one.
+    pub teaching_certificate_on: Option<NaiveDate>,
 }
 
 /// Learners and lecturers keep a name in the same fields: `set_name` fills them all, and the

@@ -1,6 +1,8 @@
 //! The Vietnamese of every English message: whole messages, and shapes with figures in them.
 
 pub(super) const FIXED: &[(&str, &str)] = &[
+    ("no university degree on record.", "chưa có bằng đại học trong hồ sơ."),
+    ("no teaching-method certificate on record.", "chưa có chứng chỉ nghiệp vụ sư phạm trong hồ sơ."),
     ("This course is for new party members in their probation.", "Lớp này dành cho đảng viên mới trong thời gian dự bị."),
     ("This course is for people who are not yet party members.", "Lớp này dành cho người chưa là đảng viên."),
     ("Intermediate is for full party members under this rule set.", "Theo bộ quy định này, trung cấp dành cho đảng viên chính thức."),
@@ -286,6 +288,7 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
     ("{} is taken by «{}» at that time.", "{0} đã được dùng cho «{1}» vào giờ đó."),
     ("The rooms seat {} fewer candidates than sit the exam.", "Các phòng thi thiếu {0} chỗ so với số thí sinh."),
     ("must list at most {} rooms", "tối đa {0} phòng thi"),
+    ("does not hold the {} level taught.", "chưa có trình độ lý luận chính trị {0} của lớp giảng dạy."),
     ("The probation ended on {}, before the course starts.", "Thời gian dự bị đã hết ngày {0}, trước khi khai giảng lớp."),
     ("Elementary needs «{}» education or above.", "Sơ cấp cần trình độ học vấn «{0}» trở lên."),
     ("Intermediate needs «{}» education or above.", "Trung cấp cần trình độ học vấn «{0}» trở lên."),

@@ -6,6 +6,8 @@ use serde_json::{json, Value};
 
 use crate::cohorts::{eligible, learner, school};
 use crate::db_test;
+use crate::db_test_raw;
+use crate::support::db::TestDb;
 use crate::support::TestApp;
 
 fn codes(v: &Value) -> Vec<String> {
@@ -170,4 +172,50 @@ async fn a_course_for_new_party_members_takes_them_within_their_probation(app: T
     assert_eq!((e.status, e.body["eligible"].as_bool()), (200, Some(true)), "{}", e.text);
     let e = check(late).await;
     assert_eq!(codes(&e.body["refusals"]), vec!["probation_over"], "{}", e.text);
+}
+
+db_test_raw!(assignments_keep_to_the_lecturers_standards_where_the_setting_asks);
+async fn assignments_keep_to_the_lecturers_standards_where_the_setting_asks(db: TestDb) {
+    let app = TestApp::start(db, &[("LLCT__COHORTS__ENFORCE_LECTURER_STANDARDS", "true")]).await;
+    let s = school(&app).await;
+    let cohort = app
+        .post(
+            "/api/v1/cohorts",
+            &s.admin,
+            json!({"program_id": s.intermediate, "code": "TC-GV", "mode": "full_time", "capacity": 40,
+            "starts_on": "2026-12-20", "ends_on": "2027-04-20"}),
+        )
+        .await
+        .id();
+    let module = app.get(&format!("/api/v1/programs/{}/modules", s.intermediate), &s.admin).await.body[0].clone();
+    let subjects = json!([module["code"]]);
+    // Recorded with an elementary level only and no teaching certificate.
+    let r = app
+        .post("/api/v1/lecturers", &s.admin, json!({"full_name": "Tạ Văn Giảng", "kind": "concurrent", "institution_id": s.school,
+            "subjects": subjects, "degree": "bachelor", "degree_on": "2005-06-30", "llct_level": "elementary", "llct_level_on": "2010-01-15"}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(
+        (r.body["degree"].as_str(), r.body["llct_level"].as_str()),
+        (Some("bachelor"), Some("elementary")),
+        "{}",
+        r.text
+    );
+    let lecturer = r.id();
+    let path = format!("/api/v1/cohorts/{cohort}/assignments");
+    let body = json!({"module_id": module["id"], "lecturer_id": lecturer});
+    let r = app.post(&path, &s.admin, body.clone()).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(codes(&r.body["errors"]), vec!["lecturer_llct_level", "teaching_certificate"], "{}", r.text);
+    // Overriding one is not enough; overriding both, with reasons, assigns and keeps them.
+    let mut one = body.clone();
+    one["overrides"] = json!([{"rule": "teaching_certificate", "reason": "Đang học lớp nghiệp vụ sư phạm"}]);
+    let r = app.post(&path, &s.admin, one).await;
+    assert_eq!(codes(&r.body["errors"]), vec!["lecturer_llct_level"], "{}", r.text);
+    let mut both = body.clone();
+    both["overrides"] = json!([{"rule": "teaching_certificate", "reason": "Đang học lớp nghiệp vụ sư phạm"},
+        {"rule": "lecturer_llct_level", "reason": "Chuyên gia thực tiễn, Ban Tuyên giáo cử"}]);
+    let r = app.post(&path, &s.admin, both).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["overrides"].as_array().unwrap().len(), 2, "{}", r.text);
 }
