@@ -20,6 +20,7 @@ pub struct Settings {
     pub attendance: AttendanceSettings,
     pub field_trips: FieldTripSettings,
     pub exams: ExamSettings,
+    pub workload: WorkloadSettings,
     pub certificates: CertificateSettings,
     pub jobs: JobSettings,
     pub mail: MailSettings,
@@ -99,6 +100,17 @@ pub struct CohortSettings {
 #[serde(deny_unknown_fields)]
 pub struct AttendanceSettings {
     pub correction_days: u32,
+}
+
+/// Yearly norms in standard hours [định mức giờ chuẩn].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadSettings {
+    pub lecturer_norm: i64,
+    pub principal_lecturer_norm: i64,
+    pub senior_lecturer_norm: i64,
+    /// At most this in a lecturer's probation year.
+    pub probation_norm: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

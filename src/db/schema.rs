@@ -191,6 +191,8 @@ diesel::table! {
         llct_level -> Text,
         llct_level_on -> Nullable<Date>,
         teaching_certificate_on -> Nullable<Date>,
+        probation_year -> Nullable<Integer>,
+        norm_adjustment_pct -> Nullable<Integer>,
     }
 }
 

@@ -113,6 +113,8 @@ pub(super) fn setup(
                 llct_level: crate::people::model::LlctLevel::Advanced,
                 llct_level_on: None,
                 teaching_certificate_on: None,
+                probation_year: None,
+                norm_adjustment_pct: None,
             };
             lecturer.set_name(&full);
             mine.push((lecturer.id, u.id));

@@ -69,6 +69,14 @@ pub struct LecturerInput {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     pub teaching_certificate_on: Option<Option<NaiveDate>>,
+    /// The year of their probation; their norm that year is at most the probation norm.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i32>, minimum = 1990, maximum = 2100)]
+    pub probation_year: Option<Option<i32>>,
+    /// The head's adjustment of their yearly norm, −15 to 15 per cent.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i32>, minimum = -15, maximum = 15)]
+    pub norm_adjustment_pct: Option<Option<i32>>,
 }
 
 crate::max_lengths!("LecturerInput": "full_name" => 120);
@@ -114,7 +122,15 @@ impl LecturerInput {
         macro_rules! plain {
             ($($f:ident),*) => { $( if let Some(v) = self.$f { l.$f = v; } )* };
         }
-        plain!(degree, degree_on, llct_level, llct_level_on, teaching_certificate_on);
+        plain!(
+            degree,
+            degree_on,
+            llct_level,
+            llct_level_on,
+            teaching_certificate_on,
+            probation_year,
+            norm_adjustment_pct
+        );
     }
 }
 
@@ -149,6 +165,8 @@ pub fn blank_lecturer(institution_id: InstitutionId, at: chrono::NaiveDateTime) 
         llct_level: LlctLevel::None,
         llct_level_on: None,
         teaching_certificate_on: None,
+        probation_year: None,
+        norm_adjustment_pct: None,
     }
 }
 
@@ -178,6 +196,8 @@ pub struct LecturerOut {
     pub llct_level: LlctLevel,
     pub llct_level_on: Option<NaiveDate>,
     pub teaching_certificate_on: Option<NaiveDate>,
+    pub probation_year: Option<i32>,
+    pub norm_adjustment_pct: Option<i32>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -210,6 +230,8 @@ impl From<Lecturer> for LecturerOut {
             llct_level: l.llct_level,
             llct_level_on: l.llct_level_on,
             teaching_certificate_on: l.teaching_certificate_on,
+            probation_year: l.probation_year,
+            norm_adjustment_pct: l.norm_adjustment_pct,
             version: l.version,
             created_at: l.created_at.and_utc(),
             updated_at: l.updated_at.and_utc(),

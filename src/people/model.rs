@@ -179,6 +179,11 @@ pub struct Lecturer {
     pub llct_level_on: Option<NaiveDate>,
     /// When the teaching-method certificate [nghiệp vụ sư phạm] was obtained; none without one.
     pub teaching_certificate_on: Option<NaiveDate>,
+    /// The year of their probation [năm tập sự]: their norm that year is at most the probation
+    /// norm.
+    pub probation_year: Option<i32>,
+    /// The head's adjustment of their norm, −15 to 15 per cent.
+    pub norm_adjustment_pct: Option<i32>,
 }
 
 /// Learners and lecturers keep a name in the same fields: `set_name` fills them all, and the

@@ -136,6 +136,23 @@ pub fn lecturer_problems(l: &Lecturer, today: NaiveDate) -> Vec<ProblemItem> {
         "subjects",
         "each subject must be 1 to 100 characters",
     );
+    c.bad(
+        l.probation_year.is_none_or(|y| (1990..=2100).contains(&y)),
+        "probation_year",
+        "must be between 1990 and 2100",
+    );
+    c.bad(
+        l.norm_adjustment_pct.is_none_or(|p| (-15..=15).contains(&p)),
+        "norm_adjustment_pct",
+        "must be between -15 and 15",
+    );
+    for (d, f) in [
+        (l.degree_on, "degree_on"),
+        (l.llct_level_on, "llct_level_on"),
+        (l.teaching_certificate_on, "teaching_certificate_on"),
+    ] {
+        c.bad(d.is_none_or(|d| d <= today), f, "is in the future");
+    }
     c.0
 }
 

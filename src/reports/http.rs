@@ -65,6 +65,14 @@ async fn workload(
     };
     let (start, end) = (utc(q.from), utc(q.to + chrono::Duration::days(1)));
     let days = (q.to - q.from).num_days() + 1;
+    let w = &state.settings.workload;
+    let norms = rules::Norms {
+        lecturer: w.lecturer_norm,
+        principal_lecturer: w.principal_lecturer_norm,
+        senior_lecturer: w.senior_lecturer_norm,
+        probation: w.probation_norm,
+    };
+    let year = chrono::Datelike::year(&q.from);
     let target = q.institution_id;
     let rows = state
         .db
@@ -74,7 +82,7 @@ async fn workload(
             let mut who: Vec<LecturerId> = taught.iter().map(|t| t.0).collect();
             who.sort();
             who.dedup();
-            Ok(rules::workload(&taught, store::lecturers(c, &who)?, days))
+            Ok(rules::workload(&taught, store::lecturers(c, &who)?, (days, year), &norms))
         })
         .await?;
     render::respond(q.format, &rows, || render::workload_table(&q, &rows), || render::workload_chart(&q, &rows))

@@ -15,7 +15,34 @@ use crate::programs::model::Level;
 pub type Covered = (InstitutionId, String, String);
 
 /// A lecturer as the workload report names them.
-pub type LecturerFacts = (LecturerId, String, InstitutionId, LecturerKind, LecturerRank);
+/// Who taught: (id, name, institution, kind, rank, probation year, the head's adjustment in per
+/// cent).
+#[derive(Debug, Clone)]
+pub struct LecturerFacts {
+    pub id: LecturerId,
+    pub full_name: String,
+    pub institution_id: InstitutionId,
+    pub kind: LecturerKind,
+    pub rank: LecturerRank,
+    pub probation_year: Option<i32>,
+    pub adjustment_pct: Option<i32>,
+}
+
+/// The yearly norms in standard hours [giờ chuẩn] (settings `[workload]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Norms {
+    pub lecturer: i64,
+    pub principal_lecturer: i64,
+    pub senior_lecturer: i64,
+    /// At most this in the probation year.
+    pub probation: i64,
+}
+
+impl Default for Norms {
+    fn default() -> Norms {
+        Norms { lecturer: 270, principal_lecturer: 290, senior_lecturer: 310, probation: 90 }
+    }
+}
 
 /// What the yearly summary counts, per class.
 #[derive(Debug, Default)]
@@ -105,13 +132,22 @@ pub fn summarise(insts: &[Covered], facts: YearFacts) -> Vec<SummaryRow> {
     rows
 }
 
-/// The yearly teaching norm of a full-time lecturer by rank; others have none.
-pub fn norm(kind: LecturerKind, rank: LecturerRank) -> Option<i64> {
-    (kind == LecturerKind::FullTime).then_some(match rank {
-        LecturerRank::Lecturer => 270,
-        LecturerRank::PrincipalLecturer => 290,
-        LecturerRank::SeniorLecturer => 310,
-    })
+/// The yearly teaching norm of a full-time lecturer (others have none): by rank, at most the
+/// probation norm in their probation year, then the head's adjustment (at most ±15 %), rounded.
+pub fn norm(l: &LecturerFacts, year: i32, n: &Norms) -> Option<i64> {
+    if l.kind != LecturerKind::FullTime {
+        return None;
+    }
+    let mut base = match l.rank {
+        LecturerRank::Lecturer => n.lecturer,
+        LecturerRank::PrincipalLecturer => n.principal_lecturer,
+        LecturerRank::SeniorLecturer => n.senior_lecturer,
+    };
+    if l.probation_year == Some(year) {
+        base = base.min(n.probation);
+    }
+    let pct = i64::from(l.adjustment_pct.unwrap_or(0).clamp(-15, 15));
+    Some((base * (100 + pct) + 50).div_euclid(100))
 }
 
 fn tenth(x: f64) -> f64 {
@@ -123,7 +159,8 @@ fn tenth(x: f64) -> f64 {
 pub fn workload(
     taught: &[(LecturerId, NaiveDateTime, NaiveDateTime)],
     people: Vec<LecturerFacts>,
-    days: i64,
+    (days, year): (i64, i32),
+    norms: &Norms,
 ) -> Vec<WorkloadRow> {
     let mut minutes: HashMap<LecturerId, (i64, i64)> = HashMap::new();
     for (l, a, b) in taught {
@@ -133,10 +170,11 @@ pub fn workload(
     }
     people
         .into_iter()
-        .map(|(id, full_name, institution_id, kind, rank)| {
+        .map(|l| {
+            let annual_norm = norm(&l, year, norms);
+            let LecturerFacts { id, full_name, institution_id, kind, rank, .. } = l;
             let (sessions, mins) = minutes.get(&id).copied().unwrap_or_default();
             let periods = tenth(mins as f64 / 45.0);
-            let annual_norm = norm(kind, rank);
             let norm_for_period = annual_norm.map(|n| tenth(n as f64 * days as f64 / 365.0));
             WorkloadRow {
                 lecturer_id: id,
@@ -163,41 +201,62 @@ mod tests {
         (InstitutionId::new(), InstitutionId::new(), InstitutionId::new())
     }
 
-    #[test]
-    fn norms_by_kind_and_rank() {
-        use LecturerKind::*;
-        use LecturerRank::*;
-        for (kind, rank, want) in [
-            (FullTime, Lecturer, Some(270)),
-            (FullTime, PrincipalLecturer, Some(290)),
-            (FullTime, SeniorLecturer, Some(310)),
-            (Concurrent, SeniorLecturer, None),
-            (Visiting, Lecturer, None),
-        ] {
-            assert_eq!(norm(kind, rank), want, "{kind:?} {rank:?}");
+    fn facts(kind: LecturerKind, rank: LecturerRank) -> LecturerFacts {
+        LecturerFacts {
+            id: LecturerId::new(),
+            full_name: "Nguyễn Văn A".into(),
+            institution_id: InstitutionId::new(),
+            kind,
+            rank,
+            probation_year: None,
+            adjustment_pct: None,
         }
     }
 
     #[test]
+    fn norms_by_kind_rank_probation_and_adjustment() {
+        use LecturerKind::*;
+        use LecturerRank::*;
+        let n = Norms::default();
+        // (kind, rank, probation year, adjustment) → the norm in 2026
+        let table = [
+            (FullTime, Lecturer, None, None, Some(270)),
+            (FullTime, PrincipalLecturer, None, None, Some(290)),
+            (FullTime, SeniorLecturer, None, None, Some(310)),
+            (Concurrent, SeniorLecturer, None, None, None),
+            (Visiting, Lecturer, None, None, None),
+            (FullTime, Lecturer, Some(2026), None, Some(90)),
+            (FullTime, Lecturer, Some(2025), None, Some(270)),
+            (FullTime, Lecturer, None, Some(15), Some(311)),
+            (FullTime, Lecturer, None, Some(-15), Some(230)),
+            (FullTime, SeniorLecturer, None, Some(40), Some(357)),
+            (FullTime, Lecturer, Some(2026), Some(10), Some(99)),
+        ];
+        for (kind, rank, probation, adj, want) in table {
+            let l = LecturerFacts { probation_year: probation, adjustment_pct: adj, ..facts(kind, rank) };
+            assert_eq!(norm(&l, 2026, &n), want, "{kind:?} {rank:?} {probation:?} {adj:?}");
+        }
+        let other = Norms { lecturer: 280, ..n };
+        assert_eq!(norm(&facts(FullTime, Lecturer), 2026, &other), Some(280));
+    }
+
+    #[test]
     fn workload_counts_periods_against_the_norm_pro_rata() {
-        let l = LecturerId::new();
         let at = |h: u32, m: u32| NaiveDate::from_ymd_opt(2025, 3, 3).unwrap().and_hms_opt(h, m, 0).unwrap();
+        let who = facts(LecturerKind::FullTime, LecturerRank::Lecturer);
+        let l = who.id;
         // 7:30–11:15 is 5 periods; 13:30–15:00 is 2.
         let taught = [(l, at(7, 30), at(11, 15)), (l, at(13, 30), at(15, 0))];
-        let who = (l, "Nguyễn Văn A".to_string(), InstitutionId::new(), LecturerKind::FullTime, LecturerRank::Lecturer);
-        let rows = workload(&taught, vec![who.clone()], 73);
+        let n = Norms::default();
+        let rows = workload(&taught, vec![who.clone()], (73, 2025), &n);
         assert_eq!(rows[0].sessions, 2);
         assert_eq!(rows[0].periods, 7.0);
         assert_eq!(rows[0].norm_for_period, Some(54.0)); // 270 × 73 / 365
         assert_eq!(rows[0].percent_of_norm, Some(13.0));
-        let visiting = (who.0, who.1, who.2, LecturerKind::Visiting, LecturerRank::Lecturer);
-        let rows = workload(&taught, vec![visiting], 73);
+        let visiting = LecturerFacts { kind: LecturerKind::Visiting, ..who.clone() };
+        let rows = workload(&taught, vec![visiting], (73, 2025), &n);
         assert_eq!((rows[0].annual_norm, rows[0].norm_for_period, rows[0].percent_of_norm), (None, None, None));
-        let rows = workload(
-            &[],
-            vec![(l, String::new(), InstitutionId::new(), LecturerKind::FullTime, LecturerRank::Lecturer)],
-            0,
-        );
+        let rows = workload(&[], vec![who], (0, 2025), &n);
         assert_eq!((rows[0].sessions, rows[0].periods, rows[0].percent_of_norm), (0, 0.0, None));
     }
 

@@ -77,10 +77,33 @@ pub fn taught(
 }
 
 /// The lecturers named, in name order.
+/// A lecturer's kind and rank, as the facts are read.
+type Kind = crate::people::model::LecturerKind;
+type Rank = crate::people::model::LecturerRank;
+
 pub fn lecturers(c: &mut DbConn, ids: &[LecturerId]) -> Result<Vec<LecturerFacts>, ApiError> {
     Ok(le::table
         .filter(le::id.eq_any(ids))
         .order((le::sort_key, le::id))
-        .select((le::id, le::full_name, le::institution_id, le::kind, le::rank))
-        .load(c)?)
+        .select((
+            le::id,
+            le::full_name,
+            le::institution_id,
+            le::kind,
+            le::rank,
+            le::probation_year,
+            le::norm_adjustment_pct,
+        ))
+        .load::<(LecturerId, String, InstitutionId, Kind, Rank, Option<i32>, Option<i32>)>(c)?
+        .into_iter()
+        .map(|(id, full_name, institution_id, kind, rank, probation_year, adjustment_pct)| LecturerFacts {
+            id,
+            full_name,
+            institution_id,
+            kind,
+            rank,
+            probation_year,
+            adjustment_pct,
+        })
+        .collect())
 }

@@ -99,6 +99,20 @@ async fn lecturer_hours_against_their_norm(app: TestApp) {
         r.text
     );
     assert_eq!(mine["percent_of_norm"], json!(122.7));
+    // The head lowers the norm by 10 %; in the probation year it is at most 90, then adjusted.
+    let path = format!("/api/v1/lecturers/{}", l.lecturer);
+    let bad = app.patch(&path, &l.admin, json!({"norm_adjustment_pct": 20})).await;
+    assert_eq!((bad.status, bad.error_fields()), (400, vec!["norm_adjustment_pct".to_string()]), "{}", bad.text);
+    let r = app.patch(&path, &l.admin, json!({"norm_adjustment_pct": -10})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let norm_now = || async {
+        let r = app.get(&format!("/api/v1/reports/lecturer-workload?from={from}&to={to}"), &l.admin).await;
+        r.body[0]["annual_norm"].as_i64()
+    };
+    assert_eq!(norm_now().await, Some(243));
+    let r = app.patch(&path, &l.admin, json!({"probation_year": chrono::Datelike::year(&from)})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(norm_now().await, Some(81));
     // Outside the dates, nothing.
     let before = app
         .get(&format!("/api/v1/reports/lecturer-workload?from={}&to={}", today - Duration::days(10), today), &l.admin)
