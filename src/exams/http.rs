@@ -56,14 +56,20 @@ pub(super) fn save_next(
 
 pub(super) fn seat(tx: &mut DbConn, caller: &Caller, id: ExamId) -> Result<(Exam, Standing), ApiError> {
     let exam = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
-    let mut st = cohorts::standing(tx, caller, exam.cohort_id)?;
-    if st.lecturer.is_some() {
-        st = st.grading(&store::graders(tx, id)?);
-    }
+    let st = standing_for(tx, caller, &exam)?;
     if st.grader.is_some() {
         return Ok((exam, st));
     }
     st.admin().map(|st| (exam, st))
+}
+
+/// The caller's standing in the exam's class, with whether they grade it.
+pub(super) fn standing_for(tx: &mut DbConn, caller: &Caller, exam: &Exam) -> Result<Standing, ApiError> {
+    let st = cohorts::standing(tx, caller, exam.cohort_id)?;
+    if st.lecturer.is_some() {
+        return Ok(st.grading(&store::graders(tx, exam.id)?));
+    }
+    Ok(st)
 }
 
 fn check_graders(

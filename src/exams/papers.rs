@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::http::seat;
+use super::http::standing_for;
 use super::model::*;
 use super::{rules, store};
 use crate::auth::Caller;
@@ -59,9 +59,11 @@ fn sitting(
     invigilators_too: bool,
 ) -> Result<(Exam, crate::cohorts::model::Cohort, Vec<Seated>), ApiError> {
     let exam = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
-    let standing = crate::cohorts::store::standing(tx, caller, exam.cohort_id)?;
-    let invigilates = standing.lecturer.is_some_and(|me| exam.rooms.0.iter().any(|r| r.invigilators.contains(&me)));
-    let (exam, seat) = if invigilators_too && invigilates { (exam, standing) } else { seat(tx, caller, id)? };
+    let mut seat = standing_for(tx, caller, &exam)?;
+    let invigilates = seat.lecturer.is_some_and(|me| exam.rooms.0.iter().any(|r| r.invigilators.contains(&me)));
+    if seat.grader.is_none() && !(invigilators_too && invigilates) {
+        seat = seat.admin()?;
+    }
     if exam.status == ExamStatus::Planned {
         return Err(ApiError::conflict("not_sealed", "The candidates are known once the exam is sealed."));
     }
@@ -217,7 +219,7 @@ fn pdf(p: &Paper) -> Result<Vec<u8>, ApiError> {
             y -= 6.0;
         }
         let lines = std::iter::once(t.headers.iter().map(|h| h.to_string()).collect::<Vec<_>>())
-            .chain(t.rows.iter().map(|r| r.iter().map(cell_text).collect()));
+            .chain(t.rows.iter().map(|r| r.iter().map(Cell::text).collect()));
         for (n, cells) in lines.enumerate() {
             if y < 25.0 {
                 let (pg, l) = doc.add_page(Mm(210.0), Mm(297.0), "paper");
@@ -241,16 +243,6 @@ fn pdf(p: &Paper) -> Result<Vec<u8>, ApiError> {
         y -= 12.0;
     }
     doc.save_to_bytes().map_err(|e| fail(&e))
-}
-
-fn cell_text(c: &Cell) -> String {
-    match c {
-        Cell::Text(s) => s.clone(),
-        Cell::Int(n) => n.to_string(),
-        Cell::Num(n) if n.fract() == 0.0 => format!("{n:.0}"),
-        Cell::Num(n) => format!("{n:.1}"),
-        Cell::Empty => String::new(),
-    }
 }
 
 /// One table for XLSX: the tables one after another, each under its caption.

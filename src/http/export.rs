@@ -71,7 +71,8 @@ impl From<f64> for Cell {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    /// The cell as text, as CSV writes it.
+    pub fn text(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.to_string(),

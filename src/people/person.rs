@@ -170,11 +170,7 @@ pub fn import_rows<P: Person>(
     }
     let failed: std::collections::HashSet<usize> = problems.iter().map(|p| row_number(p.field.as_deref())).collect();
     P::import_duplicates(tx, inst, &rows, &|n| failed.contains(&n), &mut problems)?;
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| row_number(p.field.as_deref()));
-        problems.truncate(MAX_IMPORT_PROBLEMS);
-        return Err(ApiError::Validation(problems));
-    }
+    rows_valid(problems)?;
     let count = rows.len();
     if !dry_run {
         P::insert(tx, &rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>())?;
@@ -189,8 +185,19 @@ pub fn template<P: Person>(format: Option<Format>) -> Result<HttpResponse, ApiEr
     export::respond(format, &table)
 }
 
+/// Every row of an import valid, or its problems as one answer: in file order, at most
+/// [`MAX_IMPORT_PROBLEMS`] of them.
+pub fn rows_valid(mut problems: Vec<ProblemItem>) -> Result<(), ApiError> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    problems.sort_by_key(|p| row_number(p.field.as_deref()));
+    problems.truncate(MAX_IMPORT_PROBLEMS);
+    Err(ApiError::Validation(problems))
+}
+
 /// The row number in a `rows[N].field` name, for ordering problems as the file is.
-pub fn row_number(field: Option<&str>) -> usize {
+fn row_number(field: Option<&str>) -> usize {
     field
         .and_then(|f| f.strip_prefix("rows["))
         .and_then(|f| f.split(']').next())

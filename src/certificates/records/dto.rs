@@ -69,8 +69,14 @@ pub struct RecordOut {
 }
 
 impl RecordOut {
-    pub fn new(r: CredentialRecord, holder: String, date_of_birth: NaiveDate, verify_url: String) -> RecordOut {
+    pub fn new(
+        r: CredentialRecord,
+        holder: String,
+        date_of_birth: NaiveDate,
+        settings: &crate::settings::Settings,
+    ) -> RecordOut {
         RecordOut {
+            verify_url: crate::certificates::verify_url(settings, &r.verification_code),
             id: r.id,
             institution_id: r.institution_id,
             learner_id: r.learner_id,
@@ -89,7 +95,6 @@ impl RecordOut {
             recorded_at: r.recorded_at.and_utc(),
             import_id: r.import_id,
             verification_code: r.verification_code,
-            verify_url,
         }
     }
 }

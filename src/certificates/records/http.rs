@@ -99,10 +99,7 @@ async fn list_records(
         rows,
         limit,
         |(r, ..)| r.id.to_string(),
-        |(r, name, born)| {
-            let url = crate::certificates::verify_url(&settings, &r.verification_code);
-            RecordOut::new(r, name, born, url)
-        },
+        |(r, name, born)| RecordOut::new(r, name, born, &settings),
     )))
 }
 
@@ -121,6 +118,5 @@ async fn get_record(
     }
     let id = id.into_inner();
     let (r, name, born) = state.db.read(move |tx| store::readable(tx, &caller, id)).await?;
-    let url = crate::certificates::verify_url(&state.settings, &r.verification_code);
-    Ok(HttpResponse::Ok().json(RecordOut::new(r, name, born, url)))
+    Ok(HttpResponse::Ok().json(RecordOut::new(r, name, born, &state.settings)))
 }

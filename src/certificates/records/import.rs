@@ -17,7 +17,7 @@ use crate::institutions::model::Institution;
 use crate::people::dto::blank_learner;
 use crate::people::import::{self, col, parse_date, parse_llct, Column};
 use crate::people::model::Learner;
-use crate::people::{in_row, person::row_number, rules as people_rules, store as people, MAX_IMPORT_PROBLEMS};
+use crate::people::{in_row, person::rows_valid, rules as people_rules, store as people};
 use crate::text::clean;
 
 pub const COLUMNS: &[Column] = &[
@@ -95,7 +95,7 @@ enum Holder {
     New(usize),
 }
 
-/// Checks every row and writes every record, or answers every problem at once (422), in file
+/// Checks every row and writes every record, or answers every problem at once (400), in file
 /// order, as `rows[N].field`.
 pub fn record_rows(
     tx: &mut DbConn,
@@ -119,11 +119,7 @@ pub fn record_rows(
         })
         .collect();
     serial_duplicates(tx, &rows, &keys, &mut problems)?;
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| row_number(p.field.as_deref()));
-        problems.truncate(MAX_IMPORT_PROBLEMS);
-        return Err(ApiError::Validation(problems));
-    }
+    rows_valid(problems)?;
     let out = |recorded, import_id| RecordImportOut {
         dry_run: b.dry_run,
         rows: rows.len(),

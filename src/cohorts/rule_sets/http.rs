@@ -14,7 +14,8 @@ use crate::auth::{Caller, Permission};
 use crate::db::ids::RuleSetId;
 use crate::db::{now, DbConn};
 use crate::error::{ApiError, Problems};
-use crate::http::extract::{ok_versioned, saved, IfMatch, JsonBody};
+use crate::http::extract::{ok_versioned, saved, IdempotencyKey, IfMatch, JsonBody};
+use crate::http::idempotency::{self, fingerprint, Stored};
 use crate::text::clean;
 use crate::AppState;
 
@@ -99,6 +100,7 @@ async fn list_rule_sets(caller: Caller, state: web::Data<AppState>) -> Result<Ht
 /// Adds the rule set of a new regulation (system administrators). Classes that open from
 /// `effective_from` take it; classes opened before keep theirs.
 #[utoipa::path(tag = "cohorts", request_body = CreateRuleSet,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe creation")),
     responses((status = 201, body = RuleSetOut), (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem)),
     security(("bearer" = [])))]
 #[post("/rule-sets")]
@@ -106,33 +108,31 @@ async fn create_rule_set(
     caller: Caller,
     audit: Audit,
     state: web::Data<AppState>,
+    key: IdempotencyKey,
     body: JsonBody<CreateRuleSet>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageSettings)?;
     let b = body.take()?;
-    let o = audit
-        .write(&state.db, move |tx| {
-            let t = now();
-            let row = RuleSet {
-                id: RuleSetId::new(),
-                code: b.code.trim().to_string(),
-                title: clean(&b.title),
-                effective_from: b.effective_from,
-                rules: b.rules,
-                builtin: false,
-                version: 1,
-                created_at: t,
-                updated_at: t,
-            };
-            check(tx, &row)?;
-            store::insert(tx, &row)?;
-            out(tx, row)
-        })
-        .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("location", format!("/api/v1/rule-sets/{}", o.id)))
-        .insert_header(("etag", format!("\"{}\"", o.version)))
-        .json(o))
+    let fp = fingerprint("POST", "/rule-sets", &b);
+    idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
+        let t = now();
+        let row = RuleSet {
+            id: RuleSetId::new(),
+            code: b.code.trim().to_string(),
+            title: clean(&b.title),
+            effective_from: b.effective_from,
+            rules: b.rules,
+            builtin: false,
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        };
+        check(tx, &row)?;
+        store::insert(tx, &row)?;
+        let o = out(tx, row)?;
+        Stored::created(format!("/api/v1/rule-sets/{}", o.id), o.version, &o)
+    })
+    .await
 }
 
 /// One rule set.

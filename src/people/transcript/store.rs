@@ -119,8 +119,12 @@ fn copied(
         .into_iter()
         .filter(|r| own || caller.scope.contains(r.institution_id))
         .map(|r| {
-            let url = crate::certificates::verify_url(settings, &r.verification_code);
-            crate::certificates::records::dto::RecordOut::new(r, learner.full_name.clone(), learner.date_of_birth, url)
+            crate::certificates::records::dto::RecordOut::new(
+                r,
+                learner.full_name.clone(),
+                learner.date_of_birth,
+                settings,
+            )
         })
         .collect())
 }
