@@ -46,6 +46,7 @@ use crate::AppState;
         (name = "field_trips", description = "Field study and its graded reports"),
         (name = "exams", description = "Exams, blind and double marking, grades, history and appeals"),
         (name = "results", description = "Results and classification"),
+        (name = "plans", description = "Yearly training plans: draft, submit, approve, revise"),
         (name = "ops", description = "Health, readiness, metrics, problem types"),
     )
 )]
@@ -87,6 +88,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::jobs::http::routes)
             .configure(crate::reports::routes)
             .configure(crate::sending_units::http::routes)
+            .configure(crate::plans::http::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes)

@@ -283,6 +283,7 @@ fn insert_admin(tx: &mut DbConn, email: &str, name: &str, hash: String) -> Resul
         version: 1,
         created_at: t,
         updated_at: t,
+        sending_unit_id: None,
     };
     users::insert(tx, &row)?;
     Ok(row.id)

@@ -24,6 +24,7 @@ pub mod institutions;
 pub mod jobs;
 pub mod notifications;
 pub mod people;
+pub mod plans;
 pub mod problem;
 pub mod programs;
 pub mod reports;

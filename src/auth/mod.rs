@@ -19,7 +19,7 @@ use std::pin::Pin;
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 
-use crate::db::ids::{InstitutionId, TokenId, UserId};
+use crate::db::ids::{InstitutionId, SendingUnitId, TokenId, UserId};
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -33,12 +33,34 @@ crate::text_enum! {
 
 crate::text_enum! {
     /// A user's role. `institution_admin` [cán bộ quản lý đào tạo] is scoped to one institution
-    /// and everything below it; `system_admin` runs the whole installation.
+    /// and everything below it; `system_admin` runs the whole installation; an `inspector` [đoàn
+    /// kiểm tra, giám sát] reads everything an administrator of its institution reads and writes
+    /// only inspections; a `unit_officer` [cán bộ tổ chức] speaks for one sending unit.
     pub enum Role {
         SystemAdmin => "system_admin",
         InstitutionAdmin => "institution_admin",
         Lecturer => "lecturer",
         Learner => "learner",
+        Inspector => "inspector",
+        UnitOfficer => "unit_officer",
+    }
+}
+
+/// Whether a request reads or changes: `GET` and `HEAD` read, every other method writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl Access {
+    pub fn of(method: &actix_web::http::Method) -> Access {
+        use actix_web::http::Method;
+        if method == Method::GET || method == Method::HEAD {
+            Access::Read
+        } else {
+            Access::Write
+        }
     }
 }
 
@@ -68,27 +90,47 @@ pub enum Permission {
     /// Enter grades (exams one grades, field study reports) and record conduct, in the classes
     /// one teaches or runs.
     EnterGrades,
+    /// Record inspections and their findings (inspectors); read them (their subjects too).
+    Inspect,
+    /// Plan the year's training: draft, submit and approve training plans.
+    PlanTraining,
+    /// Nominate people for training on behalf of a sending unit.
+    Nominate,
 }
 
 impl Role {
-    pub fn allows(self, p: Permission) -> bool {
+    /// The one role × permission × access table. An inspector reads what an administrator of its
+    /// institution reads and writes nothing but inspections, whatever the permission.
+    pub fn allows(self, p: Permission, access: Access) -> bool {
         use Permission::*;
         use Role::*;
+        let admin = |p: Permission| match p {
+            // Listed one by one: a new permission is granted to nobody until it is added here.
+            ReadInstitutions | ManageInstitutions | ManageUsers | ReadPrograms | ManagePrograms | ManagePeople
+            | ManageCohorts | IssueCredentials | TakeRoll | EnterGrades | PlanTraining | Nominate => true,
+            ManageSettings | Inspect => false,
+        };
         match self {
             SystemAdmin => true,
-            // Listed one by one: a new permission is granted to nobody until it is added here.
-            InstitutionAdmin => match p {
-                ReadInstitutions | ManageInstitutions | ManageUsers | ReadPrograms | ManagePrograms | ManagePeople
-                | ManageCohorts | IssueCredentials | TakeRoll | EnterGrades => true,
-                ManageSettings => false,
+            InstitutionAdmin => admin(p) || (p == Inspect && access == Access::Read),
+            Inspector => match access {
+                Access::Read => admin(p) || p == Inspect,
+                Access::Write => p == Inspect,
             },
             Lecturer => matches!(p, ReadPrograms | TakeRoll | EnterGrades),
             Learner => matches!(p, ReadPrograms),
+            UnitOfficer => matches!(p, ReadPrograms | Nominate),
         }
     }
 
     pub fn is_admin(self) -> bool {
         matches!(self, Role::SystemAdmin | Role::InstitutionAdmin)
+    }
+
+    /// Administrators and inspectors: whoever reads an institution's rows because the institution
+    /// is in their scope (inspectors' writes are refused by [`Role::allows`]).
+    pub fn oversees(self) -> bool {
+        matches!(self, Role::SystemAdmin | Role::InstitutionAdmin | Role::Inspector)
     }
 }
 
@@ -99,13 +141,22 @@ pub struct Caller {
     pub token_id: TokenId,
     pub role: Role,
     pub institution_id: Option<InstitutionId>,
+    /// The sending unit a `unit_officer` speaks for.
+    pub sending_unit_id: Option<SendingUnitId>,
     pub scope: Scope,
+    /// Whether this request reads or writes (from its method).
+    pub access: Access,
 }
 
 impl Caller {
-    /// 403 unless the caller's role allows `p`.
+    /// Whether the caller's role allows `p` for this request.
+    pub fn may(&self, p: Permission) -> bool {
+        self.role.allows(p, self.access)
+    }
+
+    /// 403 unless the caller's role allows `p` for this request.
     pub fn require(&self, p: Permission) -> Result<(), ApiError> {
-        if self.role.allows(p) {
+        if self.may(p) {
             Ok(())
         } else {
             Err(ApiError::Forbidden)
@@ -120,6 +171,7 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
+        let access = Access::of(req.method());
         let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("state missing".into()))?;
@@ -139,6 +191,7 @@ impl FromRequest for Caller {
                     caller
                 }
             };
+            let caller = Caller { access, ..caller };
             // The audit trail of this request names whoever signed it.
             req.extensions_mut().insert(caller.clone());
             Ok(caller)
@@ -162,27 +215,41 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
 
 #[cfg(test)]
 mod tests {
-    use super::Permission::*;
+    use super::Access::{Read, Write};
+    use super::Permission::{self, *};
     use super::Role::{self, *};
+
+    const ROLES: [Role; 6] = [SystemAdmin, InstitutionAdmin, Lecturer, Learner, Inspector, UnitOfficer];
 
     #[test]
     fn the_role_table() {
-        // (permission, system admin, institution admin, lecturer, learner)
-        for (p, want) in [
-            (ReadInstitutions, [true, true, false, false]),
-            (ManageInstitutions, [true, true, false, false]),
-            (ManageUsers, [true, true, false, false]),
-            (ReadPrograms, [true, true, true, true]),
-            (ManagePrograms, [true, true, false, false]),
-            (ManageSettings, [true, false, false, false]),
-            (ManagePeople, [true, true, false, false]),
-            (ManageCohorts, [true, true, false, false]),
-            (IssueCredentials, [true, true, false, false]),
-            (TakeRoll, [true, true, true, false]),
-            (EnterGrades, [true, true, true, false]),
-        ] {
-            let got: Vec<bool> = [SystemAdmin, InstitutionAdmin, Lecturer, Learner].map(|r: Role| r.allows(p)).to_vec();
-            assert_eq!(got, want, "{p:?}");
+        // (permission, reads by, writes by) in the order of ROLES:
+        // system admin, institution admin, lecturer, learner, inspector, unit officer.
+        type Row = (Permission, [bool; 6], [bool; 6]);
+        let rows: [Row; 14] = [
+            (ReadInstitutions, [true, true, false, false, true, false], [true, true, false, false, false, false]),
+            (ManageInstitutions, [true, true, false, false, true, false], [true, true, false, false, false, false]),
+            (ManageUsers, [true, true, false, false, true, false], [true, true, false, false, false, false]),
+            (ReadPrograms, [true; 6], [true, true, true, true, false, true]),
+            (ManagePrograms, [true, true, false, false, true, false], [true, true, false, false, false, false]),
+            (ManageSettings, [true, false, false, false, false, false], [true, false, false, false, false, false]),
+            (ManagePeople, [true, true, false, false, true, false], [true, true, false, false, false, false]),
+            (ManageCohorts, [true, true, false, false, true, false], [true, true, false, false, false, false]),
+            (IssueCredentials, [true, true, false, false, true, false], [true, true, false, false, false, false]),
+            (TakeRoll, [true, true, true, false, true, false], [true, true, true, false, false, false]),
+            (EnterGrades, [true, true, true, false, true, false], [true, true, true, false, false, false]),
+            (Inspect, [true, true, false, false, true, false], [true, false, false, false, true, false]),
+            (PlanTraining, [true, true, false, false, true, false], [true, true, false, false, false, false]),
+            (Nominate, [true, true, false, false, true, true], [true, true, false, false, false, true]),
+        ];
+        for (p, reads, writes) in rows {
+            assert_eq!(ROLES.map(|r| r.allows(p, Read)), reads, "{p:?} read");
+            assert_eq!(ROLES.map(|r| r.allows(p, Write)), writes, "{p:?} write");
         }
+    }
+
+    #[test]
+    fn only_administrators_and_inspectors_oversee() {
+        assert_eq!(ROLES.map(Role::oversees), [true, true, false, false, true, false]);
     }
 }

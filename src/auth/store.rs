@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::scope::subtree_ids;
 use super::{Caller, Role, Scope, UserStatus};
-use crate::db::ids::{InstitutionId, TokenId, UserId};
+use crate::db::ids::{InstitutionId, SendingUnitId, TokenId, UserId};
 use crate::db::schema::{auth_tokens as t, institutions as i, users as u};
 use crate::db::DbConn;
 use crate::error::ApiError;
@@ -17,27 +17,30 @@ pub fn caller_by_token(
     hash: &str,
     at: NaiveDateTime,
 ) -> Result<Option<(Caller, NaiveDateTime)>, ApiError> {
-    let row: Option<(TokenId, UserId, Role, Option<InstitutionId>, NaiveDateTime)> = t::table
+    type Row = (TokenId, UserId, Role, Option<InstitutionId>, Option<SendingUnitId>, NaiveDateTime);
+    let row: Option<Row> = t::table
         .inner_join(u::table)
         .filter(t::token_hash.eq(hash))
         .filter(t::revoked_at.is_null())
         .filter(t::expires_at.gt(at))
         .filter(u::status.eq(UserStatus::Active))
-        .select((t::id, u::id, u::role, u::institution_id, t::expires_at))
+        .select((t::id, u::id, u::role, u::institution_id, u::sending_unit_id, t::expires_at))
         .first(conn)
         .optional()?;
-    let Some((token_id, user_id, role, institution_id, expires_at)) = row else {
+    let Some((token_id, user_id, role, institution_id, sending_unit_id, expires_at)) = row else {
         return Ok(None);
     };
     let scope = match (role, institution_id) {
         (Role::SystemAdmin, _) => Scope::All,
-        (_, None) => Scope::Within(Vec::new()),
+        // A unit officer reads people by the unit that sent them, never by institution.
+        (Role::UnitOfficer, _) | (_, None) => Scope::Within(Vec::new()),
         (_, Some(inst)) => {
             let path: String = i::table.find(inst).select(i::path).first(conn)?;
             Scope::Within(subtree_ids(conn, &path)?)
         }
     };
-    Ok(Some((Caller { user_id, token_id, role, institution_id, scope }, expires_at)))
+    let access = super::Access::Read;
+    Ok(Some((Caller { user_id, token_id, role, institution_id, sending_unit_id, scope, access }, expires_at)))
 }
 
 pub fn insert_token(

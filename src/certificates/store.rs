@@ -25,8 +25,8 @@ pub fn readable(conn: &mut DbConn, caller: &Caller, id: CertificateId) -> Result
                 Err(ApiError::not_found())
             }
         }
-        Role::Lecturer => Err(ApiError::Forbidden),
-        Role::SystemAdmin | Role::InstitutionAdmin => {
+        Role::Lecturer | Role::UnitOfficer => Err(ApiError::Forbidden),
+        Role::SystemAdmin | Role::InstitutionAdmin | Role::Inspector => {
             if caller.scope.contains(cert.institution_id) {
                 Ok(cert)
             } else {

@@ -56,7 +56,8 @@ pub fn release_seat(conn: &mut DbConn, id: CohortId) -> QueryResult<usize> {
 /// `None` for administrators, whose reach is their scope.
 pub fn own_cohorts(conn: &mut DbConn, caller: &Caller) -> QueryResult<Option<Vec<CohortId>>> {
     Ok(match caller.role {
-        Role::SystemAdmin | Role::InstitutionAdmin => None,
+        Role::SystemAdmin | Role::InstitutionAdmin | Role::Inspector => None,
+        Role::UnitOfficer => Some(Vec::new()),
         Role::Lecturer => {
             let Some(me) = people::lecturer_of_user(conn, caller.user_id)? else { return Ok(Some(Vec::new())) };
             let mut ids: Vec<CohortId> =
@@ -79,9 +80,9 @@ pub fn own_cohorts(conn: &mut DbConn, caller: &Caller) -> QueryResult<Option<Vec
 /// 404 when the class does not exist; [`Standing::readable`] and the others answer the rest.
 pub fn standing(conn: &mut DbConn, caller: &Caller, id: CohortId) -> Result<Standing, ApiError> {
     let cohort = find(conn, id)?.ok_or_else(ApiError::not_found)?;
-    let admin = caller.role.is_admin() && caller.scope.contains(cohort.institution_id);
+    let admin = caller.role.oversees() && caller.scope.contains(cohort.institution_id);
     let venue_admin =
-        caller.role.is_admin() && !admin && cohort.venue_institution_id.is_some_and(|v| caller.scope.contains(v));
+        caller.role.oversees() && !admin && cohort.venue_institution_id.is_some_and(|v| caller.scope.contains(v));
     let (mut lecturer, mut teaches, mut head_teacher, mut learner) = (None, false, false, None);
     match caller.role {
         Role::Lecturer => {
@@ -109,7 +110,11 @@ pub fn standing(conn: &mut DbConn, caller: &Caller, id: CohortId) -> Result<Stan
                 learner = enrolled.map(|_| me);
             }
         }
-        Role::SystemAdmin | Role::InstitutionAdmin => {}
+        Role::SystemAdmin | Role::InstitutionAdmin | Role::Inspector | Role::UnitOfficer => {}
+    }
+    if (admin || venue_admin) && !caller.role.is_admin() && caller.access == crate::auth::Access::Write {
+        // An inspector reads the class and changes nothing in it.
+        return Err(ApiError::Forbidden);
     }
     Ok(Standing { cohort, admin, venue_admin, lecturer, teaches, head_teacher, learner, grader: None })
 }

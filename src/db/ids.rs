@@ -133,3 +133,4 @@ typed_id!(SendingUnitId);
 typed_id!(LearnerMergeId);
 typed_id!(CredentialRecordId);
 typed_id!(RuleSetId);
+typed_id!(TrainingPlanId);

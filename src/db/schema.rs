@@ -48,6 +48,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sending_unit_id -> Nullable<Text>,
     }
 }
 
@@ -743,7 +744,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    training_plans (id) {
+        id -> Text,
+        institution_id -> Text,
+        year -> Integer,
+        revision -> Integer,
+        replaces_id -> Nullable<Text>,
+        status -> Text,
+        lines -> Text,
+        note -> Nullable<Text>,
+        created_by -> Text,
+        submitted_at -> Nullable<Timestamp>,
+        submitted_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<Text>,
+        decision_no -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(credential_records -> learners (learner_id));
+diesel::joinable!(training_plans -> institutions (institution_id));
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(register_entries -> certificates (certificate_id));
 diesel::joinable!(certificates -> learners (learner_id));
@@ -809,6 +833,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     register_entries,
     credential_records,
     rule_sets,
+    training_plans,
     job_runs,
     job_leases,
     outbox,

@@ -86,6 +86,7 @@ pub(super) fn user_row(
         version: 1,
         created_at: t,
         updated_at: t,
+        sending_unit_id: None,
     }
 }
 

@@ -96,7 +96,7 @@ async fn create_lecturer(
 }
 
 fn readable(c: &mut DbConn, caller: &Caller, id: LecturerId) -> Result<Lecturer, ApiError> {
-    if caller.role.allows(Permission::ManagePeople) {
+    if caller.may(Permission::ManagePeople) {
         return store::get_lecturer(c, &caller.scope, id);
     }
     match store::find_lecturer(c, id)? {

@@ -412,7 +412,7 @@ pub fn get_lecturer(conn: &mut DbConn, scope: &Scope, id: LecturerId) -> Result<
 /// The learner record if the caller may read it: administrators of people in scope, the
 /// learner themself; 404 otherwise.
 pub fn readable_learner(conn: &mut DbConn, caller: &Caller, id: LearnerId) -> Result<Learner, ApiError> {
-    if caller.role.allows(Permission::ManagePeople) {
+    if caller.may(Permission::ManagePeople) {
         return get_learner(conn, &caller.scope, id);
     }
     match find_learner(conn, id)? {

@@ -47,8 +47,8 @@ impl Default for Norms {
 /// What the yearly summary counts, per class.
 #[derive(Debug, Default)]
 pub struct YearFacts {
-    /// The classes that opened in the year and were not cancelled.
-    pub cohorts: Vec<(CohortId, InstitutionId, Level, Mode, CohortStatus)>,
+    /// The classes that opened in the period and were not cancelled.
+    pub cohorts: Vec<(CohortId, InstitutionId, ProgramId, Level, Mode, CohortStatus)>,
     /// Enrolments per class and status.
     pub enrolled: Vec<(CohortId, String, i64)>,
     /// Kept results per class, outcome and classification.
@@ -57,8 +57,17 @@ pub struct YearFacts {
     pub failures: Vec<(CohortId, String)>,
 }
 
+/// One class as the reports count it.
+pub struct ClassFigures {
+    pub institution: InstitutionId,
+    pub program: ProgramId,
+    pub level: Level,
+    pub mode: Mode,
+    pub figures: Figures,
+}
+
 /// Each class's figures.
-fn per_class(facts: YearFacts) -> Vec<(InstitutionId, Level, Mode, Figures)> {
+pub fn per_class(facts: YearFacts) -> Vec<ClassFigures> {
     let mut per: HashMap<CohortId, Figures> = HashMap::new();
     for (cid, status, n) in facts.enrolled {
         let f = per.entry(cid).or_default();
@@ -88,11 +97,11 @@ fn per_class(facts: YearFacts) -> Vec<(InstitutionId, Level, Mode, Figures)> {
     facts
         .cohorts
         .into_iter()
-        .map(|(cid, inst, level, mode, status)| {
-            let mut f = per.remove(&cid).unwrap_or_default();
-            f.cohorts = 1;
-            f.closed_cohorts = i64::from(status == CohortStatus::Closed);
-            (inst, level, mode, f)
+        .map(|(cid, institution, program, level, mode, status)| {
+            let mut figures = per.remove(&cid).unwrap_or_default();
+            figures.cohorts = 1;
+            figures.closed_cohorts = i64::from(status == CohortStatus::Closed);
+            ClassFigures { institution, program, level, mode, figures }
         })
         .collect()
 }
@@ -101,8 +110,8 @@ fn per_class(facts: YearFacts) -> Vec<(InstitutionId, Level, Mode, Figures)> {
 /// classes at it or under it, its own figures and those of its whole subtree.
 pub fn summarise(insts: &[Covered], facts: YearFacts) -> Vec<SummaryRow> {
     let mut own: BTreeMap<(InstitutionId, Level, Mode), Figures> = BTreeMap::new();
-    for (inst, level, mode, f) in per_class(facts) {
-        own.entry((inst, level, mode)).or_default().add(&f);
+    for c in per_class(facts) {
+        own.entry((c.institution, c.level, c.mode)).or_default().add(&c.figures);
     }
     let path: HashMap<InstitutionId, &str> = insts.iter().map(|x| (x.0, x.2.as_str())).collect();
     let under = |x: &InstitutionId, top: &str| path.get(x).is_some_and(|p| p.starts_with(top));
@@ -271,9 +280,9 @@ mod tests {
         let (a, b, c) = (CohortId::new(), CohortId::new(), CohortId::new());
         let facts = YearFacts {
             cohorts: vec![
-                (a, prov, Level::Elementary, Mode::FullTime, CohortStatus::Closed),
-                (b, dist, Level::Elementary, Mode::FullTime, CohortStatus::InProgress),
-                (c, dist, Level::Intermediate, Mode::InService, CohortStatus::Closed),
+                (a, prov, ProgramId::new(), Level::Elementary, Mode::FullTime, CohortStatus::Closed),
+                (b, dist, ProgramId::new(), Level::Elementary, Mode::FullTime, CohortStatus::InProgress),
+                (c, dist, ProgramId::new(), Level::Intermediate, Mode::InService, CohortStatus::Closed),
             ],
             enrolled: vec![(a, "enrolled".into(), 10), (a, "withdrawn".into(), 1), (b, "enrolled".into(), 5)],
             outcomes: vec![

@@ -33,13 +33,23 @@ pub fn covered(c: &mut DbConn, scope: &Scope, target: Option<InstitutionId>) -> 
 pub fn year_facts(c: &mut DbConn, institutions: &[InstitutionId], year: i32) -> Result<YearFacts, ApiError> {
     let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
     let to = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or_default();
-    let cohorts: Vec<(CohortId, InstitutionId, Level, Mode, CohortStatus)> = co::table
+    period_facts(c, institutions, from, to)
+}
+
+/// The facts of the classes at the institutions that opened in `[from, until)`, not cancelled.
+pub fn period_facts(
+    c: &mut DbConn,
+    institutions: &[InstitutionId],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<YearFacts, ApiError> {
+    let cohorts: Vec<(CohortId, InstitutionId, ProgramId, Level, Mode, CohortStatus)> = co::table
         .inner_join(p::table)
         .filter(co::institution_id.eq_any(institutions))
         .filter(co::starts_on.ge(from))
         .filter(co::starts_on.lt(to))
         .filter(co::status.ne(CohortStatus::Cancelled))
-        .select((co::id, co::institution_id, p::level, co::mode, co::status))
+        .select((co::id, co::institution_id, co::program_id, p::level, co::mode, co::status))
         .load(c)?;
     let cids: Vec<CohortId> = cohorts.iter().map(|x| x.0).collect();
     let enrolled = en::table

@@ -5,7 +5,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{User, UserStatus};
 use crate::auth::password;
 use crate::auth::Role;
-use crate::db::ids::{InstitutionId, UserId};
+use crate::db::ids::{InstitutionId, SendingUnitId, UserId};
 use crate::error::{ApiError, Problems};
 use crate::http::extract::nullable;
 use crate::text::{clean, looks_like_email};
@@ -22,6 +22,9 @@ pub struct CreateUser {
     pub role: Option<Role>,
     /// Required for every role but `system_admin`.
     pub institution_id: Option<InstitutionId>,
+    /// The registered sending unit (of `institution_id`) a `unit_officer` speaks for; required for
+    /// that role and refused for every other.
+    pub sending_unit_id: Option<SendingUnitId>,
 }
 
 crate::max_lengths!("CreateUser": "full_name" => 120);
@@ -41,6 +44,9 @@ pub struct UpdateUser {
     pub institution_id: Option<Option<InstitutionId>>,
     pub status: Option<UserStatus>,
     pub password: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<SendingUnitId>)]
+    pub sending_unit_id: Option<Option<SendingUnitId>>,
 }
 
 crate::max_lengths!("UpdateUser": "full_name" => 120);
@@ -52,6 +58,7 @@ pub struct UserOut {
     pub full_name: String,
     pub role: Role,
     pub institution_id: Option<InstitutionId>,
+    pub sending_unit_id: Option<SendingUnitId>,
     pub status: UserStatus,
     pub last_login_at: Option<DateTime<Utc>>,
     pub version: i64,
@@ -67,6 +74,7 @@ impl From<User> for UserOut {
             full_name: u.full_name,
             role: u.role,
             institution_id: u.institution_id,
+            sending_unit_id: u.sending_unit_id,
             status: u.status,
             last_login_at: u.last_login_at.map(|t| t.and_utc()),
             version: u.version,
@@ -114,6 +122,7 @@ pub struct NewUserFields {
     pub full_name: String,
     pub role: Role,
     pub institution_id: Option<InstitutionId>,
+    pub sending_unit_id: Option<SendingUnitId>,
 }
 
 impl CreateUser {
@@ -136,9 +145,8 @@ impl CreateUser {
         match self.role {
             None => p.add("role", "is required"),
             Some(role) => {
-                if let Some(item) = super::rules::institution_problem(role, self.institution_id.is_some()) {
-                    p.0.push(item);
-                }
+                p.0.extend(super::rules::institution_problem(role, self.institution_id.is_some()));
+                p.0.extend(super::rules::unit_problem(role, self.sending_unit_id.is_some()));
             }
         }
         p.finish(NewUserFields {
@@ -147,6 +155,7 @@ impl CreateUser {
             full_name,
             role: self.role.unwrap_or(Role::Learner),
             institution_id: self.institution_id,
+            sending_unit_id: self.sending_unit_id,
         })
     }
 }

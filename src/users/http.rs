@@ -8,7 +8,7 @@ use super::model::{User, UserStatus};
 use super::{rules, store};
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
-use crate::db::ids::UserId;
+use crate::db::ids::{InstitutionId, SendingUnitId, UserId};
 use crate::db::now;
 use crate::db::page::Page;
 use crate::error::{ApiError, Problems};
@@ -80,6 +80,9 @@ async fn create_user(
             institutions::get(tx, &c.scope, inst)
                 .map_err(|_| ApiError::field("institution_id", "no such institution in your scope"))?;
         }
+        let mut p = Problems::new();
+        unit_of(tx, f.sending_unit_id, f.institution_id, &mut p)?;
+        p.finish(())?;
         if store::email_taken(tx, &f.email, None)? {
             return Err(ApiError::conflict("duplicate_email", "An account with this e-mail address already exists."));
         }
@@ -96,11 +99,26 @@ async fn create_user(
             version: 1,
             created_at: t,
             updated_at: t,
+            sending_unit_id: f.sending_unit_id,
         };
         store::insert(tx, &row)?;
         Stored::created(format!("/api/v1/users/{}", row.id), 1, &UserOut::from(row))
     })
     .await
+}
+
+/// A unit officer's sending unit must be registered at the account's institution.
+fn unit_of(
+    tx: &mut crate::db::DbConn,
+    unit: Option<SendingUnitId>,
+    institution: Option<InstitutionId>,
+    p: &mut Problems,
+) -> Result<(), ApiError> {
+    if let Some(unit) = unit {
+        let at = crate::sending_units::store::find(tx, unit)?.map(|u| u.institution_id);
+        p.check(at.is_some() && at == institution, "sending_unit_id", "is not a sending unit of this institution");
+    }
+    Ok(())
 }
 
 /// One account in scope.
@@ -153,6 +171,8 @@ async fn update_user(
             let (mut row, sign_out) = rules::updated(&cur, patch, new_hash);
             let mut p = Problems::new();
             p.0.extend(rules::institution_problem(row.role, row.institution_id.is_some()));
+            p.0.extend(rules::unit_problem(row.role, row.sending_unit_id.is_some()));
+            unit_of(tx, row.sending_unit_id, row.institution_id, &mut p)?;
             if let Some(inst) = row.institution_id.filter(|i| Some(*i) != cur.institution_id) {
                 let known = institutions::get(tx, &c.scope, inst).is_ok();
                 p.check(known, "institution_id", "no such institution in your scope");

@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::auth::Role;
-use crate::db::ids::{InstitutionId, UserId};
+use crate::db::ids::{InstitutionId, SendingUnitId, UserId};
 use crate::db::schema::users;
 
 pub use crate::auth::UserStatus;
@@ -21,4 +21,6 @@ pub struct User {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The sending unit a `unit_officer` speaks for.
+    pub sending_unit_id: Option<SendingUnitId>,
 }

@@ -10,7 +10,16 @@ pub fn can_grant(caller: Role, target: Role) -> bool {
     match caller {
         Role::SystemAdmin => true,
         Role::InstitutionAdmin => target != Role::SystemAdmin,
-        Role::Lecturer | Role::Learner => false,
+        Role::Lecturer | Role::Learner | Role::Inspector | Role::UnitOfficer => false,
+    }
+}
+
+/// A unit officer speaks for one sending unit; no other role has one.
+pub fn unit_problem(role: Role, has_unit: bool) -> Option<ProblemItem> {
+    match (role == Role::UnitOfficer, has_unit) {
+        (true, false) => Some(ProblemItem::field("sending_unit_id", "is required for a unit_officer")),
+        (false, true) => Some(ProblemItem::field("sending_unit_id", "is only for a unit_officer")),
+        _ => None,
     }
 }
 
@@ -48,6 +57,7 @@ pub fn updated(cur: &User, patch: UpdateUser, new_hash: Option<String>) -> (User
     row.email = patch.email.unwrap_or_else(|| cur.email.clone());
     row.full_name = patch.full_name.unwrap_or_else(|| cur.full_name.clone());
     row.status = patch.status.unwrap_or(cur.status);
+    row.sending_unit_id = patch.sending_unit_id.unwrap_or(cur.sending_unit_id);
     let sign_out = new_hash.is_some() || (row.status == UserStatus::Disabled && cur.status != UserStatus::Disabled);
     if let Some(h) = new_hash {
         row.password_hash = h;
@@ -73,6 +83,21 @@ mod tests {
         assert!(institution_problem(Role::SystemAdmin, false).is_none());
         assert!(institution_problem(Role::Learner, false).is_some());
         assert!(institution_problem(Role::Learner, true).is_none());
+        assert!(institution_problem(Role::Inspector, false).is_some());
+    }
+
+    #[test]
+    fn unit_by_role() {
+        // (role, has a unit) → refused
+        for (role, has, refused) in [
+            (Role::UnitOfficer, false, true),
+            (Role::UnitOfficer, true, false),
+            (Role::Inspector, true, true),
+            (Role::Learner, true, true),
+            (Role::Learner, false, false),
+        ] {
+            assert_eq!(unit_problem(role, has).is_some(), refused, "{role:?} {has}");
+        }
     }
 
     #[test]
@@ -90,9 +115,17 @@ mod tests {
             version: 3,
             created_at: t,
             updated_at: t,
+            sending_unit_id: None,
         };
-        let none =
-            UpdateUser { email: None, full_name: None, role: None, institution_id: None, status: None, password: None };
+        let none = UpdateUser {
+            email: None,
+            full_name: None,
+            role: None,
+            institution_id: None,
+            status: None,
+            password: None,
+            sending_unit_id: None,
+        };
         let role = UpdateUser { role: Some(Role::Lecturer), ..none.clone() };
         let same_role = UpdateUser { role: Some(Role::InstitutionAdmin), ..none.clone() };
         let moved = UpdateUser { institution_id: Some(None), ..none.clone() };

@@ -1,6 +1,31 @@
 //! The Vietnamese of every English message: whole messages, and shapes with figures in them.
 
 pub(super) const FIXED: &[(&str, &str)] = &[
+    ("is required for a unit_officer", "là bắt buộc với cán bộ tổ chức của đơn vị cử đi học"),
+    ("is only for a unit_officer", "chỉ dành cho cán bộ tổ chức của đơn vị cử đi học"),
+    ("is not a sending unit of this institution", "không phải đơn vị cử đi học của cơ sở này"),
+    ("must have at most 200 lines", "không được quá 200 dòng"),
+    ("must be more than 0 when classes are planned", "phải lớn hơn 0 khi có kế hoạch mở lớp"),
+    ("no such published program for this institution", "không có chương trình đã ban hành này cho cơ sở"),
+    ("is a program of another level", "là chương trình của trình độ khác"),
+    ("repeats the level, program and mode of another line", "trùng trình độ, chương trình và hình thức với một dòng khác"),
+    (
+        "The institution's plan for this year is a draft or waits for approval: change that one.",
+        "Kế hoạch năm này của cơ sở đang là bản nháp hoặc đang chờ duyệt: hãy sửa kế hoạch đó.",
+    ),
+    (
+        "The institution's plan for this year is approved: a change is a new revision naming it in replaces_id.",
+        "Kế hoạch năm này của cơ sở đã được duyệt: muốn điều chỉnh, hãy lập bản mới ghi kế hoạch đó ở replaces_id.",
+    ),
+    ("is not the approved plan of this institution and year", "không phải kế hoạch đã duyệt của cơ sở trong năm này"),
+    (
+        "An approved plan does not change: draft a new revision that replaces it.",
+        "Kế hoạch đã duyệt không được sửa: hãy lập bản điều chỉnh thay thế nó.",
+    ),
+    ("A submitted plan waits for approval and does not change.", "Kế hoạch đã trình đang chờ duyệt và không được sửa."),
+    ("Only a draft plan is submitted.", "Chỉ trình được kế hoạch đang là bản nháp."),
+    ("A plan without lines plans nothing.", "Kế hoạch chưa có dòng chỉ tiêu nào."),
+    ("Only a submitted plan is approved.", "Chỉ duyệt được kế hoạch đã trình."),
     ("no university degree on record.", "chưa có bằng đại học trong hồ sơ."),
     ("no teaching-method certificate on record.", "chưa có chứng chỉ nghiệp vụ sư phạm trong hồ sơ."),
     ("This course is for new party members in their probation.", "Lớp này dành cho đảng viên mới trong thời gian dự bị."),

@@ -9,11 +9,16 @@ use serde_json::{json, Value};
 use crate::db_test;
 use crate::support::{TestApp, PASSWORD};
 
-/// Columns: anonymous, learner of A, lecturer of A, admin of A, admin of B (another tree), system admin.
-const WHO: [&str; 6] = ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin"];
+/// Columns: anonymous, learner of A, lecturer of A, admin of A, admin of B (another tree), system
+/// admin, inspector of A, inspector of B.
+const WHO: [&str; 8] =
+    ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin", "inspector_a", "inspector_b"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 40] = [
+const PLACEHOLDERS: [&str; 43] = [
+    "{tps}",
+    "{tpa}",
+    "{tp}",
     "{rs}",
     "{cr}",
     "{lm1}",
@@ -62,7 +67,7 @@ struct Row {
     path: &'static str,
     /// A JSON body; a JSON string is sent as it is, as a CSV file.
     body: Option<fn(usize) -> Value>,
-    expect: [u16; 6],
+    expect: [u16; 8],
 }
 
 /// A distinct, valid Vietnamese name for request `n`.
@@ -89,91 +94,96 @@ fn rows() -> Vec<Row> {
             M::POST,
             "/api/v1/auth/login",
             Some(|n| json!({"email": format!("nobody{n}@llct.test"), "password": PASSWORD})),
-            [401; 6],
+            [401; 8],
         ),
-        r(M::GET, "/api/v1/me", None, [401, 200, 200, 200, 200, 200]),
-        r(M::GET, "/api/v1/institutions/tiers", None, [401, 403, 403, 200, 200, 200]),
-        r(M::GET, "/api/v1/institutions", None, [401, 403, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/me", None, [401, 200, 200, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/institutions/tiers", None, [401, 403, 403, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/institutions", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         r(
             M::POST,
             "/api/v1/institutions",
             Some(
                 |n| json!({"code": format!("NEW{n}"), "name": "Trung tâm mới", "tier": "commune_center", "parent_id": "{a}"}),
             ),
-            [401, 403, 403, 201, 400, 201],
+            [401, 403, 403, 201, 400, 201, 403, 403],
         ),
-        r(M::GET, "/api/v1/institutions/{a}", None, [401, 403, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/institutions/{a}", None, [401, 403, 403, 200, 404, 200, 200, 404]),
         r(
             M::PATCH,
             "/api/v1/institutions/{a_child}",
             Some(|n| json!({"short_name": format!("TT {n}")})),
-            [401, 403, 403, 200, 404, 200],
+            [401, 403, 403, 200, 404, 200, 403, 403],
         ),
         // Merges: institutions by system administrators only (a dry run here, so nothing moves).
-        r(M::POST, "/api/v1/institutions/{a_child}/merge-into/{a}?dry_run=true", None, [401, 403, 403, 403, 403, 200]),
-        r(M::GET, "/api/v1/users", None, [401, 403, 403, 200, 200, 200]),
+        r(
+            M::POST,
+            "/api/v1/institutions/{a_child}/merge-into/{a}?dry_run=true",
+            None,
+            [401, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        r(M::GET, "/api/v1/users", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         r(
             M::POST,
             "/api/v1/users",
             Some(
                 |n| json!({"email": format!("new{n}@llct.test"), "password": PASSWORD, "full_name": "Phạm Thu Hà", "role": "learner", "institution_id": "{a}"}),
             ),
-            [401, 403, 403, 201, 400, 201],
+            [401, 403, 403, 201, 400, 201, 403, 403],
         ),
-        r(M::GET, "/api/v1/users/{learner}", None, [401, 403, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/users/{learner}", None, [401, 403, 403, 200, 404, 200, 200, 404]),
         r(
             M::PATCH,
             "/api/v1/users/{learner}",
             Some(|n| json!({"full_name": format!("Phạm Thu Hà {n}")})),
-            [401, 403, 403, 200, 404, 200],
+            [401, 403, 403, 200, 404, 200, 403, 403],
         ),
-        r(M::GET, "/api/v1/programs", None, [401, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/programs", None, [401, 200, 200, 200, 200, 200, 200, 200]),
         r(
             M::POST,
             "/api/v1/programs",
             Some(
                 |n| json!({"code": format!("P{n}"), "title": "Bồi dưỡng nghị quyết", "level": "refresher", "edition": "2026", "owner_institution_id": "{a}"}),
             ),
-            [401, 403, 403, 201, 400, 201],
+            [401, 403, 403, 201, 400, 201, 403, 403],
         ),
-        r(M::POST, "/api/v1/programs/catalogue", None, [401, 403, 403, 403, 403, 200]),
-        r(M::GET, "/api/v1/programs/{pa}", None, [401, 200, 200, 200, 200, 200]),
+        r(M::POST, "/api/v1/programs/catalogue", None, [401, 403, 403, 403, 403, 200, 403, 403]),
+        r(M::GET, "/api/v1/programs/{pa}", None, [401, 200, 200, 200, 200, 200, 200, 200]),
         r(
             M::PATCH,
             "/api/v1/programs/{pa}",
             Some(|n| json!({"title": format!("Chương trình {n}")})),
-            [401, 403, 403, 200, 403, 200],
+            [401, 403, 403, 200, 403, 200, 403, 403],
         ),
         // The second publish finds it published already.
-        r(M::POST, "/api/v1/programs/{pb}/publish", None, [401, 403, 403, 200, 403, 422]),
-        r(M::POST, "/api/v1/programs/{pc}/retire", None, [401, 403, 403, 200, 403, 422]),
+        r(M::POST, "/api/v1/programs/{pb}/publish", None, [401, 403, 403, 200, 403, 422, 403, 403]),
+        r(M::POST, "/api/v1/programs/{pc}/retire", None, [401, 403, 403, 200, 403, 422, 403, 403]),
         r(
             M::POST,
             "/api/v1/programs/{np}/versions",
             Some(|n| json!({"edition": format!("V{n}")})),
-            [401, 403, 403, 201, 201, 201],
+            [401, 403, 403, 201, 201, 201, 403, 403],
         ),
-        r(M::GET, "/api/v1/programs/{pa}/modules", None, [401, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/programs/{pa}/modules", None, [401, 200, 200, 200, 200, 200, 200, 200]),
         r(
             M::POST,
             "/api/v1/programs/{pa}/modules",
             Some(|n| json!({"code": format!("M{n}"), "title": "Học phần", "hours": 4})),
-            [401, 403, 403, 201, 403, 201],
+            [401, 403, 403, 201, 403, 201, 403, 403],
         ),
-        r(M::GET, "/api/v1/modules/{ma}", None, [401, 200, 200, 200, 200, 200]),
-        r(M::PATCH, "/api/v1/modules/{ma}", Some(|n| json!({"hours": n})), [401, 403, 403, 200, 403, 200]),
+        r(M::GET, "/api/v1/modules/{ma}", None, [401, 200, 200, 200, 200, 200, 200, 200]),
+        r(M::PATCH, "/api/v1/modules/{ma}", Some(|n| json!({"hours": n})), [401, 403, 403, 200, 403, 200, 403, 403]),
         // Once admin A deleted it, the module is gone for those who come after.
-        r(M::DELETE, "/api/v1/modules/{md}", None, [401, 403, 403, 204, 404, 404]),
-        r(M::GET, "/api/v1/settings/tier-levels", None, [401, 403, 403, 200, 200, 200]),
+        r(M::DELETE, "/api/v1/modules/{md}", None, [401, 403, 403, 204, 404, 404, 403, 403]),
+        r(M::GET, "/api/v1/settings/tier-levels", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         r(
             M::PUT,
             "/api/v1/settings/tier-levels",
             Some(
                 |_| json!([{"tier": "academy", "level": "refresher"}, {"tier": "provincial_school", "level": "refresher"}, {"tier": "provincial_school", "level": "intermediate"}]),
             ),
-            [401, 403, 403, 403, 403, 200],
+            [401, 403, 403, 403, 403, 200, 403, 403],
         ),
-        r(M::GET, "/api/v1/learners", None, [401, 403, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/learners", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         r(
             M::POST,
             "/api/v1/learners",
@@ -181,7 +191,7 @@ fn rows() -> Vec<Row> {
                 json!({"full_name": person(n), "date_of_birth": dob_iso(n), "gender": "male",
             "education_level": "university", "institution_id": "{a}"})
             }),
-            [401, 403, 403, 201, 400, 201],
+            [401, 403, 403, 201, 400, 201, 403, 403],
         ),
         r(
             M::POST,
@@ -189,12 +199,12 @@ fn rows() -> Vec<Row> {
             Some(|n| {
                 json!(format!("Họ và tên,Ngày sinh,Giới tính,Trình độ học vấn\n{},{},Nam,Đại học\n", person(n), dob(n)))
             }),
-            [401, 403, 403, 200, 400, 200],
+            [401, 403, 403, 200, 400, 200, 403, 403],
         ),
-        r(M::GET, "/api/v1/learners/import/template", None, [401, 403, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/learners/import/template", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         // Rule sets: administrators read them; system administrators add and change them (a
         // changed title only here, on the set added for the matrix).
-        r(M::GET, "/api/v1/rule-sets", None, [401, 403, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/rule-sets", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         r(
             M::POST,
             "/api/v1/rule-sets",
@@ -203,54 +213,54 @@ fn rows() -> Vec<Row> {
                 rules["intermediate"]["in_service_min_age_women"] = json!(27);
                 json!({"code": format!("qd-m{n}"), "title": "Quy định thử", "effective_from": format!("2030-01-{:02}", 1 + n % 28), "rules": rules})
             }),
-            [401, 403, 403, 403, 403, 201],
+            [401, 403, 403, 403, 403, 201, 403, 403],
         ),
-        r(M::GET, "/api/v1/rule-sets/{rs}", None, [401, 403, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/rule-sets/{rs}", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         r(
             M::PATCH,
             "/api/v1/rule-sets/{rs}",
             Some(|n| json!({"title": format!("Quy định thử {n}")})),
-            [401, 403, 403, 403, 403, 200],
+            [401, 403, 403, 403, 403, 200, 403, 403],
         ),
         // {la} is the learner record linked to the learner's account: they read and correct it.
-        r(M::GET, "/api/v1/learners/{la}", None, [401, 200, 404, 200, 404, 200]),
+        r(M::GET, "/api/v1/learners/{la}", None, [401, 200, 404, 200, 404, 200, 200, 404]),
         r(
             M::PATCH,
             "/api/v1/learners/{la}",
             Some(|n| json!({"phone": format!("09123456{:02}", n % 100)})),
-            [401, 200, 404, 200, 404, 200],
+            [401, 200, 404, 200, 404, 200, 403, 403],
         ),
-        r(M::GET, "/api/v1/lecturers", None, [401, 403, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/lecturers", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         r(
             M::POST,
             "/api/v1/lecturers",
             Some(|n| json!({"full_name": person(n), "kind": "visiting", "institution_id": "{a}"})),
-            [401, 403, 403, 201, 400, 201],
+            [401, 403, 403, 201, 400, 201, 403, 403],
         ),
         r(
             M::POST,
             "/api/v1/lecturers/import?institution_id={a}",
             Some(|n| json!(format!("Họ và tên,Loại giảng viên,Ngày sinh\n{},Kiêm chức,{}\n", person(n), dob(n)))),
-            [401, 403, 403, 200, 400, 200],
+            [401, 403, 403, 200, 400, 200, 403, 403],
         ),
-        r(M::GET, "/api/v1/lecturers/import/template", None, [401, 403, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/lecturers/import/template", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         // {le} is the lecturer record linked to the lecturer's account.
-        r(M::GET, "/api/v1/lecturers/{le}", None, [401, 404, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/lecturers/{le}", None, [401, 404, 200, 200, 404, 200, 200, 404]),
         r(
             M::PATCH,
             "/api/v1/lecturers/{le}",
             Some(|n| json!({"phone": format!("09876543{:02}", n % 100)})),
-            [401, 403, 403, 200, 404, 200],
+            [401, 403, 403, 200, 404, 200, 403, 403],
         ),
-        r(M::POST, "/api/v1/users/{victim}/sign-out", None, [401, 403, 403, 204, 404, 204]),
-        r(M::GET, "/api/v1/audit", None, [401, 403, 403, 200, 200, 200]),
-        r(M::GET, "/healthz", None, [200; 6]),
-        r(M::GET, "/readyz", None, [200; 6]),
-        r(M::GET, "/metrics", None, [200; 6]),
-        r(M::GET, "/api/v1/openapi.json", None, [200; 6]),
-        r(M::GET, "/api/v1/problems", None, [200; 6]),
-        r(M::GET, "/api/v1/problems/{slug}", None, [200; 6]),
-        r(M::GET, "/api/v1/cohorts", None, [401, 200, 200, 200, 200, 200]),
+        r(M::POST, "/api/v1/users/{victim}/sign-out", None, [401, 403, 403, 204, 404, 204, 403, 403]),
+        r(M::GET, "/api/v1/audit", None, [401, 403, 403, 200, 200, 200, 200, 200]),
+        r(M::GET, "/healthz", None, [200; 8]),
+        r(M::GET, "/readyz", None, [200; 8]),
+        r(M::GET, "/metrics", None, [200; 8]),
+        r(M::GET, "/api/v1/openapi.json", None, [200; 8]),
+        r(M::GET, "/api/v1/problems", None, [200; 8]),
+        r(M::GET, "/api/v1/problems/{slug}", None, [200; 8]),
+        r(M::GET, "/api/v1/cohorts", None, [401, 200, 200, 200, 200, 200, 200, 200]),
         r(
             M::POST,
             "/api/v1/cohorts",
@@ -258,38 +268,38 @@ fn rows() -> Vec<Row> {
                 json!({"program_id": "{pp}", "code": format!("C{n}"), "mode": "full_time", "starts_on": "2026-01-05",
             "ends_on": "2026-02-05", "capacity": 10, "institution_id": "{a}"})
             }),
-            [401, 403, 403, 201, 400, 201],
+            [401, 403, 403, 201, 400, 201, 403, 403],
         ),
-        r(M::GET, "/api/v1/cohorts/{c}", None, [401, 200, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/cohorts/{c}", None, [401, 200, 200, 200, 404, 200, 200, 404]),
         r(
             M::PATCH,
             "/api/v1/cohorts/{c}",
             Some(|n| json!({"title": format!("Lớp bồi dưỡng {n}")})),
-            [401, 403, 403, 200, 404, 200],
+            [401, 403, 403, 200, 404, 200, 403, 403],
         ),
         // Admin A enrols the learner; the system administrator then finds them enrolled.
         r(
             M::POST,
             "/api/v1/cohorts/{c}/enrollments",
             Some(|_| json!({"learner_id": "{lr}"})),
-            [401, 403, 403, 201, 404, 422],
+            [401, 403, 403, 201, 404, 422, 403, 403],
         ),
-        r(M::GET, "/api/v1/cohorts/{c}/enrollments", None, [401, 403, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/cohorts/{c}/enrollments", None, [401, 403, 403, 200, 404, 200, 200, 404]),
         r(
             M::PATCH,
             "/api/v1/enrollments/{en}",
             Some(|n| json!({"enrolled_on": format!("2026-01-{:02}", 5 + n % 20)})),
-            [401, 403, 403, 200, 404, 200],
+            [401, 403, 403, 200, 404, 200, 403, 403],
         ),
-        r(M::GET, "/api/v1/learners/{la}/eligibility?cohort_id={c}", None, [401, 403, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/learners/{la}/eligibility?cohort_id={c}", None, [401, 403, 403, 200, 404, 200, 200, 404]),
         r(
             M::POST,
             "/api/v1/cohorts/{c}/assignments",
             Some(|_| json!({"module_id": "{mp}", "lecturer_id": "{le2}"})),
-            [401, 403, 403, 201, 404, 409],
+            [401, 403, 403, 201, 404, 409, 403, 403],
         ),
-        r(M::GET, "/api/v1/cohorts/{c}/assignments", None, [401, 403, 403, 200, 404, 200]),
-        r(M::DELETE, "/api/v1/assignments/{as2}", None, [401, 403, 403, 204, 404, 404]),
+        r(M::GET, "/api/v1/cohorts/{c}/assignments", None, [401, 403, 403, 200, 404, 200, 200, 404]),
+        r(M::DELETE, "/api/v1/assignments/{as2}", None, [401, 403, 403, 204, 404, 404, 403, 403]),
         r(
             M::POST,
             "/api/v1/cohorts/{c}/sessions",
@@ -297,39 +307,44 @@ fn rows() -> Vec<Row> {
                 json!({"module_id": "{mp}", "lecturer_id": "{le}", "place": format!("Phòng {n}"),
             "starts_at": format!("2026-01-{:02}T07:00:00+07:00", 6 + n % 25), "ends_at": format!("2026-01-{:02}T07:45:00+07:00", 6 + n % 25)})
             }),
-            [401, 403, 403, 201, 404, 201],
+            [401, 403, 403, 201, 404, 201, 403, 403],
         ),
-        r(M::GET, "/api/v1/cohorts/{c}/sessions", None, [401, 200, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/cohorts/{c}/sessions", None, [401, 200, 200, 200, 404, 200, 200, 404]),
         r(
             M::PATCH,
             "/api/v1/sessions/{se}",
             Some(|n| json!({"note": format!("Ghi chú {n}")})),
-            [401, 403, 403, 200, 404, 200],
+            [401, 403, 403, 200, 404, 200, 403, 403],
         ),
-        r(M::POST, "/api/v1/sessions/{sd}/cancel", None, [401, 403, 403, 200, 404, 200]),
-        r(M::DELETE, "/api/v1/sessions/{sd}", None, [401, 403, 403, 204, 404, 404]),
-        r(M::GET, "/api/v1/me/schedule?from=2026-01-01&to=2026-02-28", None, [401, 200, 200, 403, 403, 403]),
-        r(M::GET, "/api/v1/schedule?cohort_id={c}&from=2026-01-01&to=2026-02-28", None, [401, 403, 403, 200, 404, 200]),
-        r(M::GET, "/api/v1/calendar/{cal}.ics", None, [200; 6]),
-        r(M::POST, "/api/v1/me/calendar-token", None, [401, 200, 200, 403, 403, 403]),
+        r(M::POST, "/api/v1/sessions/{sd}/cancel", None, [401, 403, 403, 200, 404, 200, 403, 403]),
+        r(M::DELETE, "/api/v1/sessions/{sd}", None, [401, 403, 403, 204, 404, 404, 403, 403]),
+        r(M::GET, "/api/v1/me/schedule?from=2026-01-01&to=2026-02-28", None, [401, 200, 200, 403, 403, 403, 403, 403]),
+        r(
+            M::GET,
+            "/api/v1/schedule?cohort_id={c}&from=2026-01-01&to=2026-02-28",
+            None,
+            [401, 403, 403, 200, 404, 200, 200, 404],
+        ),
+        r(M::GET, "/api/v1/calendar/{cal}.ics", None, [200; 8]),
+        r(M::POST, "/api/v1/me/calendar-token", None, [401, 200, 200, 403, 403, 403, 403, 403]),
         // The session is months old: its lecturer's window has closed; administrators give a reason.
         r(
             M::PUT,
             "/api/v1/sessions/{se}/attendance",
             Some(|_| json!({"entries": [{"learner_id": "{la}", "status": "present"}], "reason": "Sổ giấy"})),
-            [401, 403, 422, 200, 404, 200],
+            [401, 403, 422, 200, 404, 200, 403, 403],
         ),
-        r(M::GET, "/api/v1/sessions/{se}/attendance", None, [401, 403, 200, 200, 404, 200]),
-        r(M::GET, "/api/v1/sessions/{se}/attendance/changes", None, [401, 403, 200, 200, 404, 200]),
-        r(M::GET, "/api/v1/cohorts/{c}/attendance-summary", None, [401, 403, 200, 200, 404, 200]),
-        r(M::GET, "/api/v1/me/attendance", None, [401, 200, 403, 403, 403, 403]),
+        r(M::GET, "/api/v1/sessions/{se}/attendance", None, [401, 403, 200, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/sessions/{se}/attendance/changes", None, [401, 403, 200, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/cohorts/{c}/attendance-summary", None, [401, 403, 200, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/me/attendance", None, [401, 200, 403, 403, 403, 403, 403, 403]),
         r(
             M::POST,
             "/api/v1/cohorts/{c}/makeups",
             Some(|_| json!({"learner_id": "{la}", "module_id": "{mp}", "hours": 1, "reason": "Học bù"})),
-            [401, 403, 403, 201, 404, 201],
+            [401, 403, 403, 201, 404, 201, 403, 403],
         ),
-        r(M::GET, "/api/v1/cohorts/{c}/makeups", None, [401, 403, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/cohorts/{c}/makeups", None, [401, 403, 403, 200, 404, 200, 200, 404]),
         r(
             M::POST,
             "/api/v1/cohorts/{c}/field-trips",
@@ -337,30 +352,30 @@ fn rows() -> Vec<Row> {
                 json!({"destination": format!("Xã số {n}"), "starts_on": "2026-01-20", "ends_on": "2026-01-22",
             "leader": "Trưởng đoàn", "report_due_on": "2026-01-30"})
             }),
-            [401, 403, 403, 201, 404, 201],
+            [401, 403, 403, 201, 404, 201, 403, 403],
         ),
-        r(M::GET, "/api/v1/cohorts/{c}/field-trips", None, [401, 200, 200, 200, 404, 200]),
-        r(M::GET, "/api/v1/field-trips/{ft}", None, [401, 200, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/cohorts/{c}/field-trips", None, [401, 200, 200, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/field-trips/{ft}", None, [401, 200, 200, 200, 404, 200, 200, 404]),
         r(
             M::PATCH,
             "/api/v1/field-trips/{ft}",
             Some(|n| json!({"leader": format!("Trưởng đoàn {n}")})),
-            [401, 403, 403, 200, 404, 200],
+            [401, 403, 403, 200, 404, 200, 403, 403],
         ),
         r(
             M::PUT,
             "/api/v1/field-trips/{ft}/reports/me",
             Some(|n| json!({"text": format!("Bài thu hoạch lần {n}")})),
-            [401, 200, 403, 403, 403, 403],
+            [401, 200, 403, 403, 403, 403, 403, 403],
         ),
-        r(M::GET, "/api/v1/field-trips/{ft}/reports", None, [401, 403, 200, 200, 404, 200]),
-        r(M::GET, "/api/v1/field-trips/{ft}/reports/{la}", None, [401, 200, 200, 200, 404, 200]),
-        r(M::GET, "/api/v1/field-trips/{ft}/reports/{la}/file", None, [401, 200, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/field-trips/{ft}/reports", None, [401, 403, 200, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/field-trips/{ft}/reports/{la}", None, [401, 200, 200, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/field-trips/{ft}/reports/{la}/file", None, [401, 200, 200, 200, 404, 200, 200, 404]),
         r(
             M::PUT,
             "/api/v1/field-trips/{ft}/reports/{la}/grade",
             Some(|_| json!({"grade": 8.0})),
-            [401, 403, 200, 200, 404, 200],
+            [401, 403, 200, 200, 404, 200, 403, 403],
         ),
         r(
             M::POST,
@@ -369,96 +384,96 @@ fn rows() -> Vec<Row> {
                 json!({"kind": "module", "module_id": "{mp}", "held_on": "2026-02-01", "grading_deadline": "2099-12-31",
             "graders": ["{le}"]})
             }),
-            [401, 403, 403, 201, 404, 201],
+            [401, 403, 403, 201, 404, 201, 403, 403],
         ),
-        r(M::GET, "/api/v1/cohorts/{c}/exams", None, [401, 200, 200, 200, 404, 200]),
-        r(M::GET, "/api/v1/exams/{ex}", None, [401, 200, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/cohorts/{c}/exams", None, [401, 200, 200, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/exams/{ex}", None, [401, 200, 200, 200, 404, 200, 200, 404]),
         r(
             M::PATCH,
             "/api/v1/exams/{ex}",
             Some(|n| json!({"place": format!("Phòng thi {n}")})),
-            [401, 403, 403, 200, 404, 200],
+            [401, 403, 403, 200, 404, 200, 403, 403],
         ),
-        r(M::GET, "/api/v1/exams/{ex}/candidates", None, [401, 403, 200, 200, 404, 200]),
-        r(M::GET, "/api/v1/exams/{ex}/room-list", None, [401, 403, 200, 200, 404, 200]),
-        r(M::GET, "/api/v1/exams/{ex}/score-sheet", None, [401, 403, 200, 200, 404, 200]),
-        r(M::POST, "/api/v1/exams/{ex2}/seal", None, [401, 403, 403, 200, 404, 409]),
+        r(M::GET, "/api/v1/exams/{ex}/candidates", None, [401, 403, 200, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/exams/{ex}/room-list", None, [401, 403, 200, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/exams/{ex}/score-sheet", None, [401, 403, 200, 200, 404, 200, 200, 404]),
+        r(M::POST, "/api/v1/exams/{ex2}/seal", None, [401, 403, 403, 200, 404, 409, 403, 403]),
         // Only a graduation exam draws its subject: the module exam here is refused (422).
-        r(M::POST, "/api/v1/exams/{ex2}/draw", None, [401, 403, 403, 422, 404, 422]),
+        r(M::POST, "/api/v1/exams/{ex2}/draw", None, [401, 403, 403, 422, 404, 422, 403, 403]),
         // Only the exam's graders enter marks.
         r(
             M::PUT,
             "/api/v1/exams/{ex}/grades",
             Some(|_| json!({"entries": [{"learner_id": "{la}", "grade": 7}]})),
-            [401, 403, 200, 422, 404, 422],
+            [401, 403, 200, 422, 404, 422, 403, 403],
         ),
-        r(M::GET, "/api/v1/exams/{ex}/grades", None, [401, 403, 200, 200, 404, 200]),
-        r(M::GET, "/api/v1/grades/{gr}/history", None, [401, 403, 403, 200, 404, 200]),
-        r(M::POST, "/api/v1/exams/{ex}/publish", None, [401, 403, 403, 200, 404, 409]),
-        r(M::POST, "/api/v1/exams/{ex}/lock", None, [401, 403, 403, 200, 404, 409]),
+        r(M::GET, "/api/v1/exams/{ex}/grades", None, [401, 403, 200, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/grades/{gr}/history", None, [401, 403, 403, 200, 404, 200, 200, 404]),
+        r(M::POST, "/api/v1/exams/{ex}/publish", None, [401, 403, 403, 200, 404, 409, 403, 403]),
+        r(M::POST, "/api/v1/exams/{ex}/lock", None, [401, 403, 403, 200, 404, 409, 403, 403]),
         // After publication the learner may appeal once; resolving is for administrators.
         r(
             M::POST,
             "/api/v1/exams/{ex}/appeals",
             Some(|_| json!({"reason": "Đề nghị phúc khảo"})),
-            [401, 201, 403, 403, 403, 403],
+            [401, 201, 403, 403, 403, 403, 403, 403],
         ),
-        r(M::GET, "/api/v1/exams/{ex}/appeals", None, [401, 403, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/exams/{ex}/appeals", None, [401, 403, 403, 200, 404, 200, 200, 404]),
         r(
             M::POST,
             "/api/v1/appeals/{apl}/resolve",
             Some(|_| json!({"resolution": "Giữ nguyên điểm"})),
-            [401, 403, 403, 200, 404, 409],
+            [401, 403, 403, 200, 404, 409, 403, 403],
         ),
-        r(M::GET, "/api/v1/cohorts/{c}/results", None, [401, 403, 200, 200, 404, 200]),
+        r(M::GET, "/api/v1/cohorts/{c}/results", None, [401, 403, 200, 200, 404, 200, 200, 404]),
         // Conduct: administrators of the class (the lecturer here is not its head teacher).
         r(
             M::PUT,
             "/api/v1/cohorts/{c}/conduct/{la}",
             Some(|_| json!({"political": "tot", "discipline": "kha", "class_rules": "tot"})),
-            [401, 403, 403, 200, 404, 200],
+            [401, 403, 403, 200, 404, 200, 403, 403],
         ),
-        r(M::GET, "/api/v1/cohorts/{c}/conduct", None, [401, 403, 200, 200, 404, 200]),
-        r(M::GET, "/api/v1/learners/{la}/personal-data", None, [401, 200, 404, 200, 404, 200]),
-        r(M::GET, "/api/v1/learners/{la}/transcript", None, [401, 200, 404, 200, 404, 200]),
+        r(M::GET, "/api/v1/cohorts/{c}/conduct", None, [401, 403, 200, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/learners/{la}/personal-data", None, [401, 200, 404, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/learners/{la}/transcript", None, [401, 200, 404, 200, 404, 200, 200, 404]),
         // Once admin A merged the two records, the removed one is gone for those who come after.
-        r(M::POST, "/api/v1/learners/{lm1}/merge-into/{lm2}", None, [401, 403, 403, 200, 404, 404]),
-        r(M::GET, "/api/v1/me/results", None, [401, 200, 403, 403, 403, 403]),
+        r(M::POST, "/api/v1/learners/{lm1}/merge-into/{lm2}", None, [401, 403, 403, 200, 404, 404, 403, 403]),
+        r(M::GET, "/api/v1/me/results", None, [401, 200, 403, 403, 403, 403, 403, 403]),
         // Credentials of a closed class of A; the learner column holds none of them.
         r(
             M::POST,
             "/api/v1/cohorts/{kc}/certificates",
             Some(|_| json!({"signer_name": "Trần Văn Bình", "signer_title": "Giám đốc"})),
-            [401, 403, 403, 200, 404, 200],
+            [401, 403, 403, 200, 404, 200, 403, 403],
         ),
-        r(M::GET, "/api/v1/cohorts/{kc}/certificates/pdf", None, [401, 403, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/cohorts/{kc}/certificates/pdf", None, [401, 403, 403, 200, 404, 200, 200, 404]),
         r(
             M::POST,
             "/api/v1/cohorts/{kc}/graduation-decision",
             Some(
                 |_| json!({"number": "1/QĐ", "decided_on": "2026-11-20", "signer_name": "Trần Văn Bình", "signer_title": "Hiệu trưởng"}),
             ),
-            [401, 403, 403, 201, 404, 409],
+            [401, 403, 403, 201, 404, 409, 403, 403],
         ),
-        r(M::GET, "/api/v1/cohorts/{kc}/graduation-decision", None, [401, 404, 404, 200, 404, 200]),
-        r(M::GET, "/api/v1/certificates", None, [401, 200, 403, 200, 200, 200]),
-        r(M::GET, "/api/v1/me/certificates", None, [401, 200, 403, 403, 403, 403]),
-        r(M::GET, "/api/v1/register-book", None, [401, 403, 403, 200, 200, 200]),
-        r(M::GET, "/api/v1/certificates/{ce}", None, [401, 404, 403, 200, 404, 200]),
-        r(M::GET, "/api/v1/certificates/{ce}/pdf", None, [401, 404, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/cohorts/{kc}/graduation-decision", None, [401, 404, 404, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/certificates", None, [401, 200, 403, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/me/certificates", None, [401, 200, 403, 403, 403, 403, 403, 403]),
+        r(M::GET, "/api/v1/register-book", None, [401, 403, 403, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/certificates/{ce}", None, [401, 404, 403, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/certificates/{ce}/pdf", None, [401, 404, 403, 200, 404, 200, 200, 404]),
         r(
             M::POST,
             "/api/v1/certificates/{ce}/revoke",
             Some(|_| json!({"reason": "Thu hồi"})),
-            [401, 403, 403, 200, 404, 409],
+            [401, 403, 403, 200, 404, 409, 403, 403],
         ),
         r(
             M::POST,
             "/api/v1/certificates/{ce2}/reissue",
             Some(|_| json!({"cause": "damaged", "reason": "Rách"})),
-            [401, 403, 403, 201, 404, 409],
+            [401, 403, 403, 201, 404, 409, 403, 403],
         ),
-        r(M::POST, "/api/v1/institutions/{a}/signing-keys/rotate", None, [401, 403, 403, 201, 404, 201]),
+        r(M::POST, "/api/v1/institutions/{a}/signing-keys/rotate", None, [401, 403, 403, 201, 404, 201, 403, 403]),
         // Credentials copied from register books: administrators bring them in; holders read theirs.
         r(
             M::POST,
@@ -471,75 +486,101 @@ fn rows() -> Vec<Row> {
                     dob(n)
                 ))
             }),
-            [401, 403, 403, 200, 400, 200],
+            [401, 403, 403, 200, 400, 200, 403, 403],
         ),
-        r(M::GET, "/api/v1/credentials/import/template", None, [401, 403, 403, 200, 200, 200]),
-        r(M::GET, "/api/v1/credentials/records", None, [401, 200, 403, 200, 200, 200]),
-        r(M::GET, "/api/v1/credentials/records/{cr}", None, [401, 404, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/credentials/import/template", None, [401, 403, 403, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/credentials/records", None, [401, 200, 403, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/credentials/records/{cr}", None, [401, 404, 403, 200, 404, 200, 200, 404]),
         // Messages: everyone reads their own; administrators the outbox of their scope.
-        r(M::GET, "/api/v1/me/notifications", None, [401, 200, 200, 200, 200, 200]),
-        r(M::GET, "/api/v1/notifications", None, [401, 403, 403, 200, 200, 200]),
-        r(M::POST, "/api/v1/notifications/{msg}/resend", None, [401, 403, 403, 200, 404, 200]),
-        r(M::GET, "/api/v1/me/notification-settings", None, [401, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/me/notifications", None, [401, 200, 200, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/notifications", None, [401, 403, 403, 200, 200, 200, 200, 200]),
+        r(M::POST, "/api/v1/notifications/{msg}/resend", None, [401, 403, 403, 200, 404, 200, 403, 403]),
+        r(M::GET, "/api/v1/me/notification-settings", None, [401, 200, 200, 200, 200, 200, 200, 200]),
         r(
             M::PUT,
             "/api/v1/me/notification-settings",
             Some(|_| json!({"opt_out": ["exam_reminder"]})),
-            [401, 200, 200, 200, 200, 200],
+            [401, 200, 200, 200, 200, 200, 200, 200],
         ),
         // Sending units: administrators in scope; unit reports for the class's staff.
-        r(M::GET, "/api/v1/sending-units", None, [401, 403, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/sending-units", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         r(
             M::POST,
             "/api/v1/sending-units",
             Some(|n| json!({"institution_id": "{a}", "name": format!("Đơn vị {n}"), "email": "dv@llct.test"})),
-            [401, 403, 403, 201, 400, 201],
+            [401, 403, 403, 201, 400, 201, 403, 403],
         ),
-        r(M::GET, "/api/v1/sending-units/{su}", None, [401, 403, 403, 200, 404, 200]),
+        r(M::GET, "/api/v1/sending-units/{su}", None, [401, 403, 403, 200, 404, 200, 200, 404]),
         r(
             M::PATCH,
             "/api/v1/sending-units/{su}",
             Some(|n| json!({"contact_name": format!("Cán bộ {n}")})),
-            [401, 403, 403, 200, 404, 200],
+            [401, 403, 403, 200, 404, 200, 403, 403],
         ),
-        r(M::DELETE, "/api/v1/sending-units/{sud}", None, [401, 403, 403, 204, 404, 404]),
+        r(M::DELETE, "/api/v1/sending-units/{sud}", None, [401, 403, 403, 204, 404, 404, 403, 403]),
         // Neither the learner nor the lecturer of A is in class {kc}: it does not exist for them.
-        r(M::GET, "/api/v1/cohorts/{kc}/unit-reports", None, [401, 404, 404, 200, 404, 200]),
-        r(M::GET, "/api/v1/cohorts/{kc}/unit-reports/{un}", None, [401, 404, 404, 200, 404, 200]),
-        r(M::GET, "/api/v1/reports/summary", None, [401, 403, 403, 200, 200, 200]),
+        r(M::GET, "/api/v1/cohorts/{kc}/unit-reports", None, [401, 404, 404, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/cohorts/{kc}/unit-reports/{un}", None, [401, 404, 404, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/reports/summary", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         r(
             M::GET,
             "/api/v1/reports/lecturer-workload?from=2026-01-01&to=2026-12-31",
             None,
-            [401, 403, 403, 200, 200, 200],
+            [401, 403, 403, 200, 200, 200, 200, 200],
+        ),
+        // Training plans: the institution's administrators draft and submit, those above approve,
+        // inspectors read.
+        r(M::GET, "/api/v1/training-plans", None, [401, 403, 403, 200, 200, 200, 200, 200]),
+        r(
+            M::POST,
+            "/api/v1/training-plans",
+            Some(
+                |n| json!({"institution_id": "{a}", "year": 2000 + n % 90, "lines": [{"level": "elementary", "mode": "in_service", "classes": 2, "trainee_turns": 120}]}),
+            ),
+            [401, 403, 403, 201, 400, 201, 403, 403],
+        ),
+        r(M::GET, "/api/v1/training-plans/{tp}", None, [401, 403, 403, 200, 404, 200, 200, 404]),
+        r(
+            M::PATCH,
+            "/api/v1/training-plans/{tp}",
+            Some(|n| json!({"note": format!("Điều chỉnh {n}")})),
+            [401, 403, 403, 200, 404, 200, 403, 403],
+        ),
+        r(M::POST, "/api/v1/training-plans/{tps}/submit", None, [401, 403, 403, 200, 404, 409, 403, 403]),
+        r(M::POST, "/api/v1/training-plans/{tpa}/approve", None, [401, 403, 403, 200, 404, 409, 403, 403]),
+        r(
+            M::GET,
+            "/api/v1/reports/plan-vs-actual?from=2026-01-01&to=2026-12-31",
+            None,
+            [401, 403, 403, 200, 200, 200, 200, 200],
         ),
         // Jobs act on every institution: only system administrators run them.
-        r(M::GET, "/api/v1/jobs", None, [401, 403, 403, 200, 200, 200]),
-        r(M::GET, "/api/v1/jobs/{job}/runs", None, [401, 403, 403, 200, 200, 200]),
-        r(M::POST, "/api/v1/jobs/{job}/run", None, [401, 403, 403, 403, 403, 200]),
+        r(M::GET, "/api/v1/jobs", None, [401, 403, 403, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/jobs/{job}/runs", None, [401, 403, 403, 200, 200, 200, 200, 200]),
+        r(M::POST, "/api/v1/jobs/{job}/run", None, [401, 403, 403, 403, 403, 200, 403, 403]),
         // Public verification needs no account.
-        r(M::GET, "/api/v1/verify/keys", None, [200; 6]),
-        r(M::GET, "/api/v1/verify/{code}", None, [200; 6]),
-        r(M::GET, "/verify/{code}", None, [200; 6]),
+        r(M::GET, "/api/v1/verify/keys", None, [200; 8]),
+        r(M::GET, "/api/v1/verify/{code}", None, [200; 8]),
+        r(M::GET, "/verify/{code}", None, [200; 8]),
         // The lifecycle, last for the class: each step done once by admin A, then refused.
-        r(M::POST, "/api/v1/cohorts/{c}/open", None, [401, 403, 403, 200, 404, 409]),
-        r(M::POST, "/api/v1/cohorts/{c}/start", None, [401, 403, 403, 200, 404, 409]),
-        r(M::POST, "/api/v1/cohorts/{c}/close", None, [401, 403, 403, 200, 404, 409]),
+        r(M::POST, "/api/v1/cohorts/{c}/open", None, [401, 403, 403, 200, 404, 409, 403, 403]),
+        r(M::POST, "/api/v1/cohorts/{c}/start", None, [401, 403, 403, 200, 404, 409, 403, 403]),
+        r(M::POST, "/api/v1/cohorts/{c}/close", None, [401, 403, 403, 200, 404, 409, 403, 403]),
         r(
             M::POST,
             "/api/v1/cohorts/{c2}/cancel",
             Some(|_| json!({"reason": "Không đủ học viên"})),
-            [401, 403, 403, 200, 404, 409],
+            [401, 403, 403, 200, 404, 409, 403, 403],
         ),
         // Each caller changes their own password (a wrong current one: nothing changes).
         r(
             M::POST,
             "/api/v1/me/password",
             Some(|_| json!({"current_password": "không đúng", "new_password": "một mật khẩu khác hẳn"})),
-            [401, 422, 422, 422, 422, 422],
+            [401, 422, 422, 422, 422, 422, 422, 422],
         ),
         // Last: it ends each caller's session.
-        r(M::POST, "/api/v1/auth/logout", None, [401, 204, 204, 204, 204, 204]),
+        r(M::POST, "/api/v1/auth/logout", None, [401, 204, 204, 204, 204, 204, 204, 204]),
     ]
 }
 
@@ -552,8 +593,18 @@ async fn every_route_every_role(app: TestApp) {
     let (lecturer, lecturer_token) = app.user("lecturer", Some(&a)).await;
     let (_, admin_a) = app.user("institution_admin", Some(&a)).await;
     let (_, admin_b) = app.user("institution_admin", Some(&b)).await;
-    let tokens =
-        [None, Some(learner_token), Some(lecturer_token), Some(admin_a), Some(admin_b), Some(app.root.clone())];
+    let (_, inspector_a) = app.user("inspector", Some(&a)).await;
+    let (_, inspector_b) = app.user("inspector", Some(&b)).await;
+    let tokens = [
+        None,
+        Some(learner_token),
+        Some(lecturer_token),
+        Some(admin_a),
+        Some(admin_b),
+        Some(app.root.clone()),
+        Some(inspector_a),
+        Some(inspector_b),
+    ];
     let app = &app;
     let program = |owner: Option<&str>, code: &str| {
         let body = json!({"code": code, "title": "Chương trình thử", "level": "refresher", "edition": "2026", "owner_institution_id": owner});
@@ -759,7 +810,16 @@ async fn every_route_every_role(app: TestApp) {
         .unwrap()
         .to_string();
     let rs = app.get("/api/v1/rule-sets", &app.root).await.body[1]["id"].as_str().unwrap().to_string();
+    let plan = |inst: &str, year: i32| {
+        let body = json!({"institution_id": inst, "year": year, "lines": [{"level": "elementary", "mode": "in_service", "classes": 2, "trainee_turns": 120}]});
+        async move { app.post("/api/v1/training-plans", &app.root, body).await.id() }
+    };
+    let (tp, tps, tpa) = (plan(&a, 2095).await, plan(&a, 2096).await, plan(&a_child, 2097).await);
+    assert_eq!(app.post(&format!("/api/v1/training-plans/{tpa}/submit"), &app.root, json!(null)).await.status, 200);
     let ids = [
+        ("{tps}", &tps),
+        ("{tpa}", &tpa),
+        ("{tp}", &tp),
         ("{rs}", &rs),
         ("{cr}", &cr),
         ("{lm1}", &lm1),

@@ -19,6 +19,7 @@ mod jobs;
 mod merges;
 mod ops;
 mod people;
+mod plans;
 mod programs;
 mod records;
 mod reports;

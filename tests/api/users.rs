@@ -75,3 +75,42 @@ async fn institution_admins_manage_only_their_scope(app: TestApp) {
     let r = app.patch(&format!("/api/v1/users/{admin_a_id}"), &admin_a, json!({"password_hash": "x"})).await;
     r.assert_problem(400, "bad-request");
 }
+
+db_test!(oversight_accounts);
+async fn oversight_accounts(app: TestApp) {
+    let app = &app;
+    let a = app.institution("A", "provincial_school", None).await;
+    let b = app.institution("B", "provincial_school", None).await;
+    let (_, admin_a) = app.user("institution_admin", Some(&a)).await;
+    let unit = |inst: &str| {
+        let body = json!({"institution_id": inst, "name": "Huyện ủy Tân Lạc", "email": "tochuc@tanlac.vn"});
+        async move { app.post("/api/v1/sending-units", &app.root, body).await.id() }
+    };
+    let (unit_a, unit_b) = (unit(&a).await, unit(&b).await);
+    let a = &a;
+    let body = |role: &str, unit: Option<&str>| json!({"email": format!("{role}-{}@llct.test", unit.unwrap_or("none")), "password": PASSWORD, "full_name": "Bùi Thị Thu", "role": role, "institution_id": a, "sending_unit_id": unit});
+    // A unit officer speaks for one registered unit of the account's institution; no one else has one.
+    let r = app.post("/api/v1/users", &admin_a, body("unit_officer", None)).await;
+    assert_eq!(r.error_fields(), ["sending_unit_id"], "{}", r.text);
+    let r = app.post("/api/v1/users", &admin_a, body("inspector", Some(&unit_a))).await;
+    assert_eq!(r.error_fields(), ["sending_unit_id"], "{}", r.text);
+    let r = app.post("/api/v1/users", &admin_a, body("unit_officer", Some(&unit_b))).await;
+    assert_eq!(r.error_fields(), ["sending_unit_id"], "{}", r.text);
+    let r = app.post("/api/v1/users", &admin_a, body("unit_officer", Some(&unit_a))).await;
+    assert_eq!((r.status, r.body["sending_unit_id"].as_str()), (201, Some(unit_a.as_str())), "{}", r.text);
+    let officer = r.id();
+    // Made an inspector, the account loses its unit in the same change or is refused.
+    let r = app.patch(&format!("/api/v1/users/{officer}"), &admin_a, json!({"role": "inspector"})).await;
+    assert_eq!(r.error_fields(), ["sending_unit_id"], "{}", r.text);
+    let r = app
+        .patch(&format!("/api/v1/users/{officer}"), &admin_a, json!({"role": "inspector", "sending_unit_id": null}))
+        .await;
+    assert_eq!((r.status, r.body["role"].as_str()), (200, Some("inspector")), "{}", r.text);
+    let r = app.post("/api/v1/users", &admin_a, body("inspector", None)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    // The inspector signs in and reads; writes are refused.
+    let token = app.login(r.body["email"].as_str().unwrap(), PASSWORD).await;
+    assert_eq!(app.get("/api/v1/me", &token).await.body["role"], "inspector");
+    assert_eq!(app.get("/api/v1/users", &token).await.status, 200);
+    app.post("/api/v1/users", &token, body("learner", None)).await.assert_problem(403, "forbidden");
+}

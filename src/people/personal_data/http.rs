@@ -30,7 +30,7 @@ async fn personal_data(
     let reader = caller.clone();
     let out = state.db.read(move |tx| store::personal_data(tx, &caller, id)).await?;
     // An administrator reading someone's whole record is recorded; the person reading their own is not.
-    if reader.role.allows(Permission::ManagePeople) {
+    if reader.may(Permission::ManagePeople) {
         audit.personal_data_read(&state.db, "personal data of a learner").await?;
     }
     Ok(HttpResponse::Ok().json(out))

@@ -17,7 +17,7 @@ use crate::people::dto::LearnerOut;
 /// All data held about a learner the caller may read (404 otherwise); a learner reading their
 /// own sees only published grades.
 pub fn personal_data(tx: &mut DbConn, caller: &Caller, id: LearnerId) -> Result<PersonalData, ApiError> {
-    let admin = caller.role.allows(Permission::ManagePeople);
+    let admin = caller.may(Permission::ManagePeople);
     let learner = crate::people::store::readable_learner(tx, caller, id)?;
     let account = match learner.user_id {
         Some(uid) => crate::users::store::find(tx, uid)?.map(|a| AccountData {
