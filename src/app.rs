@@ -31,6 +31,8 @@ use crate::AppState;
         crate::http::export::Format,
         crate::people::transcript::dto::TranscriptFormat,
         crate::reports::dto::ReportFormat,
+        crate::reports::dto::GroupBy,
+        crate::reports::dto::Category,
         crate::exams::papers::PaperFormat
     )),
     modifiers(&Bearer),

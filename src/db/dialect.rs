@@ -52,7 +52,7 @@ macro_rules! arity {
 
 arity!(
     A01, A02, A03, A04, A05, A06, A07, A08, A09, A10, A11, A12, A13, A14, A15, A16, A17, A18, A19, A20, A21, A22, A23,
-    A24, A25, A26, A27, A28, A29, A30, A31, A32
+    A24, A25, A26, A27, A28, A29, A30, A31, A32, A33, A34, A35, A36, A37, A38, A39, A40
 );
 
 /// Inserts every row of a slice into `$table` (a schema module) in as few statements as the

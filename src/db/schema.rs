@@ -158,6 +158,9 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        committee_member_since -> Nullable<Date>,
+        succession_post -> Nullable<Text>,
+        succession_since -> Nullable<Date>,
     }
 }
 

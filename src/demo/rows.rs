@@ -61,6 +61,10 @@ pub(super) fn learner_row(rng: &mut StdRng, inst: InstitutionId, unit: &str, t: 
         version: 1,
         created_at: t,
         updated_at: t,
+        // Every tenth or so sits on a party committee, as many again are in the succession plan.
+        committee_member_since: (dob.day() <= 3).then(|| NaiveDate::from_ymd_opt(2020, 10, 15)).flatten(),
+        succession_post: (4..=6).contains(&dob.day()).then(|| "Phó Chủ tịch Ủy ban nhân dân xã".to_string()),
+        succession_since: (4..=6).contains(&dob.day()).then(|| NaiveDate::from_ymd_opt(2021, 3, 1)).flatten(),
     };
     l.set_name(&full);
     l

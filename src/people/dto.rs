@@ -96,6 +96,18 @@ pub struct LearnerInput {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
+    /// A member of a party committee [cấp ủy viên] since this day.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub committee_member_since: Option<Option<NaiveDate>>,
+    /// The post the learner is in the succession plan [quy hoạch] for.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, example = "Phó Bí thư Đảng ủy xã")]
+    pub succession_post: Option<Option<String>>,
+    /// Since when (needs `succession_post`).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub succession_since: Option<Option<NaiveDate>>,
 }
 
 crate::max_lengths!("LearnerInput": "full_name" => 120);
@@ -135,7 +147,10 @@ impl LearnerInput {
             prior_llct_credential,
             performance_ratings,
             email,
-            phone
+            phone,
+            committee_member_since,
+            succession_post,
+            succession_since
         );
         v
     }
@@ -162,7 +177,13 @@ impl LearnerInput {
         macro_rules! text {
             ($($f:ident),*) => { $( if let Some(v) = self.$f { l.$f = opt_text(v); } )* };
         }
-        text!(ethnicity, hometown, workplace, position, sending_unit, prior_llct_credential, phone);
+        text!(ethnicity, hometown, workplace, position, sending_unit, prior_llct_credential, phone, succession_post);
+        if let Some(v) = self.committee_member_since {
+            l.committee_member_since = v;
+        }
+        if let Some(v) = self.succession_since {
+            l.succession_since = v;
+        }
         if let Some(v) = self.national_id {
             l.national_id =
                 v.map(|s| s.chars().filter(|c| !c.is_whitespace()).collect()).filter(|s: &String| !s.is_empty());
@@ -235,6 +256,9 @@ pub fn blank_learner(institution_id: InstitutionId, at: chrono::NaiveDateTime) -
         version: 1,
         created_at: at,
         updated_at: at,
+        committee_member_since: None,
+        succession_post: None,
+        succession_since: None,
     }
 }
 
@@ -268,6 +292,9 @@ pub struct LearnerOut {
     pub performance_ratings: Vec<Rating>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub committee_member_since: Option<NaiveDate>,
+    pub succession_post: Option<String>,
+    pub succession_since: Option<NaiveDate>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -303,6 +330,9 @@ impl From<Learner> for LearnerOut {
             performance_ratings: l.performance_ratings.0,
             email: l.email,
             phone: l.phone,
+            committee_member_since: l.committee_member_since,
+            succession_post: l.succession_post,
+            succession_since: l.succession_since,
             version: l.version,
             created_at: l.created_at.and_utc(),
             updated_at: l.updated_at.and_utc(),

@@ -61,6 +61,7 @@ fn fill(kept: &mut Learner, removed: &Learner) {
         )*};
     }
     fill!(ethnicity, hometown, national_id, workplace, position, sending_unit, email, phone, party_official_date);
+    fill!(committee_member_since, succession_post, succession_since);
 }
 
 fn combine(tx: &mut DbConn, caller: &Caller, from: LearnerId, into: LearnerId) -> Result<LearnerMerged, ApiError> {

@@ -143,6 +143,11 @@ pub struct Learner {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// A member of a party committee [cấp ủy viên] since this day.
+    pub committee_member_since: Option<NaiveDate>,
+    /// In the succession plan [quy hoạch] for this post, since `succession_since`.
+    pub succession_post: Option<String>,
+    pub succession_since: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]

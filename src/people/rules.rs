@@ -66,9 +66,22 @@ pub fn learner_problems(l: &Learner, today: NaiveDate) -> Vec<ProblemItem> {
         (&l.position, "position"),
         (&l.sending_unit, "sending_unit"),
         (&l.prior_llct_credential, "prior_llct_credential"),
+        (&l.succession_post, "succession_post"),
     ] {
         c.text(v, f, 200);
     }
+    for (d, f) in [(l.committee_member_since, "committee_member_since"), (l.succession_since, "succession_since")] {
+        c.bad(
+            d.is_none_or(|d| d > l.date_of_birth && d <= today),
+            f,
+            "must be after the date of birth and not in the future",
+        );
+    }
+    c.bad(
+        l.succession_since.is_none() || l.succession_post.is_some(),
+        "succession_since",
+        "needs the post of the succession plan (succession_post)",
+    );
     c.contact(&l.email, &l.phone, &l.national_id);
     match l.party_status {
         PartyStatus::None => {
@@ -200,6 +213,9 @@ mod tests {
             version: 1,
             created_at: t,
             updated_at: t,
+            committee_member_since: None,
+            succession_post: None,
+            succession_since: None,
         }
     }
 

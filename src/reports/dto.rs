@@ -69,20 +69,76 @@ pub struct SummaryRow {
     pub including_children: Figures,
 }
 
+crate::text_enum! {
+    /// How `GET /reports/summary` groups besides level and mode: by `level`, `program`, `mode`,
+    /// the learner's `sending_unit`, or learner `category`.
+    pub enum GroupBy {
+        Level => "level",
+        Program => "program",
+        Mode => "mode",
+        SendingUnit => "sending_unit",
+        Category => "category",
+    }
+}
+
+crate::text_enum! {
+    /// The learner categories the party organisation reports by, as of the class's first day:
+    /// a party committee member [cấp ủy viên], in the succession plan [quy hoạch], a new party
+    /// member (admitted within the last 12 months or still probationary), an ethnic minority
+    /// (any ethnicity but Kinh), a woman.
+    pub enum Category {
+        PartyCommitteeMember => "party_committee_member",
+        SuccessionPlan => "succession_plan",
+        NewPartyMember => "new_party_member",
+        EthnicMinority => "ethnic_minority",
+        Female => "female",
+    }
+}
+
+/// One group of the summary at one institution.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupRow {
+    pub institution_id: InstitutionId,
+    pub institution_name: String,
+    /// The group's stable key: a level, program id, mode or category code, or the sending
+    /// unit's folded name (`none` for learners without one).
+    pub group: String,
+    /// The group as people read it (Vietnamese).
+    pub label: String,
+    pub own: Figures,
+    pub including_children: Figures,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Summary {
-    pub year: i32,
+    /// The year asked for; none for a period given by `from` and `to`.
+    pub year: Option<i32>,
+    /// The period's first and last day (the whole year for `year`).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
     pub rows: Vec<SummaryRow>,
+    /// Every class the report covers: "N trainee-turns in M classes" in one figure.
+    pub totals: Figures,
+    /// By `group_by`, when asked (empty otherwise). A learner counts in every category they
+    /// fall in, and a class in every group it has learners of.
+    pub groups: Vec<GroupRow>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
-    /// Classes that opened in this year; this year when absent.
+    /// Classes that opened in this year; this year when neither it nor a period is given.
+    #[param(minimum = 1990, maximum = 2200)]
     pub year: Option<i32>,
+    /// First day of a period (with `to`, instead of `year`): classes that opened from then.
+    pub from: Option<NaiveDate>,
+    /// Last day of the period, inclusive (at most ten years after `from`).
+    pub to: Option<NaiveDate>,
     /// This institution and those under it; the caller's scope when absent.
     pub institution_id: Option<InstitutionId>,
+    pub group_by: Option<GroupBy>,
+    /// `json`, `csv`, `xlsx` or `svg`; with `group_by` the files hold the groups.
     pub format: Option<ReportFormat>,
 }
 

@@ -26,20 +26,12 @@ async fn summary(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
     let q = q.into_inner();
-    let year = q.year.unwrap_or_else(|| state.clock.today().year());
-    if !(1990..=2200).contains(&year) {
-        return Err(ApiError::field("year", "must be between 1990 and 2200"));
-    }
-    let target = q.institution_id;
-    let report = state
-        .db
-        .read(move |c| {
-            let insts = store::covered(c, &caller.scope, target)?;
-            let ids: Vec<InstitutionId> = insts.iter().map(|x| x.0).collect();
-            let facts = store::year_facts(c, &ids, year)?;
-            Ok(Summary { year, rows: rules::summarise(&insts, facts) })
-        })
-        .await?;
+    let this_year = state.clock.today().year();
+    let (from, to) = rules::period(q.year, q.from, q.to, this_year).map_err(ApiError::Validation)?;
+    let year = q.year.or((q.from.is_none()).then_some(this_year));
+    let (target, group_by) = (q.institution_id, q.group_by);
+    let report =
+        state.db.read(move |c| super::summary::build(c, &caller.scope, target, (year, from, to), group_by)).await?;
     render::respond(q.format, &report, || render::summary_table(&report), || render::summary_chart(&report))
 }
 

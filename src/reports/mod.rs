@@ -8,5 +8,6 @@ pub mod http;
 pub mod render;
 pub mod rules;
 pub mod store;
+pub mod summary;
 
 pub use http::routes;

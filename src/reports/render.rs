@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use actix_web::HttpResponse;
 
 use super::chart;
-use super::dto::{ReportFormat, Summary, WorkloadQuery, WorkloadRow};
+use super::dto::{Figures, ReportFormat, Summary, WorkloadQuery, WorkloadRow};
 use crate::certificates::issue::{level_name, mode_name};
 use crate::error::ApiError;
 use crate::http::export::{self, Cell, Format, Table};
@@ -26,8 +26,26 @@ pub fn respond<T: serde::Serialize>(
     }
 }
 
-/// Trainee-turns and graduates by level at the first (top) institution.
+/// The period as a title says it: the year, or the first and last day.
+fn period(report: &Summary) -> String {
+    match report.year {
+        Some(y) => format!("năm {y}"),
+        None => format!("từ {} đến {}", report.from.format("%d/%m/%Y"), report.to.format("%d/%m/%Y")),
+    }
+}
+
+/// Trainee-turns and graduates by level (or by the groups asked) at the first (top) institution.
 pub fn summary_chart(report: &Summary) -> Result<String, ApiError> {
+    if !report.groups.is_empty() {
+        let top = report.groups[0].institution_id;
+        let groups: Vec<_> = report.groups.iter().filter(|g| g.institution_id == top).collect();
+        let labels: Vec<String> = groups.iter().map(|g| g.label.clone()).collect();
+        let series = vec![
+            ("Lượt học viên".to_string(), groups.iter().map(|g| g.including_children.trainee_turns as f64).collect()),
+            ("Tốt nghiệp".to_string(), groups.iter().map(|g| g.including_children.graduated as f64).collect()),
+        ];
+        return chart::bars(&format!("Đào tạo lý luận chính trị {}", period(report)), &labels, &series);
+    }
     let top = report.rows.first().map(|r| r.institution_id);
     let mut by_level: BTreeMap<Level, (f64, f64)> = BTreeMap::new();
     for r in report.rows.iter().filter(|r| Some(r.institution_id) == top) {
@@ -40,21 +58,31 @@ pub fn summary_chart(report: &Summary) -> Result<String, ApiError> {
         ("Lượt học viên".to_string(), by_level.values().map(|v| v.0).collect()),
         ("Tốt nghiệp".to_string(), by_level.values().map(|v| v.1).collect()),
     ];
-    chart::bars(&format!("Đào tạo lý luận chính trị năm {}", report.year), &labels, &series)
+    chart::bars(&format!("Đào tạo lý luận chính trị {}", period(report)), &labels, &series)
 }
 
-/// One line per institution, level and mode, with the figures of its whole subtree.
+/// One line per institution, level and mode (or per institution and group, when grouped), with
+/// the figures of its whole subtree.
 pub fn summary_table(report: &Summary) -> Table {
-    let rows: Vec<Vec<Cell>> = report
-        .rows
-        .iter()
-        .map(|r| {
-            let f = &r.including_children;
+    let lines: Vec<(&str, String, String, &Figures)> = if report.groups.is_empty() {
+        let name =
+            |r: &crate::reports::dto::SummaryRow| (level_name(r.level).to_string(), mode_name(r.mode).to_string());
+        report.rows.iter().map(|r| (r.institution_name.as_str(), name(r).0, name(r).1, &r.including_children)).collect()
+    } else {
+        report
+            .groups
+            .iter()
+            .map(|g| (g.institution_name.as_str(), g.label.clone(), String::new(), &g.including_children))
+            .collect()
+    };
+    let rows: Vec<Vec<Cell>> = lines
+        .into_iter()
+        .map(|(inst, first, second, f)| {
             let band = |k: &str| Cell::from(f.by_classification.get(k).copied().unwrap_or(0));
             vec![
-                Cell::from(r.institution_name.as_str()),
-                level_name(r.level).into(),
-                mode_name(r.mode).into(),
+                Cell::from(inst),
+                first.into(),
+                second.into(),
                 f.cohorts.into(),
                 f.trainee_turns.into(),
                 f.withdrawn.into(),
@@ -68,10 +96,11 @@ pub fn summary_table(report: &Summary) -> Table {
             ]
         })
         .collect();
+    let (first, second) = if report.groups.is_empty() { ("Trình độ", "Hình thức") } else { ("Nhóm", "") };
     let headers = vec![
         "Cơ sở (gồm đơn vị trực thuộc)",
-        "Trình độ",
-        "Hình thức",
+        first,
+        second,
         "Số lớp",
         "Lượt học viên",
         "Thôi học",
@@ -83,7 +112,7 @@ pub fn summary_table(report: &Summary) -> Table {
         "Không tốt nghiệp",
         "Chưa xét",
     ];
-    Table { name: format!("tong-hop-{}", report.year), headers, rows }
+    Table { name: format!("tong-hop-{}-{}", report.from, report.to), headers, rows }
 }
 
 /// Periods taught against the norm for the period, per lecturer.

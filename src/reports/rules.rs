@@ -3,12 +3,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
-use super::dto::{Figures, SummaryRow, WorkloadRow};
+use super::dto::{Category, Figures, SummaryRow, WorkloadRow};
 use crate::cohorts::model::{CohortStatus, Mode};
 use crate::db::ids::*;
 use crate::people::model::{LecturerKind, LecturerRank};
+use crate::problem::ProblemItem;
 use crate::programs::model::Level;
 
 /// An institution a report covers: id, name, tree path.
@@ -45,7 +46,7 @@ impl Default for Norms {
 }
 
 /// What the yearly summary counts, per class.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct YearFacts {
     /// The classes that opened in the period and were not cancelled.
     pub cohorts: Vec<(CohortId, InstitutionId, ProgramId, Level, Mode, CohortStatus)>,
@@ -139,6 +140,114 @@ pub fn summarise(insts: &[Covered], facts: YearFacts) -> Vec<SummaryRow> {
         }
     }
     rows
+}
+
+/// One thing the summary groups: a class (grouped by its level, program or mode) or one
+/// learner's enrolment in it (grouped by sending unit or category), with its figures.
+pub struct Item {
+    pub institution: InstitutionId,
+    pub cohort: CohortId,
+    pub closed: bool,
+    pub key: String,
+    pub figures: Figures,
+}
+
+/// Each item's figures summed per institution and group, then rolled up the tree; a class
+/// counts once in every group it has items in.
+pub fn grouped(insts: &[Covered], items: Vec<Item>) -> Vec<(InstitutionId, String, String, Figures, Figures)> {
+    let mut own: BTreeMap<(InstitutionId, String), Figures> = BTreeMap::new();
+    let mut classes: std::collections::HashSet<(InstitutionId, String, CohortId)> = Default::default();
+    for it in items {
+        let f = own.entry((it.institution, it.key.clone())).or_default();
+        let first = classes.insert((it.institution, it.key, it.cohort));
+        let mut add = it.figures;
+        add.cohorts = i64::from(first);
+        add.closed_cohorts = i64::from(first && it.closed);
+        f.add(&add);
+    }
+    let path: HashMap<InstitutionId, &str> = insts.iter().map(|x| (x.0, x.2.as_str())).collect();
+    let under = |x: &InstitutionId, top: &str| path.get(x).is_some_and(|p| p.starts_with(top));
+    let mut rows = Vec::new();
+    for (id, name, ipath) in insts {
+        let mut keys: Vec<&String> = own.keys().filter(|(x, _)| under(x, ipath)).map(|(_, k)| k).collect();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            let mut all = Figures::default();
+            for ((x, k), f) in &own {
+                if k == key && under(x, ipath) {
+                    all.add(f);
+                }
+            }
+            let mine = own.get(&(*id, key.clone())).cloned().unwrap_or_default();
+            rows.push((*id, name.clone(), key.clone(), mine, all));
+        }
+    }
+    rows
+}
+
+/// A learner's enrolment as the categories read it.
+#[derive(Debug, Clone, Default)]
+pub struct LearnerFacts {
+    pub female: bool,
+    pub ethnicity: Option<String>,
+    pub probationary: bool,
+    pub party_admission_date: Option<NaiveDate>,
+    pub committee_member_since: Option<NaiveDate>,
+    pub succession_post: Option<String>,
+    pub succession_since: Option<NaiveDate>,
+}
+
+/// The categories a learner falls in on a class's first day.
+pub fn categories(l: &LearnerFacts, starts_on: NaiveDate) -> Vec<Category> {
+    let mut out = Vec::new();
+    if l.committee_member_since.is_some_and(|d| d <= starts_on) {
+        out.push(Category::PartyCommitteeMember);
+    }
+    if l.succession_post.is_some() && l.succession_since.is_none_or(|d| d <= starts_on) {
+        out.push(Category::SuccessionPlan);
+    }
+    let a_year_before = starts_on.checked_sub_months(chrono::Months::new(12)).unwrap_or(starts_on);
+    let admitted = l.party_admission_date.filter(|d| *d <= starts_on);
+    if admitted.is_some() && (l.probationary || admitted.is_some_and(|d| d > a_year_before)) {
+        out.push(Category::NewPartyMember);
+    }
+    if l.ethnicity.as_deref().is_some_and(|e| !e.trim().is_empty() && crate::text::fold(e) != "kinh") {
+        out.push(Category::EthnicMinority);
+    }
+    if l.female {
+        out.push(Category::Female);
+    }
+    out
+}
+
+/// The period a summary covers, from `year` or `from`/`to` (each problem on its field); `this_year`
+/// when neither is given.
+pub fn period(
+    year: Option<i32>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    this_year: i32,
+) -> Result<(NaiveDate, NaiveDate), Vec<ProblemItem>> {
+    let whole = |y: i32| {
+        (NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default(), NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or_default())
+    };
+    match (year, from, to) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            Err(vec![ProblemItem::field("year", "give either year or from and to, not both")])
+        }
+        (Some(y), None, None) if !(1990..=2200).contains(&y) => {
+            Err(vec![ProblemItem::field("year", "must be between 1990 and 2200")])
+        }
+        (Some(y), None, None) => Ok(whole(y)),
+        (None, None, None) => Ok(whole(this_year)),
+        (None, Some(_), None) => Err(vec![ProblemItem::field("to", "is required with from")]),
+        (None, None, Some(_)) => Err(vec![ProblemItem::field("from", "is required with to")]),
+        (None, Some(f), Some(t)) if t < f || (t - f).num_days() > 3660 => {
+            Err(vec![ProblemItem::field("to", "must be on or after from, within ten years")])
+        }
+        (None, Some(f), Some(t)) => Ok((f, t)),
+    }
 }
 
 /// The yearly teaching norm of a full-time lecturer (others have none): by rank, at most the
@@ -312,5 +421,70 @@ mod tests {
         // An institution without classes has no rows; rows follow the order given.
         assert!(rows.iter().all(|r| r.institution_id != other));
         assert_eq!(rows.iter().map(|r| r.institution_id).collect::<Vec<_>>(), vec![prov, prov, dist, dist]);
+    }
+
+    #[test]
+    fn categories_on_the_first_day() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let start = d(2026, 3, 2);
+        let none = LearnerFacts::default();
+        // (learner, categories on 2 March 2026)
+        let rows: Vec<(LearnerFacts, Vec<Category>)> = vec![
+            (none.clone(), vec![]),
+            (LearnerFacts { female: true, ..none.clone() }, vec![Category::Female]),
+            (
+                LearnerFacts { committee_member_since: Some(d(2020, 1, 1)), ..none.clone() },
+                vec![Category::PartyCommitteeMember],
+            ),
+            (LearnerFacts { committee_member_since: Some(d(2026, 6, 1)), ..none.clone() }, vec![]),
+            (
+                LearnerFacts { succession_post: Some("Phó Bí thư".into()), ..none.clone() },
+                vec![Category::SuccessionPlan],
+            ),
+            (
+                LearnerFacts {
+                    succession_post: Some("Phó Bí thư".into()),
+                    succession_since: Some(d(2026, 4, 1)),
+                    ..none.clone()
+                },
+                vec![],
+            ),
+            (
+                LearnerFacts { party_admission_date: Some(d(2025, 6, 1)), ..none.clone() },
+                vec![Category::NewPartyMember],
+            ),
+            (LearnerFacts { party_admission_date: Some(d(2024, 6, 1)), ..none.clone() }, vec![]),
+            (
+                LearnerFacts { party_admission_date: Some(d(2024, 6, 1)), probationary: true, ..none.clone() },
+                vec![Category::NewPartyMember],
+            ),
+            (LearnerFacts { ethnicity: Some("Tày".into()), ..none.clone() }, vec![Category::EthnicMinority]),
+            (LearnerFacts { ethnicity: Some(" KINH ".into()), ..none.clone() }, vec![]),
+            (LearnerFacts { ethnicity: Some("".into()), ..none.clone() }, vec![]),
+        ];
+        for (l, want) in rows {
+            assert_eq!(categories(&l, start), want, "{l:?}");
+        }
+    }
+
+    #[test]
+    fn the_period_asked() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let (jan, jun) = (Some(d(2026, 1, 1)), Some(d(2026, 6, 30)));
+        type Row = (Option<i32>, Option<NaiveDate>, Option<NaiveDate>, Result<(NaiveDate, NaiveDate), &'static str>);
+        let rows: [Row; 8] = [
+            (None, None, None, Ok((d(2026, 1, 1), d(2026, 12, 31)))),
+            (Some(2025), None, None, Ok((d(2025, 1, 1), d(2025, 12, 31)))),
+            (None, jan, jun, Ok((d(2026, 1, 1), d(2026, 6, 30)))),
+            (Some(2025), jan, jun, Err("year")),
+            (Some(20), None, None, Err("year")),
+            (None, jan, None, Err("to")),
+            (None, None, jun, Err("from")),
+            (None, jun, jan, Err("to")),
+        ];
+        for (year, from, to, want) in rows {
+            let got = period(year, from, to, 2026).map_err(|p| p[0].field.clone().unwrap_or_default());
+            assert_eq!(got, want.map_err(str::to_string), "{year:?} {from:?} {to:?}");
+        }
     }
 }

@@ -4,16 +4,20 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::rules::{Covered, LecturerFacts, YearFacts};
+use std::collections::HashMap;
+
+use super::rules::{Covered, LearnerFacts, LecturerFacts, YearFacts};
 use crate::auth::Scope;
+use crate::cohorts::model::EnrollmentStatus;
 use crate::cohorts::model::{CohortStatus, Mode};
 use crate::db::ids::*;
 use crate::db::schema::{
-    cohorts as co, enrollments as en, institutions as i, lecturers as le, programs as p, result_snapshots as rs,
-    sessions as s,
+    cohorts as co, enrollments as en, institutions as i, learners as l, lecturers as le, programs as p,
+    result_snapshots as rs, sessions as s,
 };
 use crate::db::DbConn;
 use crate::error::ApiError;
+use crate::people::model::{Gender, PartyStatus};
 use crate::programs::model::Level;
 use crate::timetable::model::SessionStatus;
 
@@ -115,5 +119,98 @@ pub fn lecturers(c: &mut DbConn, ids: &[LecturerId]) -> Result<Vec<LecturerFacts
             probation_year,
             adjustment_pct,
         })
+        .collect())
+}
+
+/// One enrolment as the per-learner groupings read it: the class, whether the learner withdrew,
+/// the learner's unit and categories, and the result kept at close-out (if any).
+pub struct EnrolmentRow {
+    pub cohort: CohortId,
+    /// The class's institution and first day.
+    pub institution: InstitutionId,
+    pub starts_on: NaiveDate,
+    pub withdrawn: bool,
+    pub sending_unit: Option<String>,
+    pub learner: LearnerFacts,
+    pub outcome: Option<String>,
+    pub classification: Option<String>,
+    pub failed_on: Option<String>,
+}
+
+/// Every enrolment in the classes, with its learner and result, in one pass per chunk of
+/// classes.
+pub fn enrolments(c: &mut DbConn, cohorts: &[CohortId]) -> Result<Vec<EnrolmentRow>, ApiError> {
+    type Row = (
+        CohortId,
+        InstitutionId,
+        NaiveDate,
+        EnrollmentStatus,
+        Option<String>,
+        Gender,
+        Option<String>,
+        PartyStatus,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<String>,
+        Option<NaiveDate>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let mut out = Vec::new();
+    for chunk in cohorts.chunks(5000) {
+        let rows: Vec<Row> = en::table
+            .inner_join(l::table)
+            .inner_join(co::table)
+            .left_join(rs::table.on(rs::cohort_id.eq(en::cohort_id).and(rs::learner_id.eq(en::learner_id))))
+            .filter(en::cohort_id.eq_any(chunk))
+            .select((
+                en::cohort_id,
+                co::institution_id,
+                co::starts_on,
+                en::status,
+                l::sending_unit,
+                l::gender,
+                l::ethnicity,
+                l::party_status,
+                l::party_admission_date,
+                l::committee_member_since,
+                l::succession_post,
+                l::succession_since,
+                rs::outcome.nullable(),
+                rs::classification.nullable(),
+                rs::failed_on.nullable(),
+            ))
+            .load(c)?;
+        out.extend(rows.into_iter().map(|r| EnrolmentRow {
+            cohort: r.0,
+            institution: r.1,
+            starts_on: r.2,
+            withdrawn: r.3 == EnrollmentStatus::Withdrawn,
+            sending_unit: r.4,
+            learner: LearnerFacts {
+                female: r.5 == Gender::Female,
+                ethnicity: r.6,
+                probationary: r.7 == PartyStatus::Probationary,
+                party_admission_date: r.8,
+                committee_member_since: r.9,
+                succession_post: r.10,
+                succession_since: r.11,
+            },
+            outcome: r.12,
+            classification: r.13,
+            failed_on: r.14,
+        }));
+    }
+    Ok(out)
+}
+
+/// The titles of programs.
+pub fn program_titles(c: &mut DbConn, ids: &[ProgramId]) -> Result<HashMap<ProgramId, String>, ApiError> {
+    Ok(p::table
+        .filter(p::id.eq_any(ids))
+        .select((p::id, p::title))
+        .load::<(ProgramId, String)>(c)?
+        .into_iter()
         .collect())
 }

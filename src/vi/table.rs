@@ -1,6 +1,11 @@
 //! The Vietnamese of every English message: whole messages, and shapes with figures in them.
 
 pub(super) const FIXED: &[(&str, &str)] = &[
+    ("must be after the date of birth and not in the future", "phải sau ngày sinh và không ở tương lai"),
+    ("give either year or from and to, not both", "chỉ nêu năm, hoặc từ ngày và đến ngày, không nêu cả hai"),
+    ("is required with from", "là bắt buộc khi có từ ngày (from)"),
+    ("is required with to", "là bắt buộc khi có đến ngày (to)"),
+    ("needs the post of the succession plan (succession_post)", "cần có chức danh quy hoạch (succession_post)"),
     ("is required for a unit_officer", "là bắt buộc với cán bộ tổ chức của đơn vị cử đi học"),
     ("is only for a unit_officer", "chỉ dành cho cán bộ tổ chức của đơn vị cử đi học"),
     ("is not a sending unit of this institution", "không phải đơn vị cử đi học của cơ sở này"),

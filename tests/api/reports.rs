@@ -138,3 +138,97 @@ async fn the_default_year_is_the_local_one(db: crate::support::db::TestDb) {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["year"], 2031, "{}", r.text);
 }
+
+db_test!(a_period_grouped_by_category_and_sending_unit);
+async fn a_period_grouped_by_category_and_sending_unit(app: TestApp) {
+    let school = app.institution("TCT", "provincial_school", None).await;
+    let (_, admin) = app.user("institution_admin", Some(&school)).await;
+    let (_, inspector) = app.user("inspector", Some(&school)).await;
+    // Three women, all probationary party members: two graduate, one missed the exam.
+    let k = closed_class(&app, &school, &admin, "SC-01", &["Lê Thị An", "Trần Thị Bảo"], &["Phạm Thị Cúc"]).await;
+    let patch = |i: usize, body: Value| {
+        let path = format!("/api/v1/learners/{}", k.learners[i].0);
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let r = app.patch(&path, admin, body).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+        }
+    };
+    patch(0, json!({"committee_member_since": "2020-10-15", "ethnicity": "Tày", "sending_unit": "Huyện ủy Tân Lạc"}))
+        .await;
+    patch(1, json!({"succession_post": "Phó Bí thư Đảng ủy xã", "succession_since": "2021-03-01", "sending_unit": "huyện ủy tân lạc"}))
+        .await;
+    let today = Utc::now().date_naive();
+    let period = format!("from={}&to={today}", today - Duration::days(90));
+
+    let r = app.get(&format!("/api/v1/reports/summary?{period}&group_by=category"), &inspector).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        (r.body["year"].clone(), r.body["totals"]["cohorts"].as_i64(), r.body["totals"]["trainee_turns"].as_i64()),
+        (Value::Null, Some(1), Some(3))
+    );
+    let group = |body: &Value, key: &str| {
+        body["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["group"] == key)
+            .cloned()
+            .unwrap_or_else(|| panic!("{key}: {body}"))
+    };
+    // (category, trainee-turns, graduates), checked by hand.
+    for (key, turns, graduated) in [
+        ("female", 3, 2),
+        ("new_party_member", 3, 2),
+        ("party_committee_member", 1, 1),
+        ("succession_plan", 1, 1),
+        ("ethnic_minority", 1, 1),
+    ] {
+        let g = group(&r.body, key);
+        assert_eq!(
+            (
+                g["including_children"]["trainee_turns"].as_i64(),
+                g["including_children"]["graduated"].as_i64(),
+                g["own"]["cohorts"].as_i64()
+            ),
+            (Some(turns), Some(graduated), Some(1)),
+            "{key}: {g}"
+        );
+    }
+    assert_eq!(group(&r.body, "party_committee_member")["label"], "Cấp ủy viên");
+
+    // The unit's name as typed twice is one unit; a learner without one is counted apart.
+    let r = app.get(&format!("/api/v1/reports/summary?{period}&group_by=sending_unit"), &admin).await;
+    let unit = group(&r.body, "huyen uy tan lac");
+    assert_eq!(
+        (unit["label"].as_str(), unit["own"]["trainee_turns"].as_i64()),
+        (Some("Huyện ủy Tân Lạc"), Some(2)),
+        "{unit}"
+    );
+    assert_eq!(group(&r.body, "none")["own"]["trainee_turns"], 1);
+    let r = app.get(&format!("/api/v1/reports/summary?{period}&group_by=level"), &admin).await;
+    assert_eq!(group(&r.body, "elementary")["own"]["trainee_turns"], 3);
+    let csv = app.get(&format!("/api/v1/reports/summary?{period}&group_by=category&format=csv"), &admin).await;
+    assert!(csv.text.contains("Đảng viên mới"), "{}", csv.text);
+    let svg = app.get(&format!("/api/v1/reports/summary?{period}&group_by=mode&format=svg"), &admin).await;
+    assert!(svg.text.contains("<svg"), "{}", svg.text);
+    // A period outside the class: nothing.
+    let r = app.get("/api/v1/reports/summary?from=2001-01-01&to=2001-06-30&group_by=category", &admin).await;
+    assert_eq!((r.body["totals"]["cohorts"].as_i64(), r.body["groups"].as_array().map(Vec::len)), (Some(0), Some(0)));
+
+    // Bad periods name their field.
+    for (q, field) in [
+        ("year=2026&from=2026-01-01&to=2026-06-30", "year"),
+        ("from=2026-01-01", "to"),
+        ("to=2026-01-01", "from"),
+        ("from=2026-06-30&to=2026-01-01", "to"),
+    ] {
+        let r = app.get(&format!("/api/v1/reports/summary?{q}"), &admin).await;
+        r.assert_problem(400, "validation");
+        assert_eq!(r.error_fields(), [field], "{q}");
+    }
+    app.get(&format!("/api/v1/reports/summary?{period}&group_by=colour"), &admin)
+        .await
+        .assert_problem(400, "bad-request");
+}
