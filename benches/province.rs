@@ -327,6 +327,25 @@ async fn run(quick: bool, base: &str, pid: u32, grown: Option<i64>) {
     let (samples, rate) =
         load(&c, (per_client / 10).max(3), &roots, |_, _| "/api/v1/reports/summary?year=2025".into()).await;
     lines.push((line("GET /reports/summary?year=2025, 16 at once", samples), Some(rate), peak_mb(pid)));
+    // Oversight: a half-year of the whole province, one client at a time.
+    for (name, path) in [
+        (
+            "GET /reports/summary, half-year by category, one at a time",
+            "/api/v1/reports/summary?from=2025-01-01&to=2025-06-30&group_by=category",
+        ),
+        (
+            "GET /reports/plan-vs-actual, half-year, one at a time",
+            "/api/v1/reports/plan-vs-actual?from=2025-01-01&to=2025-06-30",
+        ),
+    ] {
+        let mut took = Vec::new();
+        for _ in 0..(per_client / 10).max(5) {
+            let (status, _, t) = c.call(Method::GET, path, Some(&root), None).await;
+            assert_eq!(status, 200, "{path}");
+            took.push(t);
+        }
+        lines.push((line(name, took), None, peak_mb(pid)));
+    }
     let certs = c.ok(Method::GET, "/api/v1/certificates?limit=500", &root, json!(null)).await;
     let codes: Vec<String> = certs["items"]
         .as_array()

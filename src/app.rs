@@ -49,6 +49,7 @@ use crate::AppState;
         (name = "exams", description = "Exams, blind and double marking, grades, history and appeals"),
         (name = "results", description = "Results and classification"),
         (name = "plans", description = "Yearly training plans: draft, submit, approve, revise"),
+        (name = "inspections", description = "Inspections by the party organisation and the institutions' answers"),
         (name = "ops", description = "Health, readiness, metrics, problem types"),
     )
 )]
@@ -91,6 +92,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::reports::routes)
             .configure(crate::sending_units::http::routes)
             .configure(crate::plans::http::routes)
+            .configure(crate::inspections::http::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes)

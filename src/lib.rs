@@ -20,6 +20,7 @@ pub mod error;
 pub mod exams;
 pub mod field_trips;
 pub mod http;
+pub mod inspections;
 pub mod institutions;
 pub mod jobs;
 pub mod notifications;

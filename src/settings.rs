@@ -156,12 +156,16 @@ pub struct JobSettings {
     #[serde(deserialize_with = "from_text")]
     pub cohorts_ending: Schedule,
     #[serde(deserialize_with = "from_text")]
+    pub inspections_overdue: Schedule,
+    #[serde(deserialize_with = "from_text")]
     pub close_out: Schedule,
     #[serde(deserialize_with = "from_text")]
     pub outbox: Schedule,
     #[serde(deserialize_with = "from_text")]
     pub housekeeping: Schedule,
     pub cohorts_ending_days: u32,
+    /// An overdue recommendation is reminded again after this many days.
+    pub inspections_remind_every_days: u32,
     pub close_out_pause_ms: u64,
     pub idempotency_keep_days: u32,
     pub job_runs_keep_days: u32,

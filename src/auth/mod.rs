@@ -96,6 +96,8 @@ pub enum Permission {
     PlanTraining,
     /// Nominate people for training on behalf of a sending unit.
     Nominate,
+    /// Answer the recommendations of an inspection of one's institution.
+    AnswerInspections,
 }
 
 impl Role {
@@ -107,7 +109,8 @@ impl Role {
         let admin = |p: Permission| match p {
             // Listed one by one: a new permission is granted to nobody until it is added here.
             ReadInstitutions | ManageInstitutions | ManageUsers | ReadPrograms | ManagePrograms | ManagePeople
-            | ManageCohorts | IssueCredentials | TakeRoll | EnterGrades | PlanTraining | Nominate => true,
+            | ManageCohorts | IssueCredentials | TakeRoll | EnterGrades | PlanTraining | Nominate
+            | AnswerInspections => true,
             ManageSettings | Inspect => false,
         };
         match self {
@@ -226,7 +229,7 @@ mod tests {
         // (permission, reads by, writes by) in the order of ROLES:
         // system admin, institution admin, lecturer, learner, inspector, unit officer.
         type Row = (Permission, [bool; 6], [bool; 6]);
-        let rows: [Row; 14] = [
+        let rows: [Row; 15] = [
             (ReadInstitutions, [true, true, false, false, true, false], [true, true, false, false, false, false]),
             (ManageInstitutions, [true, true, false, false, true, false], [true, true, false, false, false, false]),
             (ManageUsers, [true, true, false, false, true, false], [true, true, false, false, false, false]),
@@ -241,6 +244,7 @@ mod tests {
             (Inspect, [true, true, false, false, true, false], [true, false, false, false, true, false]),
             (PlanTraining, [true, true, false, false, true, false], [true, true, false, false, false, false]),
             (Nominate, [true, true, false, false, true, true], [true, true, false, false, false, true]),
+            (AnswerInspections, [true, true, false, false, true, false], [true, true, false, false, false, false]),
         ];
         for (p, reads, writes) in rows {
             assert_eq!(ROLES.map(|r| r.allows(p, Read)), reads, "{p:?} read");

@@ -77,6 +77,25 @@ impl Fonts {
         layer.use_text(text, size, Mm(x - w / 2.0), Mm(y), font);
     }
 
+    /// `text` broken into lines at most `max` mm wide, at word boundaries (a word wider than a
+    /// line stands alone); every paragraph of the text starts a new line.
+    pub fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        for para in text.lines() {
+            let mut line = String::new();
+            for word in para.split_whitespace() {
+                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+                if !line.is_empty() && self.width_mm(&candidate, size, false) > max {
+                    lines.push(std::mem::replace(&mut line, word.to_string()));
+                } else {
+                    line = candidate;
+                }
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
     pub fn left(&self, layer: &PdfLayerReference, text: &str, size: f32, x: f32, y: f32, bold: bool) {
         layer.use_text(text, size, Mm(x), Mm(y), if bold { &self.bold } else { &self.regular });
     }

@@ -134,3 +134,4 @@ typed_id!(LearnerMergeId);
 typed_id!(CredentialRecordId);
 typed_id!(RuleSetId);
 typed_id!(TrainingPlanId);
+typed_id!(InspectionId);

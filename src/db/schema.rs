@@ -769,6 +769,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    inspections (id) {
+        id -> Text,
+        institution_id -> Text,
+        inspector_institution_id -> Nullable<Text>,
+        kind -> Text,
+        title -> Text,
+        held_on -> Date,
+        period_from -> Date,
+        period_to -> Date,
+        team -> Text,
+        findings -> Text,
+        recommendations -> Text,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(credential_records -> learners (learner_id));
 diesel::joinable!(training_plans -> institutions (institution_id));
 diesel::joinable!(users -> institutions (institution_id));
@@ -837,6 +857,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     credential_records,
     rule_sets,
     training_plans,
+    inspections,
     job_runs,
     job_leases,
     outbox,

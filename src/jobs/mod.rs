@@ -20,12 +20,13 @@ use crate::error::ApiError;
 use crate::settings::{JobSettings, Schedule, Settings};
 
 /// Every job, by name.
-pub const JOBS: [&str; 8] = [
+pub const JOBS: [&str; 9] = [
     "session-reminders",
     "exam-reminders",
     "field-report-reminders",
     "grading-reminders",
     "cohorts-ending",
+    "inspections-overdue",
     "close-out",
     "outbox",
     "housekeeping",
@@ -76,6 +77,7 @@ pub fn schedules(j: &JobSettings) -> Vec<(&'static str, &Schedule)> {
         ("field-report-reminders", &j.field_report_reminders),
         ("grading-reminders", &j.grading_reminders),
         ("cohorts-ending", &j.cohorts_ending),
+        ("inspections-overdue", &j.inspections_overdue),
         ("close-out", &j.close_out),
         ("outbox", &j.outbox),
         ("housekeeping", &j.housekeeping),
@@ -94,6 +96,7 @@ pub fn execute(ctx: &Ctx, name: &str) -> Result<Counts, String> {
         "field-report-reminders" => reminders::field_reports(ctx),
         "grading-reminders" => reminders::grading(ctx),
         "cohorts-ending" => reminders::cohorts_ending(ctx),
+        "inspections-overdue" => reminders::inspections_overdue(ctx),
         "close-out" => closeout::run(ctx),
         "outbox" => crate::notifications::sender::deliver_due(&ctx.db, &ctx.settings.mail).map_err(ApiError::Internal),
         "housekeeping" => housekeeping::run(ctx),

@@ -328,6 +328,54 @@ pub fn cohorts_ending(ctx: &Ctx) -> Result<Counts, ApiError> {
     Ok(counts)
 }
 
+/// Recommendations of inspections still open after their due day: the administrators of the
+/// inspected institution, again every `jobs.inspections_remind_every_days` while open. Each
+/// inspection is one transaction that queues the messages and notes the day reminded.
+pub fn inspections_overdue(ctx: &Ctx) -> Result<Counts, ApiError> {
+    let day = today(ctx);
+    let every = i64::from(ctx.settings.jobs.inspections_remind_every_days.max(1));
+    let mut conn = ctx.db.conn()?;
+    let rows = crate::inspections::store::with_recommendations(&mut conn, day)?;
+    let mut counts = Counts::new();
+    for ins in rows {
+        let due = crate::inspections::rules::overdue(&ins.recommendations.0, day, every);
+        if due.is_empty() {
+            continue;
+        }
+        *counts.entry("recommendations".into()).or_default() += due.len() as i64;
+        write_tx(&mut conn, |tx| {
+            let admins: Vec<(UserId, String, String)> = u::table
+                .filter(u::institution_id.eq(ins.institution_id))
+                .filter(u::role.eq(crate::auth::Role::InstitutionAdmin))
+                .filter(u::status.eq(crate::users::model::UserStatus::Active))
+                .select((u::id, u::full_name, u::email))
+                .load(tx)?;
+            let mut row = ins.clone();
+            for &n in &due {
+                row.recommendations.0[n].reminded_on = Some(day);
+            }
+            row.version = ins.version + 1;
+            row.updated_at = crate::db::now();
+            if !crate::inspections::store::save(tx, &row, ins.version)? {
+                // Changed meanwhile (answered, perhaps): the next run looks again.
+                return Ok(());
+            }
+            for &n in &due {
+                let r = &ins.recommendations.0[n];
+                let ctx_json = json!({"inspection": ins.title, "held_on": ins.held_on.format("%d/%m/%Y").to_string(),
+                    "number": n + 1, "text": r.text, "due_on": r.due_on.format("%d/%m/%Y").to_string()});
+                for (id, name, email) in &admins {
+                    let c = Contact { user_id: Some(*id), name: name.clone(), email: Some(email.clone()) };
+                    let key = format!("inspection-overdue:{}:{}:{day}:{id}", ins.id, n + 1);
+                    send(tx, &mut counts, &c, key, Kind::InspectionOverdue, ins.institution_id, ctx_json.clone())?;
+                }
+            }
+            Ok::<_, ApiError>(())
+        })?;
+    }
+    Ok(counts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,7 +147,7 @@ pub enum Language {
 #[serde(deny_unknown_fields)]
 pub struct NotificationSettings {
     /// Reminder kinds the caller does not want: `session_reminder`, `exam_reminder`,
-    /// `field_report_reminder`, `grading_reminder`, `cohort_ending`.
+    /// `field_report_reminder`, `grading_reminder`, `cohort_ending`, `inspection_overdue`.
     pub opt_out: Vec<Kind>,
     /// `vi` (the default) or `en`; unchanged when absent.
     #[serde(default)]

@@ -15,6 +15,7 @@ crate::text_enum! {
         FieldReportReminder => "field_report_reminder",
         GradingReminder => "grading_reminder",
         CohortEnding => "cohort_ending",
+        InspectionOverdue => "inspection_overdue",
         Results => "results",
         UnitReport => "unit_report",
     }

@@ -27,6 +27,7 @@ const SOURCES: &[(&str, &str)] = templates!(
     "field_report_reminder",
     "grading_reminder",
     "cohort_ending",
+    "inspection_overdue",
     "results",
     "unit_report",
 );
@@ -66,7 +67,8 @@ mod tests {
             "ends": "11:00", "place": "Hội trường A", "exam": "Thi học phần", "date": "02/12/2026", "destination": "Xã Thanh Sơn",
             "deadline": "02/12/2026", "missing": 3, "ends_on": "05/12/2026", "outcome": "Tốt nghiệp", "average": "8,5",
             "classification": "Giỏi", "serial": "GCN-2026-000001", "verify_url": "http://x/verify/ABC", "reasons": ["a"], "outcome_code": "graduated",
-            "unit": "UBND xã Kim Bảng", "count": 12, "graduated": 11});
+            "unit": "UBND xã Kim Bảng", "count": 12, "graduated": 11, "inspection": "Kiểm tra năm 2025", "held_on": "02/03/2026",
+            "number": 1, "text": "Bảo đảm đủ thời lượng", "due_on": "30/06/2026"});
         for kind in Kind::ALL {
             for english in [false, true] {
                 let (subject, text, html) = render(*kind, english, &ctx).unwrap();

@@ -1,6 +1,15 @@
 //! The Vietnamese of every English message: whole messages, and shapes with figures in them.
 
 pub(super) const FIXED: &[(&str, &str)] = &[
+    ("may have one head", "chỉ có một trưởng đoàn"),
+    ("must name 1 to 30 members", "phải có từ 1 đến 30 thành viên"),
+    ("must not be in the future", "không được ở tương lai"),
+    ("must be on or before held_on", "phải cùng ngày hoặc trước held_on"),
+    ("must have at most 100 items", "không được quá 100 mục"),
+    (
+        "The institution has answered a recommendation: the list no longer changes.",
+        "Cơ sở đã trả lời kiến nghị: danh sách kiến nghị không còn thay đổi được.",
+    ),
     ("must be after the date of birth and not in the future", "phải sau ngày sinh và không ở tương lai"),
     ("give either year or from and to, not both", "chỉ nêu năm, hoặc từ ngày và đến ngày, không nêu cả hai"),
     ("is required with from", "là bắt buộc khi có từ ngày (from)"),

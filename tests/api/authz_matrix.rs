@@ -15,7 +15,9 @@ const WHO: [&str; 8] =
     ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin", "inspector_a", "inspector_b"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 43] = [
+const PLACEHOLDERS: [&str; 45] = [
+    "{ins}",
+    "{n}",
     "{tps}",
     "{tpa}",
     "{tp}",
@@ -554,6 +556,31 @@ fn rows() -> Vec<Row> {
             None,
             [401, 403, 403, 200, 200, 200, 200, 200],
         ),
+        // Inspections: inspectors record them, the inspected institution answers.
+        r(M::GET, "/api/v1/inspections", None, [401, 403, 403, 200, 200, 200, 200, 200]),
+        r(
+            M::POST,
+            "/api/v1/inspections",
+            Some(|n| {
+                json!({"institution_id": "{a}", "kind": "inspection", "title": format!("Kiểm tra {n}"), "held_on": "2026-03-02",
+                "period_from": "2025-01-01", "period_to": "2025-12-31", "team": [{"name": "Nguyễn Văn Hùng", "head": true}]})
+            }),
+            [401, 403, 403, 403, 403, 201, 201, 400],
+        ),
+        r(M::GET, "/api/v1/inspections/{ins}", None, [401, 403, 403, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/inspections/{ins}/pdf", None, [401, 403, 403, 200, 404, 200, 200, 404]),
+        r(
+            M::PATCH,
+            "/api/v1/inspections/{ins}",
+            Some(|n| json!({"findings": format!("Kết luận {n}")})),
+            [401, 403, 403, 403, 403, 200, 200, 404],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/inspections/{ins}/recommendations/{n}",
+            Some(|n| json!({"response": format!("Đã khắc phục {n}"), "status": "done"})),
+            [401, 403, 403, 200, 404, 200, 403, 403],
+        ),
         // Jobs act on every institution: only system administrators run them.
         r(M::GET, "/api/v1/jobs", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         r(M::GET, "/api/v1/jobs/{job}/runs", None, [401, 403, 403, 200, 200, 200, 200, 200]),
@@ -816,7 +843,20 @@ async fn every_route_every_role(app: TestApp) {
     };
     let (tp, tps, tpa) = (plan(&a, 2095).await, plan(&a, 2096).await, plan(&a_child, 2097).await);
     assert_eq!(app.post(&format!("/api/v1/training-plans/{tpa}/submit"), &app.root, json!(null)).await.status, 200);
+    let inspected = app
+        .post(
+            "/api/v1/inspections",
+            tokens[6].as_deref().unwrap(),
+            json!({"institution_id": a, "kind": "supervision", "title": "Giám sát công tác đào tạo", "held_on": "2026-03-02",
+                "period_from": "2025-01-01", "period_to": "2025-12-31", "team": [{"name": "Nguyễn Văn Hùng", "head": true}],
+                "findings": "Rút ngắn thời gian học.", "recommendations": [{"text": "Bảo đảm đủ thời lượng", "due_on": "2026-06-30"}]}),
+        )
+        .await;
+    assert_eq!(inspected.status, 201, "{}", inspected.text);
+    let (ins, first) = (inspected.id(), "1".to_string());
     let ids = [
+        ("{ins}", &ins),
+        ("{n}", &first),
         ("{tps}", &tps),
         ("{tpa}", &tpa),
         ("{tp}", &tp),
@@ -910,7 +950,8 @@ fn every_documented_route_has_a_row() {
                 .replace("{code}", "{x}")
                 .replace("{name}", "{x}")
                 .replace("{unit}", "{x}")
-                .replace("{target}", "{x}");
+                .replace("{target}", "{x}")
+                .replace("{n}", "{x}");
             let has = covered.iter().any(|(cm, cp)| {
                 let mut cp = cp.split('?').next().unwrap_or_default().to_string();
                 for k in PLACEHOLDERS {

@@ -184,7 +184,7 @@ async fn reminders_reach_a_real_smtp_server(db: TestDb) {
     // Jobs list their schedule; only system administrators run them.
     let jobs = app.get("/api/v1/jobs", &app.root).await;
     let list = jobs.body.as_array().unwrap();
-    assert_eq!(list.len(), 8, "{}", jobs.text);
+    assert_eq!(list.len(), 9, "{}", jobs.text);
     let reminders = list.iter().find(|j| j["name"] == "session-reminders").unwrap();
     assert_eq!(
         (reminders["cron"].as_str(), reminders["last_run"]["outcome"].as_str()),

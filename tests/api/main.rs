@@ -14,6 +14,7 @@ mod conventions;
 mod demo;
 mod exams;
 mod field_trips;
+mod inspections;
 mod institutions;
 mod jobs;
 mod merges;
