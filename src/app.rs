@@ -32,6 +32,7 @@ use crate::AppState;
         crate::people::transcript::dto::TranscriptFormat,
         crate::reports::dto::ReportFormat,
         crate::reports::dto::GroupBy,
+        crate::reports::yearly::YearlyFormat,
         crate::reports::dto::Category,
         crate::exams::papers::PaperFormat
     )),

@@ -79,13 +79,13 @@ impl Fonts {
 
     /// `text` broken into lines at most `max` mm wide, at word boundaries (a word wider than a
     /// line stands alone); every paragraph of the text starts a new line.
-    pub fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
+    pub fn wrap(&self, text: &str, (size, bold): (f32, bool), max: f32) -> Vec<String> {
         let mut lines = Vec::new();
         for para in text.lines() {
             let mut line = String::new();
             for word in para.split_whitespace() {
                 let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-                if !line.is_empty() && self.width_mm(&candidate, size, false) > max {
+                if !line.is_empty() && self.width_mm(&candidate, size, bold) > max {
                     lines.push(std::mem::replace(&mut line, word.to_string()));
                 } else {
                     line = candidate;
@@ -98,6 +98,35 @@ impl Fonts {
 
     pub fn left(&self, layer: &PdfLayerReference, text: &str, size: f32, x: f32, y: f32, bold: bool) {
         layer.use_text(text, size, Mm(x), Mm(y), if bold { &self.bold } else { &self.regular });
+    }
+}
+
+/// An A4 page being written top to bottom, with a new page when it is full.
+pub struct Flow<'a> {
+    pub doc: &'a printpdf::PdfDocumentReference,
+    pub fonts: &'a Fonts,
+    pub layer: PdfLayerReference,
+    /// Where the next line goes, in mm from the bottom.
+    pub y: f32,
+}
+
+impl Flow<'_> {
+    /// Starts a new A4 page when fewer than `mm` are left above the bottom margin.
+    pub fn room(&mut self, mm: f32) {
+        if self.y - mm < 20.0 {
+            let (p, l) = self.doc.add_page(Mm(210.0), Mm(297.0), "record");
+            self.layer = self.doc.get_page(p).get_layer(l);
+            self.y = 280.0;
+        }
+    }
+
+    /// Writes `text` wrapped to the page's width, `indent` mm in from the left margin.
+    pub fn para(&mut self, text: &str, size: f32, bold: bool, indent: f32) {
+        for line in self.fonts.wrap(text, (size, bold), 180.0 - indent) {
+            self.room(5.5);
+            self.fonts.left(&self.layer, &line, size, 15.0 + indent, self.y, bold);
+            self.y -= 5.5;
+        }
     }
 }
 

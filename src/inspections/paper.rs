@@ -2,12 +2,12 @@
 //! Vietnamese, under the inspecting body's header, with its findings and recommendations.
 
 use actix_web::{get, web, HttpResponse};
-use printpdf::{Mm, PdfDocument, PdfLayerReference};
+use printpdf::{Mm, PdfDocument};
 
 use super::model::{Inspection, InspectionKind, RecommendationStatus};
 use super::store;
 use crate::auth::{Caller, Permission};
-use crate::certificates::pdf::Fonts;
+use crate::certificates::pdf::{Flow, Fonts};
 use crate::db::ids::*;
 use crate::error::ApiError;
 use crate::AppState;
@@ -59,38 +59,12 @@ pub async fn inspection_pdf(
         .body(bytes))
 }
 
-/// A page being written, top to bottom, with a new page when it is full.
-struct Writer<'a> {
-    doc: &'a printpdf::PdfDocumentReference,
-    fonts: &'a Fonts,
-    layer: PdfLayerReference,
-    y: f32,
-}
-
-impl Writer<'_> {
-    fn room(&mut self, mm: f32) {
-        if self.y - mm < 20.0 {
-            let (p, l) = self.doc.add_page(Mm(210.0), Mm(297.0), "record");
-            self.layer = self.doc.get_page(p).get_layer(l);
-            self.y = 280.0;
-        }
-    }
-
-    fn para(&mut self, text: &str, size: f32, bold: bool, indent: f32) {
-        for line in self.fonts.wrap(text, size, 180.0 - indent) {
-            self.room(5.5);
-            self.fonts.left(&self.layer, &line, size, 15.0 + indent, self.y, bold);
-            self.y -= 5.5;
-        }
-    }
-}
-
 fn render(x: &Inspection, inspected: &str, inspector: &str) -> Result<Vec<u8>, ApiError> {
     let fail = |e: &dyn std::fmt::Display| ApiError::Internal(format!("PDF rendering failed: {e}"));
     let (doc, page, layer) = PdfDocument::new("Biên bản kiểm tra", Mm(210.0), Mm(297.0), "record");
     let fonts = Fonts::load(&doc).map_err(|e| fail(&e))?;
     let layer = doc.get_page(page).get_layer(layer);
-    let mut w = Writer { doc: &doc, fonts: &fonts, layer, y: 280.0 };
+    let mut w = Flow { doc: &doc, fonts: &fonts, layer, y: 280.0 };
     let head = if inspector.is_empty() { "ĐOÀN KIỂM TRA".to_string() } else { inspector.to_uppercase() };
     fonts.centred(&w.layer, &head, (10.0, true), (55.0, w.y), 95.0);
     fonts.centred(&w.layer, "ĐẢNG CỘNG SẢN VIỆT NAM", (10.0, true), (155.0, w.y), 95.0);

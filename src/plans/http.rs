@@ -359,16 +359,7 @@ async fn submit_plan(
     let row = audit
         .write(&state.db, move |tx| {
             let cur = store::in_scope(tx, &caller.scope, id)?.ok_or_else(ApiError::not_found)?;
-            let status = rules::step(cur.status, cur.lines.0.len(), Step::Submit).map_err(step_refusal)?;
-            let t = now();
-            let row = TrainingPlan {
-                status,
-                submitted_at: Some(t),
-                submitted_by: Some(caller.user_id),
-                version: cur.version + 1,
-                updated_at: t,
-                ..cur.clone()
-            };
+            let row = rules::stepped(&cur, Step::Submit, (caller.user_id, now()), None).map_err(step_refusal)?;
             saved(store::save(tx, &row, cur.version)?, cur.version)?;
             Ok(row)
         })
@@ -411,17 +402,8 @@ async fn approve_plan(
                 "must be at most 60 characters",
             );
             p.finish(())?;
-            let status = rules::step(cur.status, cur.lines.0.len(), Step::Approve).map_err(step_refusal)?;
-            let t = now();
-            let row = TrainingPlan {
-                status,
-                approved_at: Some(t),
-                approved_by: Some(caller.user_id),
-                decision_no,
-                version: cur.version + 1,
-                updated_at: t,
-                ..cur.clone()
-            };
+            let row =
+                rules::stepped(&cur, Step::Approve, (caller.user_id, now()), decision_no).map_err(step_refusal)?;
             saved(store::save(tx, &row, cur.version)?, cur.version)?;
             Ok(row)
         })

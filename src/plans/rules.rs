@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::model::{PlanFigures, PlanLine, PlanStatus, PlanVsActualRow, TrainingPlan};
 use crate::cohorts::model::Mode;
-use crate::db::ids::{InstitutionId, ProgramId, TrainingPlanId};
+use chrono::NaiveDateTime;
+
+use crate::db::ids::{InstitutionId, ProgramId, TrainingPlanId, UserId};
 use crate::problem::ProblemItem;
 use crate::programs::model::Level;
 use crate::reports::rules::ClassFigures;
@@ -80,6 +82,23 @@ pub fn step(status: PlanStatus, lines: usize, step: Step) -> Result<PlanStatus, 
         (Step::Approve, PlanStatus::Submitted) => Ok(PlanStatus::Approved),
         (Step::Approve, _) => Err(StepRefusal::NotSubmitted),
     }
+}
+
+/// The plan after `s`, taken by `by` at `at`: its new status, who and when, and the approving
+/// decision's number; or why not.
+pub fn stepped(
+    cur: &TrainingPlan,
+    s: Step,
+    (by, at): (UserId, NaiveDateTime),
+    decision_no: Option<String>,
+) -> Result<TrainingPlan, StepRefusal> {
+    let status = step(cur.status, cur.lines.0.len(), s)?;
+    let mut row = TrainingPlan { status, version: cur.version + 1, updated_at: at, ..cur.clone() };
+    match s {
+        Step::Submit => (row.submitted_at, row.submitted_by) = (Some(at), Some(by)),
+        Step::Approve => (row.approved_at, row.approved_by, row.decision_no) = (Some(at), Some(by), decision_no),
+    }
+    Ok(row)
 }
 
 /// Whether an institution administrator at `approver` (a materialised path) may approve a plan
@@ -179,7 +198,6 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::ids::*;
 
     fn line(level: Level, program: Option<ProgramId>, classes: i32, turns: i32) -> PlanLine {
         PlanLine { level, program_id: program, mode: Mode::InService, classes, trainee_turns: turns }

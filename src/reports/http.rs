@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(summary).service(workload);
+    cfg.service(summary).service(workload).service(super::yearly::yearly);
 }
 
 /// The year's classes by level and mode: classes opened, trainee-turns, graduates by

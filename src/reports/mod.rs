@@ -9,5 +9,6 @@ pub mod render;
 pub mod rules;
 pub mod store;
 pub mod summary;
+pub mod yearly;
 
 pub use http::routes;

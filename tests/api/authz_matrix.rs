@@ -552,6 +552,12 @@ fn rows() -> Vec<Row> {
         r(M::POST, "/api/v1/training-plans/{tpa}/approve", None, [401, 403, 403, 200, 404, 409, 403, 403]),
         r(
             M::GET,
+            "/api/v1/reports/yearly?from=2026-01-01&to=2026-12-31",
+            None,
+            [401, 403, 403, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::GET,
             "/api/v1/reports/plan-vs-actual?from=2026-01-01&to=2026-12-31",
             None,
             [401, 403, 403, 200, 200, 200, 200, 200],

@@ -232,3 +232,134 @@ async fn a_period_grouped_by_category_and_sending_unit(app: TestApp) {
         .await
         .assert_problem(400, "bad-request");
 }
+
+db_test!(the_yearly_report_flags_hours_not_ensured);
+async fn the_yearly_report_flags_hours_not_ensured(app: TestApp) {
+    let school = app.institution("TCT", "provincial_school", None).await;
+    let (_, admin) = app.user("institution_admin", Some(&school)).await;
+    let (_, inspector) = app.user("inspector", Some(&school)).await;
+    let ok = |r: crate::support::Resp| {
+        assert!(r.status < 300, "{}", r.text);
+        r
+    };
+    let program = ok(app
+        .post("/api/v1/programs", &app.root, json!({"code": "BD-01", "title": "Bồi dưỡng chuyên đề", "level": "refresher", "edition": "2026", "owner_institution_id": school}))
+        .await)
+    .id();
+    let module = |code: &'static str| {
+        let path = format!("/api/v1/programs/{program}/modules");
+        let app = &app;
+        async move {
+            ok(app
+                .post(&path, &app.root, json!({"code": code, "title": format!("Chuyên đề {code}"), "hours": 4}))
+                .await)
+            .id()
+        }
+    };
+    let (m1, m2) = (module("CD1").await, module("CD2").await);
+    ok(app.post(&format!("/api/v1/programs/{program}/publish"), &app.root, json!(null)).await);
+    let class = ok(app
+        .post("/api/v1/cohorts", &admin, json!({"program_id": program, "code": "BD-2026-01", "mode": "full_time", "starts_on": "2026-01-05", "ends_on": "2026-02-05", "capacity": 10}))
+        .await)
+    .id();
+    let lecturer = ok(app
+        .post("/api/v1/lecturers", &admin, json!({"full_name": "Hoàng Văn Thái", "kind": "concurrent", "institution_id": school, "subjects": ["CD1", "CD2"]}))
+        .await)
+    .id();
+    let learner = ok(app
+        .post("/api/v1/learners", &admin, json!({"full_name": "Phạm Thị Huyền", "date_of_birth": "1990-06-01", "gender": "female", "education_level": "university", "institution_id": school}))
+        .await)
+    .id();
+    ok(app
+        .post(
+            &format!("/api/v1/cohorts/{class}/enrollments"),
+            &admin,
+            json!({"learner_id": learner, "enrolled_on": "2026-01-05"}),
+        )
+        .await);
+    for m in [&m1, &m2] {
+        ok(app
+            .post(
+                &format!("/api/v1/cohorts/{class}/assignments"),
+                &admin,
+                json!({"module_id": m, "lecturer_id": lecturer}),
+            )
+            .await);
+    }
+    // CD1: two afternoons of 210 minutes (9.3 periods of the 4 asked), one with its roll taken;
+    // CD2: one session of 90 minutes (2 periods of 4): hours not ensured.
+    let sessions = ok(app
+        .post(&format!("/api/v1/cohorts/{class}/sessions"), &admin, json!({"module_id": m1, "lecturer_id": lecturer, "place": "Hội trường",
+            "series": {"from": "2026-02-02", "to": "2026-02-03", "weekdays": [1, 2], "start_time": "13:30", "end_time": "17:00"}}))
+        .await);
+    let first = sessions.body["items"][0]["id"].as_str().unwrap().to_string();
+    ok(app
+        .post(
+            &format!("/api/v1/cohorts/{class}/sessions"),
+            &admin,
+            json!({"module_id": m2, "lecturer_id": lecturer, "place": "Hội trường",
+            "starts_at": "2026-02-04T07:30:00+07:00", "ends_at": "2026-02-04T09:00:00+07:00"}),
+        )
+        .await);
+    ok(app
+        .call(
+            actix_web::http::Method::PUT,
+            &format!("/api/v1/sessions/{first}/attendance"),
+            Some(&admin),
+            Some(json!({"entries": [{"learner_id": learner, "status": "present"}], "reason": "Sổ giấy"})),
+        )
+        .await);
+
+    let path = "/api/v1/reports/yearly?from=2026-01-01&to=2026-12-31";
+    let r = app.get(path, &inspector).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let k = &r.body["classes"][0];
+    assert_eq!(
+        (k["code"].as_str(), k["trainee_turns"].as_i64(), k["hours_ensured"].as_bool()),
+        (Some("BD-2026-01"), Some(1), Some(false)),
+        "{k}"
+    );
+    let hours: Vec<(f64, f64, bool)> = k["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["timetabled_hours"].as_f64().unwrap(),
+                m["roll_taken_hours"].as_f64().unwrap(),
+                m["hours_ensured"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(hours, vec![(9.3, 4.7, true), (2.0, 0.0, false)], "{k}");
+    assert_eq!(
+        (r.body["totals"]["classes"].as_i64(), r.body["totals"]["classes_hours_not_ensured"].as_i64()),
+        (Some(1), Some(1))
+    );
+    let concurrent = &r.body["lecturers"][0];
+    assert_eq!(
+        (concurrent["kind"].as_str(), concurrent["lecturers"].as_i64(), concurrent["sessions"].as_i64()),
+        (Some("concurrent"), Some(1), Some(3)),
+        "{}",
+        r.text
+    );
+    // As files: a row per class and module, and the Vietnamese PDF.
+    let csv = app.get(&format!("{path}&format=csv"), &admin).await;
+    assert!(csv.text.contains("Không bảo đảm"), "{}", csv.text);
+    let pdf = app.get(&format!("{path}&format=pdf"), &admin).await;
+    assert_eq!(pdf.header("content-type").as_deref(), Some("application/pdf"));
+    let text = crate::certificates::pdf_text(&pdf.bytes);
+    for s in [
+        "BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ",
+        "KHÔNG BẢO ĐẢM",
+        "thời khóa biểu 9,3 tiết",
+        "Giảng viên kiêm chức: 1 người",
+    ] {
+        assert!(text.contains(s), "{s} not in {text}");
+    }
+    // Outside the scope, nothing; a period the wrong way round names its field.
+    let (_, outsider) =
+        app.user("institution_admin", Some(&app.institution("KHAC", "provincial_school", None).await)).await;
+    app.get(&format!("{path}&institution_id={school}"), &outsider).await.assert_problem(404, "not-found");
+    assert_eq!(app.get("/api/v1/reports/yearly?from=2026-12-31&to=2026-01-01", &admin).await.error_fields(), ["to"]);
+}
