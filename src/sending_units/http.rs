@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::report::{self, UnitReport};
 use super::{store, SendingUnit};
 use crate::audit::Audit;
-use crate::auth::{Caller, Permission};
+use crate::auth::{Caller, Permission, Role};
 use crate::db::ids::*;
 use crate::db::now;
 use crate::db::page::Page;
@@ -273,6 +273,9 @@ async fn reports_of(caller: Caller, state: &AppState, id: CohortId) -> Result<(S
     state
         .db
         .read(move |tx| {
+            if caller.role == Role::UnitOfficer {
+                return own_unit_reports(tx, &caller, id, tz);
+            }
             let cohort = crate::cohorts::store::staff_readable(tx, &caller, id)?;
             let results = crate::results::service::for_cohort(tx, &cohort, tz, None)?;
             Ok((cohort.code.clone(), report::build(tx, &cohort, &results)?))
@@ -280,8 +283,30 @@ async fn reports_of(caller: Caller, state: &AppState, id: CohortId) -> Result<(S
         .await
 }
 
+/// A unit officer's view of a class: only their own unit's report, and the class does not
+/// exist for them (404) unless their unit sent someone to it.
+fn own_unit_reports(
+    tx: &mut crate::db::DbConn,
+    caller: &Caller,
+    id: CohortId,
+    tz: chrono_tz::Tz,
+) -> Result<(String, Vec<UnitReport>), ApiError> {
+    let unit = match caller.sending_unit_id {
+        Some(u) => store::find(tx, u)?.ok_or_else(ApiError::not_found)?,
+        None => return Err(ApiError::not_found()),
+    };
+    let cohort = crate::cohorts::store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
+    let results = crate::results::service::for_cohort(tx, &cohort, tz, None)?;
+    let mut reports = report::build(tx, &cohort, &results)?;
+    reports.retain(|r| r.sending_unit_id == Some(unit.id) || r.unit_key == unit.name_key);
+    if reports.is_empty() {
+        return Err(ApiError::not_found());
+    }
+    Ok((cohort.code.clone(), reports))
+}
+
 /// The units that sent learners to the class, with how many each sent and how many graduated
-/// (the class's staff).
+/// (the class's staff; a unit officer sees their own unit only).
 #[utoipa::path(tag = "results", params(("id" = CohortId, Path)),
     responses((status = 200, body = Vec<UnitSummary>), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/cohorts/{id}/unit-reports")]

@@ -5,10 +5,10 @@ use actix_web::http::Method;
 use serde_json::{json, Value};
 
 use crate::certificates::ended_class;
-use crate::db_test_raw;
 use crate::support::db::TestDb;
 use crate::support::smtp::SmtpServer;
 use crate::support::TestApp;
+use crate::{db_test, db_test_raw};
 
 fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     use calamine::Reader;
@@ -175,4 +175,53 @@ async fn a_unit_gets_its_people_s_results_by_mail_and_through_the_api(db: TestDb
     let r = app.call(Method::DELETE, &format!("/api/v1/sending-units/{unit}"), Some(&school_admin), None).await;
     assert_eq!(r.status, 204);
     app.get(&format!("/api/v1/sending-units/{unit}"), &school_admin).await.assert_problem(404, "not-found");
+}
+
+db_test!(a_unit_officer_sees_only_their_own_people);
+async fn a_unit_officer_sees_only_their_own_people(app: TestApp) {
+    let school = app.institution("TCT", "provincial_school", None).await;
+    let (_, admin) = app.user("institution_admin", Some(&school)).await;
+    let k = ended_class(&app, &school, &admin, "SC-U2", &["Trần Văn Bình", "Lê Thị Yến"], &["Phạm Văn Cư"]).await;
+    set_unit(&app, &admin, &k.learners[0].0, json!("UBND xã Kim Bảng")).await;
+    set_unit(&app, &admin, &k.learners[2].0, json!("Ubnd xa KIM BANG")).await;
+    set_unit(&app, &admin, &k.learners[1].0, json!("Hội Nông dân xã Kim Bảng")).await;
+    let unit = |name: &'static str| {
+        let body = json!({"institution_id": school, "name": name});
+        let app = &app;
+        let admin = admin.clone();
+        async move { app.post("/api/v1/sending-units", &admin, body).await.id() }
+    };
+    let (kim_bang, far) = (unit("UBND xã Kim Bảng").await, unit("Sở Nội vụ").await);
+    let officer = |unit: String| {
+        let body = json!({"email": format!("tochuc-{unit}@llct.test"), "password": crate::support::PASSWORD, "full_name": "Bùi Thị Thu",
+            "role": "unit_officer", "institution_id": school, "sending_unit_id": unit});
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let r = app.post("/api/v1/users", &admin, body).await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            app.login(r.body["email"].as_str().unwrap(), crate::support::PASSWORD).await
+        }
+    };
+    let (mine, other) = (officer(kim_bang).await, officer(far).await);
+    let path = format!("/api/v1/cohorts/{}/unit-reports", k.cohort);
+
+    // Only their unit's report, with their two people; the other units' are not there.
+    let r = app.get(&path, &mine).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let units: Vec<&str> = r.body.as_array().unwrap().iter().map(|u| u["unit_key"].as_str().unwrap()).collect();
+    assert_eq!(units, ["ubnd xa kim bang"], "{}", r.text);
+    assert_eq!(r.body[0]["learners"], 2);
+    let one = app.get(&format!("{path}/UBND%20x%C3%A3%20Kim%20B%E1%BA%A3ng"), &mine).await;
+    assert_eq!(one.body["learners"].as_array().map(Vec::len), Some(2), "{}", one.text);
+    app.get(&format!("{path}/h%E1%BB%99i%20n%C3%B4ng%20d%C3%A2n%20x%C3%A3%20kim%20b%E1%BA%A3ng"), &mine)
+        .await
+        .assert_problem(404, "not-found");
+    // A unit that sent nobody does not see the class; neither officer reads anything else.
+    app.get(&path, &other).await.assert_problem(404, "not-found");
+    app.get("/api/v1/learners", &mine).await.assert_problem(403, "forbidden");
+    app.get(&format!("/api/v1/learners/{}", k.learners[0].0), &mine).await.assert_problem(404, "not-found");
+    app.get(&format!("/api/v1/cohorts/{}/results", k.cohort), &mine).await.assert_problem(404, "not-found");
+    let r = app.post("/api/v1/sending-units", &mine, json!({"institution_id": school, "name": "Mới"})).await;
+    r.assert_problem(403, "forbidden");
 }
