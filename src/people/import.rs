@@ -124,6 +124,9 @@ pub const LEARNER_COLUMNS: &[Column] = &[
     col("prior_llct_year", &["Năm tốt nghiệp LLCT"], false),
     col("email", &["Email", "Thư điện tử"], false),
     col("phone", &["Số điện thoại", "Điện thoại"], false),
+    col("committee_member_since", &["Cấp ủy viên từ ngày"], false),
+    col("succession_post", &["Chức danh quy hoạch", "Quy hoạch"], false),
+    col("succession_since", &["Quy hoạch từ ngày"], false),
 ];
 
 pub const LECTURER_COLUMNS: &[Column] = &[
@@ -207,6 +210,9 @@ pub fn set_learner(input: &mut LearnerInput, key: &str, v: &str) -> Result<(), S
         "prior_llct_year" => input.prior_llct_year = Some(Some(parse_year(v)?)),
         "email" => input.email = text(v),
         "phone" => input.phone = text(v),
+        "committee_member_since" => input.committee_member_since = Some(Some(parse_date(v)?)),
+        "succession_post" => input.succession_post = text(v),
+        "succession_since" => input.succession_since = Some(Some(parse_date(v)?)),
         _ => {}
     }
     Ok(())
@@ -291,6 +297,9 @@ pub fn learner_cells(l: &Learner) -> Vec<Cell> {
         l.prior_llct_year.map(Cell::from).unwrap_or(Cell::Empty),
         l.email.clone().into(),
         l.phone.clone().into(),
+        date_cell(l.committee_member_since),
+        l.succession_post.clone().into(),
+        date_cell(l.succession_since),
     ]
 }
 
@@ -334,6 +343,9 @@ pub fn learner_example() -> Vec<Cell> {
         "2016",
         "lan.nt@tientan.gov.vn",
         "0912345678",
+        "",
+        "Chủ tịch UBND xã",
+        "01/06/2024",
     ]
     .iter()
     .map(|s| Cell::from(*s))

@@ -361,6 +361,7 @@ async fn import_xlsx_with_vietnamese_text(app: TestApp) {
     // The template comes with Vietnamese headers and an example row; fill it in a spreadsheet.
     let t = app.get("/api/v1/learners/import/template?format=csv", &app.root).await;
     assert!(t.text.starts_with("\u{FEFF}Họ và tên,Ngày sinh,Giới tính"), "{}", t.text);
+    assert!(t.text.contains("Cấp ủy viên từ ngày,Chức danh quy hoạch,Quy hoạch từ ngày"), "{}", t.text);
 
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
