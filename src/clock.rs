@@ -5,6 +5,15 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+/// The UTC instant of local midnight starting `day` in `tz`.
+pub fn local_midnight(tz: Tz, day: NaiveDate) -> chrono::NaiveDateTime {
+    use chrono::TimeZone;
+    tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .earliest()
+        .map(|t| t.naive_utc())
+        .unwrap_or_else(|| day.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
 #[derive(Debug, Clone)]
 pub struct Clock {
     tz: Tz,

@@ -61,7 +61,8 @@ pub struct ProgramAttendance {
     pub reason: Option<String>,
 }
 
-fn hours(minutes: i64) -> f64 {
+/// Minutes as 45-minute periods [tiết], to one decimal.
+pub fn hours(minutes: i64) -> f64 {
     (minutes as f64 / 45.0 * 10.0).round() / 10.0
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -26,12 +26,7 @@ use crate::timetable::model::SessionStatus;
 /// session at 07:00 local is "tomorrow" at 20:00 local the day before, whatever the UTC date.
 pub fn tomorrow(now: DateTime<Utc>, tz: chrono_tz::Tz) -> (NaiveDate, NaiveDateTime, NaiveDateTime) {
     let day = now.with_timezone(&tz).date_naive() + Duration::days(1);
-    let start = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
-            .earliest()
-            .map(|t| t.naive_utc())
-            .unwrap_or_else(|| d.and_time(chrono::NaiveTime::MIN))
-    };
+    let start = |d: NaiveDate| crate::clock::local_midnight(tz, d);
     (day, start(day), start(day + Duration::days(1)))
 }
 
@@ -379,6 +374,7 @@ pub fn inspections_overdue(ctx: &Ctx) -> Result<Counts, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn tomorrow_follows_the_local_calendar() {

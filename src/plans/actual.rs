@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::model::{PlanCounted, PlanStatus, PlanVsActual, TrainingPlan};
-use super::{rules, store};
+use super::store;
 use crate::auth::{Caller, Permission};
 use crate::certificates::issue::{level_name, mode_name};
 use crate::db::ids::*;
@@ -45,8 +45,8 @@ pub async fn plan_vs_actual(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::PlanTraining)?;
     let q = q.into_inner();
-    if q.to < q.from || (q.to - q.from).num_days() > 3660 {
-        return Err(ApiError::field("to", "must be on or after from, within ten years"));
+    if let Some(p) = crate::reports::rules::span_problem(q.from, q.to) {
+        return Err(ApiError::Validation(vec![p]));
     }
     let (target, from, to) = (q.institution_id, q.from, q.to);
     let report = state
@@ -54,16 +54,11 @@ pub async fn plan_vs_actual(
         .read(move |c| {
             let insts = reports::covered(c, &caller.scope, target)?;
             let ids: Vec<InstitutionId> = insts.iter().map(|x| x.0).collect();
-            let years = from.year()..=to.year();
-            let approved = store::newest_of(c, &ids, years.clone(), true)?;
-            let unapproved: Vec<TrainingPlan> = store::newest_of(c, &ids, years, false)?
+            let (approved, rows) = super::service::compared(c, &insts, (from, to))?;
+            let unapproved: Vec<TrainingPlan> = store::newest_of(c, &ids, from.year()..=to.year(), false)?
                 .into_iter()
                 .filter(|p| p.status != PlanStatus::Approved)
                 .collect();
-            let until = to.succ_opt().unwrap_or(to);
-            let classes = crate::reports::rules::per_class(reports::period_facts(c, &ids, from, until)?);
-            let lines: Vec<(InstitutionId, Vec<_>)> =
-                approved.iter().map(|p| (p.institution_id, p.lines.0.clone())).collect();
             let counted = |p: &TrainingPlan| PlanCounted {
                 institution_id: p.institution_id,
                 year: p.year,
@@ -75,7 +70,7 @@ pub async fn plan_vs_actual(
                 to,
                 plans: approved.iter().map(counted).collect(),
                 unapproved: unapproved.iter().map(counted).collect(),
-                rows: rules::compare(&insts, &lines, &classes),
+                rows,
             })
         })
         .await?;

@@ -7,6 +7,7 @@ pub mod actual;
 pub mod http;
 pub mod model;
 pub mod rules;
+pub mod service;
 pub mod store;
 
 pub use model::{PlanLine, PlanStatus, TrainingPlan};

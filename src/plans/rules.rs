@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use crate::db::ids::{InstitutionId, ProgramId, TrainingPlanId, UserId};
 use crate::problem::ProblemItem;
 use crate::programs::model::Level;
-use crate::reports::rules::ClassFigures;
+use crate::reports::rules::{roll_up, ClassFigures, Covered};
 
 /// The years a plan may be for.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
@@ -133,9 +133,6 @@ pub fn new_revision(
     }
 }
 
-/// An institution a report covers: id, name, tree path.
-pub type Covered = (InstitutionId, String, String);
-
 /// The comparison's rows: each institution (in the order given) and each level, program and mode
 /// planned or run at it or under it, with its own figures and its subtree's. A class counts under
 /// its program when a plan line of its institution names that program, else under its level.
@@ -167,32 +164,18 @@ pub fn compare(
         f.graduated += c.figures.graduated;
         f.failed += c.figures.failed;
     }
-    let path: HashMap<InstitutionId, &str> = insts.iter().map(|x| (x.0, x.2.as_str())).collect();
-    let under = |x: &InstitutionId, top: &str| path.get(x).is_some_and(|p| p.starts_with(top));
-    let mut rows = Vec::new();
-    for (id, name, ipath) in insts {
-        let mut keys: Vec<Key> = own.keys().filter(|(x, _)| under(x, ipath)).map(|(_, k)| *k).collect();
-        keys.sort();
-        keys.dedup();
-        for key in keys {
-            let mut all = PlanFigures::default();
-            for ((x, k), f) in &own {
-                if *k == key && under(x, ipath) {
-                    all.add(f);
-                }
-            }
-            rows.push(PlanVsActualRow {
-                institution_id: *id,
-                institution_name: name.clone(),
-                level: key.0,
-                program_id: key.1,
-                mode: key.2,
-                own: own.get(&(*id, key)).cloned().unwrap_or_default().with_rates(),
-                including_children: all.with_rates(),
-            });
-        }
-    }
-    rows
+    roll_up(insts, &own, PlanFigures::add)
+        .into_iter()
+        .map(|(institution_id, institution_name, (level, program_id, mode), own, all)| PlanVsActualRow {
+            institution_id,
+            institution_name,
+            level,
+            program_id,
+            mode,
+            own: own.with_rates(),
+            including_children: all.with_rates(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `GET /api/v1/reports/summary` and `GET /api/v1/reports/lecturer-workload`.
 
 use actix_web::{get, web, HttpResponse};
-use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{Datelike, NaiveDate};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::*;
@@ -45,16 +45,11 @@ async fn workload(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
     let q = q.into_inner();
-    if q.to < q.from || (q.to - q.from).num_days() > 3660 {
-        return Err(ApiError::field("to", "must be on or after from, within ten years"));
+    if let Some(p) = crate::reports::rules::span_problem(q.from, q.to) {
+        return Err(ApiError::Validation(vec![p]));
     }
     let tz = state.settings.tz();
-    let utc = |d: NaiveDate| -> NaiveDateTime {
-        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
-            .earliest()
-            .map(|t| t.naive_utc())
-            .unwrap_or_default()
-    };
+    let utc = |d: NaiveDate| crate::clock::local_midnight(tz, d);
     let (start, end) = (utc(q.from), utc(q.to + chrono::Duration::days(1)));
     let days = (q.to - q.from).num_days() + 1;
     let w = &state.settings.workload;

@@ -46,7 +46,7 @@ impl Default for Norms {
 }
 
 /// What the yearly summary counts, per class.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct YearFacts {
     /// The classes that opened in the period and were not cancelled.
     pub cohorts: Vec<(CohortId, InstitutionId, ProgramId, Level, Mode, CohortStatus)>,
@@ -107,39 +107,50 @@ pub fn per_class(facts: YearFacts) -> Vec<ClassFigures> {
         .collect()
 }
 
-/// The summary's rows: for each institution (in the order given) and each level and mode with
-/// classes at it or under it, its own figures and those of its whole subtree.
-pub fn summarise(insts: &[Covered], facts: YearFacts) -> Vec<SummaryRow> {
-    let mut own: BTreeMap<(InstitutionId, Level, Mode), Figures> = BTreeMap::new();
-    for c in per_class(facts) {
-        own.entry((c.institution, c.level, c.mode)).or_default().add(&c.figures);
-    }
+/// Figures per institution and key rolled up the tree: for each institution (in the order given)
+/// and each key with figures at it or under it, in key order, (institution, name, key, its own
+/// figures, its whole subtree's).
+pub fn roll_up<K: Ord + Clone, F: Default + Clone>(
+    insts: &[Covered],
+    own: &BTreeMap<(InstitutionId, K), F>,
+    add: impl Fn(&mut F, &F),
+) -> Vec<(InstitutionId, String, K, F, F)> {
     let path: HashMap<InstitutionId, &str> = insts.iter().map(|x| (x.0, x.2.as_str())).collect();
     let under = |x: &InstitutionId, top: &str| path.get(x).is_some_and(|p| p.starts_with(top));
     let mut rows = Vec::new();
     for (id, name, ipath) in insts {
-        let mut keys: Vec<(Level, Mode)> =
-            own.keys().filter(|(x, ..)| under(x, ipath)).map(|(_, l, m)| (*l, *m)).collect();
-        keys.sort();
-        keys.dedup();
-        for (level, mode) in keys {
-            let mut all = Figures::default();
-            for ((x, l, m), f) in &own {
-                if *l == level && *m == mode && under(x, ipath) {
-                    all.add(f);
-                }
+        let mut subtree: BTreeMap<K, F> = BTreeMap::new();
+        for ((x, k), f) in own {
+            if under(x, ipath) {
+                add(subtree.entry(k.clone()).or_default(), f);
             }
-            rows.push(SummaryRow {
-                institution_id: *id,
-                institution_name: name.clone(),
-                level,
-                mode,
-                own: own.get(&(*id, level, mode)).cloned().unwrap_or_default(),
-                including_children: all,
-            });
+        }
+        for (k, all) in subtree {
+            let mine = own.get(&(*id, k.clone())).cloned().unwrap_or_default();
+            rows.push((*id, name.clone(), k, mine, all));
         }
     }
     rows
+}
+
+/// The summary's rows: for each institution (in the order given) and each level and mode with
+/// classes at it or under it, its own figures and those of its whole subtree.
+pub fn summarise(insts: &[Covered], classes: &[ClassFigures]) -> Vec<SummaryRow> {
+    let mut own: BTreeMap<(InstitutionId, (Level, Mode)), Figures> = BTreeMap::new();
+    for c in classes {
+        own.entry((c.institution, (c.level, c.mode))).or_default().add(&c.figures);
+    }
+    roll_up(insts, &own, Figures::add)
+        .into_iter()
+        .map(|(institution_id, institution_name, (level, mode), own, including_children)| SummaryRow {
+            institution_id,
+            institution_name,
+            level,
+            mode,
+            own,
+            including_children,
+        })
+        .collect()
 }
 
 /// One thing the summary groups: a class (grouped by its level, program or mode) or one
@@ -165,25 +176,7 @@ pub fn grouped(insts: &[Covered], items: Vec<Item>) -> Vec<(InstitutionId, Strin
         add.closed_cohorts = i64::from(first && it.closed);
         f.add(&add);
     }
-    let path: HashMap<InstitutionId, &str> = insts.iter().map(|x| (x.0, x.2.as_str())).collect();
-    let under = |x: &InstitutionId, top: &str| path.get(x).is_some_and(|p| p.starts_with(top));
-    let mut rows = Vec::new();
-    for (id, name, ipath) in insts {
-        let mut keys: Vec<&String> = own.keys().filter(|(x, _)| under(x, ipath)).map(|(_, k)| k).collect();
-        keys.sort();
-        keys.dedup();
-        for key in keys {
-            let mut all = Figures::default();
-            for ((x, k), f) in &own {
-                if k == key && under(x, ipath) {
-                    all.add(f);
-                }
-            }
-            let mine = own.get(&(*id, key.clone())).cloned().unwrap_or_default();
-            rows.push((*id, name.clone(), key.clone(), mine, all));
-        }
-    }
-    rows
+    roll_up(insts, &own, Figures::add)
 }
 
 /// A learner's enrolment as the categories read it.
@@ -221,6 +214,12 @@ pub fn categories(l: &LearnerFacts, starts_on: NaiveDate) -> Vec<Category> {
     out
 }
 
+/// The problem of a period from `from` to `to`, inclusive: backwards, or over ten years.
+pub fn span_problem(from: NaiveDate, to: NaiveDate) -> Option<ProblemItem> {
+    (to < from || (to - from).num_days() > 3660)
+        .then(|| ProblemItem::field("to", "must be on or after from, within ten years"))
+}
+
 /// The period a summary covers, from `year` or `from`/`to` (each problem on its field); `this_year`
 /// when neither is given.
 pub fn period(
@@ -243,10 +242,7 @@ pub fn period(
         (None, None, None) => Ok(whole(this_year)),
         (None, Some(_), None) => Err(vec![ProblemItem::field("to", "is required with from")]),
         (None, None, Some(_)) => Err(vec![ProblemItem::field("from", "is required with to")]),
-        (None, Some(f), Some(t)) if t < f || (t - f).num_days() > 3660 => {
-            Err(vec![ProblemItem::field("to", "must be on or after from, within ten years")])
-        }
-        (None, Some(f), Some(t)) => Ok((f, t)),
+        (None, Some(f), Some(t)) => span_problem(f, t).map_or(Ok((f, t)), |p| Err(vec![p])),
     }
 }
 
@@ -402,7 +398,7 @@ mod tests {
             ],
             failures: vec![(a, "attendance,exam".into()), (a, "exam".into())],
         };
-        let rows = summarise(&insts, facts);
+        let rows = summarise(&insts, &per_class(facts));
         let row = |i: InstitutionId, l: Level| rows.iter().find(|r| r.institution_id == i && r.level == l).unwrap();
         let p = row(prov, Level::Elementary);
         assert_eq!((p.own.cohorts, p.own.closed_cohorts, p.own.trainee_turns, p.own.withdrawn), (1, 1, 10, 1));

@@ -39,7 +39,8 @@ pub fn build(
     let facts = store::period_facts(c, &ids, from, to.succ_opt().unwrap_or(to))?;
     let closed: HashMap<CohortId, bool> = facts.cohorts.iter().map(|x| (x.0, x.5 == CohortStatus::Closed)).collect();
     let ids: Vec<CohortId> = facts.cohorts.iter().map(|x| x.0).collect();
-    let classes = rules::per_class(facts.clone());
+    let classes = rules::per_class(facts);
+    let rows = rules::summarise(&insts, &classes);
     let mut totals = Figures::default();
     for x in &classes {
         totals.add(&x.figures);
@@ -56,7 +57,7 @@ pub fn build(
                         }
                         _ => HashMap::new(),
                     };
-                    class_items(&ids, &closed, classes, by, &titles, &mut labels)
+                    class_items(&ids, &closed, &classes, by, &titles, &mut labels)
                 }
                 GroupBy::SendingUnit | GroupBy::Category => {
                     learner_items(&closed, store::enrolments(c, &ids)?, by, &mut labels)
@@ -75,14 +76,14 @@ pub fn build(
                 .collect()
         }
     };
-    Ok(Summary { year, from, to, rows: rules::summarise(&insts, facts), totals, groups })
+    Ok(Summary { year, from, to, rows, totals, groups })
 }
 
 /// Each class under its level, program or mode.
 fn class_items(
     ids: &[CohortId],
     closed: &HashMap<CohortId, bool>,
-    classes: Vec<rules::ClassFigures>,
+    classes: &[rules::ClassFigures],
     by: GroupBy,
     titles: &HashMap<ProgramId, String>,
     labels: &mut HashMap<String, String>,
@@ -97,7 +98,7 @@ fn class_items(
             };
             labels.insert(key.clone(), label);
             let closed = closed.get(id).copied().unwrap_or(false);
-            Item { institution: k.institution, cohort: *id, closed, key, figures: k.figures }
+            Item { institution: k.institution, cohort: *id, closed, key, figures: k.figures.clone() }
         })
         .collect()
 }

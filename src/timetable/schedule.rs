@@ -1,7 +1,7 @@
 //! Personal and administrative schedules, and the secret calendar feed.
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::*;
@@ -18,13 +18,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(my_schedule).service(schedule).service(rotate_calendar_token).service(calendar_feed);
 }
 
-/// The UTC instant of local midnight starting `day` in `tz`.
-pub fn local_midnight(tz: chrono_tz::Tz, day: NaiveDate) -> NaiveDateTime {
-    tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .earliest()
-        .map(|t| t.naive_utc())
-        .unwrap_or_else(|| day.and_hms_opt(0, 0, 0).unwrap_or_default())
-}
+pub use crate::clock::local_midnight;
 
 /// The UTC range `[from 00:00, to + 1 day 00:00)` of local dates, at most 366 days long.
 fn range(

@@ -10,7 +10,7 @@ pub mod store;
 use std::collections::BTreeMap;
 
 use actix_web::{get, web, HttpResponse};
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime};
 use printpdf::{Mm, PdfDocument};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -123,17 +123,12 @@ pub async fn yearly(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::PlanTraining)?;
     let q = q.into_inner();
-    if q.to < q.from || (q.to - q.from).num_days() > 3660 {
-        return Err(ApiError::field("to", "must be on or after from, within ten years"));
+    if let Some(p) = crate::reports::rules::span_problem(q.from, q.to) {
+        return Err(ApiError::Validation(vec![p]));
     }
     let target = q.institution_id.or(caller.institution_id);
     let tz = state.settings.tz();
-    let utc = move |d: NaiveDate| -> NaiveDateTime {
-        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
-            .earliest()
-            .map(|t| t.naive_utc())
-            .unwrap_or_default()
-    };
+    let utc = move |d: NaiveDate| crate::clock::local_midnight(tz, d);
     let (from, to) = (q.from, q.to);
     let window = (utc(from), utc(to + chrono::Duration::days(1)));
     let report = state.db.read(move |c| build(c, &caller, target, (from, to), window)).await?;
@@ -160,14 +155,8 @@ fn build(
     let ids: Vec<InstitutionId> = insts.iter().map(|x| x.0).collect();
     let until = to.succ_opt().unwrap_or(to);
     // The plan: the same comparison as plan-vs-actual, the top institution's rows.
-    let plans =
-        crate::plans::store::newest_of(c, &ids, chrono::Datelike::year(&from)..=chrono::Datelike::year(&to), true)?;
-    let lines: Vec<_> = plans.iter().map(|p| (p.institution_id, p.lines.0.clone())).collect();
-    let figures = super::rules::per_class(super::store::period_facts(c, &ids, from, until)?);
-    let plan = crate::plans::rules::compare(&insts, &lines, &figures)
-        .into_iter()
-        .filter(|r| r.institution_id == top)
-        .collect();
+    let (_, mut plan) = crate::plans::service::compared(c, &insts, (from, to))?;
+    plan.retain(|r| r.institution_id == top);
     let list = store::classes(c, &ids, from, until)?;
     let cohorts: Vec<CohortId> = list.iter().map(|x| x.0).collect();
     let programs: Vec<ProgramId> = list.iter().map(|x| x.2).collect();
@@ -241,7 +230,7 @@ fn by_kind(
             kind,
             lecturers: people.len() as i64,
             sessions,
-            periods: (minutes as f64 / 45.0 * 10.0).round() / 10.0,
+            periods: crate::attendance::rules::hours(minutes),
         })
         .collect())
 }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::attendance::rules::hours as periods;
 use crate::db::ids::ModuleId;
 
 /// One module of a class: the program's hours (45-minute periods [tiết]) against the sessions
@@ -28,10 +29,6 @@ pub type Sitting = (ModuleId, i64, bool);
 
 /// A module as the program gives it: id, code, title, hours.
 pub type Planned = (ModuleId, String, String, i32);
-
-fn periods(minutes: i64) -> f64 {
-    (minutes as f64 / 45.0 * 10.0).round() / 10.0
-}
 
 /// Each module of the program, in its order, with its sessions' hours.
 pub fn module_hours(modules: &[Planned], sessions: &[Sitting]) -> Vec<ModuleHours> {
