@@ -51,6 +51,7 @@ use crate::AppState;
         (name = "results", description = "Results and classification"),
         (name = "plans", description = "Yearly training plans: draft, submit, approve, revise"),
         (name = "inspections", description = "Inspections by the party organisation and the institutions' answers"),
+        (name = "nominations", description = "Sending units' lists of people to study and the school's decisions"),
         (name = "ops", description = "Health, readiness, metrics, problem types"),
     )
 )]
@@ -94,6 +95,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::sending_units::http::routes)
             .configure(crate::plans::http::routes)
             .configure(crate::inspections::http::routes)
+            .configure(crate::nominations::routes)
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes)

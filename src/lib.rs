@@ -23,6 +23,7 @@ pub mod http;
 pub mod inspections;
 pub mod institutions;
 pub mod jobs;
+pub mod nominations;
 pub mod notifications;
 pub mod people;
 pub mod plans;

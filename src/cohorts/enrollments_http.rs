@@ -6,64 +6,25 @@ use chrono::NaiveDate;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::*;
+use super::enrol::{self, refusals_for, Enroller, Target};
 use super::model::*;
-use super::rules::{self, ClassFacts};
+use super::rules;
 use super::store;
 use crate::audit::Audit;
 use crate::auth::{Caller, Permission};
 use crate::db::ids::*;
 use crate::db::page::Page;
 use crate::db::{now, DbConn};
-use crate::error::{ApiError, ProblemItem};
+use crate::error::ApiError;
 use crate::http::export::{self, Cell, Format, Table};
 use crate::http::extract::{ok_versioned, paging_by, IdempotencyKey, IfMatch, JsonBody};
 use crate::http::idempotency::{self, fingerprint, Stored};
-use crate::people::model::{Learner, LlctLevel};
 use crate::people::store as people;
-use crate::programs::model::Level;
 use crate::text::clean;
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_enrollments).service(create_enrollments).service(update_enrollment).service(learner_eligibility);
-}
-
-/// What an eligibility check needs to know about the class.
-pub struct Target {
-    pub level: Level,
-    pub mode: Mode,
-    /// The code of the rule set applied, and its numbers.
-    pub regulation: String,
-    pub rules: super::rule_sets::EligibilityRules,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    /// The class itself, not counted as an overlap.
-    pub except: Option<CohortId>,
-    /// The institution takes the level needed first only on a credential.
-    pub evidence_required: bool,
-    /// Who a refresher course is for.
-    pub audience: Option<crate::programs::rule_settings::Audience>,
-}
-
-/// Every rule `l` fails for the class (overlaps and credentials issued here looked up), before
-/// overrides, and the level held that the level rules counted.
-pub fn refusals_for(tx: &mut DbConn, l: &Learner, t: &Target) -> Result<(Vec<ProblemItem>, LevelHeld), ApiError> {
-    let overlapping = store::overlapping_codes(tx, l.id, t.except, t.from, t.to)?;
-    let issued = crate::certificates::store::held_here(tx, l.id)?;
-    let recorded = crate::certificates::records::store::held(tx, l.id)?;
-    let held = rules::level_held(l.prior_llct_level, &issued, &recorded);
-    let facts = ClassFacts {
-        level: t.level,
-        mode: t.mode,
-        rules: &t.rules,
-        starts_on: t.from,
-        overlapping: &overlapping,
-        held: held.level,
-        evidenced: rules::level_held(LlctLevel::None, &issued, &recorded).level,
-        evidence_required: t.evidence_required,
-        audience: t.audience,
-    };
-    Ok((rules::eligibility(l, &facts), held))
 }
 
 /// Enrols one learner or a list, all or none: the 422 answer lists, for each learner refused,
@@ -105,7 +66,8 @@ async fn create_enrollments(
                 format!("The class is {}; it takes no enrolments.", cohort.status),
             ));
         }
-        let rows = plan_enrolments(tx, &c, &cohort, &list, enrolled_on)?;
+        let by = Enroller { user: c.user_id, scope: &c.scope };
+        let rows = enrol::plan(tx, &by, &cohort, &list, enrolled_on, &|i| format!("learners[{i}]"))?;
         let mut items = Vec::new();
         for (existing, row, name) in rows {
             items.push(EnrollmentOut::new(store::enrol(tx, existing, row)?, name));
@@ -113,91 +75,6 @@ async fn create_enrollments(
         Stored::created(format!("/api/v1/cohorts/{id}/enrollments"), 1, &EnrollmentsCreated { items })
     })
     .await
-}
-
-/// A learner's enrolment to write: their earlier record in the class (after a withdrawal), the
-/// new one, their name.
-type Planned = (Option<Enrollment>, Enrollment, String);
-
-/// Every learner's enrolment in the class, or every refusal at once: learners outside the scope
-/// or already enrolled, rules failed and not overridden, and the seats left for the whole list.
-fn plan_enrolments(
-    tx: &mut DbConn,
-    c: &Caller,
-    cohort: &Cohort,
-    list: &[EnrolLearner],
-    enrolled_on: NaiveDate,
-) -> Result<Vec<Planned>, ApiError> {
-    let (level, audience) = super::http::kind_of(tx, cohort)?;
-    let set = super::rule_sets::store::of_class(tx, &cohort.regulation, cohort.starts_on)?;
-    let target = Target {
-        level,
-        mode: cohort.mode,
-        regulation: set.code,
-        rules: set.rules,
-        from: cohort.starts_on,
-        to: cohort.ends_on,
-        except: Some(cohort.id),
-        evidence_required: rules::needs_evidence(
-            &crate::institutions::store::evidence_required(tx, cohort.institution_id)?,
-            level,
-        ),
-        audience,
-    };
-    let at = now();
-    let mut refusals = Vec::new();
-    let mut rows = Vec::new();
-    for (i, x) in list.iter().enumerate() {
-        let Ok(learner) = people::get_learner(tx, &c.scope, x.learner_id) else {
-            refusals.push(
-                ProblemItem::rule("unknown_learner", "no such learner in your scope").at(format!("learners[{i}]")),
-            );
-            continue;
-        };
-        let existing = store::enrollment_of(tx, cohort.id, learner.id)?;
-        if existing.as_ref().is_some_and(|e| e.status == EnrollmentStatus::Enrolled) {
-            refusals.push(
-                ProblemItem::rule("already_enrolled", format!("{} is already enrolled.", learner.full_name))
-                    .at(format!("learners[{i}]")),
-            );
-            continue;
-        }
-        let (failed, _) = refusals_for(tx, &learner, &target)?;
-        let (refused, kept) =
-            rules::apply_overrides(&format!("learners[{i}]"), &learner.full_name, &failed, &x.overrides);
-        refusals.extend(refused);
-        let overrides = Overrides(
-            kept.into_iter().map(|(rule, reason)| Override { rule, reason, by: c.user_id, at: at.and_utc() }).collect(),
-        );
-        let row = Enrollment {
-            id: EnrollmentId::new(),
-            cohort_id: cohort.id,
-            learner_id: learner.id,
-            institution_id: cohort.institution_id,
-            status: EnrollmentStatus::Enrolled,
-            enrolled_on,
-            withdrawn_on: None,
-            withdraw_reason: None,
-            overrides,
-            version: 1,
-            created_at: at,
-            updated_at: at,
-        };
-        rows.push((existing, row, learner.full_name));
-    }
-    let new_seats = rows.len() as i32;
-    if refusals.is_empty() && !store::take_seats(tx, cohort.id, new_seats)? {
-        let left = cohort.capacity - cohort.enrolled_count;
-        refusals.push(ProblemItem::rule(
-            "capacity",
-            format!("The class has {left} seat(s) left for {new_seats} learner(s)."),
-        ));
-    }
-    if refusals.is_empty() {
-        Ok(rows)
-    } else {
-        Err(ApiError::Refused(refusals))
-    }
 }
 
 /// The enrolments of a class in class-list order. Export with `?format=csv|xlsx`.

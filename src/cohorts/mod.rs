@@ -8,6 +8,7 @@
 
 pub mod assignments_http;
 pub mod dto;
+pub mod enrol;
 pub mod enrollments_http;
 pub mod http;
 pub mod model;

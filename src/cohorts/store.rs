@@ -194,6 +194,22 @@ pub fn enrollment_of(conn: &mut DbConn, cohort: CohortId, learner: LearnerId) ->
         .optional()
 }
 
+/// Those of `learners` enrolled in the class now.
+pub fn enrolled_among(conn: &mut DbConn, cohort: CohortId, learners: &[LearnerId]) -> QueryResult<Vec<LearnerId>> {
+    let mut out = Vec::new();
+    for chunk in learners.chunks(500) {
+        out.extend(
+            e::table
+                .filter(e::cohort_id.eq(cohort))
+                .filter(e::status.eq(EnrollmentStatus::Enrolled))
+                .filter(e::learner_id.eq_any(chunk))
+                .select(e::learner_id)
+                .load::<LearnerId>(conn)?,
+        );
+    }
+    Ok(out)
+}
+
 pub fn insert_enrollment(conn: &mut DbConn, row: &Enrollment) -> QueryResult<()> {
     diesel::insert_into(e::table).values(row).execute(conn).map(|_| ())
 }

@@ -135,3 +135,5 @@ typed_id!(CredentialRecordId);
 typed_id!(RuleSetId);
 typed_id!(TrainingPlanId);
 typed_id!(InspectionId);
+typed_id!(NominationId);
+typed_id!(NominatedPersonId);

@@ -789,7 +789,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    nominations (id) {
+        id -> Text,
+        institution_id -> Text,
+        sending_unit_id -> Text,
+        decision_no -> Text,
+        decision_on -> Date,
+        cohort_id -> Nullable<Text>,
+        program_id -> Nullable<Text>,
+        year -> Nullable<Integer>,
+        note -> Nullable<Text>,
+        status -> Text,
+        people_count -> Integer,
+        pending_count -> Integer,
+        submitted_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    nominated_people (id) {
+        id -> Text,
+        nomination_id -> Text,
+        position -> Integer,
+        learner_id -> Text,
+        created_learner -> Bool,
+        status -> Text,
+        reasons -> Text,
+        cohort_id -> Nullable<Text>,
+        enrollment_id -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(credential_records -> learners (learner_id));
+diesel::joinable!(nominated_people -> nominations (nomination_id));
+diesel::joinable!(nominated_people -> learners (learner_id));
 diesel::joinable!(training_plans -> institutions (institution_id));
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(register_entries -> certificates (certificate_id));
@@ -858,6 +897,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     rule_sets,
     training_plans,
     inspections,
+    nominations,
+    nominated_people,
     job_runs,
     job_leases,
     outbox,

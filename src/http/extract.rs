@@ -219,6 +219,23 @@ impl<T> JsonBody<T> {
     }
 }
 
+/// A JSON body already read as bytes, for a route that also takes files: the same answers as
+/// [`JsonBody`] (400 for bad JSON or a body off the schema, 413 past `limit`).
+pub fn json_bytes<T: serde::de::DeserializeOwned + utoipa::ToSchema>(
+    bytes: &[u8],
+    limit: usize,
+) -> Result<T, ApiError> {
+    if bytes.len() > limit {
+        return Err(ApiError::PayloadTooLarge(limit));
+    }
+    if bytes.is_empty() {
+        return JsonBody::<T>(Ok(Sent::Nothing)).take();
+    }
+    let value = serde_json::from_slice::<serde_json::Value>(bytes)
+        .map_err(|e| crate::http::body_error(&actix_web::error::JsonPayloadError::Deserialize(e)));
+    JsonBody(value.and_then(read_body::<T>)).take()
+}
+
 /// Whether a request carries no body at all (no length or a zero length, no chunks, no type).
 fn bodiless(req: &HttpRequest) -> bool {
     let h = req.headers();

@@ -18,13 +18,15 @@ crate::text_enum! {
         InspectionOverdue => "inspection_overdue",
         Results => "results",
         UnitReport => "unit_report",
+        NominationDecided => "nomination_decided",
     }
 }
 
 impl Kind {
-    /// Reminders may be turned off by their recipient; results and unit reports always go out.
+    /// Reminders may be turned off by their recipient; results, unit reports and the school's
+    /// decisions on a unit's list always go out.
     pub fn is_reminder(self) -> bool {
-        !matches!(self, Kind::Results | Kind::UnitReport)
+        !matches!(self, Kind::Results | Kind::UnitReport | Kind::NominationDecided)
     }
 }
 

@@ -30,6 +30,7 @@ const SOURCES: &[(&str, &str)] = templates!(
     "inspection_overdue",
     "results",
     "unit_report",
+    "nomination_decided",
 );
 
 fn env() -> &'static Environment<'static> {
@@ -68,7 +69,9 @@ mod tests {
             "deadline": "02/12/2026", "missing": 3, "ends_on": "05/12/2026", "outcome": "Tốt nghiệp", "average": "8,5",
             "classification": "Giỏi", "serial": "GCN-2026-000001", "verify_url": "http://x/verify/ABC", "reasons": ["a"], "outcome_code": "graduated",
             "unit": "UBND xã Kim Bảng", "count": 12, "graduated": 11, "inspection": "Kiểm tra năm 2025", "held_on": "02/03/2026",
-            "number": 1, "text": "Bảo đảm đủ thời lượng", "due_on": "30/06/2026"});
+            "number": 1, "text": "Bảo đảm đủ thời lượng", "due_on": "30/06/2026", "decision_no": "125/QĐ-UBND",
+            "decision_on": "20/11/2026", "target": "TC-01 – Trung cấp", "accepted": [{"name": "Lê Văn A", "cohort": "TC-01 – Trung cấp"}],
+            "rejected": [{"name": "Trần Thị B", "reasons": "Chưa đủ tuổi"}], "pending": 0});
         for kind in Kind::ALL {
             for english in [false, true] {
                 let (subject, text, html) = render(*kind, english, &ctx).unwrap();

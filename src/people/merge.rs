@@ -27,8 +27,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 /// Tables that hold a learner's history.
-const HISTORY: [&str; 11] = [
+const HISTORY: [&str; 12] = [
     "enrollments",
+    "nominated_people",
     "attendance",
     "attendance_changes",
     "makeups",

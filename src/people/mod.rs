@@ -13,6 +13,7 @@ pub mod labels;
 pub mod learners_http;
 pub mod lecturer_dto;
 pub mod lecturers_http;
+pub mod matching;
 pub mod merge;
 pub mod model;
 pub mod names;
@@ -65,8 +66,14 @@ pub fn account_problem(
 
 /// Adds `rows[N].` to the field of each problem of one import row.
 pub fn in_row(n: usize, items: Vec<ProblemItem>) -> impl Iterator<Item = ProblemItem> {
+    under(&format!("rows[{n}]"), items)
+}
+
+/// Puts each problem's field under `at` (`people[2]` + `.full_name`).
+pub fn under(at: &str, items: Vec<ProblemItem>) -> impl Iterator<Item = ProblemItem> {
+    let at = at.to_string();
     items.into_iter().map(move |mut p| {
-        p.field = Some(format!("rows[{n}].{}", p.field.unwrap_or_default()));
+        p.field = Some(format!("{at}.{}", p.field.unwrap_or_default()));
         p
     })
 }

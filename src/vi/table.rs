@@ -303,12 +303,50 @@ pub(super) const FIXED: &[(&str, &str)] = &[
     ("is out of range", "nằm ngoài phạm vi cho phép"),
     ("is not a date (dd/mm/yyyy)", "không phải là ngày (dd/mm/yyyy)"),
     ("is not a year", "không phải là năm"),
+    ("must be in 2000 or later", "phải từ năm 2000 trở về sau"),
+    ("give cohort_id or program_id, not both", "chỉ nêu cohort_id hoặc program_id, không nêu cả hai"),
+    ("goes with program_id, not with cohort_id", "chỉ đi cùng program_id, không đi cùng cohort_id"),
+    ("is required with program_id", "là bắt buộc khi nêu program_id"),
+    ("give cohort_id, or program_id and year", "hãy nêu cohort_id, hoặc program_id và year"),
+    ("must be within a year before and two years after this one", "phải trong khoảng từ năm trước đến hai năm sau năm nay"),
+    ("must name at least one person", "phải có ít nhất một người"),
+    ("must decide for at least one person", "phải quyết định cho ít nhất một người"),
+    ("is not a number on the list", "không phải số thứ tự trong danh sách"),
+    ("a rejection needs at least one reason", "không tiếp nhận phải nêu ít nhất một lý do"),
+    ("goes with an acceptance only", "chỉ dùng khi tiếp nhận"),
+    ("goes with a rejection only", "chỉ dùng khi không tiếp nhận"),
+    ("is required: the list names a program, not a class", "là bắt buộc: danh sách nêu chương trình, không nêu lớp"),
+    ("no such class open to your unit", "không có lớp này cho đơn vị của bạn"),
+    ("is not open to your unit", "không nhận người của đơn vị bạn"),
+    (
+        "is not registered at the target institution, one above it or one below it",
+        "không được đăng ký tại cơ sở nhận, cơ sở cấp trên hay cấp dưới của cơ sở đó",
+    ),
+    ("is set by the list's target", "do nơi nhận của danh sách quyết định"),
+    ("cannot be set on a nomination", "không được nêu trong danh sách cử đi học"),
+    ("give learner_id or person, one of them", "hãy nêu learner_id hoặc person, chỉ một trong hai"),
+    (
+        "The unit has already sent a list under this decision (same number and date).",
+        "Đơn vị đã gửi danh sách theo quyết định này (cùng số và ngày).",
+    ),
+    ("is not your unit: an officer sends lists for their own", "không phải đơn vị của bạn: cán bộ chỉ gửi danh sách của đơn vị mình"),
+    ("no such sending unit", "không có đơn vị cử đi học này"),
+    ("The person is already enrolled in the class.", "Người này đã ghi danh vào lớp."),
+    ("The person is already on a list waiting for this class.", "Người này đã có trong một danh sách đang chờ xét cho lớp này."),
+    (
+        "is not a class of the list's program and year in your scope",
+        "không phải lớp thuộc chương trình và năm của danh sách trong phạm vi của bạn",
+    ),
 ];
 
 /// Messages with values in them: the English shape with `{}` where a value stands, and the
 /// Vietnamese with `{0}`, `{1}` … in their place. Tried in order, so a longer shape comes before
 /// a shorter one it would also match.
 pub(super) const SHAPES: &[(&str, &str)] = &[
+    ("may name at most {} people; split the list", "tối đa {0} người; hãy tách danh sách"),
+    ("is decided already in decisions[{}]", "đã được quyết định ở decisions[{0}]"),
+    ("Person {} on the list is already {}.", "Người số {0} trong danh sách đã được xét ({1})."),
+    ("The same person as {} on this list.", "Trùng người với {0} trong danh sách này."),
     ("must be at most {} characters", "tối đa {0} ký tự"),
     ("must be at least {} characters", "phải có ít nhất {0} ký tự"),
     ("must be 1 to {} characters", "phải có từ 1 đến {0} ký tự"),

@@ -15,7 +15,8 @@ const WHO: [&str; 8] =
     ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin", "inspector_a", "inspector_b"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 45] = [
+const PLACEHOLDERS: [&str; 46] = [
+    "{nom}",
     "{ins}",
     "{n}",
     "{tps}",
@@ -587,6 +588,25 @@ fn rows() -> Vec<Row> {
             Some(|n| json!({"response": format!("Đã khắc phục {n}"), "status": "done"})),
             [401, 403, 403, 200, 404, 200, 403, 403],
         ),
+        // Nominations: units' lists sent to A's class, decided by A's administrators.
+        r(M::GET, "/api/v1/nominations", None, [401, 403, 403, 200, 200, 200, 200, 200]),
+        r(M::GET, "/api/v1/nominations/template", None, [401, 403, 403, 200, 200, 200, 200, 200]),
+        r(
+            M::POST,
+            "/api/v1/nominations",
+            Some(|n| {
+                json!({"sending_unit_id": "{su}", "decision_no": format!("{n}/QĐ-UBND"), "decision_on": "2026-01-02", "cohort_id": "{c}",
+                "people": [{"person": {"full_name": person(n), "date_of_birth": "1981-02-03", "gender": "female", "education_level": "university"}}]})
+            }),
+            [401, 403, 403, 201, 400, 201, 403, 403],
+        ),
+        r(M::GET, "/api/v1/nominations/{nom}", None, [401, 403, 403, 200, 404, 200, 200, 404]),
+        r(
+            M::POST,
+            "/api/v1/nominations/{nom}/decide",
+            Some(|_| json!({"decisions": [{"person": 1, "decision": "reject", "reasons": ["Chưa đủ điều kiện"]}]})),
+            [401, 403, 403, 200, 404, 400, 403, 403],
+        ),
         // Jobs act on every institution: only system administrators run them.
         r(M::GET, "/api/v1/jobs", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         r(M::GET, "/api/v1/jobs/{job}/runs", None, [401, 403, 403, 200, 200, 200, 200, 200]),
@@ -860,7 +880,18 @@ async fn every_route_every_role(app: TestApp) {
         .await;
     assert_eq!(inspected.status, 201, "{}", inspected.text);
     let (ins, first) = (inspected.id(), "1".to_string());
+    let nominated = app
+        .post(
+            "/api/v1/nominations",
+            &app.root,
+            json!({"sending_unit_id": su, "decision_no": "1/QĐ-UBND", "decision_on": "2026-01-02", "cohort_id": c,
+                "people": [{"person": {"full_name": "Lương Văn Tám", "date_of_birth": "1980-08-08", "gender": "male", "education_level": "university"}}]}),
+        )
+        .await;
+    assert_eq!(nominated.status, 201, "{}", nominated.text);
+    let nom = nominated.id();
     let ids = [
+        ("{nom}", &nom),
         ("{ins}", &ins),
         ("{n}", &first),
         ("{tps}", &tps),

@@ -18,6 +18,7 @@ mod inspections;
 mod institutions;
 mod jobs;
 mod merges;
+mod nominations;
 mod ops;
 mod people;
 mod plans;

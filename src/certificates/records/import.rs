@@ -11,13 +11,12 @@ use super::{rules, store};
 use crate::auth::Caller;
 use crate::db::ids::*;
 use crate::db::DbConn;
-use crate::error::{ApiError, ProblemItem, Problems};
+use crate::error::{ApiError, ProblemItem};
 use crate::http::export::Cell;
 use crate::institutions::model::Institution;
-use crate::people::dto::blank_learner;
 use crate::people::import::{self, col, parse_date, parse_llct, Column};
-use crate::people::model::Learner;
-use crate::people::{in_row, person::rows_valid, rules as people_rules, store as people};
+use crate::people::matching::{match_people, Described};
+use crate::people::{in_row, person::rows_valid};
 use crate::text::clean;
 
 pub const COLUMNS: &[Column] = &[
@@ -88,13 +87,6 @@ pub struct Batch<'a> {
     pub dry_run: bool,
 }
 
-/// A row's holder: an existing learner, or the new one at this index of the learners to create.
-#[derive(Clone, Copy)]
-enum Holder {
-    Known(LearnerId),
-    New(usize),
-}
-
 /// Checks every row and writes every record, or answers every problem at once (400), in file
 /// order, as `rows[N].field`.
 pub fn record_rows(
@@ -110,7 +102,11 @@ pub fn record_rows(
         problems.extend(found.filter(|p| p.field.as_ref().is_none_or(|f| !unread.contains(f))));
     }
     let issuers = issuers(tx, b.caller, &rows, &mut problems)?;
-    let (holders, new_learners, matched) = holders(tx, b, &rows, &mut problems)?;
+    let described: Vec<Described> = rows
+        .iter()
+        .map(|(n, r)| Described { at: format!("rows[{n}]"), learner_id: r.learner_id, person: &r.holder })
+        .collect();
+    let people = match_people(tx, b.caller, b.institution, b.today, &described, &mut problems)?;
     let keys: Vec<String> = rows
         .iter()
         .map(|(_, r)| {
@@ -124,8 +120,8 @@ pub fn record_rows(
         dry_run: b.dry_run,
         rows: rows.len(),
         recorded,
-        learners_matched: matched,
-        learners_created: new_learners.len(),
+        learners_matched: people.matched,
+        learners_created: people.created.len(),
         import_id,
     };
     if b.dry_run {
@@ -136,16 +132,13 @@ pub fn record_rows(
     let records: Vec<CredentialRecord> = rows
         .iter()
         .zip(&keys)
-        .zip(&holders)
+        .zip(&people.holders)
         .map(|(((_, r), key), holder)| {
             let issuer = r.issuer.as_ref().and_then(|k| issuers.get(k));
             CredentialRecord {
                 id: CredentialRecordId::new(),
                 institution_id: b.institution,
-                learner_id: match holder {
-                    Holder::Known(id) => *id,
-                    Holder::New(i) => new_learners[*i].id,
-                },
+                learner_id: people.learner_of(*holder),
                 level: r.level.unwrap_or(crate::people::model::LlctLevel::None),
                 program_title: r.program.clone().unwrap_or_default(),
                 classification: r.classification.clone().filter(|s| !s.is_empty()),
@@ -171,7 +164,7 @@ pub fn record_rows(
             }
         })
         .collect();
-    people::insert_learners(tx, &new_learners)?;
+    crate::people::store::insert_learners(tx, &people.created)?;
     let recorded = store::insert(tx, &records)?;
     Ok(out(recorded, Some(import_id)))
 }
@@ -204,87 +197,6 @@ fn issuers(
         problems.push(ProblemItem::field(format!("rows[{n}].issuer_id"), problem));
     }
     Ok(by_key)
-}
-
-/// Each row's holder: the learner it names, else the learner of the institution tree with the
-/// same national id, else with the same name and date of birth, else a new learner (one per
-/// person however many rows they have), checked like any new learner record.
-fn holders(
-    tx: &mut DbConn,
-    b: &Batch,
-    rows: &[(usize, RecordInput)],
-    problems: &mut Vec<ProblemItem>,
-) -> Result<(Vec<Holder>, Vec<Learner>, usize), ApiError> {
-    let prefix = people::tree_prefix(tx, b.institution)?;
-    let named: Vec<LearnerId> = rows.iter().filter_map(|(_, r)| r.learner_id).collect();
-    let readable: HashSet<LearnerId> = people::learners_by_ids(tx, &named)?
-        .into_iter()
-        .filter(|l| b.caller.scope.contains(l.institution_id))
-        .map(|l| l.id)
-        .collect();
-    let at = crate::db::now();
-    // The holder each row describes (used for the rows that name no learner).
-    let candidates: Vec<Learner> = rows
-        .iter()
-        .map(|(_, r)| {
-            let mut l = blank_learner(b.institution, at);
-            r.holder.clone().apply(&mut l);
-            l
-        })
-        .collect();
-    let described = || rows.iter().zip(&candidates).filter(|((_, r), _)| r.learner_id.is_none()).map(|(_, l)| l);
-    let mut names: Vec<String> = described().map(|l| l.name_key.clone()).collect();
-    names.sort();
-    names.dedup();
-    let by_name: HashMap<(String, NaiveDate), LearnerId> =
-        people::learners_named(tx, &prefix, &names)?.into_iter().map(|(id, k, d)| ((k, d), id)).collect();
-    let mut nids: Vec<String> = described().filter_map(|l| l.national_id.clone()).collect();
-    nids.sort();
-    nids.dedup();
-    let by_nid: HashMap<String, LearnerId> =
-        people::learners_with_national_ids(tx, &prefix, &nids)?.into_iter().map(|(id, n)| (n, id)).collect();
-    let (mut holders, mut created, mut matched) = (Vec::with_capacity(rows.len()), Vec::new(), HashSet::new());
-    let mut new_by_person: HashMap<(String, NaiveDate), usize> = HashMap::new();
-    for ((n, r), cand) in rows.iter().zip(candidates) {
-        let holder = match r.learner_id {
-            Some(id) => {
-                if !readable.contains(&id) {
-                    problems.push(ProblemItem::field(format!("rows[{n}].learner_id"), "no such learner in your scope"));
-                }
-                Holder::Known(id)
-            }
-            None => {
-                let l = cand;
-                let known = l
-                    .national_id
-                    .as_ref()
-                    .and_then(|x| by_nid.get(x))
-                    .or_else(|| by_name.get(&(l.name_key.clone(), l.date_of_birth)));
-                match known {
-                    Some(id) => Holder::Known(*id),
-                    None => match new_by_person.get(&(l.name_key.clone(), l.date_of_birth)) {
-                        Some(i) => Holder::New(*i),
-                        None => {
-                            let mut p = Problems::new();
-                            r.holder.require(&mut p);
-                            if p.is_empty() {
-                                p.0.extend(people_rules::learner_problems(&l, b.today));
-                            }
-                            problems.extend(in_row(*n, p.0));
-                            new_by_person.insert((l.name_key.clone(), l.date_of_birth), created.len());
-                            created.push(l);
-                            Holder::New(created.len() - 1)
-                        }
-                    },
-                }
-            }
-        };
-        if let Holder::Known(id) = holder {
-            matched.insert(id);
-        }
-        holders.push(holder);
-    }
-    Ok((holders, created, matched.len()))
 }
 
 /// A serial already used by the same issuer: earlier in the file, recorded before, or issued

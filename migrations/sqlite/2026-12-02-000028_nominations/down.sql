@@ -1,0 +1,2 @@
+DROP TABLE nominated_people;
+DROP TABLE nominations;
