@@ -317,3 +317,64 @@ async fn a_list_s_bad_input_is_answered_field_by_field(app: TestApp) {
     assert_eq!(template.status, 200);
     assert!(String::from_utf8_lossy(&template.bytes).starts_with("\u{feff}Mã học viên,Họ và tên"), "{}", template.text);
 }
+
+db_test!(a_list_for_a_program_is_placed_in_a_class_with_an_override);
+async fn a_list_for_a_program_is_placed_in_a_class_with_an_override(app: TestApp) {
+    let c = commune(&app, 10).await;
+    let class = app.get(&format!("/api/v1/cohorts/{}", c.class), &c.admin).await;
+    let (program, year) = (class.body["program_id"].as_str().unwrap().to_string(), 2026);
+    // A party member, and someone who is neither a member nor a local official.
+    let member = json!({"person": {"full_name": "Trịnh Văn Đức", "date_of_birth": "1988-06-01", "gender": "male",
+        "education_level": "university", "party_status": "full", "party_admission_date": "2012-01-01", "party_official_date": "2013-01-01"}});
+    let outsider = json!({"person": {"full_name": "Mai Thị Ngọc", "date_of_birth": "1995-07-07", "gender": "female",
+        "education_level": "university"}});
+    let r = app
+        .post(
+            "/api/v1/nominations",
+            &c.officer,
+            json!({"decision_no": "9/QĐ-UBND", "decision_on": "2026-02-01",
+            "program_id": program, "year": year, "institution_id": c.centre, "people": [outsider, member]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!((r.body["cohort_id"].clone(), r.body["year"].as_i64()), (Value::Null, Some(year)));
+    // Without a class nobody waits on, eligibility is not judged yet.
+    assert_eq!(r.body["people"][0]["eligibility"], json!([]), "{}", r.text);
+    let decide = format!("/api/v1/nominations/{}/decide", r.id());
+
+    // A list for a program needs the class; the class must be of that program.
+    let accept = |cohort: &str, overrides: Value| {
+        json!({"decisions": [{"person": 1, "decision": "accept", "cohort_id": cohort, "overrides": overrides},
+            {"person": 2, "decision": "accept", "cohort_id": cohort}], "enrolled_on": "2026-03-02"})
+    };
+    let r = app.post(&decide, &c.admin, json!({"decisions": [{"person": 1, "decision": "accept"}]})).await;
+    assert_eq!(r.error_fields(), vec!["decisions[0].cohort_id"], "{}", r.text);
+    let s = app.get("/api/v1/programs?national=true&limit=50", &app.root).await;
+    let refresher =
+        s.body["items"].as_array().unwrap().iter().find(|p| p["level"] == "refresher").unwrap()["id"].clone();
+    let other = app
+        .post(
+            "/api/v1/cohorts",
+            &c.admin,
+            json!({"program_id": refresher, "code": "BD-N1", "mode": "full_time",
+            "starts_on": "2026-03-02", "ends_on": "2026-03-10", "capacity": 10, "location": "Hội trường UBND xã"}),
+        )
+        .await
+        .id();
+    let r = app.post(&decide, &c.admin, accept(&other, json!([]))).await;
+    assert_eq!(r.error_fields(), vec!["decisions[0].cohort_id", "decisions[1].cohort_id"], "{}", r.text);
+
+    // The outsider fails the membership rule: refused until it is overridden with a reason.
+    let r = app.post(&decide, &c.admin, accept(&c.class, json!([]))).await;
+    r.assert_problem(422, "refused");
+    assert_eq!(codes(&r), vec![("decisions[0]".to_string(), "membership".to_string())], "{}", r.text);
+    let why = json!([{"rule": "membership", "reason": "Cán bộ nguồn được Đảng ủy xã giới thiệu"}]);
+    let r = app.post(&decide, &c.admin, accept(&c.class, why)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["people"][0]["cohort_id"], json!(c.class));
+    let listed = app.get(&format!("/api/v1/cohorts/{}/enrollments", c.class), &c.admin).await;
+    let items = listed.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{}", listed.text);
+    let ngoc = items.iter().find(|e| e["learner_name"] == "Mai Thị Ngọc").unwrap();
+    assert_eq!(ngoc["overrides"][0]["rule"], "membership", "{}", listed.text);
+}
