@@ -88,6 +88,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::audit::http::routes)
             .configure(crate::certificates::routes)
             .configure(crate::certificates::verify_api_routes)
+            .configure(crate::certificates::vc::api_routes)
             .configure(crate::certificates::records::http::routes)
             .configure(crate::notifications::routes)
             .configure(crate::jobs::http::routes)
@@ -99,7 +100,8 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(ops::api_routes),
     )
     .configure(ops::root_routes)
-    .configure(crate::certificates::verify_root_routes);
+    .configure(crate::certificates::verify_root_routes)
+    .configure(crate::certificates::vc::root_routes);
 }
 
 /// The OpenAPI document of every registered route.

@@ -61,3 +61,13 @@ pub fn all_public(conn: &mut DbConn) -> QueryResult<Vec<SigningKey>> {
     let rows = sk::table.order((sk::created_at, sk::id)).select(SigningKey::as_select()).load(conn)?;
     Ok(rows.into_iter().map(|k| SigningKey { secret_key: String::new(), ..k }).collect())
 }
+
+/// The keys of one institution, oldest first, with the secret part blanked.
+pub fn public_of(conn: &mut DbConn, institution: InstitutionId) -> QueryResult<Vec<SigningKey>> {
+    let rows = sk::table
+        .filter(sk::institution_id.eq(institution))
+        .order((sk::created_at, sk::id))
+        .select(SigningKey::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|k| SigningKey { secret_key: String::new(), ..k }).collect())
+}

@@ -13,6 +13,7 @@ pub mod numbering;
 pub mod pdf;
 pub mod records;
 pub mod store;
+pub mod vc;
 pub mod verify;
 
 pub use http::routes;

@@ -15,7 +15,8 @@ const WHO: [&str; 8] =
     ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin", "inspector_a", "inspector_b"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 46] = [
+const PLACEHOLDERS: [&str; 47] = [
+    "{icode}",
     "{nom}",
     "{ins}",
     "{n}",
@@ -464,6 +465,7 @@ fn rows() -> Vec<Row> {
         r(M::GET, "/api/v1/register-book", None, [401, 403, 403, 200, 200, 200, 200, 200]),
         r(M::GET, "/api/v1/certificates/{ce}", None, [401, 404, 403, 200, 404, 200, 200, 404]),
         r(M::GET, "/api/v1/certificates/{ce}/pdf", None, [401, 404, 403, 200, 404, 200, 200, 404]),
+        r(M::GET, "/api/v1/certificates/{ce}/credential", None, [401, 404, 403, 200, 404, 200, 200, 404]),
         r(
             M::POST,
             "/api/v1/certificates/{ce}/revoke",
@@ -614,6 +616,8 @@ fn rows() -> Vec<Row> {
         // Public verification needs no account.
         r(M::GET, "/api/v1/verify/keys", None, [200; 8]),
         r(M::GET, "/api/v1/verify/{code}", None, [200; 8]),
+        r(M::GET, "/api/v1/verify/{code}/credential", None, [200; 8]),
+        r(M::GET, "/institutions/{icode}/did.json", None, [200; 8]),
         r(M::GET, "/verify/{code}", None, [200; 8]),
         // The lifecycle, last for the class: each step done once by admin A, then refused.
         r(M::POST, "/api/v1/cohorts/{c}/open", None, [401, 403, 403, 200, 404, 409, 403, 403]),
@@ -890,7 +894,9 @@ async fn every_route_every_role(app: TestApp) {
         .await;
     assert_eq!(nominated.status, 201, "{}", nominated.text);
     let nom = nominated.id();
+    let icode = "A".to_string();
     let ids = [
+        ("{icode}", &icode),
         ("{nom}", &nom),
         ("{ins}", &ins),
         ("{n}", &first),

@@ -19,6 +19,7 @@ mod institutions;
 mod jobs;
 mod merges;
 mod nominations;
+mod open_credentials;
 mod ops;
 mod people;
 mod plans;

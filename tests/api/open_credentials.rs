@@ -1,0 +1,110 @@
+//! Open digital credentials: a credential as a W3C Verifiable Credential / Open Badges 3.0
+//! `OpenBadgeCredential` with an `eddsa-jcs-2022` proof, the issuer's `did:web` document with
+//! every key (a rotated one too), and the proof checked by a separate implementation.
+
+use actix_web::http::Method;
+use serde_json::{json, Value};
+
+use crate::certificates::{closed_class, signer};
+use crate::db_test;
+use crate::support::TestApp;
+
+/// The proof checked by `tests/vc_verify.py` (Python: `rfc8785`, `cryptography`, `base58`) when
+/// `LLCT_TEST_PYTHON` names an interpreter that has them (CI does); `None` when it is not set.
+fn python_verifies(credential: &Value, did: &Value) -> Option<bool> {
+    let python = std::env::var("LLCT_TEST_PYTHON").ok()?;
+    let dir = tempfile::tempdir().unwrap();
+    let (c, d) = (dir.path().join("credential.json"), dir.path().join("did.json"));
+    std::fs::write(&c, serde_json::to_vec(credential).unwrap()).unwrap();
+    std::fs::write(&d, serde_json::to_vec(did).unwrap()).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vc_verify.py");
+    let out = std::process::Command::new(python).arg(script).arg(&c).arg(&d).output().expect("python runs");
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() || text.contains("NOT verified"), "the checker failed: {text}");
+    Some(out.status.success())
+}
+
+fn key_of(did: &Value, method: &str) -> [u8; 32] {
+    let vm = did["verificationMethod"].as_array().unwrap().iter().find(|m| m["id"] == method).unwrap();
+    llct::certificates::vc::proof::from_multikey(vm["publicKeyMultibase"].as_str().unwrap()).unwrap()
+}
+
+db_test!(a_credential_verifies_as_an_open_badge_through_the_issuer_s_did);
+async fn a_credential_verifies_as_an_open_badge_through_the_issuer_s_did(app: TestApp) {
+    let school = app.institution("TTCT-KB", "commune_center", None).await;
+    let (_, admin) = app.user("institution_admin", Some(&school)).await;
+    let k = closed_class(&app, &school, &admin, "SC-VC", &["Nguyễn Thị Lan", "Trần Văn Bình"], &[]).await;
+    let issued = app.post(&format!("/api/v1/cohorts/{}/certificates", k.cohort), &admin, signer()).await;
+    assert_eq!(issued.status, 200, "{}", issued.text);
+    let code = issued.body["issued"][0]["verification_code"].as_str().unwrap().to_string();
+    let id = issued.body["issued"][0]["id"].as_str().unwrap().to_string();
+
+    // Anyone with the code gets the credential, as VC 2.0 registers it.
+    let r = app.call(Method::GET, &format!("/api/v1/verify/{code}/credential"), None, None).await;
+    assert_eq!((r.status, r.header("content-type").as_deref()), (200, Some("application/vc")), "{}", r.text);
+    let vc: Value = serde_json::from_slice(&r.bytes).unwrap();
+    assert_eq!(vc["type"], json!(["VerifiableCredential", "OpenBadgeCredential"]));
+    assert_eq!(vc["@context"][0], "https://www.w3.org/ns/credentials/v2");
+    let subject = &vc["credentialSubject"];
+    assert_eq!(subject["achievement"]["type"], json!(["Achievement"]));
+    let holder = subject["name"].as_str().unwrap();
+    assert!(["Nguyễn Thị Lan", "Trần Văn Bình"].contains(&holder), "{}", r.text);
+    assert_eq!(subject["serialNumber"], issued.body["issued"][0]["serial"]);
+    assert_eq!(vc["proof"]["cryptosuite"], "eddsa-jcs-2022");
+    assert_eq!(vc["proof"]["proofPurpose"], "assertionMethod");
+    // The same credential is the same bytes every time; the draft media type when asked for.
+    let again = app
+        .call_with(
+            Method::GET,
+            &format!("/api/v1/verify/{code}/credential"),
+            None,
+            None,
+            &[("accept", "application/vc+ld+json")],
+        )
+        .await;
+    assert_eq!(again.header("content-type").as_deref(), Some("application/vc+ld+json"));
+    assert_eq!(again.bytes, r.bytes);
+
+    // The issuer is a did:web under the public address; its document lists the key.
+    let did_id = vc["issuer"]["id"].as_str().unwrap().to_string();
+    assert!(did_id.starts_with("did:web:") && did_id.ends_with(":institutions:TTCT-KB"), "{did_id}");
+    let did = app.call(Method::GET, "/institutions/TTCT-KB/did.json", None, None).await;
+    assert_eq!(did.status, 200, "{}", did.text);
+    let did: Value = serde_json::from_slice(&did.bytes).unwrap();
+    assert_eq!(did["id"], json!(did_id));
+    let method = vc["proof"]["verificationMethod"].as_str().unwrap().to_string();
+    assert!(did["assertionMethod"].as_array().unwrap().contains(&json!(method)));
+    let key = key_of(&did, &method);
+    assert!(llct::certificates::vc::proof::verify(&vc, &key));
+    let mut changed = vc.clone();
+    changed["credentialSubject"]["name"] = json!("Nguyễn Thị Lam");
+    assert!(!llct::certificates::vc::proof::verify(&changed, &key));
+    if let Some(ok) = python_verifies(&vc, &did) {
+        assert!(ok, "the independent checker refused the proof");
+        assert_eq!(python_verifies(&changed, &did), Some(false), "the independent checker took a changed credential");
+    } else {
+        println!("LLCT_TEST_PYTHON is not set: the independent check did not run");
+    }
+
+    // A new key signs from now on; the old one stays listed and the old credential verifies.
+    let r = app.post(&format!("/api/v1/institutions/{school}/signing-keys/rotate"), &app.root, json!(null)).await;
+    assert!(r.status == 200 || r.status == 201, "{}", r.text);
+    let did2: Value =
+        serde_json::from_slice(&app.call(Method::GET, "/institutions/TTCT-KB/did.json", None, None).await.bytes)
+            .unwrap();
+    assert_eq!(did2["verificationMethod"].as_array().unwrap().len(), 2, "{did2}");
+    assert!(llct::certificates::vc::proof::verify(&vc, &key_of(&did2, &method)));
+
+    // The school's admins download it beside the PDF; another province's get 404.
+    let mine = app.call(Method::GET, &format!("/api/v1/certificates/{id}/credential"), Some(&admin), None).await;
+    assert_eq!(mine.bytes, r_bytes(&app, &code).await);
+    let other = app.institution("TCU", "provincial_school", None).await;
+    let (_, stranger) = app.user("institution_admin", Some(&other)).await;
+    app.get(&format!("/api/v1/certificates/{id}/credential"), &stranger).await.assert_problem(404, "not-found");
+    app.call(Method::GET, "/api/v1/verify/NOSUCHCODE/credential", None, None).await.assert_problem(404, "not-found");
+    app.call(Method::GET, "/institutions/NOSUCH/did.json", None, None).await.assert_problem(404, "not-found");
+}
+
+async fn r_bytes(app: &TestApp, code: &str) -> Vec<u8> {
+    app.call(Method::GET, &format!("/api/v1/verify/{code}/credential"), None, None).await.bytes
+}
