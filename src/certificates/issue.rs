@@ -147,6 +147,8 @@ pub fn issue_for_cohort(
     // One block of numbers for the class, then every credential and register line in batches.
     let year = signer.issued_on.year();
     let mut number = super::numbering::reserve(tx, issuer.id, year, todo.len() as i32)?;
+    // The key's lock, taken above, keeps the issuer's status-list entries in one sequence.
+    let mut status = super::store::next_status_index(tx, issuer.id)?;
     let mut entries = Vec::new();
     for r in todo {
         let Some((holder, dob, _)) = people.get(&r.learner_id).cloned() else { continue };
@@ -168,9 +170,10 @@ pub fn issue_for_cohort(
             signer_title: signer.title.clone(),
             starts_on: cohort.starts_on,
         };
-        let cert =
+        let mut cert =
             signed(settings, &issuer, &key, cohort, r.learner_id, program.credential, draft, number, None, actor)?;
-        number += 1;
+        cert.status_index = Some(status);
+        (number, status) = (number + 1, status + 1);
         entries.push(entry(&cert, &holder_of(&cert), RegisterEvent::Issued, None, None, actor));
         out.issued.push(cert);
     }
@@ -230,6 +233,7 @@ fn signed(
         version: 1,
         created_at: at,
         updated_at: at,
+        status_index: None,
     })
 }
 
@@ -249,7 +253,8 @@ fn number_and_sign(
 ) -> Result<Certificate, ApiError> {
     let number = next_number(tx, issuer.id, draft.issued_on.year())?;
     let holder = draft.holder.clone();
-    let cert = signed(settings, issuer, key, cohort, learner, kind, draft, number, replaces, actor)?;
+    let mut cert = signed(settings, issuer, key, cohort, learner, kind, draft, number, replaces, actor)?;
+    cert.status_index = Some(super::store::next_status_index(tx, issuer.id)?);
     diesel::insert_into(c::table).values(&cert).execute(tx)?;
     let event = if replaces.is_some() { RegisterEvent::Reissued } else { RegisterEvent::Issued };
     diesel::insert_into(re::table)

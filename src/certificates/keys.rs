@@ -71,3 +71,13 @@ pub fn public_of(conn: &mut DbConn, institution: InstitutionId) -> QueryResult<V
         .load(conn)?;
     Ok(rows.into_iter().map(|k| SigningKey { secret_key: String::new(), ..k }).collect())
 }
+
+/// The key `institution` signs with now, if it has one (nothing is created).
+pub fn current(conn: &mut DbConn, institution: InstitutionId) -> QueryResult<Option<SigningKey>> {
+    sk::table
+        .filter(sk::institution_id.eq(institution))
+        .filter(sk::retired_at.is_null())
+        .select(SigningKey::as_select())
+        .first(conn)
+        .optional()
+}

@@ -60,6 +60,8 @@ pub struct Certificate {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The entry in the issuer's revocation status list (0, 1, 2 … in the order issued).
+    pub status_index: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

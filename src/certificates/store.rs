@@ -143,3 +143,21 @@ pub fn register(
     }
     Ok(q.order(re::id.asc()).limit(page.limit + 1).load(conn)?)
 }
+
+/// The issuer's next entry in its revocation status lists.
+pub fn next_status_index(conn: &mut DbConn, issuer: InstitutionId) -> QueryResult<i64> {
+    let max: Option<i64> =
+        c::table.filter(c::issuer_id.eq(issuer)).select(diesel::dsl::max(c::status_index)).first(conn)?;
+    Ok(max.map_or(0, |m| m + 1))
+}
+
+/// The entries in `from..to` of the issuer's credentials no longer in force (revoked or replaced).
+pub fn withdrawn_entries(conn: &mut DbConn, issuer: InstitutionId, from: i64, to: i64) -> QueryResult<Vec<i64>> {
+    c::table
+        .filter(c::issuer_id.eq(issuer))
+        .filter(c::status.ne(CertificateStatus::Valid))
+        .filter(c::status_index.ge(from))
+        .filter(c::status_index.lt(to))
+        .select(c::status_index.assume_not_null())
+        .load(conn)
+}

@@ -555,6 +555,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        status_index -> Nullable<BigInt>,
     }
 }
 

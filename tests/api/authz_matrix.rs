@@ -15,7 +15,8 @@ const WHO: [&str; 8] =
     ["anonymous", "learner", "lecturer", "admin_a", "admin_b", "system_admin", "inspector_a", "inspector_b"];
 
 /// Placeholders in `Row::path`, each replaced by a real id of the set-up data.
-const PLACEHOLDERS: [&str; 47] = [
+const PLACEHOLDERS: [&str; 48] = [
+    "{lst}",
     "{icode}",
     "{nom}",
     "{ins}",
@@ -618,6 +619,7 @@ fn rows() -> Vec<Row> {
         r(M::GET, "/api/v1/verify/{code}", None, [200; 8]),
         r(M::GET, "/api/v1/verify/{code}/credential", None, [200; 8]),
         r(M::GET, "/institutions/{icode}/did.json", None, [200; 8]),
+        r(M::GET, "/api/v1/status-lists/{icode}/{lst}", None, [200; 8]),
         r(M::GET, "/verify/{code}", None, [200; 8]),
         // The lifecycle, last for the class: each step done once by admin A, then refused.
         r(M::POST, "/api/v1/cohorts/{c}/open", None, [401, 403, 403, 200, 404, 409, 403, 403]),
@@ -894,8 +896,9 @@ async fn every_route_every_role(app: TestApp) {
         .await;
     assert_eq!(nominated.status, 201, "{}", nominated.text);
     let nom = nominated.id();
-    let icode = "A".to_string();
+    let (icode, lst) = ("A".to_string(), "0".to_string());
     let ids = [
+        ("{lst}", &lst),
         ("{icode}", &icode),
         ("{nom}", &nom),
         ("{ins}", &ins),
@@ -994,6 +997,8 @@ fn every_documented_route_has_a_row() {
                 .replace("{name}", "{x}")
                 .replace("{unit}", "{x}")
                 .replace("{target}", "{x}")
+                .replace("{institution_code}", "{x}")
+                .replace("{list}", "{x}")
                 .replace("{n}", "{x}");
             let has = covered.iter().any(|(cm, cp)| {
                 let mut cp = cp.split('?').next().unwrap_or_default().to_string();

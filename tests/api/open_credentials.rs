@@ -43,6 +43,7 @@ async fn a_credential_verifies_as_an_open_badge_through_the_issuer_s_did(app: Te
     let r = app.call(Method::GET, &format!("/api/v1/verify/{code}/credential"), None, None).await;
     assert_eq!((r.status, r.header("content-type").as_deref()), (200, Some("application/vc")), "{}", r.text);
     let vc: Value = serde_json::from_slice(&r.bytes).unwrap();
+    let first = r.bytes.clone();
     assert_eq!(vc["type"], json!(["VerifiableCredential", "OpenBadgeCredential"]));
     assert_eq!(vc["@context"][0], "https://www.w3.org/ns/credentials/v2");
     let subject = &vc["credentialSubject"];
@@ -95,9 +96,36 @@ async fn a_credential_verifies_as_an_open_badge_through_the_issuer_s_did(app: Te
     assert_eq!(did2["verificationMethod"].as_array().unwrap().len(), 2, "{did2}");
     assert!(llct::certificates::vc::proof::verify(&vc, &key_of(&did2, &method)));
 
+    // Revocation offline: the credential names its entry in the issuer's status list, which is
+    // signed by the issuer's key in use and flips when the credential is revoked.
+    let status = &vc["credentialStatus"];
+    assert_eq!(
+        (status["type"].as_str(), status["statusPurpose"].as_str()),
+        (Some("BitstringStatusListEntry"), Some("revocation"))
+    );
+    let list_path = status["statusListCredential"].as_str().unwrap().replace("http://127.0.0.1:8080", "");
+    let position: i64 = status["statusListIndex"].as_str().unwrap().parse().unwrap();
+    let list = read_list(&app, &list_path).await;
+    assert_eq!(list["type"], json!(["VerifiableCredential", "BitstringStatusListCredential"]));
+    let bits = list["credentialSubject"]["encodedList"].as_str().unwrap().to_string();
+    assert_eq!(llct::certificates::vc::status::is_set(&bits, position), Some(false));
+    let r = app.post(&format!("/api/v1/certificates/{id}/revoke"), &admin, json!({"reason": "Cấp nhầm người"})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let list = read_list(&app, &list_path).await;
+    let bits = list["credentialSubject"]["encodedList"].as_str().unwrap().to_string();
+    assert_eq!(llct::certificates::vc::status::is_set(&bits, position), Some(true), "revoked reads as revoked");
+    assert_eq!(llct::certificates::vc::status::is_set(&bits, position + 1), Some(false), "the other stays valid");
+    let list_key = key_of(&did2, list["proof"]["verificationMethod"].as_str().unwrap());
+    assert!(llct::certificates::vc::proof::verify(&list, &list_key));
+    if let Some(ok) = python_verifies(&list, &did2) {
+        assert!(ok, "the independent checker refused the status list's proof");
+    }
+    app.call(Method::GET, "/api/v1/status-lists/TTCT-KB/1", None, None).await.assert_problem(404, "not-found");
+
     // The school's admins download it beside the PDF; another province's get 404.
     let mine = app.call(Method::GET, &format!("/api/v1/certificates/{id}/credential"), Some(&admin), None).await;
     assert_eq!(mine.bytes, r_bytes(&app, &code).await);
+    assert_eq!(mine.bytes, first, "revocation changes the list, not the credential");
     let other = app.institution("TCU", "provincial_school", None).await;
     let (_, stranger) = app.user("institution_admin", Some(&other)).await;
     app.get(&format!("/api/v1/certificates/{id}/credential"), &stranger).await.assert_problem(404, "not-found");
@@ -107,4 +135,10 @@ async fn a_credential_verifies_as_an_open_badge_through_the_issuer_s_did(app: Te
 
 async fn r_bytes(app: &TestApp, code: &str) -> Vec<u8> {
     app.call(Method::GET, &format!("/api/v1/verify/{code}/credential"), None, None).await.bytes
+}
+
+async fn read_list(app: &TestApp, path: &str) -> Value {
+    let r = app.call(Method::GET, path, None, None).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    serde_json::from_slice(&r.bytes).unwrap()
 }

@@ -81,9 +81,13 @@ pub fn credential(x: &Issued) -> Value {
 
 /// The credential signed with `key`, the proof created at the moment of issue.
 pub fn signed(x: &Issued, key: &SigningKey) -> Option<Value> {
+    sign_with(&credential(x), x.did, key, &instant(x.cert.issued_at))
+}
+
+/// `doc` with an `eddsa-jcs-2022` proof by the issuer `did`'s `key`, created at `created`.
+pub fn sign_with(doc: &Value, did: &str, key: &SigningKey, created: &str) -> Option<Value> {
     let seed = secret_of(key)?;
-    let options = proof::options(&method_of(x.did, key), &instant(x.cert.issued_at));
-    Some(proof::sign(&credential(x), &options, &seed))
+    Some(proof::sign(doc, &proof::options(&method_of(did, key), created), &seed))
 }
 
 fn secret_of(key: &SigningKey) -> Option<[u8; 32]> {

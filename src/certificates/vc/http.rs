@@ -16,10 +16,11 @@ use crate::certificates::{issue, keys, store};
 use crate::db::ids::CertificateId;
 use crate::db::DbConn;
 use crate::error::ApiError;
+use crate::institutions::model::Institution;
 use crate::AppState;
 
 pub fn api_routes(cfg: &mut ServiceConfig) {
-    cfg.service(credential_by_code).service(credential_of_certificate);
+    cfg.service(credential_by_code).service(credential_of_certificate).service(status_list);
 }
 
 pub fn root_routes(cfg: &mut ServiceConfig) {
@@ -43,7 +44,8 @@ fn credential(c: &mut DbConn, base_url: &str, cert: &Certificate) -> Result<Valu
     let issuer = crate::institutions::store::find(c, cert.issuer_id)?.ok_or_else(ApiError::not_found)?;
     let key = keys::find(c, cert.key_id)?.ok_or_else(|| ApiError::Internal("signing key missing".into()))?;
     let did = super::did_of(base_url, &issuer.code);
-    let x = Issued { cert, facts: &facts, program_id: cohort.program_id, did: &did, base_url, status: None };
+    let status = cert.status_index.map(|i| super::status::entry(base_url, &issuer.code, i));
+    let x = Issued { cert, facts: &facts, program_id: cohort.program_id, did: &did, base_url, status };
     document::signed(&x, &key).ok_or_else(|| ApiError::Internal("signing key unreadable".into()))
 }
 
@@ -100,6 +102,49 @@ async fn credential_of_certificate(
     Ok(vc_response(&req, &doc))
 }
 
+fn by_code(c: &mut DbConn, code: &str) -> Result<Institution, ApiError> {
+    let found = crate::institutions::store::by_codes_or_ids(c, &[code.to_string()])?;
+    found.into_iter().find(|i| i.code == code).ok_or_else(ApiError::not_found)
+}
+
+/// The issuer's revocation list number `list` (entries `list × 131072` on) as a W3C
+/// `BitstringStatusListCredential`, signed like its credentials: a set bit is a credential
+/// revoked or replaced. A verifier that has it checks revocation offline.
+#[utoipa::path(tag = "certificates", params(("institution_code" = String, Path), ("list" = u32, Path, minimum = 0)),
+    responses((status = 200, description = "The signed status list", content((Object = "application/vc"))),
+        (status = 404, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+#[get("/status-lists/{institution_code}/{list}")]
+async fn status_list(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, u32)>,
+) -> Result<HttpResponse, ApiError> {
+    state.verify_limits.check(client_ip(&req))?;
+    let (code, list) = path.into_inner();
+    let base = state.settings.server.public_base_url.clone();
+    let now = document::instant(crate::db::now());
+    let doc = state
+        .db
+        .read(move |c| {
+            let inst = by_code(c, &code)?;
+            let key = keys::current(c, inst.id)?.ok_or_else(ApiError::not_found)?;
+            let size = super::status::LIST_SIZE;
+            let (from, list) = (i64::from(list) * size, i64::from(list));
+            if from >= store::next_status_index(c, inst.id)? {
+                return Err(ApiError::not_found());
+            }
+            let set: Vec<i64> =
+                store::withdrawn_entries(c, inst.id, from, from + size)?.into_iter().map(|i| i - from).collect();
+            let url = super::status::list_url(&base, &inst.code, list);
+            let did = super::did_of(&base, &inst.code);
+            let unsigned = super::status::list_credential(&url, &did, super::status::encoded(&set), &now);
+            document::sign_with(&unsigned, &did, &key, &now)
+                .ok_or_else(|| ApiError::Internal("signing key unreadable".into()))
+        })
+        .await?;
+    Ok(vc_response(&req, &doc))
+}
+
 /// The `did:web` document of the institution with this code: every Ed25519 key it has signed
 /// with, as Multikeys, the retired ones too. Merged institutions keep theirs.
 #[utoipa::path(tag = "certificates", params(("code" = String, Path)),
@@ -112,8 +157,7 @@ async fn did_json(state: web::Data<AppState>, code: web::Path<String>) -> Result
     let doc = state
         .db
         .read(move |c| {
-            let found = crate::institutions::store::by_codes_or_ids(c, std::slice::from_ref(&code))?;
-            let inst = found.into_iter().find(|i| i.code == code).ok_or_else(ApiError::not_found)?;
+            let inst = by_code(c, &code)?;
             let keys = keys::public_of(c, inst.id)?;
             Ok(document::did_document(&super::did_of(&base, &inst.code), &keys))
         })

@@ -10,6 +10,7 @@
 pub mod document;
 pub mod http;
 pub mod proof;
+pub mod status;
 
 pub use http::{api_routes, root_routes};
 

@@ -154,7 +154,10 @@ impl TestApp {
         }
         let state = web::Data::new(state);
         let s = state.clone();
-        let srv = actix_test::start(move || llct::app::build_app(s.clone()).configure(routes));
+        // A request may wait on a busy machine (a panic's backtrace, two databases at once): the
+        // client gives it 30 s, not the default 5.
+        let cfg = actix_test::config().client_request_timeout(std::time::Duration::from_secs(30));
+        let srv = actix_test::start_with(cfg, move || llct::app::build_app(s.clone()).configure(routes));
         let mut app = TestApp { srv, state, root: String::new(), backend, _db: db };
         app.root = app.login(ADMIN_EMAIL, PASSWORD).await;
         app

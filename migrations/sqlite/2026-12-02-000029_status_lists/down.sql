@@ -1,0 +1,2 @@
+DROP INDEX certificates_status_index;
+ALTER TABLE certificates DROP COLUMN status_index;
