@@ -111,7 +111,7 @@ fn by_code(c: &mut DbConn, code: &str) -> Result<Institution, ApiError> {
 /// `BitstringStatusListCredential`, signed like its credentials: a set bit is a credential
 /// revoked or replaced. A verifier that has it checks revocation offline.
 #[utoipa::path(tag = "certificates", params(("institution_code" = String, Path), ("list" = u32, Path, minimum = 0)),
-    responses((status = 200, description = "The signed status list", content((Object = "application/vc"))),
+    responses((status = 200, description = "The signed status list", content((Object = "application/vc"), (Object = "application/vc+ld+json"))),
         (status = 404, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 #[get("/status-lists/{institution_code}/{list}")]
 async fn status_list(
