@@ -16,13 +16,7 @@ pub const ALGORITHM: &str = "Ed25519";
 /// The key `institution` signs with now, made on first use.
 pub fn active(tx: &mut DbConn, institution: InstitutionId) -> QueryResult<SigningKey> {
     lock_keys(tx, &[format!("signing-key:{institution}")])?;
-    let current = sk::table
-        .filter(sk::institution_id.eq(institution))
-        .filter(sk::retired_at.is_null())
-        .select(SigningKey::as_select())
-        .first(tx)
-        .optional()?;
-    match current {
+    match current(tx, institution)? {
         Some(k) => Ok(k),
         None => create(tx, institution),
     }
@@ -59,7 +53,7 @@ pub fn find(conn: &mut DbConn, id: KeyId) -> QueryResult<Option<SigningKey>> {
 /// Every key, oldest first, with the secret part blanked.
 pub fn all_public(conn: &mut DbConn) -> QueryResult<Vec<SigningKey>> {
     let rows = sk::table.order((sk::created_at, sk::id)).select(SigningKey::as_select()).load(conn)?;
-    Ok(rows.into_iter().map(|k| SigningKey { secret_key: String::new(), ..k }).collect())
+    Ok(blanked(rows))
 }
 
 /// The keys of one institution, oldest first, with the secret part blanked.
@@ -69,7 +63,7 @@ pub fn public_of(conn: &mut DbConn, institution: InstitutionId) -> QueryResult<V
         .order((sk::created_at, sk::id))
         .select(SigningKey::as_select())
         .load(conn)?;
-    Ok(rows.into_iter().map(|k| SigningKey { secret_key: String::new(), ..k }).collect())
+    Ok(blanked(rows))
 }
 
 /// The key `institution` signs with now, if it has one (nothing is created).
@@ -80,4 +74,9 @@ pub fn current(conn: &mut DbConn, institution: InstitutionId) -> QueryResult<Opt
         .select(SigningKey::as_select())
         .first(conn)
         .optional()
+}
+
+/// Keys as they may be shown: the secret part blanked.
+fn blanked(rows: Vec<SigningKey>) -> Vec<SigningKey> {
+    rows.into_iter().map(|k| SigningKey { secret_key: String::new(), ..k }).collect()
 }

@@ -128,6 +128,20 @@ async fn merging_an_institution_keeps_every_record_and_credential(app: TestApp) 
     r.assert_problem(422, "refused");
     app.post(&path, &app.root, json!(null)).await.assert_problem(422, "refused");
 
+    // The merged school's credentials still verify as Verifiable Credentials through its own
+    // did:web document, which keeps its keys.
+    let code = cb[0]["verification_code"].as_str().unwrap();
+    let vc = app.call(actix_web::http::Method::GET, &format!("/api/v1/verify/{code}/credential"), None, None).await;
+    let vc: Value = serde_json::from_slice(&vc.bytes).unwrap();
+    assert!(vc["issuer"]["id"].as_str().unwrap().ends_with(":institutions:TCT-B"), "{vc}");
+    let did = app.call(actix_web::http::Method::GET, "/institutions/TCT-B/did.json", None, None).await;
+    assert_eq!(did.status, 200, "{}", did.text);
+    let did: Value = serde_json::from_slice(&did.bytes).unwrap();
+    let method = vc["proof"]["verificationMethod"].clone();
+    let vm = did["verificationMethod"].as_array().unwrap().iter().find(|m| m["id"] == method).unwrap();
+    let key = llct::certificates::vc::proof::from_multikey(vm["publicKeyMultibase"].as_str().unwrap()).unwrap();
+    assert!(llct::certificates::vc::proof::verify(&vc, &key));
+
     // Everything is still there, now in the target's scope; the other tree sees none of it.
     assert_eq!(ids(&app, "/api/v1/certificates?limit=500", &app.root).await, all_certificates);
     assert_eq!(ids(&app, "/api/v1/learners?limit=500", &app.root).await, all_learners);
