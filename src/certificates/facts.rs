@@ -56,20 +56,19 @@ pub fn new_key_pair() -> (String, String) {
     (B64.encode(key.verifying_key().to_bytes()), B64.encode(secret))
 }
 
+/// The 32 bytes of a stored base64 key (public or secret); `None` if unreadable.
+pub fn key_bytes(b64: &str) -> Option<[u8; 32]> {
+    B64.decode(b64).ok()?.try_into().ok()
+}
+
 /// Signs `text` with a base64 secret key; `None` if the stored key is unreadable.
 pub fn sign(secret_b64: &str, text: &str) -> Option<String> {
-    let bytes: [u8; 32] = B64.decode(secret_b64).ok()?.try_into().ok()?;
-    Some(B64.encode(SigningKey::from_bytes(&bytes).sign(text.as_bytes()).to_bytes()))
+    Some(B64.encode(SigningKey::from_bytes(&key_bytes(secret_b64)?).sign(text.as_bytes()).to_bytes()))
 }
 
 /// Checks a base64 signature over `text` with a base64 public key.
 pub fn verify(public_b64: &str, text: &str, signature_b64: &str) -> bool {
-    let Some(key) = B64
-        .decode(public_b64)
-        .ok()
-        .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
-    else {
+    let Some(key) = key_bytes(public_b64).and_then(|b| VerifyingKey::from_bytes(&b).ok()) else {
         return false;
     };
     let Some(sig) = B64.decode(signature_b64).ok().and_then(|b| <[u8; 64]>::try_from(b).ok()) else {

@@ -145,20 +145,26 @@ pub struct VerifyQuery {
     pub custodian: Option<bool>,
 }
 
+/// A verification code as the public routes take it: within the client's rate limit (429), of
+/// the shape the service gives (404 otherwise), upper-cased.
+pub fn admitted(state: &AppState, req: &HttpRequest, code: String) -> Result<String, ApiError> {
+    state.verify_limits.check(client_ip(req))?;
+    if code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(ApiError::not_found());
+    }
+    Ok(code.to_ascii_uppercase())
+}
+
 async fn lookup(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     code: String,
     with_custodian: bool,
 ) -> Result<Verification, ApiError> {
-    state.verify_limits.check(client_ip(req))?;
-    if code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(ApiError::not_found());
-    }
+    let code = admitted(state, req, code)?;
     state
         .db
         .read(move |c| {
-            let code = code.to_ascii_uppercase();
             let Some(cert) = by_code(c, &code)? else {
                 return copied(c, &code);
             };

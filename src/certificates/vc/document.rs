@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use serde_json::{json, Value};
 
 use super::proof;
-use crate::certificates::facts::Facts;
+use crate::certificates::facts::{key_bytes, Facts};
 use crate::certificates::model::{Certificate, SigningKey};
 use crate::db::ids::ProgramId;
 
@@ -86,18 +86,8 @@ pub fn signed(x: &Issued, key: &SigningKey) -> Option<Value> {
 
 /// `doc` with an `eddsa-jcs-2022` proof by the issuer `did`'s `key`, created at `created`.
 pub fn sign_with(doc: &Value, did: &str, key: &SigningKey, created: &str) -> Option<Value> {
-    let seed = secret_of(key)?;
+    let seed = key_bytes(&key.secret_key)?;
     Some(proof::sign(doc, &proof::options(&method_of(did, key), created), &seed))
-}
-
-fn secret_of(key: &SigningKey) -> Option<[u8; 32]> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(&key.secret_key).ok()?.try_into().ok()
-}
-
-pub fn public_of(key: &SigningKey) -> Option<[u8; 32]> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(&key.public_key).ok()?.try_into().ok()
 }
 
 /// The DID document of an institution: every key, oldest first, as a Multikey; the key in use
@@ -106,7 +96,7 @@ pub fn did_document(did: &str, keys: &[SigningKey]) -> Value {
     let methods: Vec<Value> = keys
         .iter()
         .filter_map(|k| {
-            let public = public_of(k)?;
+            let public = key_bytes(&k.public_key)?;
             Some(json!({"id": method_of(did, k), "type": "Multikey", "controller": did,
                 "publicKeyMultibase": proof::multikey(&public)}))
         })

@@ -61,11 +61,7 @@ async fn credential_by_code(
     req: HttpRequest,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    state.verify_limits.check(client_ip(&req))?;
-    let code = code.into_inner().to_ascii_uppercase();
-    if code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(ApiError::not_found());
-    }
+    let code = crate::certificates::verify::admitted(&state, &req, code.into_inner())?;
     let base = state.settings.server.public_base_url.clone();
     let doc = state
         .db
