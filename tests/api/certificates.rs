@@ -580,6 +580,34 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     out
 }
 
+/// Checks that every font embedded in `pdf` is a subset whose glyphs all keep their outlines, and
+/// that each letter of `text` is still read back through the ToUnicode maps.
+fn assert_embedded_fonts_draw(pdf: &[u8], text: &str) {
+    use printpdf::lopdf::Document;
+    let doc = Document::load_mem(pdf).expect("a PDF");
+    let mut programs = 0;
+    for stream in doc.objects.values().filter_map(|o| o.as_stream().ok()) {
+        let is_font = stream.dict.get(b"Length1").is_ok();
+        if !is_font {
+            continue;
+        }
+        programs += 1;
+        let data = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+        assert!(data.len() < 60_000, "an embedded font program of {} bytes is not a subset", data.len());
+        let face = ttf_parser::Face::parse(&data, 0).expect("a TrueType font program");
+        let n = face.number_of_glyphs();
+        assert!(n < 200, "{n} glyphs embedded");
+        // Only the space has no outline: the subset kept each letter's drawing.
+        let blank = (0..n).filter(|&g| face.glyph_bounding_box(ttf_parser::GlyphId(g)).is_none()).count();
+        assert!(blank <= 1, "{blank} of {n} embedded glyphs have no outline");
+    }
+    assert!(programs >= 1, "no embedded font program");
+    let decoded = pdf_text(pdf);
+    for ch in text.chars().filter(|c| !c.is_whitespace()) {
+        assert!(decoded.contains(ch), "{ch:?} is not drawn");
+    }
+}
+
 /// Rebuilds the QR code drawn on the first page from the PDF's filled rectangles and decodes it.
 fn decode_qr(pdf: &[u8]) -> String {
     use printpdf::lopdf::{content::Content, Document, Object};
@@ -657,6 +685,9 @@ async fn printable_pdfs_carry_the_name_and_a_working_qr_code(app: TestApp) {
         assert!(text.contains(needle), "{needle:?} not in {text}");
     }
     assert_eq!(decode_qr(&pdf.bytes), mine["verify_url"].as_str().unwrap());
+    // Only the glyphs used are embedded, and each of them still has its outline.
+    assert!(pdf.bytes.len() < 100_000, "a credential's PDF is {} bytes", pdf.bytes.len());
+    assert_embedded_fonts_draw(&pdf.bytes, "Nguyễn Thị Ánh Tuyết GIẤY CHỨNG NHẬN");
     // Another learner cannot fetch it; a lecturer may not; the holder may not print a copy.
     let (_, other_token, _) = &k.learners[1];
     app.call(Method::GET, &format!("/api/v1/certificates/{id}/pdf"), Some(other_token), None)
