@@ -138,6 +138,38 @@ pub struct CertificateSettings {
     pub diploma_code: String,
     pub lost_paper: LostPaper,
     pub verify_per_minute_per_client: u32,
+    #[serde(deserialize_with = "from_text")]
+    pub sealing_key: SealingKey,
+}
+
+/// The server's key that seals the schools' uploaded signing keys: 32 bytes in base64, or empty
+/// when no school may upload a certificate. Never printed.
+#[derive(Clone, Default)]
+pub struct SealingKey(Option<[u8; 32]>);
+
+impl SealingKey {
+    pub fn get(&self) -> Option<&[u8; 32]> {
+        self.0.as_ref()
+    }
+}
+
+impl fmt::Debug for SealingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() { "SealingKey(set)" } else { "SealingKey(unset)" })
+    }
+}
+
+impl std::str::FromStr for SealingKey {
+    type Err = &'static str;
+    fn from_str(s: &str) -> Result<SealingKey, &'static str> {
+        use base64::Engine;
+        if s.trim().is_empty() {
+            return Ok(SealingKey(None));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD.decode(s.trim()).map_err(|_| "not base64")?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| "must be 32 bytes in base64 (openssl rand -base64 32)")?;
+        Ok(SealingKey(Some(key)))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -78,10 +78,10 @@ pub fn verify(public_b64: &str, text: &str, signature_b64: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn sample() -> Facts {
+    pub(crate) fn sample() -> Facts {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         Facts {
             classification: Some("Khá".into()),

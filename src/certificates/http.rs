@@ -9,6 +9,7 @@ use super::dto::*;
 use super::facts::Facts;
 use super::issue::{self, Reissued, Signer};
 use super::model::*;
+use super::pades::{self, Signer as PdfSigner};
 use super::pdf;
 use super::store::{self, readable, writable};
 use crate::audit::Audit;
@@ -33,7 +34,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(revoke_certificate)
         .service(reissue_certificate)
         .service(rotate_key)
-        .configure(super::decision::routes);
+        .configure(super::decision::routes)
+        .configure(super::pades::http::routes);
 }
 
 /// Issues a credential to every graduate of a closing or closed class who has none, numbered in
@@ -130,18 +132,21 @@ async fn cohort_pdf(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::IssueCredentials)?;
     let id = id.into_inner();
-    let rows = state
+    let (settings, now) = (state.settings.clone(), state.clock.now());
+    let (rows, signer) = state
         .db
         .read(move |conn| {
-            crate::cohorts::store::writable(conn, &caller, id)?;
-            Ok(store::valid_of_cohort(conn, id)?)
+            let cohort = crate::cohorts::store::writable(conn, &caller, id)?;
+            let rows = store::valid_of_cohort(conn, id)?;
+            let issuer = rows.first().map_or(cohort.institution_id, |x| x.issuer_id);
+            Ok((rows, PdfSigner::of(conn, &settings, issuer, now)?))
         })
         .await?;
     if rows.is_empty() {
         return Err(ApiError::NotFound("The class has no valid credentials yet.".into()));
     }
     let pages = rows.iter().map(|x| page_of(&state, x, false)).collect::<Result<Vec<_>, _>>()?;
-    let bytes = web::block(move || pdf::render("Văn bằng", &pages))
+    let bytes = web::block(move || pades::signed(pdf::render("Văn bằng", &pages)?, signer.as_ref(), now))
         .await
         .map_err(|_| ApiError::Internal("PDF task failed".into()))??;
     Ok(pdf_response(bytes, &format!("van-bang-{id}")))
@@ -221,10 +226,18 @@ async fn certificate_pdf(
     if copy && !caller.role.is_admin() {
         return Err(ApiError::Forbidden);
     }
-    let x = state.db.read(move |conn| readable(conn, &caller, id)).await?;
+    let (settings, now) = (state.settings.clone(), state.clock.now());
+    let (x, signer) = state
+        .db
+        .read(move |conn| {
+            let x = readable(conn, &caller, id)?;
+            let signer = PdfSigner::of(conn, &settings, x.issuer_id, now)?;
+            Ok((x, signer))
+        })
+        .await?;
     let page = page_of(&state, &x, copy)?;
     let name = x.serial.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_");
-    let bytes = web::block(move || pdf::render("Văn bằng", &[page]))
+    let bytes = web::block(move || pades::signed(pdf::render("Văn bằng", &[page])?, signer.as_ref(), now))
         .await
         .map_err(|_| ApiError::Internal("PDF task failed".into()))??;
     Ok(pdf_response(bytes, &name))

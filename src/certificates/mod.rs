@@ -10,6 +10,7 @@ pub mod issue;
 pub mod keys;
 pub mod model;
 pub mod numbering;
+pub mod pades;
 pub mod pdf;
 pub mod records;
 pub mod store;

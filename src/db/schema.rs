@@ -522,6 +522,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    signing_certificates (institution_id) {
+        institution_id -> Text,
+        subject -> Text,
+        issuer -> Text,
+        serial -> Text,
+        not_before -> Timestamp,
+        not_after -> Timestamp,
+        sealed -> Text,
+        installed_by -> Text,
+        installed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     credential_counters (institution_id, year) {
         institution_id -> Text,
         year -> Integer,
@@ -832,6 +846,7 @@ diesel::joinable!(nominated_people -> nominations (nomination_id));
 diesel::joinable!(nominated_people -> learners (learner_id));
 diesel::joinable!(training_plans -> institutions (institution_id));
 diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(signing_certificates -> institutions (institution_id));
 diesel::joinable!(register_entries -> certificates (certificate_id));
 diesel::joinable!(certificates -> learners (learner_id));
 diesel::joinable!(certificates -> cohorts (cohort_id));
@@ -891,6 +906,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     conduct,
     signing_keys,
+    signing_certificates,
     credential_counters,
     certificates,
     register_entries,

@@ -180,12 +180,13 @@ async fn body_summary(req: &mut ServiceRequest) -> Option<String> {
     summary
 }
 
-/// Secrets never reach the audit trail: any field whose name says password or token.
+/// Secrets never reach the audit trail: any field whose name says password or token, and an
+/// uploaded key file (`pkcs12`).
 pub fn mask_secrets(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Object(m) => {
             for (k, val) in m.iter_mut() {
-                if k.contains("password") || k.contains("token") {
+                if k.contains("password") || k.contains("token") || k == "pkcs12" {
                     *val = serde_json::Value::String("***".into());
                 } else {
                     mask_secrets(val);
@@ -230,10 +231,11 @@ fn problemise(res: ServiceResponse<BoxBody>, upload_limit: usize) -> ServiceResp
 mod tests {
     #[test]
     fn secrets_are_masked() {
-        let mut v = serde_json::json!({"email": "a@b.vn", "password": "bí mật", "nested": [{"new_password": "x", "name": "An"}]});
+        let mut v = serde_json::json!({"email": "a@b.vn", "password": "bí mật", "nested": [{"new_password": "x", "name": "An"}], "pkcs12": "MIIK"});
         super::mask_secrets(&mut v);
         assert_eq!(v["password"], "***");
         assert_eq!(v["nested"][0]["new_password"], "***");
+        assert_eq!(v["pkcs12"], "***");
         assert_eq!(v["nested"][0]["name"], "An");
     }
 }

@@ -1,6 +1,25 @@
 //! The Vietnamese of every English message: whole messages, and shapes with figures in them.
 
 pub(super) const FIXED: &[(&str, &str)] = &[
+    ("The password does not open this PKCS#12 file.", "Mật khẩu không mở được tệp PKCS#12 này."),
+    (
+        "The file is not a PKCS#12 (.p12, .pfx) file this service can read.",
+        "Tệp không phải tệp PKCS#12 (.p12, .pfx) mà hệ thống đọc được.",
+    ),
+    ("The file holds no private key with its certificate.", "Tệp không chứa khóa bí mật kèm chứng thư số của nó."),
+    ("The certificate cannot be read.", "Không đọc được chứng thư số."),
+    (
+        "The certificate's key usage does not allow digital signatures.",
+        "Mục đích sử dụng khóa của chứng thư số không cho phép ký số.",
+    ),
+    ("The key must be RSA or ECDSA P-256.", "Khóa phải là RSA hoặc ECDSA P-256."),
+    ("The private key does not belong to the certificate.", "Khóa bí mật không thuộc chứng thư số này."),
+    (
+        "The server has no sealing key (certificates.sealing_key) to keep a certificate's key.",
+        "Máy chủ chưa có khóa niêm phong (certificates.sealing_key) để lưu giữ khóa của chứng thư số.",
+    ),
+    ("No signing certificate is installed.", "Chưa cài đặt chứng thư số để ký."),
+    ("must be the file in base64", "phải là nội dung tệp mã hóa base64"),
     ("may have one head", "chỉ có một trưởng đoàn"),
     ("must name 1 to 30 members", "phải có từ 1 đến 30 thành viên"),
     ("must not be in the future", "không được ở tương lai"),
@@ -343,6 +362,8 @@ pub(super) const FIXED: &[(&str, &str)] = &[
 /// Vietnamese with `{0}`, `{1}` … in their place. Tried in order, so a longer shape comes before
 /// a shorter one it would also match.
 pub(super) const SHAPES: &[(&str, &str)] = &[
+    ("The certificate expired on {}.", "Chứng thư số đã hết hạn ngày {0}."),
+    ("The certificate is valid only from {}.", "Chứng thư số chỉ có hiệu lực từ ngày {0}."),
     ("may name at most {} people; split the list", "tối đa {0} người; hãy tách danh sách"),
     ("is decided already in decisions[{}]", "đã được quyết định ở decisions[{0}]"),
     ("Person {} on the list is already {}.", "Người số {0} trong danh sách đã được xét ({1})."),

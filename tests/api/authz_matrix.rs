@@ -480,6 +480,13 @@ fn rows() -> Vec<Row> {
             [401, 403, 403, 201, 404, 409, 403, 403],
         ),
         r(M::POST, "/api/v1/institutions/{a}/signing-keys/rotate", None, [401, 403, 403, 201, 404, 201, 403, 403]),
+        r(
+            M::PUT,
+            "/api/v1/institutions/{a}/signing-certificate",
+            Some(|_| json!({})),
+            [401, 403, 403, 403, 404, 400, 403, 404],
+        ),
+        r(M::GET, "/api/v1/institutions/{a}/signing-certificate", None, [401, 403, 403, 404, 404, 404, 403, 404]),
         // Credentials copied from register books: administrators bring them in; holders read theirs.
         r(
             M::POST,

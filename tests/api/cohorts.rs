@@ -55,7 +55,7 @@ pub async fn class(app: &TestApp, s: &School, code: &str, starts: &str, ends: &s
     r.id()
 }
 
-fn codes(r: &crate::support::Resp) -> Vec<String> {
+pub fn codes(r: &crate::support::Resp) -> Vec<String> {
     r.body["errors"]
         .as_array()
         .map(|a| a.iter().filter_map(|e| e["code"].as_str().map(str::to_string)).collect())

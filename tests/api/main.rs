@@ -31,6 +31,7 @@ mod results;
 mod rule_sets;
 mod schema_invariants;
 mod sending_units;
+mod signed_pdfs;
 mod startup;
 mod timetable;
 mod users;

@@ -12,16 +12,10 @@ use crate::support::TestApp;
 /// The proof checked by `tests/vc_verify.py` (Python: `rfc8785`, `cryptography`, `base58`) when
 /// `LLCT_TEST_PYTHON` names an interpreter that has them (CI does); `None` when it is not set.
 fn python_verifies(credential: &Value, did: &Value) -> Option<bool> {
-    let python = std::env::var("LLCT_TEST_PYTHON").ok()?;
-    let dir = tempfile::tempdir().unwrap();
-    let (c, d) = (dir.path().join("credential.json"), dir.path().join("did.json"));
-    std::fs::write(&c, serde_json::to_vec(credential).unwrap()).unwrap();
-    std::fs::write(&d, serde_json::to_vec(did).unwrap()).unwrap();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vc_verify.py");
-    let out = std::process::Command::new(python).arg(script).arg(&c).arg(&d).output().expect("python runs");
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success() || text.contains("NOT verified"), "the checker failed: {text}");
-    Some(out.status.success())
+    let (c, d) = (serde_json::to_vec(credential).unwrap(), serde_json::to_vec(did).unwrap());
+    let (ok, text) = crate::support::python_check("vc_verify.py", &[("credential.json", &c), ("did.json", &d)])?;
+    assert!(ok || text.contains("NOT verified"), "the checker failed: {text}");
+    Some(ok)
 }
 
 fn key_of(did: &Value, method: &str) -> [u8; 32] {

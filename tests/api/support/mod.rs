@@ -339,3 +339,21 @@ macro_rules! db_test {
         }
     };
 }
+
+/// Runs the independent checker `tests/{script}` on `files` (each written to a temporary file
+/// first) with the interpreter `LLCT_TEST_PYTHON` names (CI sets it and installs what the
+/// checkers import): whether it exited 0, and what it printed. `None` when it is not set.
+pub fn python_check(script: &str, files: &[(&str, &[u8])]) -> Option<(bool, String)> {
+    let python = std::env::var("LLCT_TEST_PYTHON").ok()?;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(python);
+    cmd.arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(script));
+    for (name, bytes) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        cmd.arg(path);
+    }
+    let out = cmd.output().expect("python runs");
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    Some((out.status.success(), text))
+}
