@@ -152,6 +152,7 @@ pub fn build_app(
         .service(web::redirect("/api/docs", "/api/docs/"))
         .service(SwaggerUi::new("/api/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
         .default_service(web::to(no_route))
+        .wrap(actix_web::middleware::from_fn(crate::http::conditional::conditional))
         .wrap(cors(&origins))
         .wrap(actix_web::middleware::from_fn(middleware::observe))
         .wrap(actix_web::middleware::from_fn(middleware::head_as_get))

@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod page;
 pub mod schema;
 pub mod sql;
+pub mod stamp;
 pub mod types;
 
 use std::time::Duration;
@@ -242,7 +243,7 @@ impl Db {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
-            write_tx(&mut conn, |tx| Ok::<_, ApiError>(journal.append(tx, None)?))
+            write_tx_quiet(&mut conn, |tx| Ok::<_, ApiError>(journal.append(tx, None)?))
         })
         .await
         .map_err(|_| ApiError::Internal("a database task failed".into()))?
@@ -262,7 +263,24 @@ impl Journal for () {
 }
 
 /// `BEGIN IMMEDIATE` on SQLite, `BEGIN` on PostgreSQL; commits on `Ok`, rolls back on `Err`.
+/// The change stamp (`stamp`) is raised last, in the same transaction.
 pub fn write_tx<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    write_tx_stamped(conn, true, f)
+}
+
+/// Like [`write_tx`] for writes no reader sees as a change: a read's audit row, a job run's own
+/// bookkeeping. The change stamp stays, so what clients hold stays current.
+pub fn write_tx_quiet<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    write_tx_stamped(conn, false, f)
+}
+
+fn write_tx_stamped<T, E>(conn: &mut DbConn, stamp: bool, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
@@ -270,7 +288,13 @@ where
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
-    match f(conn) {
+    let done = f(conn).and_then(|v| {
+        if stamp {
+            self::stamp::bump(conn)?;
+        }
+        Ok(v)
+    });
+    match done {
         Ok(v) => {
             <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
             Ok(v)

@@ -522,6 +522,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    data_version (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     signing_certificates (institution_id) {
         institution_id -> Text,
         subject -> Text,
@@ -907,6 +914,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     conduct,
     signing_keys,
     signing_certificates,
+    data_version,
     credential_counters,
     certificates,
     register_entries,

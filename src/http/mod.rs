@@ -3,6 +3,7 @@
 //! headers, and the OpenAPI post-processing. It knows no domain area; `crate::app` assembles the
 //! routes.
 
+pub mod conditional;
 pub mod export;
 pub mod extract;
 pub mod idempotency;

@@ -72,8 +72,30 @@ pub fn complete(doc: &mut serde_json::Value) {
             if has_body {
                 shared.extend([413, 415]);
             }
+            // Conditional GETs (http::conditional): `If-None-Match` and 304.
+            let revalidated = !write && path.starts_with("/api/v1/") && !path.starts_with("/api/v1/jobs");
+            if revalidated {
+                let ps = op.entry("parameters").or_insert_with(|| json!([]));
+                if let Some(ps) = ps.as_array_mut() {
+                    ps.push(json!({
+                        "name": "If-None-Match",
+                        "in": "header",
+                        "required": false,
+                        "description": "The `ETag` of an earlier answer: 304 with no body while it is current.",
+                        "schema": { "type": "string" },
+                    }));
+                }
+            }
             let responses = op.entry("responses").or_insert_with(|| json!({}));
             let Some(responses) = responses.as_object_mut() else { continue };
+            if revalidated {
+                let tag =
+                    json!({ "schema": { "type": "string" }, "description": "The answer's tag, for `If-None-Match`." });
+                responses.insert(
+                    "304".into(),
+                    json!({ "description": "Not Modified: the tag named in `If-None-Match` is current.", "headers": { "ETag": tag } }),
+                );
+            }
             for status in shared {
                 responses
                     .entry(status.to_string())

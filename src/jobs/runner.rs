@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::{execute, Counts, Ctx};
 use crate::db::ids::JobRunId;
 use crate::db::schema::{job_leases as jl, job_runs as jr};
-use crate::db::{now, write_tx, DbConn, Journal};
+use crate::db::{now, write_tx_quiet, DbConn, Journal};
 use crate::error::ApiError;
 
 crate::text_enum! {
@@ -91,7 +91,7 @@ pub fn run_recorded(
     let mut conn = ctx.db.conn()?;
     let id = JobRunId::default();
     let holder = id.to_string();
-    let claimed = write_tx(&mut conn, |tx| {
+    let claimed = write_tx_quiet(&mut conn, |tx| {
         diesel::insert_into(jr::table)
             .values((
                 jr::id.eq(id),
@@ -114,7 +114,7 @@ pub fn run_recorded(
         Err(e) if is_unique_violation(&e) => return Ok((id, Outcome::AlreadyClaimed)),
         Err(e) => return Err(e.into()),
     }
-    let leased = write_tx(&mut conn, |tx| take_lease(tx, name, &holder, ctx.settings.jobs.lease_secs))?;
+    let leased = write_tx_quiet(&mut conn, |tx| take_lease(tx, name, &holder, ctx.settings.jobs.lease_secs))?;
     // The job takes its own connections.
     drop(conn);
     let outcome = if !leased {
@@ -139,7 +139,7 @@ pub fn run_recorded(
         _ => ("{}".to_string(), Some("another run of this job was in progress".to_string())),
     };
     let mut conn = ctx.db.conn()?;
-    write_tx(&mut conn, |tx| {
+    write_tx_quiet(&mut conn, |tx| {
         diesel::update(jr::table.find(id))
             .set((
                 jr::finished_at.eq(Some(now())),

@@ -10,6 +10,7 @@ mod authz_matrix;
 mod backup;
 mod certificates;
 mod cohorts;
+mod conditional;
 mod conventions;
 mod demo;
 mod exams;
