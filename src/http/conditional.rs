@@ -42,10 +42,12 @@ fn tag_of(req: &ServiceRequest, stamp: i64, now: i64) -> String {
     format!("W/\"{hex}\"")
 }
 
-/// Whether an `If-None-Match` value names `tag` (weak comparison, or `*`).
-pub fn names(if_none_match: &str, tag: &str) -> bool {
+/// Whether an `If-None-Match` value names `tag` (weak comparison). `*` ("any current
+/// answer") counts only once the handler has answered 200 (`answered`): before, nothing says
+/// the request is valid or what it names exists.
+pub fn names(if_none_match: &str, tag: &str, answered: bool) -> bool {
     let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
-    if_none_match.split(',').any(|t| t.trim() == "*" || bare(t) == bare(tag))
+    if_none_match.split(',').any(|t| (answered && t.trim() == "*") || bare(t) == bare(tag))
 }
 
 fn not_modified(tag: &str) -> HttpResponse {
@@ -73,7 +75,7 @@ pub async fn conditional(
     let tag = stamp.map(|s| tag_of(&req, s, state.clock.now().timestamp()));
     let signed = req.headers().contains_key(header::AUTHORIZATION);
     if let (Some(t), Some(w), true) = (&tag, &wanted, signed) {
-        if names(w, t) {
+        if names(w, t, false) {
             return Ok(req.into_response(not_modified(t)));
         }
     }
@@ -83,7 +85,7 @@ pub async fn conditional(
     }
     let own = res.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
     let Some(current) = own.or(tag) else { return Ok(res) };
-    if wanted.as_deref().is_some_and(|w| names(w, &current)) {
+    if wanted.as_deref().is_some_and(|w| names(w, &current, true)) {
         return Ok(res.into_response(not_modified(&current)));
     }
     let headers = res.headers_mut();
@@ -101,15 +103,16 @@ mod tests {
     #[test]
     fn if_none_match_names_a_tag_weakly_or_by_star() {
         let t = "W/\"abc\"";
-        for (header, yes) in [
-            ("W/\"abc\"", true),
-            ("\"abc\"", true),
-            ("\"x\", W/\"abc\"", true),
-            ("*", true),
-            ("\"abd\"", false),
-            ("", false),
+        for (header, answered, yes) in [
+            ("W/\"abc\"", false, true),
+            ("\"abc\"", false, true),
+            ("\"x\", W/\"abc\"", false, true),
+            ("*", true, true),
+            ("*", false, false),
+            ("\"abd\"", true, false),
+            ("", true, false),
         ] {
-            assert_eq!(super::names(header, t), yes, "{header}");
+            assert_eq!(super::names(header, t, answered), yes, "{header} {answered}");
         }
     }
 }

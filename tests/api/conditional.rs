@@ -57,6 +57,10 @@ async fn polls_revalidate_until_something_changes(app: TestApp) {
     let version = one.header("etag").unwrap();
     assert_eq!(version, format!("\"{}\"", one.body["version"]), "{}", one.text);
     assert_eq!(get(&app, &path, &admin, Some(&version)).await.status, 304);
+    // `*` is answered only once the handler has found something to answer: a malformed id is
+    // still not found.
+    get(&app, "/api/v1/cohorts/not-an-id/results", &admin, Some("*")).await.assert_problem(404, "not-found");
+    assert_eq!(get(&app, &path, &admin, Some("*")).await.status, 304);
     // Without credentials nothing is answered before the handler: still 401.
     let r = app.call_with(Method::GET, "/api/v1/me/schedule", None, None, &[("if-none-match", "*")]).await;
     r.assert_problem(401, "unauthorized");
