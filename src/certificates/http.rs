@@ -112,6 +112,18 @@ fn pdf_response(bytes: Vec<u8>, name: &str) -> HttpResponse {
         .body(bytes)
 }
 
+/// `pages` as one PDF, off the request thread, with the issuer's PAdES signature when it has
+/// a signing certificate.
+async fn printed(
+    pages: Vec<pdf::Page>,
+    signer: Option<PdfSigner>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<u8>, ApiError> {
+    web::block(move || pades::signed(pdf::render("Văn bằng", &pages)?, signer.as_ref(), at))
+        .await
+        .map_err(|_| ApiError::Internal("PDF task failed".into()))?
+}
+
 fn page_of(state: &AppState, x: &Certificate, copy: bool) -> Result<pdf::Page, ApiError> {
     Ok(pdf::Page {
         facts: Facts::parse(&x.facts).ok_or_else(|| ApiError::Internal("stored facts unreadable".into()))?,
@@ -146,10 +158,7 @@ async fn cohort_pdf(
         return Err(ApiError::NotFound("The class has no valid credentials yet.".into()));
     }
     let pages = rows.iter().map(|x| page_of(&state, x, false)).collect::<Result<Vec<_>, _>>()?;
-    let bytes = web::block(move || pades::signed(pdf::render("Văn bằng", &pages)?, signer.as_ref(), now))
-        .await
-        .map_err(|_| ApiError::Internal("PDF task failed".into()))??;
-    Ok(pdf_response(bytes, &format!("van-bang-{id}")))
+    Ok(pdf_response(printed(pages, signer, now).await?, &format!("van-bang-{id}")))
 }
 
 /// Credentials: administrators see those in their scope (export with `?format=csv|xlsx`), a
@@ -237,10 +246,7 @@ async fn certificate_pdf(
         .await?;
     let page = page_of(&state, &x, copy)?;
     let name = x.serial.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_");
-    let bytes = web::block(move || pades::signed(pdf::render("Văn bằng", &[page])?, signer.as_ref(), now))
-        .await
-        .map_err(|_| ApiError::Internal("PDF task failed".into()))??;
-    Ok(pdf_response(bytes, &name))
+    Ok(pdf_response(printed(vec![page], signer, now).await?, &name))
 }
 
 /// A revocation's or reissue's reason: required, at most 1000 characters.

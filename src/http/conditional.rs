@@ -25,6 +25,13 @@ use crate::AppState;
 const CLOCK_PERIOD_SECS: i64 = 600;
 pub const CACHE_CONTROL: &str = "private, no-cache";
 
+/// Whether GETs of `path` (a request's path or a documented template) are conditional. Job runs
+/// are recorded without raising the stamp (`db::write_tx_quiet`), so their lists are always
+/// answered in full.
+pub fn covers(path: &str) -> bool {
+    path.starts_with("/api/v1/") && !path.starts_with("/api/v1/jobs")
+}
+
 /// The weak tag of `req`'s answer while the database's change stamp is `stamp` at `now`.
 fn tag_of(req: &ServiceRequest, stamp: i64, now: i64) -> String {
     let mut h = Sha256::new();
@@ -62,11 +69,7 @@ pub async fn conditional(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    // Job runs are recorded without raising the stamp (`db::write_tx_quiet`): their lists are
-    // always answered in full.
-    let covered =
-        req.method() == Method::GET && req.path().starts_with("/api/v1/") && !req.path().starts_with("/api/v1/jobs");
-    let (Some(state), true) = (state, covered) else {
+    let (Some(state), true) = (state, req.method() == Method::GET && covers(req.path())) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let wanted = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);

@@ -73,7 +73,7 @@ pub fn complete(doc: &mut serde_json::Value) {
                 shared.extend([413, 415]);
             }
             // Conditional GETs (http::conditional): `If-None-Match` and 304.
-            let revalidated = !write && path.starts_with("/api/v1/") && !path.starts_with("/api/v1/jobs");
+            let revalidated = !write && crate::http::conditional::covers(path);
             if revalidated {
                 let ps = op.entry("parameters").or_insert_with(|| json!([]));
                 if let Some(ps) = ps.as_array_mut() {
