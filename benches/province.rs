@@ -123,6 +123,7 @@ fn ensure_data(url: &str) {
     };
     if filled {
         println!("using the province data already in {url}");
+        close_out(url);
         return;
     }
     println!("building the province data in {url} (a few minutes)…");
@@ -131,6 +132,14 @@ fn ensure_data(url: &str) {
         .env("DATABASE_URL", url)
         .output()
         .expect("llct demo-data");
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The nightly close-out, as a province runs it: closes classes past their end and gives
+/// classes closed by an older version their whole kept results.
+fn close_out(url: &str) {
+    let out = llct().args(["jobs", "run", "close-out"]).env("DATABASE_URL", url).output().expect("llct jobs run");
     print!("{}", String::from_utf8_lossy(&out.stdout));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
@@ -211,6 +220,8 @@ async fn run(quick: bool, base: &str, pid: u32, grown: Option<i64>) {
     );
     let (samples, rate) = load(&c, cheap, &tokens, |_, _| window.clone()).await;
     lines.push((line("GET /me/schedule (4 weeks), 16 learners at once", samples), Some(rate), peak_mb(pid)));
+    let (samples, rate) = load_revalidating(&c, cheap, &tokens, &window).await;
+    lines.push((line("GET /me/schedule revalidated (304), 16 learners at once", samples), Some(rate), peak_mb(pid)));
 
     // A class running today: its roll call and a grade entry by its lecturer.
     let running = c.ok(Method::GET, "/api/v1/cohorts?status=in_progress&limit=100", &root, json!(null)).await;
@@ -280,6 +291,9 @@ async fn run(quick: bool, base: &str, pid: u32, grown: Option<i64>) {
     })
     .await;
     lines.push((line("GET /cohorts/{id}/results (70 learners), 16 at once", samples), Some(rate), peak_mb(pid)));
+    let (samples, rate) =
+        load(&c, (per_client / 5).max(4), &roots, |_, _| format!("/api/v1/cohorts/{cohort}/results")).await;
+    lines.push((line("GET /cohorts/{id}/results of a running class, 16 at once", samples), Some(rate), peak_mb(pid)));
 
     // The learners list: the first page and pages deep in the table (keyset cursors).
     let (samples, rate) = load(&c, per_client, &roots, |_, _| "/api/v1/learners?limit=100".into()).await;

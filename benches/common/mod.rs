@@ -67,6 +67,27 @@ impl Client {
         (res.status().as_u16(), bytes, start.elapsed())
     }
 
+    /// A GET sent with `If-None-Match: tag`: the status, the `ETag` answered and the time.
+    pub async fn revalidate(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        tag: Option<&str>,
+    ) -> (u16, Option<String>, Duration) {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.insert_header(("authorization", format!("Bearer {t}")));
+        }
+        if let Some(t) = tag {
+            req = req.insert_header(("if-none-match", t.to_string()));
+        }
+        let start = Instant::now();
+        let mut res = req.send().await.expect("request");
+        let etag = res.headers().get("etag").and_then(|v| v.to_str().ok()).map(str::to_string);
+        res.body().limit(256 << 20).await.expect("body");
+        (res.status().as_u16(), etag, start.elapsed())
+    }
+
     /// The status of a GET, or `None` when the server does not answer (yet).
     pub async fn status(&self, path: &str) -> Option<u16> {
         self.http.get(format!("{}{path}", self.base)).send().await.ok().map(|r| r.status().as_u16())
@@ -241,6 +262,31 @@ pub async fn load(
             }
             v
         }
+    });
+    let samples: Vec<Duration> = futures_util::future::join_all(clients).await.into_iter().flatten().collect();
+    let rate = samples.len() as f64 / start.elapsed().as_secs_f64();
+    (samples, rate)
+}
+
+/// Like [`load`], but each client first reads `path` once for its tag, then revalidates it
+/// `per_client` times: every answer must be 304.
+pub async fn load_revalidating(c: &Client, per_client: usize, tokens: &[String], path: &str) -> (Vec<Duration>, f64) {
+    let mut tags = Vec::new();
+    for k in 0..CLIENTS {
+        let token = tokens.get(k % tokens.len().max(1)).cloned();
+        let (status, tag, _) = c.revalidate(path, token.as_deref(), None).await;
+        assert_eq!(status, 200, "{path}");
+        tags.push((token, tag.expect("an ETag")));
+    }
+    let start = Instant::now();
+    let clients = tags.iter().map(|(token, tag)| async move {
+        let mut v = Vec::new();
+        for _ in 0..per_client {
+            let (status, _, took) = c.revalidate(path, token.as_deref(), Some(tag)).await;
+            assert_eq!(status, 304, "{path}");
+            v.push(took);
+        }
+        v
     });
     let samples: Vec<Duration> = futures_util::future::join_all(clients).await.into_iter().flatten().collect();
     let rate = samples.len() as f64 / start.elapsed().as_secs_f64();

@@ -230,6 +230,7 @@ async fn put_roll(
                 return Err(ApiError::PreconditionFailed { current: store::roll_version(tx, id)? });
             }
             write_marks(tx, cohort, id, body.entries, reason, caller.user_id, at)?;
+            crate::results::snapshot::refresh(tx, tz, cohort.id)?;
             roll(tx, &session, tz)
         })
         .await?;
@@ -421,6 +422,7 @@ async fn create_makeup(
     let body = body.take()?;
     let id = id.into_inner();
     let fp = fingerprint("POST", &format!("/cohorts/{id}/makeups"), &body);
+    let tz = state.settings.tz();
     let b = body;
     let reason = b.reason.as_deref().map(clean).unwrap_or_default();
     let mut p = Problems::new();
@@ -453,6 +455,7 @@ async fn create_makeup(
             created_at: now(),
         };
         store::insert_makeup(tx, &row)?;
+        crate::results::snapshot::refresh(tx, tz, id)?;
         Stored::created(format!("/api/v1/cohorts/{id}/makeups"), 1, &MakeupOut::from(row))
     })
     .await

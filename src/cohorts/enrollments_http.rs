@@ -150,7 +150,7 @@ async fn update_enrollment(
     caller.require(Permission::ManageCohorts)?;
     let body = body.take()?;
     let (id, b) = (id.into_inner(), body);
-    let day = state.clock.today();
+    let (day, tz) = (state.clock.today(), state.settings.tz());
     let out = audit
         .write(&state.db, move |tx| {
             let cur = store::find_enrollment(tx, id)?.ok_or_else(ApiError::not_found)?;
@@ -180,6 +180,7 @@ async fn update_enrollment(
             row.version = cur.version + 1;
             row.updated_at = now();
             crate::http::extract::saved(store::save_enrollment(tx, &row, cur.version)?, cur.version)?;
+            crate::results::snapshot::refresh(tx, tz, row.cohort_id)?;
             let name = people::find_learner(tx, row.learner_id)?.map(|l| l.full_name).unwrap_or_default();
             Ok(EnrollmentOut::new(row, name))
         })

@@ -131,6 +131,7 @@ async fn put_conduct(
     let b = body.take()?;
     let (id, learner) = path.into_inner();
     let b = b.check()?;
+    let tz = state.settings.tz();
     let out = audit
         .write(&state.db, move |tx| {
             let cohort = cohorts::standing(tx, &caller, id)?.head_or_admin()?.cohort;
@@ -145,6 +146,7 @@ async fn put_conduct(
             let seen = existing.as_ref().map(|x| x.version);
             let written = store::save(tx, &row, seen)?;
             crate::http::extract::saved(written, seen.unwrap_or(0))?;
+            crate::results::snapshot::refresh(tx, tz, id)?;
             Ok(ConductOut::from(row))
         })
         .await?;

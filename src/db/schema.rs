@@ -662,6 +662,7 @@ diesel::table! {
         failed_on -> Text,
         reasons -> Text,
         computed_at -> Timestamp,
+        result -> Nullable<Text>,
     }
 }
 

@@ -219,6 +219,7 @@ async fn resolve_appeal(
         None => None,
     };
     p.finish(())?;
+    let tz = state.settings.tz();
     let out = audit
         .write(&state.db, move |tx| {
             let a = find(tx, id)?.ok_or_else(ApiError::not_found)?;
@@ -237,6 +238,7 @@ async fn resolve_appeal(
                 let row = super::model::Grade { value_tenths: Some(t), ..grade.clone() };
                 let by = store::Typist::user(caller.user_id);
                 store::change_grade(tx, &by, at, GradeChangeKind::Appeal, &grade, row, Some(&resolution))?;
+                crate::results::snapshot::refresh(tx, tz, exam.cohort_id)?;
             }
             diesel::update(ap::table.find(id))
                 .set((

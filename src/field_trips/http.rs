@@ -436,15 +436,17 @@ async fn grade_report(
     );
     p.finish(())?;
     let comment = b.comment.as_deref().map(clean).filter(|s| !s.is_empty());
+    let tz = state.settings.tz();
     let out = audit
         .write(&state.db, move |tx| {
-            let (_, st) = trip_standing(tx, &caller, id)?;
+            let (trip, st) = trip_standing(tx, &caller, id)?;
             st.staff()?;
             let rep = store::report(tx, id, learner)?.filter(|r| r.submitted_at.is_some());
             let Some(rep) = rep else {
                 return Err(ApiError::refused("no_report", "The learner has not submitted a report."));
             };
             store::grade(tx, rep.id, tenths as i32, comment.as_deref(), caller.user_id, now())?;
+            crate::results::snapshot::refresh(tx, tz, trip.cohort_id)?;
             let name = people::find_learner(tx, learner)?.map(|l| l.full_name).unwrap_or_default();
             Ok(report_out(name, learner, store::report(tx, id, learner)?, true))
         })

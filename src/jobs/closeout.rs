@@ -17,28 +17,13 @@ use crate::certificates::model::CertificateStatus;
 use crate::cohorts::model::{Cohort, CohortStatus};
 use crate::db::dialect::lock_keys;
 use crate::db::ids::*;
-use crate::db::schema::{certificates as c, cohorts as co, exams as ex, result_snapshots as rs};
+use crate::db::schema::{certificates as c, cohorts as co, exams as ex};
 use crate::db::{now, write_tx, DbConn};
 use crate::error::ApiError;
 use crate::exams::model::{Exam, ExamStatus, GradeStatus};
 use crate::notifications::outbox::enqueue_many;
 use crate::notifications::{Kind, Message};
 use crate::settings::Settings;
-
-/// A learner's result as it stood at closing.
-#[derive(Insertable)]
-#[diesel(table_name = rs, treat_none_as_default_value = false)]
-struct Snapshot {
-    cohort_id: CohortId,
-    learner_id: LearnerId,
-    institution_id: InstitutionId,
-    outcome: String,
-    average_tenths: Option<i32>,
-    classification: Option<String>,
-    failed_on: String,
-    reasons: String,
-    computed_at: chrono::NaiveDateTime,
-}
 
 /// What closing one class did.
 #[derive(Debug, Default)]
@@ -114,7 +99,7 @@ pub fn close_one(
         crate::http::extract::saved(crate::exams::store::save(tx, &row, exam.version)?, exam.version)?;
         done.exams_locked += 1;
     }
-    let results = crate::results::service::for_cohort(tx, &cohort, settings.tz(), None)?;
+    let results = crate::results::service::computed(tx, &cohort, settings.tz(), None)?;
     // Credentials for the graduates, if the institution says who signs them.
     let institution = crate::institutions::store::find(tx, cohort.institution_id)?.ok_or_else(ApiError::not_found)?;
     let program = crate::programs::store::get(tx, cohort.program_id)?;
@@ -138,23 +123,7 @@ pub fn close_one(
         .map(|(l, s, v)| (l, (s, v)))
         .collect();
     // The results as they stand at closing are kept: reports and transcripts read them.
-    diesel::delete(rs::table.filter(rs::cohort_id.eq(id))).execute(tx)?;
-    let at = now();
-    let snapshots: Vec<Snapshot> = results
-        .iter()
-        .map(|r| Snapshot {
-            cohort_id: id,
-            learner_id: r.learner_id,
-            institution_id: cohort.institution_id,
-            outcome: r.result.outcome.as_str().to_string(),
-            average_tenths: r.result.average.map(|a| (a * 10.0).round() as i32),
-            classification: r.result.classification.clone(),
-            failed_on: r.result.failed_on.join(","),
-            reasons: serde_json::to_string(&r.result.reasons).unwrap_or_default(),
-            computed_at: at,
-        })
-        .collect();
-    crate::insert_rows!(tx, rs, snapshots);
+    crate::results::snapshot::keep(tx, &cohort, &results)?;
     let ids: Vec<LearnerId> = results.iter().map(|r| r.learner_id).collect();
     let contacts: HashMap<LearnerId, _> = learner_contacts(tx, &ids)?.into_iter().collect();
     let mut messages = Vec::new();
@@ -220,6 +189,12 @@ pub fn run(ctx: &Ctx) -> Result<Counts, ApiError> {
         if !pause.is_zero() {
             std::thread::sleep(pause);
         }
+    }
+    // Classes closed by an older version get their whole results kept, a batch a night.
+    for id in crate::results::snapshot::incomplete(&mut conn, 500)? {
+        write_tx(&mut conn, |tx| crate::results::snapshot::refresh(tx, ctx.settings.tz(), id))?;
+        *counts.entry("results_completed".into()).or_default() += 1;
+        ctx.renew_lease()?;
     }
     Ok(counts)
 }

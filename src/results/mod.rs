@@ -4,5 +4,6 @@
 pub mod http;
 pub mod rules;
 pub mod service;
+pub mod snapshot;
 
 pub use http::routes;

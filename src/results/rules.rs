@@ -97,7 +97,7 @@ pub struct GraduationMark {
 }
 
 /// A graduation subject [môn thi tốt nghiệp] (or the paper, code `essay`) and its grade.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ToSchema)]
 pub struct GraduationResult {
     pub code: String,
     pub title: String,
@@ -105,7 +105,7 @@ pub struct GraduationResult {
     pub grade: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ToSchema)]
 pub struct ModuleResult {
     pub code: String,
     /// The better sitting (tenths / 10).
@@ -113,7 +113,7 @@ pub struct ModuleResult {
     pub retaken: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ToSchema)]
 pub struct Result {
     pub outcome: Outcome,
     /// Weighted by module hours, rounded half up to one decimal.

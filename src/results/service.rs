@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::rules::{compute, GraduationMark, Inputs, ModuleMarks, Result as Outcome};
-use crate::cohorts::model::{Cohort, EnrollmentStatus};
+use crate::cohorts::model::{Cohort, CohortStatus, EnrollmentStatus};
 use crate::db::ids::LearnerId;
 use crate::db::schema::{field_reports as fr, field_trips as ft};
 use crate::db::{now, DbConn};
@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::exams::model::{ExamKind, Presence};
 use crate::programs::model::Assessment;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct LearnerResult {
     pub learner_id: LearnerId,
     pub learner_name: String,
@@ -33,8 +33,25 @@ impl LearnerResult {
     }
 }
 
-/// The results of every enrolled learner of `cohort` (or only `only`), from published grades.
+/// The results of every enrolled learner of `cohort` (or only `only`): a closed class's as kept
+/// (see [`super::snapshot`]), any other's computed from its published grades.
 pub fn for_cohort(
+    tx: &mut DbConn,
+    cohort: &Cohort,
+    tz: chrono_tz::Tz,
+    only: Option<LearnerId>,
+) -> Result<Vec<LearnerResult>, ApiError> {
+    if cohort.status == CohortStatus::Closed {
+        if let Some(kept) = super::snapshot::kept(tx, cohort.id, only)? {
+            return Ok(kept);
+        }
+    }
+    computed(tx, cohort, tz, only)
+}
+
+/// The results of `cohort` computed from its published grades, in one pass over each kind of
+/// record.
+pub fn computed(
     tx: &mut DbConn,
     cohort: &Cohort,
     tz: chrono_tz::Tz,

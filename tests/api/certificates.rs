@@ -817,7 +817,8 @@ async fn a_transcript_answers_what_a_person_studied(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    // The one who missed the exam: still pending, no credential.
+    // The one who missed the exam, no credential: the reprimand recorded after closing moves
+    // the kept result from pending to failed (conduct blocks graduation).
     let other = app.get(&format!("/api/v1/learners/{}/transcript", k.learners[1].0), &admin).await;
     let conduct = &other.body["classes"][0]["conduct"];
     assert_eq!(
@@ -832,7 +833,7 @@ async fn a_transcript_answers_what_a_person_studied(app: TestApp) {
     );
     assert_eq!(
         (other.body["classes"][0]["outcome"].as_str(), other.body["credentials"].as_array().unwrap().len()),
-        (Some("pending"), 0)
+        (Some("failed"), 0)
     );
     // Nobody else's, and nobody outside the school.
     app.get(&path, &k.learners[1].1).await.assert_problem(404, "not-found");

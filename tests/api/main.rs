@@ -18,6 +18,7 @@ mod field_trips;
 mod inspections;
 mod institutions;
 mod jobs;
+mod kept_results;
 mod merges;
 mod nominations;
 mod open_credentials;

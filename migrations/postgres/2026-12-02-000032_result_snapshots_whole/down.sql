@@ -1,0 +1,1 @@
+ALTER TABLE result_snapshots DROP COLUMN result;
