@@ -667,6 +667,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    result_outcomes (cohort_id, outcome, classification) {
+        cohort_id -> Text,
+        outcome -> Text,
+        classification -> Text,
+        learners -> Integer,
+    }
+}
+
+diesel::table! {
+    result_failures (cohort_id, reason) {
+        cohort_id -> Text,
+        reason -> Text,
+        learners -> Integer,
+    }
+}
+
+diesel::table! {
     graduation_decisions (cohort_id) {
         cohort_id -> Text,
         institution_id -> Text,
@@ -930,6 +947,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     notification_opt_outs,
     result_snapshots,
+    result_outcomes,
+    result_failures,
     graduation_decisions,
     message_languages,
     sending_units,

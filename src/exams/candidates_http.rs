@@ -38,13 +38,9 @@ pub(super) fn candidate_list(
     // For retakes: each learner's sittings of this module so far, in this class.
     let mut sittings: HashMap<LearnerId, Vec<Option<i32>>> = HashMap::new();
     if exam.kind == ExamKind::Retake {
-        for (x, g) in store::published_of_cohort(tx, cohort.id)? {
-            if x.module_id == exam.module_id && x.kind != ExamKind::Graduation && x.id != exam.id {
-                sittings.entry(g.learner_id).or_default().push(if g.presence == Presence::Sat {
-                    g.value_tenths
-                } else {
-                    None
-                });
+        for g in store::published_of_cohort(tx, cohort.id)? {
+            if g.module_id == exam.module_id && g.kind != ExamKind::Graduation && g.exam_id != exam.id {
+                sittings.entry(g.learner_id).or_default().push(g.mark);
             }
         }
     }

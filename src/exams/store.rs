@@ -185,12 +185,33 @@ pub fn changes(conn: &mut DbConn, grade: GradeId) -> QueryResult<Vec<ChangeRow>>
 }
 
 /// Grades of a class's published or locked exams: (exam, grade).
-pub fn published_of_cohort(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<(Exam, Grade)>> {
-    g::table
+pub fn published_of_cohort(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<PublishedMark>> {
+    Ok(g::table
         .inner_join(e::table)
         .filter(e::cohort_id.eq(cohort))
         .filter(g::status.ne(GradeStatus::Draft))
         .order((e::held_on.asc(), e::id.asc()))
-        .select((Exam::as_select(), Grade::as_select()))
-        .load(conn)
+        .select((e::id, e::kind, e::module_id, e::subject_code, g::learner_id, g::presence, g::value_tenths))
+        .load::<(ExamId, ExamKind, Option<ModuleId>, Option<String>, LearnerId, Presence, Option<i32>)>(conn)?
+        .into_iter()
+        .map(|(exam_id, kind, module_id, subject_code, learner_id, presence, value)| PublishedMark {
+            exam_id,
+            kind,
+            module_id,
+            subject_code,
+            learner_id,
+            mark: value.filter(|_| presence == Presence::Sat),
+        })
+        .collect())
+}
+
+/// A published (or locked) grade as results read it: the exam's kind and what it examined, the
+/// learner, and the mark in tenths if they sat (absent or excused: none).
+pub struct PublishedMark {
+    pub exam_id: ExamId,
+    pub kind: ExamKind,
+    pub module_id: Option<ModuleId>,
+    pub subject_code: Option<String>,
+    pub learner_id: LearnerId,
+    pub mark: Option<i32>,
 }

@@ -54,8 +54,8 @@ pub struct YearFacts {
     pub enrolled: Vec<(CohortId, String, i64)>,
     /// Kept results per class, outcome and classification.
     pub outcomes: Vec<(CohortId, String, Option<String>, i64)>,
-    /// Each failure's comma-separated reasons.
-    pub failures: Vec<(CohortId, String)>,
+    /// Failed learners per class and reason they failed on.
+    pub failures: Vec<(CohortId, String, i64)>,
 }
 
 /// One class as the reports count it.
@@ -89,11 +89,8 @@ pub fn per_class(facts: YearFacts) -> Vec<ClassFigures> {
             _ => f.pending += n,
         }
     }
-    for (cid, on) in facts.failures {
-        let f = per.entry(cid).or_default();
-        for k in on.split(',').filter(|k| !k.is_empty()) {
-            *f.failed_on.entry(k.to_string()).or_default() += 1;
-        }
+    for (cid, reason, n) in facts.failures {
+        *per.entry(cid).or_default().failed_on.entry(reason).or_default() += n;
     }
     facts
         .cohorts
@@ -396,7 +393,7 @@ mod tests {
                 (a, "failed".into(), None, 2),
                 (c, "pending".into(), None, 3),
             ],
-            failures: vec![(a, "attendance,exam".into()), (a, "exam".into())],
+            failures: vec![(a, "attendance".into(), 1), (a, "exam".into(), 2)],
         };
         let rows = summarise(&insts, &per_class(facts));
         let row = |i: InstitutionId, l: Level| rows.iter().find(|r| r.institution_id == i && r.level == l).unwrap();

@@ -13,7 +13,7 @@ use crate::cohorts::model::{CohortStatus, Mode};
 use crate::db::ids::*;
 use crate::db::schema::{
     cohorts as co, enrollments as en, institutions as i, learners as l, lecturers as le, programs as p,
-    result_snapshots as rs, sessions as s,
+    result_failures as rf, result_outcomes as ro, result_snapshots as rs, sessions as s,
 };
 use crate::db::DbConn;
 use crate::error::ApiError;
@@ -61,16 +61,21 @@ pub fn period_facts(
         .group_by((en::cohort_id, en::status))
         .select((en::cohort_id, en::status, count_star()))
         .load(c)?;
-    let outcomes = rs::table
-        .filter(rs::cohort_id.eq_any(&cids))
-        .group_by((rs::cohort_id, rs::outcome, rs::classification))
-        .select((rs::cohort_id, rs::outcome, rs::classification, count_star()))
-        .load(c)?;
-    let failures = rs::table
-        .filter(rs::cohort_id.eq_any(&cids))
-        .filter(rs::outcome.eq("failed"))
-        .select((rs::cohort_id, rs::failed_on))
-        .load(c)?;
+    // The counts kept with each class's results, a few rows per class.
+    let outcomes = ro::table
+        .filter(ro::cohort_id.eq_any(&cids))
+        .select((ro::cohort_id, ro::outcome, ro::classification, ro::learners))
+        .load::<(CohortId, String, String, i32)>(c)?
+        .into_iter()
+        .map(|(id, outcome, k, n)| (id, outcome, Some(k).filter(|k| !k.is_empty()), i64::from(n)))
+        .collect();
+    let failures = rf::table
+        .filter(rf::cohort_id.eq_any(&cids))
+        .select((rf::cohort_id, rf::reason, rf::learners))
+        .load::<(CohortId, String, i32)>(c)?
+        .into_iter()
+        .map(|(id, reason, n)| (id, reason, i64::from(n)))
+        .collect();
     Ok(YearFacts { cohorts, enrolled, outcomes, failures })
 }
 

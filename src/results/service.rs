@@ -13,7 +13,7 @@ use crate::db::ids::LearnerId;
 use crate::db::schema::{field_reports as fr, field_trips as ft};
 use crate::db::{now, DbConn};
 use crate::error::ApiError;
-use crate::exams::model::{ExamKind, Presence};
+use crate::exams::model::ExamKind;
 use crate::programs::model::Assessment;
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -63,9 +63,9 @@ pub fn computed(
     // learner → module → sittings in date order; learner → graduation code → best mark.
     let mut sittings: HashMap<LearnerId, HashMap<crate::db::ids::ModuleId, Vec<Option<i32>>>> = HashMap::new();
     let mut graduation: HashMap<LearnerId, HashMap<String, i32>> = HashMap::new();
-    for (exam, g) in crate::exams::store::published_of_cohort(tx, cohort.id)? {
-        let mark = if g.presence == Presence::Sat { g.value_tenths } else { None };
-        match (exam.kind, exam.module_id, exam.subject_code) {
+    for g in crate::exams::store::published_of_cohort(tx, cohort.id)? {
+        let mark = g.mark;
+        match (g.kind, g.module_id, g.subject_code) {
             (ExamKind::Module | ExamKind::Retake, Some(m), _) => {
                 sittings.entry(g.learner_id).or_default().entry(m).or_default().push(mark)
             }

@@ -1,14 +1,17 @@
 //! The results of a closed class as they were kept: written whole at close-out and rewritten, in
 //! the same transaction, by every later change that moves a result (an appeal, a corrected roll,
 //! a make-up, a conduct record, a withdrawal, a graded field report). Reads of a closed class
-//! come from here; reports count its outcome columns.
+//! come from here; reports read the per-class counts written with them (`result_outcomes`,
+//! `result_failures`).
+
+use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 
 use super::service::LearnerResult;
 use crate::cohorts::model::{Cohort, CohortStatus};
 use crate::db::ids::{CohortId, LearnerId};
-use crate::db::schema::{learners as l, result_snapshots as rs};
+use crate::db::schema::{learners as l, result_failures as rf, result_outcomes as ro, result_snapshots as rs};
 use crate::db::{now, DbConn};
 use crate::error::ApiError;
 
@@ -46,8 +49,40 @@ pub fn keep(tx: &mut DbConn, cohort: &Cohort, results: &[LearnerResult]) -> Resu
             result: serde_json::to_string(&r.result).ok(),
         })
         .collect();
+    let (outcomes, failures) = counts(&rows);
+    diesel::delete(ro::table.filter(ro::cohort_id.eq(cohort.id))).execute(tx)?;
+    diesel::delete(rf::table.filter(rf::cohort_id.eq(cohort.id))).execute(tx)?;
+    let outcomes: Vec<_> = outcomes
+        .into_iter()
+        .map(|((o, k), n)| {
+            (ro::cohort_id.eq(cohort.id), ro::outcome.eq(o), ro::classification.eq(k), ro::learners.eq(n))
+        })
+        .collect();
+    let failures: Vec<_> = failures
+        .into_iter()
+        .map(|(r, n)| (rf::cohort_id.eq(cohort.id), rf::reason.eq(r), rf::learners.eq(n)))
+        .collect();
     crate::insert_rows!(tx, rs, rows);
+    crate::insert_rows!(tx, ro, outcomes);
+    crate::insert_rows!(tx, rf, failures);
     Ok(())
+}
+
+/// What the reports count of a class's kept rows: learners per outcome and classification (`""`
+/// when none), and the failed learners per reason they failed on.
+type Counts = (BTreeMap<(String, String), i32>, BTreeMap<String, i32>);
+
+fn counts(rows: &[Row]) -> Counts {
+    let (mut outcomes, mut failures): Counts = Default::default();
+    for r in rows {
+        *outcomes.entry((r.outcome.clone(), r.classification.clone().unwrap_or_default())).or_default() += 1;
+        if r.outcome == "failed" {
+            for reason in r.failed_on.split(',').filter(|x| !x.is_empty()) {
+                *failures.entry(reason.to_string()).or_default() += 1;
+            }
+        }
+    }
+    (outcomes, failures)
 }
 
 /// What is kept for class `cohort` (or its learner `only`), in list order with today's names;
@@ -90,4 +125,42 @@ pub fn refresh(tx: &mut DbConn, tz: chrono_tz::Tz, cohort: CohortId) -> Result<(
     }
     let results = super::service::computed(tx, &row, tz, None)?;
     keep(tx, &row, &results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(outcome: &str, classification: Option<&str>, failed_on: &str) -> Row {
+        Row {
+            cohort_id: CohortId::new(),
+            learner_id: LearnerId::new(),
+            institution_id: crate::db::ids::InstitutionId::new(),
+            outcome: outcome.into(),
+            average_tenths: None,
+            classification: classification.map(String::from),
+            failed_on: failed_on.into(),
+            reasons: "[]".into(),
+            computed_at: now(),
+            result: None,
+        }
+    }
+
+    #[test]
+    fn counts_are_per_outcome_classification_and_reason() {
+        let rows = [
+            row("graduated", Some("good"), ""),
+            row("graduated", Some("good"), ""),
+            row("graduated", None, ""),
+            row("failed", None, "attendance,M1"),
+            row("failed", None, "M1"),
+            row("pending", None, ""),
+        ];
+        let (outcomes, failures) = counts(&rows);
+        let o: Vec<(&str, &str, i32)> = outcomes.iter().map(|((a, b), n)| (a.as_str(), b.as_str(), *n)).collect();
+        assert_eq!(o, [("failed", "", 2), ("graduated", "", 1), ("graduated", "good", 2), ("pending", "", 1)]);
+        let f: Vec<(&str, i32)> = failures.iter().map(|(a, n)| (a.as_str(), *n)).collect();
+        assert_eq!(f, [("M1", 2), ("attendance", 1)]);
+        assert_eq!(counts(&[]), Counts::default());
+    }
 }

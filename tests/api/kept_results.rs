@@ -26,6 +26,38 @@ async fn kept_and_computed(app: &TestApp, cohort: &str) -> (Vec<LearnerResult>, 
         .unwrap()
 }
 
+/// The summary report, read from the per-class counts kept with the results, says of the
+/// school's one class what its results list (the kept rows, learner by learner) says.
+async fn summary_agrees(app: &TestApp, admin: &str, school: &str, cohort: &str) {
+    let k = app.get(&format!("/api/v1/cohorts/{cohort}"), admin).await;
+    let year = &k.body["starts_on"].as_str().unwrap()[..4];
+    let s = app.get(&format!("/api/v1/reports/summary?year={year}&institution_id={school}"), admin).await;
+    assert_eq!(s.status, 200, "{}", s.text);
+    let r = app.get(&format!("/api/v1/cohorts/{cohort}/results"), admin).await;
+    let rows = r.body.as_array().unwrap();
+    let count = |o: &str| rows.iter().filter(|x| x["outcome"] == o).count();
+    let (mut by_class, mut failed_on) = (std::collections::BTreeMap::new(), std::collections::BTreeMap::new());
+    for x in rows {
+        if x["outcome"] == "graduated" {
+            *by_class.entry(x["classification"].as_str().unwrap_or("none").to_string()).or_insert(0) += 1;
+        }
+        if x["outcome"] == "failed" {
+            for on in x["failed_on"].as_array().unwrap() {
+                *failed_on.entry(on.as_str().unwrap().to_string()).or_insert(0) += 1;
+            }
+        }
+    }
+    let t = &s.body["totals"];
+    assert_eq!(
+        (&t["graduated"], &t["failed"], &t["pending"]),
+        (&json!(count("graduated")), &json!(count("failed")), &json!(count("pending"))),
+        "{}",
+        s.text
+    );
+    assert_eq!(t["by_classification"], json!(by_class), "{}", s.text);
+    assert_eq!(t["failed_on"], json!(failed_on), "{}", s.text);
+}
+
 fn row<'a>(body: &'a Value, learner: &str) -> Option<&'a Value> {
     body.as_array().unwrap().iter().find(|r| r["learner_id"] == learner)
 }
@@ -42,6 +74,7 @@ async fn closed_results_are_kept_and_follow_later_changes(app: TestApp) {
     assert_eq!(outcomes, vec!["graduated", "graduated", "pending"], "{}", r.text);
     let (kept, fresh) = kept_and_computed(&app, &k.cohort).await;
     assert_eq!(kept, fresh);
+    summary_agrees(&app, &admin, &school, &k.cohort).await;
     // A learner's own results read the same kept row.
     let mine = app.get("/api/v1/me/results", &an.1).await;
     assert_eq!(mine.body[0]["outcome"], "graduated", "{}", mine.text);
@@ -66,6 +99,7 @@ async fn closed_results_are_kept_and_follow_later_changes(app: TestApp) {
     assert_eq!(row(&r.body, &an.0).unwrap()["graduation"][0]["grade"], 10.0, "{}", r.text);
     let (kept, fresh) = kept_and_computed(&app, &k.cohort).await;
     assert_eq!(kept, fresh);
+    summary_agrees(&app, &admin, &school, &k.cohort).await;
 
     // So does a conduct record that blocks graduation…
     let weak = json!({"political": "tot", "discipline": "yeu", "class_rules": "kha", "comment": "Vi phạm nội quy"});
@@ -76,6 +110,7 @@ async fn closed_results_are_kept_and_follow_later_changes(app: TestApp) {
     let b = row(&r.body, &binh.0).unwrap();
     assert_eq!(b["outcome"], "failed", "{b}");
     assert!(b["reasons"].as_array().unwrap().iter().any(|x| x["code"] == "conduct"), "{b}");
+    summary_agrees(&app, &admin, &school, &k.cohort).await;
     // …and a withdrawal.
     let list = app.get(&format!("/api/v1/cohorts/{}/enrollments", k.cohort), &admin).await;
     let e = list.body["items"].as_array().unwrap().iter().find(|e| e["learner_id"] == chi.0.as_str()).unwrap().clone();
@@ -91,6 +126,7 @@ async fn closed_results_are_kept_and_follow_later_changes(app: TestApp) {
     assert!(row(&r.body, &chi.0).is_none(), "{}", r.text);
     let (kept, fresh) = kept_and_computed(&app, &k.cohort).await;
     assert_eq!(kept, fresh);
+    summary_agrees(&app, &admin, &school, &k.cohort).await;
 
     // What is read is what was kept: grades changed behind the service's back (no route does
     // this) leave the closed class's results as they were until a change goes through a route.
