@@ -240,9 +240,14 @@ fn load() -> Result<(Settings, Db), String> {
     Ok((settings, db))
 }
 
+/// Brings the schema up to date and renews the change stamp (`db::stamp::renew`): what every
+/// start of the service does first.
 pub fn migrate_now(db: &Db) -> Result<Vec<String>, String> {
     let mut conn = db.conn().map_err(|_| "database: cannot connect".to_string())?;
-    migrate::run(&mut conn)
+    let applied = migrate::run(&mut conn)?;
+    let floor = chrono::Utc::now().timestamp_micros();
+    crate::db::stamp::renew(&mut conn, floor).map_err(|e| format!("database: renewing the change stamp: {e}"))?;
+    Ok(applied)
 }
 
 /// Creates a system administrator; refuses a weak password or a taken e-mail.

@@ -65,3 +65,24 @@ async fn polls_revalidate_until_something_changes(app: TestApp) {
     let r = app.call_with(Method::GET, "/api/v1/me/schedule", None, None, &[("if-none-match", "*")]).await;
     r.assert_problem(401, "unauthorized");
 }
+
+db_test!(a_restored_database_never_answers_an_old_tag);
+async fn a_restored_database_never_answers_an_old_tag(app: TestApp) {
+    use diesel::prelude::*;
+    use llct::db::schema::data_version as dv;
+    app.institution("TRS", "provincial_school", None).await;
+    let before = get(&app, "/api/v1/institutions?limit=100", &app.root, None).await;
+    let tag = before.header("etag").unwrap();
+    let stamp = app.state.db.read(|c| Ok(llct::db::stamp::current(c)?)).await.unwrap();
+    // A backup from before comes back: its data differs from what the tag stands for (here a
+    // school more) and its stamp is lower (this write raises it by one as it commits).
+    app.institution("TRS-2", "provincial_school", None).await;
+    app.state.db.write(move |c| Ok(diesel::update(dv::table).set(dv::n.eq(stamp - 2)).execute(c)?)).await.unwrap();
+    // The service starts again on it; the first write after the restore must not give the
+    // stamp, and so the tag, the client holds for the answer before.
+    llct::cli::migrate_now(&app.state.db).unwrap();
+    app.institution("TRS-3", "provincial_school", None).await;
+    let after = get(&app, "/api/v1/institutions?limit=100", &app.root, Some(&tag)).await;
+    assert_eq!(after.status, 200, "an answer given before the restore is not the one after it");
+    assert_ne!(after.header("etag"), Some(tag));
+}
