@@ -60,11 +60,8 @@ async fn create_enrollments(
     let c = caller.clone();
     idempotency::run(&state.db, audit.entry(), caller.user_id, key, fp, move |tx| {
         let cohort = store::writable(tx, &c, id)?;
-        if !rules::accepts_enrolment(cohort.status) {
-            return Err(ApiError::conflict(
-                "not_enrolling",
-                format!("The class is {}; it takes no enrolments.", cohort.status),
-            ));
+        if let Some(why) = rules::not_enrolling(cohort.status) {
+            return Err(ApiError::conflict("not_enrolling", why));
         }
         let by = Enroller { user: c.user_id, scope: &c.scope };
         let rows = enrol::plan(tx, &by, &cohort, &list, enrolled_on, &|i| format!("learners[{i}]"))?;

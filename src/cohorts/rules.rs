@@ -49,6 +49,12 @@ pub fn accepts_enrolment(s: CohortStatus) -> bool {
     matches!(s, CohortStatus::Planned | CohortStatus::Enrolling | CohortStatus::InProgress)
 }
 
+/// Why a class in state `s` takes no enrolment (the refusal `not_enrolling`), or `None` when it
+/// takes them; every path that enrols (the class's list, a unit's nomination, its decision) asks here.
+pub fn not_enrolling(s: CohortStatus) -> Option<String> {
+    (!accepts_enrolment(s)).then(|| format!("The class is {s}; it takes no enrolments."))
+}
+
 fn age_on(dob: NaiveDate, day: NaiveDate) -> i32 {
     let mut age = day.year() - dob.year();
     if (day.month(), day.day()) < (dob.month(), dob.day()) {

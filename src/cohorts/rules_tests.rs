@@ -371,3 +371,17 @@ fn a_lecturer_up_to_the_standard_of_the_level_taught() {
         assert_eq!(codes(edit, level), want, "row {i}");
     }
 }
+
+#[test]
+fn a_class_takes_enrolments_until_it_closes() {
+    use CohortStatus::*;
+    for (status, takes) in
+        [(Planned, true), (Enrolling, true), (InProgress, true), (Closing, false), (Closed, false), (Cancelled, false)]
+    {
+        assert_eq!(accepts_enrolment(status), takes, "{status}");
+        match not_enrolling(status) {
+            None => assert!(takes, "{status}"),
+            Some(why) => assert!(!takes && why.contains(status.as_str()), "{status}: {why}"),
+        }
+    }
+}

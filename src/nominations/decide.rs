@@ -110,12 +110,8 @@ fn enrol_accepted(
             }));
             continue;
         };
-        let cohort = crate::cohorts::store::writable(tx, caller, cohort.id)?;
-        if !crate::cohorts::rules::accepts_enrolment(cohort.status) {
-            refusals.push(
-                ProblemItem::rule("not_enrolling", format!("The class is {}; it takes no enrolments.", cohort.status))
-                    .at(format!("decisions[{}].person", idxs[0])),
-            );
+        if let Some(why) = crate::cohorts::rules::not_enrolling(cohort.status) {
+            refusals.push(ProblemItem::rule("not_enrolling", why).at(format!("decisions[{}].person", idxs[0])));
             continue;
         }
         let list: Vec<EnrolLearner> = idxs
@@ -144,9 +140,14 @@ fn enrol_accepted(
 }
 
 /// The class a person is accepted into: the list's own, or (for a list naming a program) a
-/// class of that program starting in the list's year, in the caller's scope.
+/// class of that program starting in the list's year; either one the caller administers (one
+/// read of the class gives it and the caller's rights over it).
 fn class_for(tx: &mut DbConn, caller: &Caller, nom: &Nomination, id: CohortId) -> Result<Option<Cohort>, ApiError> {
-    let c = crate::cohorts::store::find(tx, id)?.filter(|c| caller.scope.contains(c.institution_id));
+    let c = match crate::cohorts::store::writable(tx, caller, id) {
+        Ok(c) => Some(c),
+        Err(ApiError::NotFound(_) | ApiError::Forbidden) => None,
+        Err(e) => return Err(e),
+    };
     Ok(match (nom.cohort_id, c) {
         (Some(_), c) => c,
         (None, Some(c)) if Some(c.program_id) == nom.program_id && Some(c.starts_on.year()) == nom.year => Some(c),

@@ -248,12 +248,8 @@ fn target(
 
 /// 422 unless the class takes enrolments and has a seat for each person on the list.
 fn open_for(c: &Cohort, people: usize) -> Result<(), ApiError> {
-    if !crate::cohorts::rules::accepts_enrolment(c.status) {
-        return Err(ApiError::Refused(vec![ProblemItem::rule(
-            "not_enrolling",
-            format!("The class is {}; it takes no enrolments.", c.status),
-        )
-        .at("cohort_id")]));
+    if let Some(why) = crate::cohorts::rules::not_enrolling(c.status) {
+        return Err(ApiError::Refused(vec![ProblemItem::rule("not_enrolling", why).at("cohort_id")]));
     }
     let left = (c.capacity - c.enrolled_count).max(0);
     if people as i32 > left {
