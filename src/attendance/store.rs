@@ -135,9 +135,17 @@ pub fn scheduled(
         .load(conn)
 }
 
-/// (learner, session, status) of every mark of a class.
-pub fn cohort_marks(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<(LearnerId, SessionId, AttendanceStatus)>> {
-    a::table.filter(a::cohort_id.eq(cohort)).select((a::learner_id, a::session_id, a::status)).load(conn)
+/// (learner, session, status) of every mark of a class, or of its learner `only`.
+pub fn cohort_marks(
+    conn: &mut DbConn,
+    cohort: CohortId,
+    only: Option<LearnerId>,
+) -> QueryResult<Vec<(LearnerId, SessionId, AttendanceStatus)>> {
+    let mut q = a::table.filter(a::cohort_id.eq(cohort)).select((a::learner_id, a::session_id, a::status)).into_boxed();
+    if let Some(l) = only {
+        q = q.filter(a::learner_id.eq(l));
+    }
+    q.load(conn)
 }
 
 pub fn insert_makeup(conn: &mut DbConn, row: &Makeup) -> QueryResult<()> {

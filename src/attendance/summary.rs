@@ -54,7 +54,7 @@ pub fn for_cohort(
         })
         .collect();
     let mut marks: HashMap<LearnerId, HashMap<_, _>> = HashMap::new();
-    for (learner, session, status) in store::cohort_marks(tx, cohort.id)? {
+    for (learner, session, status) in store::cohort_marks(tx, cohort.id, only)? {
         marks.entry(learner).or_default().insert(session, status);
     }
     let mut made_up: HashMap<LearnerId, HashMap<ModuleId, i64>> = HashMap::new();

@@ -38,7 +38,7 @@ pub(super) fn candidate_list(
     // For retakes: each learner's sittings of this module so far, in this class.
     let mut sittings: HashMap<LearnerId, Vec<Option<i32>>> = HashMap::new();
     if exam.kind == ExamKind::Retake {
-        for g in store::published_of_cohort(tx, cohort.id)? {
+        for g in store::published_of_cohort(tx, cohort.id, None)? {
             if g.module_id == exam.module_id && g.kind != ExamKind::Graduation && g.exam_id != exam.id {
                 sittings.entry(g.learner_id).or_default().push(g.mark);
             }

@@ -185,14 +185,22 @@ pub fn changes(conn: &mut DbConn, grade: GradeId) -> QueryResult<Vec<ChangeRow>>
 }
 
 /// Grades of a class's published or locked exams: (exam, grade).
-pub fn published_of_cohort(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<PublishedMark>> {
-    Ok(g::table
+pub fn published_of_cohort(
+    conn: &mut DbConn,
+    cohort: CohortId,
+    only: Option<LearnerId>,
+) -> QueryResult<Vec<PublishedMark>> {
+    let mut q = g::table
         .inner_join(e::table)
         .filter(e::cohort_id.eq(cohort))
         .filter(g::status.ne(GradeStatus::Draft))
         .order((e::held_on.asc(), e::id.asc()))
         .select((e::id, e::kind, e::module_id, e::subject_code, g::learner_id, g::presence, g::value_tenths))
-        .load::<(ExamId, ExamKind, Option<ModuleId>, Option<String>, LearnerId, Presence, Option<i32>)>(conn)?
+        .into_boxed();
+    if let Some(l) = only {
+        q = q.filter(g::learner_id.eq(l));
+    }
+    Ok(q.load::<(ExamId, ExamKind, Option<ModuleId>, Option<String>, LearnerId, Presence, Option<i32>)>(conn)?
         .into_iter()
         .map(|(exam_id, kind, module_id, subject_code, learner_id, presence, value)| PublishedMark {
             exam_id,

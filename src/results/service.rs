@@ -49,8 +49,8 @@ pub fn for_cohort(
     computed(tx, cohort, tz, only)
 }
 
-/// The results of `cohort` computed from its published grades, in one pass over each kind of
-/// record.
+/// The results of `cohort` (or of its learner `only`, each kind of record then read for that
+/// learner alone) computed from its published grades, in one pass over each kind of record.
 pub fn computed(
     tx: &mut DbConn,
     cohort: &Cohort,
@@ -63,7 +63,7 @@ pub fn computed(
     // learner → module → sittings in date order; learner → graduation code → best mark.
     let mut sittings: HashMap<LearnerId, HashMap<crate::db::ids::ModuleId, Vec<Option<i32>>>> = HashMap::new();
     let mut graduation: HashMap<LearnerId, HashMap<String, i32>> = HashMap::new();
-    for g in crate::exams::store::published_of_cohort(tx, cohort.id)? {
+    for g in crate::exams::store::published_of_cohort(tx, cohort.id, only)? {
         let mark = g.mark;
         match (g.kind, g.module_id, g.subject_code) {
             (ExamKind::Module | ExamKind::Retake, Some(m), _) => {
@@ -78,14 +78,16 @@ pub fn computed(
             _ => {}
         }
     }
-    let field: HashMap<LearnerId, i32> = fr::table
+    let mut graded = fr::table
         .inner_join(ft::table)
         .filter(ft::cohort_id.eq(cohort.id))
         .filter(fr::grade_tenths.is_not_null())
         .select((fr::learner_id, fr::grade_tenths.assume_not_null()))
-        .load::<(LearnerId, i32)>(tx)?
-        .into_iter()
-        .collect();
+        .into_boxed();
+    if let Some(l) = only {
+        graded = graded.filter(fr::learner_id.eq(l));
+    }
+    let field: HashMap<LearnerId, i32> = graded.load::<(LearnerId, i32)>(tx)?.into_iter().collect();
     let mut required: Vec<(String, String)> =
         program.rules.graduation_subjects.iter().map(|s| (s.code.clone(), s.title.clone())).collect();
     if program.rules.graduation_essay {

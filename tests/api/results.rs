@@ -186,6 +186,14 @@ async fn a_class_from_exams_to_classified_results(app: TestApp) {
     let results = app.get(&format!("/api/v1/cohorts/{cohort}/results"), &admin).await;
     assert_eq!(results.status, 200, "{}", results.text);
     let of = |id: &str| results.body.as_array().unwrap().iter().find(|r| r["learner_id"] == id).unwrap().clone();
+    // Each learner's own results, read for them alone, are their row of the class's.
+    for (id, token) in &learners {
+        let mut mine = app.get("/api/v1/me/results", token).await.body[0].clone();
+        for k in ["cohort_id", "cohort_code"] {
+            mine.as_object_mut().unwrap().remove(k);
+        }
+        assert_eq!(mine, of(id));
+    }
     let ra = of(a);
     assert_eq!(
         (ra["outcome"].as_str(), ra["average"].as_f64(), ra["classification"].as_str()),
