@@ -320,13 +320,30 @@ fn bootstrap_admin(s: &Settings, db: &Db) -> Result<(), String> {
 /// and unmapped on their own instead of staying in the arena of whichever worker thread freed
 /// them: glibc otherwise raises its mapping threshold after the first such free, and every
 /// blocking thread that once hashed a password keeps that memory for the life of the process.
+///
+/// Small allocations freed by one thread stay in its arena, and glibc gives back only the top of
+/// a heap: after a busy hour (hundreds of learners at once, each answer built from thousands of
+/// rows) the arenas hold hundreds of megabytes nobody uses. A thread returns the free pages of
+/// every arena to the system every ten seconds (`malloc_trim`).
 fn release_large_allocations() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes allocator settings; called once at start, before the
-    // server's threads exist.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
-        libc::mallopt(libc::M_ARENA_MAX, 4);
+    {
+        // SAFETY: mallopt only changes allocator settings; called once at start, before the
+        // server's threads exist.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+            libc::mallopt(libc::M_ARENA_MAX, 4);
+        }
+        let trim = std::thread::Builder::new().name("malloc-trim".into()).spawn(|| loop {
+            std::thread::sleep(std::time::Duration::from_secs(10));
+            // SAFETY: malloc_trim only releases free memory; it is safe from any thread.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+        });
+        if let Err(e) = trim {
+            tracing::warn!(error = %e, "no thread to return freed memory");
+        }
     }
 }
 
