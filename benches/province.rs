@@ -9,6 +9,8 @@
 //! cargo bench --bench province -- --pg postgres://postgres@127.0.0.1/llct_province
 //! # ten years of a big province: the learners copied (new ids, no accounts) up to a million
 //! cargo bench --bench province -- --pg postgres://postgres@127.0.0.1/llct_million --people 1000000
+//! # results day: 500 learners, 20 lecturers and 5 administrators at once for 120 seconds
+//! cargo bench --bench province -- --results-day 120 [--pg …]
 //! ```
 
 mod common;
@@ -41,8 +43,18 @@ fn main() {
     });
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut server = start_server(&url, port);
+    let day = args
+        .iter()
+        .position(|a| a == "--results-day")
+        .map(|i| args.get(i + 1).and_then(|s| s.parse::<u64>().ok()).expect("--results-day takes a number of seconds"));
+    let base = format!("http://127.0.0.1:{port}");
     let result = std::panic::catch_unwind(|| {
-        actix_web::rt::System::new().block_on(run(quick, &format!("http://127.0.0.1:{port}"), server.id(), people))
+        actix_web::rt::System::new().block_on(async {
+            match day {
+                Some(secs) => results_day(&base, server.id(), secs).await,
+                None => run(quick, &base, server.id(), people).await,
+            }
+        })
     });
     let _ = server.kill();
     let _ = server.wait();
@@ -181,13 +193,25 @@ async fn login(c: &Client, email: &str) -> (String, Duration) {
     (v["access_token"].as_str().unwrap().to_string(), took)
 }
 
-async fn run(quick: bool, base: &str, pid: u32, grown: Option<i64>) {
+async fn ready(base: &str) -> Client {
     let c = Client::remote(base);
     let ready = Instant::now();
     while c.status("/readyz").await != Some(200) {
         assert!(ready.elapsed() < Duration::from_secs(120), "the server did not become ready");
         actix_web::rt::time::sleep(Duration::from_millis(200)).await;
     }
+    c
+}
+
+async fn results_day(base: &str, pid: u32, secs: u64) {
+    let c = ready(base).await;
+    let (root, _) = login(&c, ADMIN).await;
+    let cast = common::results_day::cast(&c, &root, PASSWORD, 500).await;
+    common::results_day::run(&c, &cast, pid, secs).await;
+}
+
+async fn run(quick: bool, base: &str, pid: u32, grown: Option<i64>) {
+    let c = ready(base).await;
     let per_client = if quick { 25 } else { 150 };
     // Requests that take a millisecond or two are measured over more of them, for a steadier rate.
     let cheap = if quick { per_client } else { 8 * per_client };

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod results_day;
+
 use std::time::{Duration, Instant};
 
 use actix_web::http::Method;
