@@ -86,3 +86,24 @@ async fn a_restored_database_never_answers_an_old_tag(app: TestApp) {
     assert_eq!(after.status, 200, "an answer given before the restore is not the one after it");
     assert_ne!(after.header("etag"), Some(tag));
 }
+
+db_test!(replicas_on_one_database_share_their_tags);
+async fn replicas_on_one_database_share_their_tags(app: TestApp) {
+    let other = app.replica();
+    let path = "/api/v1/institutions?limit=100";
+    let first = get(&app, path, &app.root, None).await;
+    let tag = first.header("etag").unwrap();
+    // The same request to the other replica has the same tag, and revalidates there.
+    assert_eq!(get(&other, path, &app.root, Some(&tag)).await.status, 304);
+    // A write through one replica: the next request to the other is answered in full at once.
+    other.institution("TRP", "provincial_school", None).await;
+    let r = get(&app, path, &app.root, Some(&tag)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.text.contains("TRP"), "{}", r.text);
+    let tag = r.header("etag").unwrap();
+    assert_eq!(get(&other, path, &app.root, Some(&tag)).await.status, 304);
+    app.institution("TRP-2", "provincial_school", None).await;
+    let r = get(&other, path, &app.root, Some(&tag)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.text.contains("TRP-2"), "{}", r.text);
+}

@@ -24,7 +24,8 @@ pub struct TestApp {
     /// A signed-in system administrator.
     pub root: String,
     pub backend: &'static str,
-    _db: db::TestDb,
+    /// The database, dropped with the app; `None` for a replica, which shares its primary's.
+    _db: Option<db::TestDb>,
 }
 
 /// An answer, read whole.
@@ -158,9 +159,21 @@ impl TestApp {
         // client gives it 30 s, not the default 5.
         let cfg = actix_test::config().client_request_timeout(std::time::Duration::from_secs(30));
         let srv = actix_test::start_with(cfg, move || llct::app::build_app(s.clone()).configure(routes));
-        let mut app = TestApp { srv, state, root: String::new(), backend, _db: db };
+        let mut app = TestApp { srv, state, root: String::new(), backend, _db: Some(db) };
         app.root = app.login(ADMIN_EMAIL, PASSWORD).await;
         app
+    }
+
+    /// Another replica of the service on the same database, with its own pool, caches and
+    /// server, as a province runs several behind one address; signed in as the same root.
+    pub fn replica(&self) -> TestApp {
+        let settings = (*self.state.settings).clone();
+        let pool = llct::db::Db::connect(&settings.database).expect("pool");
+        let state = web::Data::new(AppState::new(settings, pool));
+        let s = state.clone();
+        let cfg = actix_test::config().client_request_timeout(std::time::Duration::from_secs(30));
+        let srv = actix_test::start_with(cfg, move || llct::app::build_app(s.clone()));
+        TestApp { srv, state, root: self.root.clone(), backend: self.backend, _db: None }
     }
 
     /// Any request; `token` signs it, `body` is sent as JSON.
