@@ -111,6 +111,10 @@ pub struct WorkloadSettings {
     pub senior_lecturer_norm: i64,
     /// At most this in a lecturer's probation year.
     pub probation_norm: i64,
+    /// Standard hours a lecturer earns for each exam paper they mark (as first, second or third
+    /// grader), and for each field study report they grade.
+    pub paper_grading_hours: f64,
+    pub report_grading_hours: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -420,6 +424,10 @@ impl Settings {
         }
         if self.database.pool_size == 0 {
             bad.push("database.pool_size: must be at least 1".into());
+        }
+        let w = &self.workload;
+        if !(0.0..=10.0).contains(&w.paper_grading_hours) || !(0.0..=10.0).contains(&w.report_grading_hours) {
+            bad.push("workload.*_grading_hours: must be from 0 to 10".into());
         }
         if self.auth.token_ttl_hours == 0 {
             bad.push("auth.token_ttl_hours: must be at least 1".into());

@@ -166,10 +166,16 @@ pub struct WorkloadRow {
     pub sessions: i64,
     /// Teaching periods [tiết] of 45 minutes = standard hours [giờ chuẩn].
     pub periods: f64,
+    /// Exam papers of the period's exams this lecturer marked (as first, second or third grader).
+    pub papers_marked: i64,
+    /// Field study reports this lecturer graded in the period.
+    pub reports_graded: i64,
+    /// Periods plus the papers and reports at their weights (settings `workload.*_grading_hours`).
+    pub standard_hours: f64,
     /// The yearly norm of a full-time lecturer by rank (270, 290, 310), else none.
     pub annual_norm: Option<i64>,
     /// The norm for the days asked, pro rata.
     pub norm_for_period: Option<f64>,
-    /// periods ÷ norm for the period, in percent.
+    /// standard hours ÷ norm for the period, in percent.
     pub percent_of_norm: Option<f64>,
 }

@@ -58,18 +58,25 @@ async fn workload(
         principal_lecturer: w.principal_lecturer_norm,
         senior_lecturer: w.senior_lecturer_norm,
         probation: w.probation_norm,
+        paper_hours: w.paper_grading_hours,
+        report_hours: w.report_grading_hours,
     };
     let year = chrono::Datelike::year(&q.from);
-    let target = q.institution_id;
+    let (target, from, until) = (q.institution_id, q.from, q.to + chrono::Duration::days(1));
     let rows = state
         .db
         .read(move |c| {
             let ids: Vec<InstitutionId> = store::covered(c, &caller.scope, target)?.into_iter().map(|x| x.0).collect();
             let taught = store::taught(c, &ids, start, end)?;
+            let other = rules::OtherWork {
+                papers: store::papers_marked(c, &ids, from, until)?,
+                reports: store::reports_graded(c, &ids, start, end)?,
+            };
             let mut who: Vec<LecturerId> = taught.iter().map(|t| t.0).collect();
+            who.extend(other.papers.keys().chain(other.reports.keys()).copied());
             who.sort();
             who.dedup();
-            Ok(rules::workload(&taught, store::lecturers(c, &who)?, (days, year), &norms))
+            Ok(rules::workload(&taught, &other, store::lecturers(c, &who)?, (days, year), &norms))
         })
         .await?;
     render::respond(q.format, &rows, || render::workload_table(&q, &rows), || render::workload_chart(&q, &rows))

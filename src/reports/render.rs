@@ -119,7 +119,7 @@ pub fn summary_table(report: &Summary) -> Table {
 pub fn workload_chart(q: &WorkloadQuery, rows: &[WorkloadRow]) -> Result<String, ApiError> {
     let labels: Vec<String> = rows.iter().map(|r| r.full_name.clone()).collect();
     let series = vec![
-        ("Số tiết giảng".to_string(), rows.iter().map(|r| r.periods).collect()),
+        ("Giờ chuẩn".to_string(), rows.iter().map(|r| r.standard_hours).collect()),
         ("Định mức trong kỳ".to_string(), rows.iter().map(|r| r.norm_for_period.unwrap_or(0.0)).collect()),
     ];
     let title = format!("Giờ giảng từ {} đến {}", q.from.format("%d/%m/%Y"), q.to.format("%d/%m/%Y"));
@@ -136,6 +136,9 @@ pub fn workload_table(q: &WorkloadQuery, rows: &[WorkloadRow]) -> Table {
                 r.rank.as_str().into(),
                 r.sessions.into(),
                 Cell::Num(r.periods),
+                r.papers_marked.into(),
+                r.reports_graded.into(),
+                Cell::Num(r.standard_hours),
                 r.annual_norm.map(Cell::from).unwrap_or(Cell::Empty),
                 r.norm_for_period.map(Cell::Num).unwrap_or(Cell::Empty),
                 r.percent_of_norm.map(Cell::Num).unwrap_or(Cell::Empty),
@@ -148,6 +151,9 @@ pub fn workload_table(q: &WorkloadQuery, rows: &[WorkloadRow]) -> Table {
         "Chức danh",
         "Số buổi",
         "Số tiết",
+        "Số bài thi đã chấm",
+        "Số bài thu hoạch đã chấm",
+        "Giờ chuẩn",
         "Định mức năm",
         "Định mức trong kỳ",
         "% định mức",

@@ -29,20 +29,39 @@ pub struct LecturerFacts {
     pub adjustment_pct: Option<i32>,
 }
 
-/// The yearly norms in standard hours [giờ chuẩn] (settings `[workload]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The yearly norms in standard hours [giờ chuẩn] and what other work earns (settings
+/// `[workload]`).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Norms {
     pub lecturer: i64,
     pub principal_lecturer: i64,
     pub senior_lecturer: i64,
     /// At most this in the probation year.
     pub probation: i64,
+    /// Standard hours for each exam paper marked, and for each field study report graded.
+    pub paper_hours: f64,
+    pub report_hours: f64,
 }
 
 impl Default for Norms {
     fn default() -> Norms {
-        Norms { lecturer: 270, principal_lecturer: 290, senior_lecturer: 310, probation: 90 }
+        Norms {
+            lecturer: 270,
+            principal_lecturer: 290,
+            senior_lecturer: 310,
+            probation: 90,
+            paper_hours: 0.25,
+            report_hours: 0.5,
+        }
     }
+}
+
+/// A lecturer's work besides teaching in the period: exam papers marked, field study reports
+/// graded.
+#[derive(Debug, Default)]
+pub struct OtherWork {
+    pub papers: HashMap<LecturerId, i64>,
+    pub reports: HashMap<LecturerId, i64>,
 }
 
 /// What the yearly summary counts, per class.
@@ -265,10 +284,12 @@ fn tenth(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// One row per lecturer who taught: sessions, periods of 45 minutes, and the norm pro rata for
-/// `days` days, each to a tenth.
+/// One row per lecturer who taught or marked: sessions, periods of 45 minutes, papers and
+/// reports marked, the standard hours of all of it with each kind's weight, and the norm pro rata
+/// for `days` days, each to a tenth.
 pub fn workload(
     taught: &[(LecturerId, NaiveDateTime, NaiveDateTime)],
+    other: &OtherWork,
     people: Vec<LecturerFacts>,
     (days, year): (i64, i32),
     norms: &Norms,
@@ -286,6 +307,13 @@ pub fn workload(
             let LecturerFacts { id, full_name, institution_id, kind, rank, .. } = l;
             let (sessions, mins) = minutes.get(&id).copied().unwrap_or_default();
             let periods = tenth(mins as f64 / 45.0);
+            let papers_marked = other.papers.get(&id).copied().unwrap_or(0);
+            let reports_graded = other.reports.get(&id).copied().unwrap_or(0);
+            let standard_hours = tenth(
+                mins as f64 / 45.0
+                    + papers_marked as f64 * norms.paper_hours
+                    + reports_graded as f64 * norms.report_hours,
+            );
             let norm_for_period = annual_norm.map(|n| tenth(n as f64 * days as f64 / 365.0));
             WorkloadRow {
                 lecturer_id: id,
@@ -295,8 +323,11 @@ pub fn workload(
                 rank,
                 sessions,
                 periods,
+                papers_marked,
+                reports_graded,
+                standard_hours,
                 annual_norm,
-                percent_of_norm: norm_for_period.filter(|n| *n > 0.0).map(|n| tenth(periods / n * 100.0)),
+                percent_of_norm: norm_for_period.filter(|n| *n > 0.0).map(|n| tenth(standard_hours / n * 100.0)),
                 norm_for_period,
             }
         })
@@ -359,15 +390,23 @@ mod tests {
         // 7:30–11:15 is 5 periods; 13:30–15:00 is 2.
         let taught = [(l, at(7, 30), at(11, 15)), (l, at(13, 30), at(15, 0))];
         let n = Norms::default();
-        let rows = workload(&taught, vec![who.clone()], (73, 2025), &n);
+        let none = OtherWork::default();
+        let rows = workload(&taught, &none, vec![who.clone()], (73, 2025), &n);
         assert_eq!(rows[0].sessions, 2);
-        assert_eq!(rows[0].periods, 7.0);
+        assert_eq!((rows[0].periods, rows[0].standard_hours), (7.0, 7.0));
         assert_eq!(rows[0].norm_for_period, Some(54.0)); // 270 × 73 / 365
         assert_eq!(rows[0].percent_of_norm, Some(13.0));
+        // 20 papers at 0.25 and 3 reports at 0.5 add 6.5 standard hours to the 7 periods.
+        let other = OtherWork { papers: [(l, 20)].into(), reports: [(l, 3)].into() };
+        let rows = workload(&taught, &other, vec![who.clone()], (73, 2025), &n);
+        assert_eq!((rows[0].papers_marked, rows[0].reports_graded, rows[0].standard_hours), (20, 3, 13.5));
+        assert_eq!(rows[0].percent_of_norm, Some(25.0));
+        let weighed = Norms { paper_hours: 0.5, report_hours: 0.0, ..n };
+        assert_eq!(workload(&taught, &other, vec![who.clone()], (73, 2025), &weighed)[0].standard_hours, 17.0);
         let visiting = LecturerFacts { kind: LecturerKind::Visiting, ..who.clone() };
-        let rows = workload(&taught, vec![visiting], (73, 2025), &n);
+        let rows = workload(&taught, &none, vec![visiting], (73, 2025), &n);
         assert_eq!((rows[0].annual_norm, rows[0].norm_for_period, rows[0].percent_of_norm), (None, None, None));
-        let rows = workload(&[], vec![who], (0, 2025), &n);
+        let rows = workload(&[], &none, vec![who], (0, 2025), &n);
         assert_eq!((rows[0].sessions, rows[0].periods, rows[0].percent_of_norm), (0, 0.0, None));
     }
 

@@ -12,8 +12,9 @@ use crate::cohorts::model::EnrollmentStatus;
 use crate::cohorts::model::{CohortStatus, Mode};
 use crate::db::ids::*;
 use crate::db::schema::{
-    cohorts as co, enrollments as en, institutions as i, learners as l, lecturers as le, programs as p,
-    result_failures as rf, result_outcomes as ro, result_snapshots as rs, sessions as s,
+    cohorts as co, enrollments as en, exams as ex, field_reports as fr, grades as g, institutions as i, learners as l,
+    lecturers as le, programs as p, result_failures as rf, result_outcomes as ro, result_snapshots as rs,
+    sessions as s,
 };
 use crate::db::DbConn;
 use crate::error::ApiError;
@@ -93,6 +94,49 @@ pub fn taught(
         .filter(s::status.eq(SessionStatus::Scheduled))
         .select((s::lecturer_id, s::starts_at, s::ends_at))
         .load(c)?)
+}
+
+/// Exam papers marked per lecturer, each grader of a paper counted once, for the exams held in
+/// `[from, until)` at the institutions (a paper absent or excused has no mark and counts for no one).
+pub fn papers_marked(
+    c: &mut DbConn,
+    institutions: &[InstitutionId],
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<HashMap<LecturerId, i64>, ApiError> {
+    let mut out: HashMap<LecturerId, i64> = HashMap::new();
+    let rows: Vec<(Option<LecturerId>, Option<LecturerId>, Option<LecturerId>)> = g::table
+        .inner_join(ex::table)
+        .filter(ex::institution_id.eq_any(institutions))
+        .filter(ex::held_on.ge(from))
+        .filter(ex::held_on.lt(until))
+        .filter(g::presence.eq(crate::exams::model::Presence::Sat))
+        .select((g::first_by, g::second_by, g::third_by))
+        .load(c)?;
+    for by in rows.into_iter().flat_map(|(a, b, t)| [a, b, t]).flatten() {
+        *out.entry(by).or_default() += 1;
+    }
+    Ok(out)
+}
+
+/// Field study reports graded in `[start, end)` at the institutions, per lecturer (the grader's
+/// account is the lecturer's).
+pub fn reports_graded(
+    c: &mut DbConn,
+    institutions: &[InstitutionId],
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> Result<HashMap<LecturerId, i64>, ApiError> {
+    Ok(fr::table
+        .inner_join(le::table.on(le::user_id.eq(fr::graded_by)))
+        .filter(fr::institution_id.eq_any(institutions))
+        .filter(fr::graded_at.ge(start))
+        .filter(fr::graded_at.lt(end))
+        .group_by(le::id)
+        .select((le::id, count_star()))
+        .load::<(LecturerId, i64)>(c)?
+        .into_iter()
+        .collect())
 }
 
 /// The lecturers named, in name order.

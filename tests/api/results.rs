@@ -101,6 +101,16 @@ async fn a_class_from_exams_to_classified_results(app: TestApp) {
     mark(&app, &e1, &grader, &[(a, Some(9.0)), (b, Some(4.0)), (c, Some(8.0)), (d, None)]).await;
     mark(&app, &e2, &grader, &[(a, Some(9.0)), (b, Some(6.0)), (c, Some(7.0)), (d, Some(6.0))]).await;
     mark(&app, &tn, &grader, &[(a, Some(8.5)), (b, Some(7.0)), (c, Some(7.0)), (d, Some(6.0))]).await;
+    // The marking counts in the grader's workload: 11 papers sat (the absent one earns nothing),
+    // 0.25 standard hours each by default, and no session taught.
+    let w = app.get(&format!("/api/v1/reports/lecturer-workload?from={today}&to={today}"), &admin).await;
+    assert_eq!(w.status, 200, "{}", w.text);
+    let row = w.body.as_array().unwrap().iter().find(|r| r["lecturer_id"] == lecturer.as_str()).expect("the grader");
+    assert_eq!(
+        (&row["sessions"], &row["papers_marked"], &row["reports_graded"], &row["standard_hours"]),
+        (&json!(0), &json!(11), &json!(0), &json!(2.8)),
+        "{row}"
+    );
     for e in [&e1, &tn] {
         assert_eq!(app.post(&format!("/api/v1/exams/{e}/publish"), &admin, json!(null)).await.status, 200);
     }
