@@ -184,7 +184,8 @@ pub fn changes(conn: &mut DbConn, grade: GradeId) -> QueryResult<Vec<ChangeRow>>
         .load(conn)
 }
 
-/// Grades of a class's published or locked exams: (exam, grade).
+/// The marks of a class's published or locked exams (of its learner `only`), in the order the
+/// exams were held.
 pub fn published_of_cohort(
     conn: &mut DbConn,
     cohort: CohortId,

@@ -28,6 +28,15 @@ pub struct TestApp {
     _db: Option<db::TestDb>,
 }
 
+/// The application on `state`, with the extra `routes`, on a loopback server.
+fn serve(state: &web::Data<AppState>, routes: fn(&mut web::ServiceConfig)) -> actix_test::TestServer {
+    let s = state.clone();
+    // A request may wait on a busy machine (a panic's backtrace, two databases at once): the
+    // client gives it 30 s, not the default 5.
+    let cfg = actix_test::config().client_request_timeout(std::time::Duration::from_secs(30));
+    actix_test::start_with(cfg, move || llct::app::build_app(s.clone()).configure(routes))
+}
+
 /// An answer, read whole.
 #[derive(Debug)]
 pub struct Resp {
@@ -154,11 +163,7 @@ impl TestApp {
             state.clock = llct::clock::Clock::fixed(state.settings.tz(), at);
         }
         let state = web::Data::new(state);
-        let s = state.clone();
-        // A request may wait on a busy machine (a panic's backtrace, two databases at once): the
-        // client gives it 30 s, not the default 5.
-        let cfg = actix_test::config().client_request_timeout(std::time::Duration::from_secs(30));
-        let srv = actix_test::start_with(cfg, move || llct::app::build_app(s.clone()).configure(routes));
+        let srv = serve(&state, routes);
         let mut app = TestApp { srv, state, root: String::new(), backend, _db: Some(db) };
         app.root = app.login(ADMIN_EMAIL, PASSWORD).await;
         app
@@ -170,9 +175,7 @@ impl TestApp {
         let settings = (*self.state.settings).clone();
         let pool = llct::db::Db::connect(&settings.database).expect("pool");
         let state = web::Data::new(AppState::new(settings, pool));
-        let s = state.clone();
-        let cfg = actix_test::config().client_request_timeout(std::time::Duration::from_secs(30));
-        let srv = actix_test::start_with(cfg, move || llct::app::build_app(s.clone()));
+        let srv = serve(&state, |_| {});
         TestApp { srv, state, root: self.root.clone(), backend: self.backend, _db: None }
     }
 
