@@ -8,7 +8,6 @@ use super::dto::{EnrolLearner, Evidence, LevelHeld, OverrideIn};
 use super::model::{CohortStatus, Mode};
 use super::rule_sets::EligibilityRules;
 use crate::db::ids::{CertificateId, CredentialRecordId};
-use crate::people::labels::education_label;
 use crate::people::model::{EducationLevel, Gender, Learner, LlctLevel, PartyStatus, RatingGrade};
 use crate::problem::ProblemItem;
 use crate::programs::model::Level;
@@ -24,6 +23,20 @@ pub enum Action {
 }
 
 /// The state an action leads to from `from`, or why it cannot.
+/// An education level in the words of an English message ("upper-secondary education").
+pub fn education_words(e: EducationLevel) -> &'static str {
+    match e {
+        EducationLevel::Primary => "primary",
+        EducationLevel::LowerSecondary => "lower-secondary",
+        EducationLevel::UpperSecondary => "upper-secondary",
+        EducationLevel::Vocational => "vocational",
+        EducationLevel::College => "college",
+        EducationLevel::University => "university",
+        EducationLevel::Master => "master's",
+        EducationLevel::Doctorate => "doctoral",
+    }
+}
+
 pub fn transition(from: CohortStatus, action: Action) -> Result<CohortStatus, String> {
     use CohortStatus::*;
     match (from, action) {
@@ -245,11 +258,7 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
         Level::Elementary => {
             let min = c.rules.elementary.min_education;
             if edu_rank(l.education_level) < edu_rank(min) {
-                let msg = if min == EducationLevel::LowerSecondary {
-                    "Elementary needs lower-secondary education or above.".to_string()
-                } else {
-                    format!("Elementary needs «{}» education or above.", education_label(min))
-                };
+                let msg = format!("Elementary needs {} education or above.", education_words(min));
                 fail("education", msg, serde_json::json!({"min_education": min.as_str()}));
             }
             if !(party || l.mass_org_member || l.local_official) {
@@ -279,7 +288,7 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
                 let msg = if r.min_education == EducationLevel::College {
                     "Intermediate needs a college degree or above (upper-secondary for some ethnic-minority officials, by override).".to_string()
                 } else {
-                    format!("Intermediate needs «{}» education or above.", education_label(r.min_education))
+                    format!("Intermediate needs {} education or above.", education_words(r.min_education))
                 };
                 fail("education", msg, serde_json::json!({"min_education": r.min_education.as_str()}));
             }
@@ -325,7 +334,7 @@ pub fn eligibility(l: &Learner, c: &ClassFacts) -> Vec<ProblemItem> {
                 let msg = if r.min_education == EducationLevel::University {
                     "Advanced needs a university degree.".to_string()
                 } else {
-                    format!("Advanced needs «{}» education or above.", education_label(r.min_education))
+                    format!("Advanced needs {} education or above.", education_words(r.min_education))
                 };
                 fail("education", msg, serde_json::json!({"min_education": r.min_education.as_str()}));
             }

@@ -49,6 +49,39 @@ fn level(en: &str) -> &str {
     }
 }
 
+/// An education level in the words of an English message.
+fn education(en: &str) -> &str {
+    match en {
+        "primary" => "tiểu học",
+        "lower-secondary" => "trung học cơ sở",
+        "upper-secondary" => "trung học phổ thông",
+        "vocational" => "trung cấp chuyên nghiệp",
+        "college" => "cao đẳng",
+        "university" => "đại học",
+        "master's" => "thạc sĩ",
+        "doctoral" => "tiến sĩ",
+        other => other,
+    }
+}
+
+/// A status as the API spells it (`closed`, `in_progress` …), put in a Vietnamese message.
+fn status(code: &str) -> &str {
+    match code {
+        "planned" => "dự kiến",
+        "enrolling" => "đang ghi danh",
+        "in_progress" => "đang học",
+        "closing" => "đang kết thúc",
+        "closed" => "đã kết thúc",
+        "cancelled" => "đã hủy",
+        "draft" => "nháp",
+        "published" => "đã công bố",
+        "retired" => "đã ngừng sử dụng",
+        "sealed" => "đã niêm phong",
+        "locked" => "đã khóa",
+        other => other,
+    }
+}
+
 /// What an import cell should have held ("gender (Nam / Nữ)" → "giới tính (Nam / Nữ)").
 fn what(en: &str) -> String {
     const WHATS: &[(&str, &str)] = &[
@@ -117,6 +150,15 @@ fn pattern(m: &str) -> Option<String> {
     if let Some(x) = values("The learner already holds the {} level.", m) {
         return Some(format!("Học viên đã có trình độ {}.", level(x[0])));
     }
+    if let Some(x) = values("{} needs {} education or above.", m) {
+        let title = match x[0] {
+            "Elementary" => "Sơ cấp",
+            "Intermediate" => "Trung cấp",
+            "Advanced" => "Cao cấp",
+            other => other,
+        };
+        return Some(format!("{title} cần trình độ {} trở lên.", education(x[1])));
+    }
     if let Some(x) = values("An institution of tier {} may not run {} classes.", m) {
         return Some(format!("Cơ sở cấp {} không được mở lớp {}.", x[0], level(x[1])));
     }
@@ -127,7 +169,7 @@ fn pattern(m: &str) -> Option<String> {
 fn by_shape(table: &[(&str, &str)], m: &str) -> Option<String> {
     table.iter().find_map(|(en, vi)| {
         let found = values(en, m)?;
-        Some(found.iter().enumerate().fold(vi.to_string(), |out, (i, v)| out.replace(&format!("{{{i}}}"), v)))
+        Some(found.iter().enumerate().fold(vi.to_string(), |out, (i, v)| out.replace(&format!("{{{i}}}"), status(v))))
     })
 }
 
@@ -174,7 +216,19 @@ mod tests {
         assert_eq!(message("The learner already holds the intermediate level."), "Học viên đã có trình độ trung cấp.");
         assert_eq!(
             message("The class is closed; it takes no enrolments."),
-            "Lớp đang ở trạng thái closed; không nhận ghi danh."
+            "Lớp đang ở trạng thái đã kết thúc; không nhận ghi danh."
+        );
+        assert_eq!(
+            message("Intermediate needs upper-secondary education or above."),
+            "Trung cấp cần trình độ trung học phổ thông trở lên."
+        );
+        assert_eq!(
+            message("Elementary needs lower-secondary education or above."),
+            "Sơ cấp cần trình độ trung học cơ sở trở lên."
+        );
+        assert_eq!(
+            message("The exam is sealed; it must be planned first."),
+            "Kỳ thi đang ở trạng thái đã niêm phong; trước hết phải ở trạng thái dự kiến."
         );
     }
 
