@@ -143,6 +143,13 @@ pub const LECTURER_COLUMNS: &[Column] = &[
     col("position", &["Chức vụ"], false),
     col("email", &["Email", "Thư điện tử"], false),
     col("phone", &["Số điện thoại", "Điện thoại"], false),
+    col("degree", &["Trình độ chuyên môn", "Bằng cấp"], false),
+    col("degree_on", &["Ngày cấp bằng chuyên môn"], false),
+    col("llct_level", &["Trình độ LLCT"], false),
+    col("llct_level_on", &["Ngày cấp bằng LLCT"], false),
+    col("teaching_certificate_on", &["Ngày cấp chứng chỉ nghiệp vụ sư phạm", "Nghiệp vụ sư phạm"], false),
+    col("probation_year", &["Năm tập sự"], false),
+    col("norm_adjustment_pct", &["Điều chỉnh định mức (%)"], false),
 ];
 
 /// Which column index of the file feeds which field; every header problem at once.
@@ -236,6 +243,13 @@ pub fn set_lecturer(input: &mut LecturerInput, key: &str, v: &str) -> Result<(),
         "position" => input.position = text(v),
         "email" => input.email = text(v),
         "phone" => input.phone = text(v),
+        "degree" => input.degree = Some(Some(parse_degree(v)?)),
+        "degree_on" => input.degree_on = Some(Some(parse_date(v)?)),
+        "llct_level" => input.llct_level = Some(parse_llct(v)?),
+        "llct_level_on" => input.llct_level_on = Some(Some(parse_date(v)?)),
+        "teaching_certificate_on" => input.teaching_certificate_on = Some(Some(parse_date(v)?)),
+        "probation_year" => input.probation_year = Some(Some(parse_year(v)?)),
+        "norm_adjustment_pct" => input.norm_adjustment_pct = Some(Some(parse_percent(v)?)),
         _ => {}
     }
     Ok(())
@@ -318,6 +332,13 @@ pub fn lecturer_cells(l: &Lecturer) -> Vec<Cell> {
         l.position.clone().into(),
         l.email.clone().into(),
         l.phone.clone().into(),
+        l.degree.map(|d| Cell::from(degree_label(d))).unwrap_or(Cell::Empty),
+        date_cell(l.degree_on),
+        llct_label(l.llct_level).into(),
+        date_cell(l.llct_level_on),
+        date_cell(l.teaching_certificate_on),
+        l.probation_year.map(Cell::from).unwrap_or(Cell::Empty),
+        l.norm_adjustment_pct.map(Cell::from).unwrap_or(Cell::Empty),
     ]
 }
 
@@ -367,6 +388,13 @@ pub fn lecturer_example() -> Vec<Cell> {
         "Phó Trưởng ban",
         "hung.tv@hanam.gov.vn",
         "0987654321",
+        "Thạc sĩ",
+        "20/06/2008",
+        "Cao cấp",
+        "15/01/2012",
+        "10/08/2010",
+        "",
+        "",
     ]
     .iter()
     .map(|s| Cell::from(*s))
@@ -411,6 +439,12 @@ mod tests {
         for r in LecturerRank::ALL {
             assert_eq!(parse_rank(rank_label(*r)).unwrap(), *r);
         }
+        for d in Degree::ALL {
+            assert_eq!(parse_degree(degree_label(*d)).unwrap(), *d);
+        }
+        assert_eq!(parse_percent("-10 %"), Ok(-10));
+        assert_eq!(parse_percent("15"), Ok(15));
+        assert!(parse_percent("mười").is_err());
         assert_eq!(learner_example().len(), LEARNER_COLUMNS.len());
         assert_eq!(lecturer_example().len(), LECTURER_COLUMNS.len());
     }

@@ -98,6 +98,24 @@ pub fn parse_rank(s: &str) -> Result<LecturerRank, String> {
     )
 }
 
+pub fn parse_degree(s: &str) -> Result<Degree, String> {
+    pick(
+        s,
+        &[
+            (&["Đại học", "Cử nhân", "Kỹ sư", "bachelor"], Degree::Bachelor),
+            (&["Thạc sĩ", "master"], Degree::Master),
+            (&["Tiến sĩ", "doctorate"], Degree::Doctorate),
+        ],
+        "degree (Đại học / Thạc sĩ / Tiến sĩ)",
+    )
+}
+
+/// A whole percentage as typed: "-10", "-10 %", "+5%".
+pub fn parse_percent(s: &str) -> Result<i32, String> {
+    let t: String = s.trim().trim_end_matches('%').chars().filter(|c| !c.is_whitespace()).collect();
+    t.trim_start_matches('+').parse::<i32>().map_err(|_| "is not a whole percentage".to_string())
+}
+
 pub fn parse_bool(s: &str) -> Result<bool, String> {
     pick(
         s,
@@ -145,6 +163,14 @@ pub fn llct_label(l: LlctLevel) -> &'static str {
         LlctLevel::Elementary => "Sơ cấp",
         LlctLevel::Intermediate => "Trung cấp",
         LlctLevel::Advanced => "Cao cấp",
+    }
+}
+
+pub fn degree_label(d: Degree) -> &'static str {
+    match d {
+        Degree::Bachelor => "Đại học",
+        Degree::Master => "Thạc sĩ",
+        Degree::Doctorate => "Tiến sĩ",
     }
 }
 

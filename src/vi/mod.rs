@@ -91,6 +91,7 @@ fn what(en: &str) -> String {
         ("LLCT level", "trình độ lý luận chính trị"),
         ("lecturer kind", "loại giảng viên"),
         ("rank", "ngạch"),
+        ("degree", "trình độ chuyên môn"),
         ("yes/no value", "giá trị có/không"),
     ];
     WHATS

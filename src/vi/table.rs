@@ -125,6 +125,7 @@ pub(super) const FIXED: &[(&str, &str)] = &[
     ("name at least one learner", "hãy nêu ít nhất một học viên"),
     ("name at least one grader", "hãy nêu ít nhất một người chấm"),
     ("lists a lecturer twice", "có một giảng viên được nêu hai lần"),
+    ("is not a whole percentage", "không phải là số phần trăm nguyên"),
     ("names a lecturer already listed", "nêu một giảng viên đã có trong danh sách"),
     ("may list at most 20 lecturers", "tối đa 20 giảng viên"),
     ("must differ from the current password", "phải khác mật khẩu hiện tại"),

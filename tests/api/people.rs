@@ -426,14 +426,37 @@ async fn lecturers(app: TestApp) {
     assert_eq!(f, vec!["full_name", "kind"]);
     app.get(&format!("/api/v1/lecturers/{id}"), &admin_b).await.assert_problem(404, "not-found");
 
-    let file = "Họ và tên,Loại giảng viên,Ngạch,Môn giảng dạy\nNguyễn Thị Thu Hà,Chuyên trách,Giảng viên chính,TC01; TC02\nĐỗ Minh Đức,Thỉnh giảng,,\n";
+    // The standards come in with the rest; a bad one is named by row and column, nothing written.
+    let standards =
+        "Trình độ chuyên môn,Trình độ LLCT,Ngày cấp chứng chỉ nghiệp vụ sư phạm,Năm tập sự,Điều chỉnh định mức (%)";
+    let bad = format!(
+        "Họ và tên,Loại giảng viên,{standards}\nNguyễn Thị Thu Hà,Chuyên trách,Giáo sư,Cao cấp,10/08/2010,2026,20\n"
+    );
     let r = app
         .call_raw(
             Method::POST,
             &format!("/api/v1/lecturers/import?institution_id={a}"),
             Some(&app.root),
             "text/csv",
-            file.as_bytes().to_vec(),
+            bad.into_bytes(),
+        )
+        .await;
+    let mut f = r.error_fields();
+    f.sort();
+    assert_eq!(
+        (r.status, f),
+        (400, vec!["rows[2].degree".to_string(), "rows[2].norm_adjustment_pct".into()]),
+        "{}",
+        r.text
+    );
+    let file = format!("Họ và tên,Loại giảng viên,Ngạch,Môn giảng dạy,{standards}\nNguyễn Thị Thu Hà,Chuyên trách,Giảng viên chính,TC01; TC02,Thạc sĩ,Cao cấp,10/08/2010,2026,-10 %\nĐỗ Minh Đức,Thỉnh giảng,,,,,,,\n");
+    let r = app
+        .call_raw(
+            Method::POST,
+            &format!("/api/v1/lecturers/import?institution_id={a}"),
+            Some(&app.root),
+            "text/csv",
+            file.into_bytes(),
         )
         .await;
     assert_eq!(r.body["created"], 2, "{}", r.text);
@@ -442,10 +465,40 @@ async fn lecturers(app: TestApp) {
     let ha = &list.body["items"][1];
     assert_eq!((ha["kind"].as_str(), ha["rank"].as_str()), (Some("full_time"), Some("principal_lecturer")));
     assert_eq!(ha["subjects"], json!(["TC01", "TC02"]));
+    assert_eq!(
+        (
+            &ha["degree"],
+            &ha["llct_level"],
+            &ha["teaching_certificate_on"],
+            &ha["probation_year"],
+            &ha["norm_adjustment_pct"]
+        ),
+        (&json!("master"), &json!("advanced"), &json!("2010-08-10"), &json!(2026), &json!(-10)),
+        "{ha}"
+    );
     let concurrent = app.get("/api/v1/lecturers?kind=concurrent", &app.root).await;
     assert_eq!(names_of(&concurrent), vec!["Trần Văn Hùng"]);
     let csv = app.get("/api/v1/lecturers?format=csv", &app.root).await;
     assert!(csv.text.contains("Kiêm chức") && csv.text.contains("SC05; SC06"), "{}", csv.text);
+    // The export imports again, standards and all.
+    let c = app.institution("C", "provincial_school", None).await;
+    let r = app
+        .call_raw(
+            Method::POST,
+            &format!("/api/v1/lecturers/import?institution_id={c}"),
+            Some(&app.root),
+            "text/csv",
+            csv.bytes.to_vec(),
+        )
+        .await;
+    assert_eq!(r.body["created"], 3, "{}", r.text);
+    let again = app.get(&format!("/api/v1/lecturers?institution_id={c}"), &app.root).await;
+    let ha_again = &again.body["items"][1];
+    for field in
+        ["degree", "llct_level", "teaching_certificate_on", "probation_year", "norm_adjustment_pct", "subjects"]
+    {
+        assert_eq!(ha_again[field], ha[field], "{field}: {ha_again}");
+    }
     let t = app.get("/api/v1/lecturers/import/template", &app.root).await;
     assert!(t.text.contains("Loại giảng viên"));
 }
