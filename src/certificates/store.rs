@@ -55,16 +55,16 @@ pub fn valid_of_cohort(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<C
 /// level of their program: what eligibility counts as held without the learner declaring it.
 pub fn held_here(
     conn: &mut DbConn,
-    learner: LearnerId,
-) -> QueryResult<Vec<(crate::programs::model::Level, CertificateId, String)>> {
+    learners: &[LearnerId],
+) -> QueryResult<Vec<(LearnerId, crate::programs::model::Level, CertificateId, String)>> {
     use crate::db::schema::{cohorts as co, programs as p};
     c::table
         .inner_join(co::table.on(co::id.eq(c::cohort_id)))
         .inner_join(p::table.on(p::id.eq(co::program_id)))
-        .filter(c::learner_id.eq(learner))
+        .filter(c::learner_id.eq_any(learners))
         .filter(c::status.eq(CertificateStatus::Valid))
-        .order(c::issued_at.asc())
-        .select((p::level, c::id, c::serial))
+        .order((c::learner_id, c::issued_at.asc()))
+        .select((c::learner_id, p::level, c::id, c::serial))
         .load(conn)
 }
 

@@ -1,6 +1,8 @@
 //! Who may join a class, and the enrolments of a list of learners planned all or none: the
 //! one path every enrolment takes, typed by an administrator or accepted from a nomination.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use super::dto::{EnrolLearner, LevelHeld};
@@ -38,25 +40,57 @@ pub struct Target {
     pub audience: Option<crate::programs::rule_settings::Audience>,
 }
 
+/// What the rules look up about the learners of a list: their classes at the same time, the
+/// credentials issued here and those copied from paper, read for the whole list at once.
+#[derive(Default)]
+pub struct Lookups {
+    overlapping: HashMap<LearnerId, Vec<String>>,
+    issued: HashMap<LearnerId, Vec<(Level, CertificateId, String)>>,
+    recorded: HashMap<LearnerId, Vec<(LlctLevel, CredentialRecordId, String)>>,
+}
+
+impl Lookups {
+    pub fn read(tx: &mut DbConn, learners: &[LearnerId], t: &Target) -> Result<Lookups, ApiError> {
+        let mut k = Lookups::default();
+        for chunk in learners.chunks(500) {
+            for (l, code) in store::overlapping_codes(tx, chunk, t.except, t.from, t.to)? {
+                k.overlapping.entry(l).or_default().push(code);
+            }
+            for (l, level, id, serial) in crate::certificates::store::held_here(tx, chunk)? {
+                k.issued.entry(l).or_default().push((level, id, serial));
+            }
+            for (l, level, id, serial) in crate::certificates::records::store::held(tx, chunk)? {
+                k.recorded.entry(l).or_default().push((level, id, serial));
+            }
+        }
+        Ok(k)
+    }
+}
+
 /// Every rule `l` fails for the class (overlaps and credentials issued here looked up), before
 /// overrides, and the level held that the level rules counted.
 pub fn refusals_for(tx: &mut DbConn, l: &Learner, t: &Target) -> Result<(Vec<ProblemItem>, LevelHeld), ApiError> {
-    let overlapping = store::overlapping_codes(tx, l.id, t.except, t.from, t.to)?;
-    let issued = crate::certificates::store::held_here(tx, l.id)?;
-    let recorded = crate::certificates::records::store::held(tx, l.id)?;
-    let held = rules::level_held(l.prior_llct_level, &issued, &recorded);
+    Ok(refusals_with(l, t, &Lookups::read(tx, &[l.id], t)?))
+}
+
+/// The same as `refusals_for`, with the lookups of a whole list read before.
+pub fn refusals_with(l: &Learner, t: &Target, k: &Lookups) -> (Vec<ProblemItem>, LevelHeld) {
+    let overlapping = k.overlapping.get(&l.id).map(Vec::as_slice).unwrap_or_default();
+    let issued = k.issued.get(&l.id).map(Vec::as_slice).unwrap_or_default();
+    let recorded = k.recorded.get(&l.id).map(Vec::as_slice).unwrap_or_default();
+    let held = rules::level_held(l.prior_llct_level, issued, recorded);
     let facts = ClassFacts {
         level: t.level,
         mode: t.mode,
         rules: &t.rules,
         starts_on: t.from,
-        overlapping: &overlapping,
+        overlapping,
         held: held.level,
-        evidenced: rules::level_held(LlctLevel::None, &issued, &recorded).level,
+        evidenced: rules::level_held(LlctLevel::None, issued, recorded).level,
         evidence_required: t.evidence_required,
         audience: t.audience,
     };
-    Ok((rules::eligibility(l, &facts), held))
+    (rules::eligibility(l, &facts), held)
 }
 
 /// The eligibility question of a class: its level, mode and dates, the rule set it was opened
@@ -98,12 +132,22 @@ pub fn plan(
     let at = now();
     let mut refusals = Vec::new();
     let mut rows = Vec::new();
+    // Each learner's record, their earlier enrolment and what the rules look up: read for the
+    // whole list at once, not learner by learner.
+    let ids: Vec<LearnerId> = list.iter().map(|x| x.learner_id).collect();
+    let learners: HashMap<LearnerId, Learner> = people::learners_by_ids(tx, &ids)?
+        .into_iter()
+        .filter(|l| by.scope.contains(l.institution_id))
+        .map(|l| (l.id, l))
+        .collect();
+    let mut earlier = store::enrollments_among(tx, cohort.id, &ids)?;
+    let lookups = Lookups::read(tx, &ids, &target)?;
     for (i, x) in list.iter().enumerate() {
-        let Ok(learner) = people::get_learner(tx, by.scope, x.learner_id) else {
+        let Some(learner) = learners.get(&x.learner_id) else {
             refusals.push(ProblemItem::rule("unknown_learner", "no such learner in your scope").at(at_field(i)));
             continue;
         };
-        let existing = store::enrollment_of(tx, cohort.id, learner.id)?;
+        let existing = earlier.remove(&learner.id);
         if existing.as_ref().is_some_and(|e| e.status == EnrollmentStatus::Enrolled) {
             refusals.push(
                 ProblemItem::rule("already_enrolled", format!("{} is already enrolled.", learner.full_name))
@@ -111,7 +155,7 @@ pub fn plan(
             );
             continue;
         }
-        let (failed, _) = refusals_for(tx, &learner, &target)?;
+        let (failed, _) = refusals_with(learner, &target, &lookups);
         let (refused, kept) = rules::apply_overrides(&at_field(i), &learner.full_name, &failed, &x.overrides);
         refusals.extend(refused);
         let overrides = Overrides(
@@ -131,7 +175,7 @@ pub fn plan(
             created_at: at,
             updated_at: at,
         };
-        rows.push((existing, row, learner.full_name));
+        rows.push((existing, row, learner.full_name.clone()));
     }
     let new_seats = rows.len() as i32;
     if refusals.is_empty() && !store::take_seats(tx, cohort.id, new_seats)? {

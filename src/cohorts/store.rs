@@ -194,6 +194,24 @@ pub fn enrollment_of(conn: &mut DbConn, cohort: CohortId, learner: LearnerId) ->
         .optional()
 }
 
+/// The records in the class of those of `learners` who have one (enrolled or withdrawn).
+pub fn enrollments_among(
+    conn: &mut DbConn,
+    cohort: CohortId,
+    learners: &[LearnerId],
+) -> QueryResult<std::collections::HashMap<LearnerId, Enrollment>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in learners.chunks(500) {
+        let rows = e::table
+            .filter(e::cohort_id.eq(cohort))
+            .filter(e::learner_id.eq_any(chunk))
+            .select(Enrollment::as_select())
+            .load::<Enrollment>(conn)?;
+        out.extend(rows.into_iter().map(|r| (r.learner_id, r)));
+    }
+    Ok(out)
+}
+
 /// Those of `learners` enrolled in the class now.
 pub fn enrolled_among(conn: &mut DbConn, cohort: CohortId, learners: &[LearnerId]) -> QueryResult<Vec<LearnerId>> {
     let mut out = Vec::new();
@@ -221,19 +239,20 @@ pub fn save_enrollment(conn: &mut DbConn, row: &Enrollment, seen_version: i64) -
 /// Codes of the learner's other live classes whose dates overlap `[from, to]`.
 pub fn overlapping_codes(
     conn: &mut DbConn,
-    learner: LearnerId,
+    learners: &[LearnerId],
     except: Option<CohortId>,
     from: NaiveDate,
     to: NaiveDate,
-) -> QueryResult<Vec<String>> {
+) -> QueryResult<Vec<(LearnerId, String)>> {
     let mut q = e::table
         .inner_join(c::table)
-        .filter(e::learner_id.eq(learner))
+        .filter(e::learner_id.eq_any(learners))
         .filter(e::status.eq(EnrollmentStatus::Enrolled))
         .filter(c::status.ne_all(vec![CohortStatus::Cancelled, CohortStatus::Closed]))
         .filter(c::starts_on.le(to))
         .filter(c::ends_on.ge(from))
-        .select(c::code)
+        .order((e::learner_id, c::starts_on, c::code))
+        .select((e::learner_id, c::code))
         .into_boxed();
     if let Some(id) = except {
         q = q.filter(c::id.ne(id));

@@ -20,13 +20,20 @@ pub fn out(tx: &mut DbConn, n: Nomination) -> Result<NominationOut, ApiError> {
         },
         _ => None,
     };
+    // The people still waiting, with what the rules look up about them, read at once.
+    let (waiting, lookups) = match &target {
+        Some(t) => {
+            let ids: Vec<_> =
+                rows.iter().filter(|r| r.0.status == PersonStatus::Pending).map(|r| r.0.learner_id).collect();
+            let learners = crate::people::store::learners_by_ids(tx, &ids)?;
+            (learners.into_iter().map(|l| (l.id, l)).collect(), enrol::Lookups::read(tx, &ids, t)?)
+        }
+        None => (std::collections::HashMap::new(), enrol::Lookups::default()),
+    };
     let mut people = Vec::with_capacity(rows.len());
     for (p, full_name, date_of_birth) in rows {
-        let eligibility = match (&target, p.status) {
-            (Some(t), PersonStatus::Pending) => match crate::people::store::find_learner(tx, p.learner_id)? {
-                Some(l) => enrol::refusals_for(tx, &l, t)?.0,
-                None => Vec::new(),
-            },
+        let eligibility = match (&target, waiting.get(&p.learner_id)) {
+            (Some(t), Some(l)) if p.status == PersonStatus::Pending => enrol::refusals_with(l, t, &lookups).0,
             _ => Vec::new(),
         };
         people.push(NominatedPersonOut {

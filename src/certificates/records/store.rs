@@ -45,8 +45,15 @@ pub fn serials_taken(conn: &mut DbConn, serials: &[String]) -> QueryResult<Vec<(
 
 /// The learner's records with the level each gives, oldest first: what eligibility counts as
 /// held on record.
-pub fn held(conn: &mut DbConn, learner: LearnerId) -> QueryResult<Vec<(LlctLevel, CredentialRecordId, String)>> {
-    r::table.filter(r::learner_id.eq(learner)).order(r::issued_on.asc()).select((r::level, r::id, r::serial)).load(conn)
+pub fn held(
+    conn: &mut DbConn,
+    learners: &[LearnerId],
+) -> QueryResult<Vec<(LearnerId, LlctLevel, CredentialRecordId, String)>> {
+    r::table
+        .filter(r::learner_id.eq_any(learners))
+        .order((r::learner_id, r::issued_on.asc()))
+        .select((r::learner_id, r::level, r::id, r::serial))
+        .load(conn)
 }
 
 /// A learner's records, oldest first.
