@@ -115,6 +115,8 @@ pub struct WorkloadSettings {
     /// grader), and for each field study report they grade.
     pub paper_grading_hours: f64,
     pub report_grading_hours: f64,
+    /// Standard hours a lecturer earns for each day of a field study they guide.
+    pub field_study_day_hours: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -428,6 +430,9 @@ impl Settings {
         let w = &self.workload;
         if !(0.0..=10.0).contains(&w.paper_grading_hours) || !(0.0..=10.0).contains(&w.report_grading_hours) {
             bad.push("workload.*_grading_hours: must be from 0 to 10".into());
+        }
+        if !(0.0..=10.0).contains(&w.field_study_day_hours) {
+            bad.push("workload.field_study_day_hours: must be from 0 to 10".into());
         }
         if self.auth.token_ttl_hours == 0 {
             bad.push("auth.token_ttl_hours: must be at least 1".into());

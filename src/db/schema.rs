@@ -356,6 +356,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    field_trip_lecturers (field_trip_id, lecturer_id) {
+        field_trip_id -> Text,
+        lecturer_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
     field_reports (id) {
         id -> Text,
         field_trip_id -> Text,
@@ -884,6 +892,8 @@ diesel::joinable!(attendance -> learners (learner_id));
 diesel::joinable!(attendance -> sessions (session_id));
 diesel::joinable!(field_reports -> learners (learner_id));
 diesel::joinable!(field_reports -> field_trips (field_trip_id));
+diesel::joinable!(field_trip_lecturers -> field_trips (field_trip_id));
+diesel::joinable!(field_trip_lecturers -> lecturers (lecturer_id));
 diesel::joinable!(field_trips -> cohorts (cohort_id));
 diesel::joinable!(cohorts -> programs (program_id));
 diesel::joinable!(enrollments -> cohorts (cohort_id));
@@ -922,6 +932,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     attendance_changes,
     makeups,
     field_trips,
+    field_trip_lecturers,
     field_reports,
     exams,
     exam_graders,

@@ -20,6 +20,11 @@ pub struct FieldTripInput {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
+    /// The lecturers who guide the study [giảng viên hướng dẫn], in order, each once; each earns
+    /// the field-study weight for every day of it in the workload report. A change replaces
+    /// the whole list.
+    #[schema(max_items = 20)]
+    pub lecturer_ids: Option<Vec<LecturerId>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -32,6 +37,8 @@ pub struct FieldTripOut {
     pub leader: String,
     pub report_due_on: NaiveDate,
     pub description: Option<String>,
+    /// The lecturers who guide the study, in order.
+    pub lecturer_ids: Vec<LecturerId>,
     pub version: i64,
 }
 

@@ -34,8 +34,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 crate::required_fields!(CreateFieldTrip from FieldTripInput: "destination", "starts_on", "ends_on", "leader", "report_due_on");
 
-impl From<FieldTrip> for FieldTripOut {
-    fn from(f: FieldTrip) -> FieldTripOut {
+impl FieldTripOut {
+    fn new(f: FieldTrip, lecturer_ids: Vec<LecturerId>) -> FieldTripOut {
         FieldTripOut {
             id: f.id,
             cohort_id: f.cohort_id,
@@ -45,9 +45,33 @@ impl From<FieldTrip> for FieldTripOut {
             leader: f.leader,
             report_due_on: f.report_due_on,
             description: f.description,
+            lecturer_ids,
             version: f.version,
         }
     }
+
+    /// The trip with its lecturers as stored.
+    fn read(tx: &mut DbConn, f: FieldTrip) -> Result<FieldTripOut, ApiError> {
+        let ids = store::lecturers_of(tx, &[f.id])?.remove(&f.id).unwrap_or_default();
+        Ok(FieldTripOut::new(f, ids))
+    }
+}
+
+/// Checks the guiding lecturers asked for (each in the caller's scope, named once; every
+/// problem at once) and puts them on the trip.
+fn set_guides(tx: &mut DbConn, caller: &Caller, trip: FieldTripId, ids: &[LecturerId]) -> Result<(), ApiError> {
+    let mut p = Problems::new();
+    p.check(ids.len() <= 20, "lecturer_ids", "may list at most 20 lecturers");
+    for (i, id) in ids.iter().enumerate() {
+        let field = format!("lecturer_ids[{i}]");
+        if ids[..i].contains(id) {
+            p.add(&field, "names a lecturer already listed");
+        } else if people::get_lecturer(tx, &caller.scope, *id).is_err() {
+            p.add(&field, "no such lecturer in your scope");
+        }
+    }
+    p.finish(())?;
+    Ok(store::set_lecturers(tx, trip, ids)?)
 }
 
 fn report_out(name: String, learner_id: LearnerId, r: Option<Report>, with_text: bool) -> ReportOut {
@@ -160,7 +184,9 @@ async fn create_trip(
         check_trip(&row, &mut p);
         p.finish(())?;
         store::insert(tx, &row)?;
-        Stored::created(format!("/api/v1/field-trips/{}", row.id), 1, &FieldTripOut::from(row))
+        let guides = b.lecturer_ids.unwrap_or_default();
+        set_guides(tx, &c, row.id, &guides)?;
+        Stored::created(format!("/api/v1/field-trips/{}", row.id), 1, &FieldTripOut::new(row, guides))
     })
     .await
 }
@@ -178,10 +204,18 @@ async fn list_trips(
         .db
         .read(move |tx| {
             cohorts::readable(tx, &caller, id)?;
-            Ok(store::of_cohort(tx, id)?)
+            let trips = store::of_cohort(tx, id)?;
+            let mut guides = store::lecturers_of(tx, &trips.iter().map(|t| t.id).collect::<Vec<_>>())?;
+            Ok(trips
+                .into_iter()
+                .map(|t| {
+                    let ids = guides.remove(&t.id).unwrap_or_default();
+                    FieldTripOut::new(t, ids)
+                })
+                .collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(rows.into_iter().map(FieldTripOut::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json(rows))
 }
 
 /// One field trip.
@@ -193,8 +227,14 @@ async fn get_trip(
     id: web::Path<FieldTripId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let trip = state.db.read(move |tx| Ok(trip_standing(tx, &caller, id)?.0)).await?;
-    Ok(ok_versioned(trip.version, &FieldTripOut::from(trip)))
+    let trip = state
+        .db
+        .read(move |tx| {
+            let (trip, _) = trip_standing(tx, &caller, id)?;
+            FieldTripOut::read(tx, trip)
+        })
+        .await?;
+    Ok(ok_versioned(trip.version, &trip))
 }
 
 /// Changes a field trip.
@@ -243,10 +283,13 @@ async fn update_trip(
             row.version = cur.version + 1;
             row.updated_at = now();
             crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
-            Ok(row)
+            if let Some(ids) = &b.lecturer_ids {
+                set_guides(tx, &caller, id, ids)?;
+            }
+            FieldTripOut::read(tx, row)
         })
         .await?;
-    Ok(ok_versioned(row.version, &FieldTripOut::from(row)))
+    Ok(ok_versioned(row.version, &row))
 }
 
 /// The caller submits their report: `application/json` `{"text": …}` for text, or the file

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::model::{FieldTrip, Report};
 use crate::db::ids::*;
-use crate::db::schema::{field_reports as r, field_trips as f};
+use crate::db::schema::{field_reports as r, field_trip_lecturers as fl, field_trips as f};
 use crate::db::DbConn;
 
 pub fn insert(conn: &mut DbConn, row: &FieldTrip) -> QueryResult<()> {
@@ -18,6 +18,35 @@ pub fn find(conn: &mut DbConn, id: FieldTripId) -> QueryResult<Option<FieldTrip>
 
 pub fn save(conn: &mut DbConn, row: &FieldTrip, seen_version: i64) -> QueryResult<bool> {
     crate::save_versioned!(conn, f, row, seen_version)
+}
+
+/// The lecturers who guide each of `trips`, in their order.
+pub fn lecturers_of(
+    conn: &mut DbConn,
+    trips: &[FieldTripId],
+) -> QueryResult<std::collections::HashMap<FieldTripId, Vec<LecturerId>>> {
+    let rows: Vec<(FieldTripId, LecturerId)> = fl::table
+        .filter(fl::field_trip_id.eq_any(trips))
+        .order((fl::field_trip_id, fl::position))
+        .select((fl::field_trip_id, fl::lecturer_id))
+        .load(conn)?;
+    let mut out: std::collections::HashMap<FieldTripId, Vec<LecturerId>> = std::collections::HashMap::new();
+    for (t, l) in rows {
+        out.entry(t).or_default().push(l);
+    }
+    Ok(out)
+}
+
+/// Puts `lecturers` in the place of the trip's lecturers, in that order.
+pub fn set_lecturers(conn: &mut DbConn, trip: FieldTripId, lecturers: &[LecturerId]) -> QueryResult<()> {
+    diesel::delete(fl::table.filter(fl::field_trip_id.eq(trip))).execute(conn)?;
+    // A study has a few lecturers (at most 20): one row each.
+    for (i, l) in lecturers.iter().enumerate() {
+        diesel::insert_into(fl::table)
+            .values((fl::field_trip_id.eq(trip), fl::lecturer_id.eq(*l), fl::position.eq(i as i32)))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 pub fn of_cohort(conn: &mut DbConn, cohort: CohortId) -> QueryResult<Vec<FieldTrip>> {

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::cohorts::model::Mode;
 use crate::db::ids::*;
-use crate::people::model::{LecturerKind, LecturerRank};
+use crate::people::model::{LecturerKind, LecturerRank, LlctLevel};
 use crate::programs::model::Level;
 
 /// `json` (default), `csv`, `xlsx` or `svg` (a chart).
@@ -122,6 +122,22 @@ pub struct Summary {
     /// By `group_by`, when asked (empty otherwise). A learner counts in every category they
     /// fall in, and a class in every group it has learners of.
     pub groups: Vec<GroupRow>,
+    /// Credentials copied from paper register books [sổ gốc] dated in the period: graduates of
+    /// the years before the service, counted in the year of their credential. Not part of
+    /// `rows` or `totals`, which count the classes run here.
+    pub recorded: Vec<RecordedRow>,
+}
+
+/// Paper-era credentials kept at one institution for one level.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordedRow {
+    pub institution_id: InstitutionId,
+    pub institution_name: String,
+    pub level: LlctLevel,
+    /// Copies kept at the institution itself.
+    pub own: i64,
+    /// Its own and every institution's under it.
+    pub including_children: i64,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -170,7 +186,10 @@ pub struct WorkloadRow {
     pub papers_marked: i64,
     /// Field study reports this lecturer graded in the period.
     pub reports_graded: i64,
-    /// Periods plus the papers and reports at their weights (settings `workload.*_grading_hours`).
+    /// Days of field study in the period this lecturer guided (one of the study's lecturers).
+    pub field_study_days: i64,
+    /// Periods plus the papers, reports and field study days at their weights (settings
+    /// `workload.paper_grading_hours`, `report_grading_hours`, `field_study_day_hours`).
     pub standard_hours: f64,
     /// The yearly norm of a full-time lecturer by rank (270, 290, 310), else none.
     pub annual_norm: Option<i64>,

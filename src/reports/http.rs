@@ -60,6 +60,7 @@ async fn workload(
         probation: w.probation_norm,
         paper_hours: w.paper_grading_hours,
         report_hours: w.report_grading_hours,
+        field_day_hours: w.field_study_day_hours,
     };
     let year = chrono::Datelike::year(&q.from);
     let (target, from, until) = (q.institution_id, q.from, q.to + chrono::Duration::days(1));
@@ -71,9 +72,10 @@ async fn workload(
             let other = rules::OtherWork {
                 papers: store::papers_marked(c, &ids, from, until)?,
                 reports: store::reports_graded(c, &ids, start, end)?,
+                field_days: store::field_days(c, &ids, from, q.to)?,
             };
             let mut who: Vec<LecturerId> = taught.iter().map(|t| t.0).collect();
-            who.extend(other.papers.keys().chain(other.reports.keys()).copied());
+            who.extend(other.papers.keys().chain(other.reports.keys()).chain(other.field_days.keys()).copied());
             who.sort();
             who.dedup();
             Ok(rules::workload(&taught, &other, store::lecturers(c, &who)?, (days, year), &norms))

@@ -9,6 +9,7 @@ use super::dto::{Figures, ReportFormat, Summary, WorkloadQuery, WorkloadRow};
 use crate::certificates::issue::{level_name, mode_name};
 use crate::error::ApiError;
 use crate::http::export::{self, Cell, Format, Table};
+use crate::people::labels::{kind_label, llct_label, rank_label};
 use crate::programs::model::Level;
 
 /// The answer in the format asked: JSON, a table as CSV or XLSX, or the chart.
@@ -75,7 +76,7 @@ pub fn summary_table(report: &Summary) -> Table {
             .map(|g| (g.institution_name.as_str(), g.label.clone(), String::new(), &g.including_children))
             .collect()
     };
-    let rows: Vec<Vec<Cell>> = lines
+    let mut rows: Vec<Vec<Cell>> = lines
         .into_iter()
         .map(|(inst, first, second, f)| {
             let band = |k: &str| Cell::from(f.by_classification.get(k).copied().unwrap_or(0));
@@ -93,9 +94,20 @@ pub fn summary_table(report: &Summary) -> Table {
                 band("trung_binh"),
                 f.failed.into(),
                 f.pending.into(),
+                Cell::Empty,
             ]
         })
         .collect();
+    if report.groups.is_empty() {
+        // Paper-era credentials, after the classes: their level and count, nothing else.
+        for r in &report.recorded {
+            let mut line =
+                vec![Cell::from(r.institution_name.as_str()), llct_label(r.level).into(), "Ghi từ sổ gốc".into()];
+            line.extend(std::iter::repeat_n(Cell::Empty, 10));
+            line.push(r.including_children.into());
+            rows.push(line);
+        }
+    }
     let (first, second) = if report.groups.is_empty() { ("Trình độ", "Hình thức") } else { ("Nhóm", "") };
     let headers = vec![
         "Cơ sở (gồm đơn vị trực thuộc)",
@@ -111,6 +123,7 @@ pub fn summary_table(report: &Summary) -> Table {
         "Trung bình",
         "Không tốt nghiệp",
         "Chưa xét",
+        "Văn bằng ghi từ sổ gốc",
     ];
     Table { name: format!("tong-hop-{}-{}", report.from, report.to), headers, rows }
 }
@@ -132,12 +145,13 @@ pub fn workload_table(q: &WorkloadQuery, rows: &[WorkloadRow]) -> Table {
         .map(|r| {
             vec![
                 Cell::from(r.full_name.as_str()),
-                r.kind.as_str().into(),
-                r.rank.as_str().into(),
+                kind_label(r.kind).into(),
+                rank_label(r.rank).into(),
                 r.sessions.into(),
                 Cell::Num(r.periods),
                 r.papers_marked.into(),
                 r.reports_graded.into(),
+                r.field_study_days.into(),
                 Cell::Num(r.standard_hours),
                 r.annual_norm.map(Cell::from).unwrap_or(Cell::Empty),
                 r.norm_for_period.map(Cell::Num).unwrap_or(Cell::Empty),
@@ -153,6 +167,7 @@ pub fn workload_table(q: &WorkloadQuery, rows: &[WorkloadRow]) -> Table {
         "Số tiết",
         "Số bài thi đã chấm",
         "Số bài thu hoạch đã chấm",
+        "Số ngày hướng dẫn thực tế",
         "Giờ chuẩn",
         "Định mức năm",
         "Định mức trong kỳ",

@@ -38,9 +38,11 @@ pub struct Norms {
     pub senior_lecturer: i64,
     /// At most this in the probation year.
     pub probation: i64,
-    /// Standard hours for each exam paper marked, and for each field study report graded.
+    /// Standard hours for each exam paper marked, for each field study report graded and for
+    /// each day of field study guided.
     pub paper_hours: f64,
     pub report_hours: f64,
+    pub field_day_hours: f64,
 }
 
 impl Default for Norms {
@@ -52,16 +54,23 @@ impl Default for Norms {
             probation: 90,
             paper_hours: 0.25,
             report_hours: 0.5,
+            field_day_hours: 3.0,
         }
     }
 }
 
 /// A lecturer's work besides teaching in the period: exam papers marked, field study reports
-/// graded.
+/// graded, days of field study guided.
 #[derive(Debug, Default)]
 pub struct OtherWork {
     pub papers: HashMap<LecturerId, i64>,
     pub reports: HashMap<LecturerId, i64>,
+    pub field_days: HashMap<LecturerId, i64>,
+}
+
+/// The days of `[starts_on, ends_on]` that fall in `[from, to]` (none when they do not meet).
+pub fn days_within(starts_on: NaiveDate, ends_on: NaiveDate, from: NaiveDate, to: NaiveDate) -> i64 {
+    ((ends_on.min(to) - starts_on.max(from)).num_days() + 1).max(0)
 }
 
 /// What the yearly summary counts, per class.
@@ -309,10 +318,12 @@ pub fn workload(
             let periods = tenth(mins as f64 / 45.0);
             let papers_marked = other.papers.get(&id).copied().unwrap_or(0);
             let reports_graded = other.reports.get(&id).copied().unwrap_or(0);
+            let field_study_days = other.field_days.get(&id).copied().unwrap_or(0);
             let standard_hours = tenth(
                 mins as f64 / 45.0
                     + papers_marked as f64 * norms.paper_hours
-                    + reports_graded as f64 * norms.report_hours,
+                    + reports_graded as f64 * norms.report_hours
+                    + field_study_days as f64 * norms.field_day_hours,
             );
             let norm_for_period = annual_norm.map(|n| tenth(n as f64 * days as f64 / 365.0));
             WorkloadRow {
@@ -325,6 +336,7 @@ pub fn workload(
                 periods,
                 papers_marked,
                 reports_graded,
+                field_study_days,
                 standard_hours,
                 annual_norm,
                 percent_of_norm: norm_for_period.filter(|n| *n > 0.0).map(|n| tenth(standard_hours / n * 100.0)),
@@ -397,12 +409,18 @@ mod tests {
         assert_eq!(rows[0].norm_for_period, Some(54.0)); // 270 × 73 / 365
         assert_eq!(rows[0].percent_of_norm, Some(13.0));
         // 20 papers at 0.25 and 3 reports at 0.5 add 6.5 standard hours to the 7 periods.
-        let other = OtherWork { papers: [(l, 20)].into(), reports: [(l, 3)].into() };
+        let other = OtherWork { papers: [(l, 20)].into(), reports: [(l, 3)].into(), ..OtherWork::default() };
         let rows = workload(&taught, &other, vec![who.clone()], (73, 2025), &n);
         assert_eq!((rows[0].papers_marked, rows[0].reports_graded, rows[0].standard_hours), (20, 3, 13.5));
         assert_eq!(rows[0].percent_of_norm, Some(25.0));
         let weighed = Norms { paper_hours: 0.5, report_hours: 0.0, ..n };
         assert_eq!(workload(&taught, &other, vec![who.clone()], (73, 2025), &weighed)[0].standard_hours, 17.0);
+        // Two days of field study guided add 6 more at 3 a day, 8 at 4.
+        let guided = OtherWork { field_days: [(l, 2)].into(), ..other };
+        let rows = workload(&taught, &guided, vec![who.clone()], (73, 2025), &n);
+        assert_eq!((rows[0].field_study_days, rows[0].standard_hours), (2, 19.5));
+        let four = Norms { field_day_hours: 4.0, ..n };
+        assert_eq!(workload(&taught, &guided, vec![who.clone()], (73, 2025), &four)[0].standard_hours, 21.5);
         let visiting = LecturerFacts { kind: LecturerKind::Visiting, ..who.clone() };
         let rows = workload(&taught, &none, vec![visiting], (73, 2025), &n);
         assert_eq!((rows[0].annual_norm, rows[0].norm_for_period, rows[0].percent_of_norm), (None, None, None));
@@ -517,6 +535,24 @@ mod tests {
         for (year, from, to, want) in rows {
             let got = period(year, from, to, 2026).map_err(|p| p[0].field.clone().unwrap_or_default());
             assert_eq!(got, want.map_err(str::to_string), "{year:?} {from:?} {to:?}");
+        }
+    }
+
+    #[test]
+    fn field_days_count_only_within_the_period() {
+        let d = |m: u32, day: u32| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        // (study from, to) within (period from, to) → days
+        let table = [
+            ((d(3, 2), d(3, 5)), (d(1, 1), d(12, 31)), 4),
+            ((d(3, 2), d(3, 2)), (d(1, 1), d(12, 31)), 1),
+            ((d(3, 2), d(3, 5)), (d(3, 4), d(12, 31)), 2),
+            ((d(3, 2), d(3, 5)), (d(1, 1), d(3, 2)), 1),
+            ((d(3, 2), d(3, 5)), (d(3, 6), d(12, 31)), 0),
+            ((d(3, 2), d(3, 5)), (d(1, 1), d(3, 1)), 0),
+            ((d(2, 27), d(3, 2)), (d(3, 1), d(3, 1)), 1),
+        ];
+        for ((a, b), (from, to), want) in table {
+            assert_eq!(days_within(a, b, from, to), want, "{a} {b} in {from} {to}");
         }
     }
 }

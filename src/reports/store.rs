@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::rules::{Covered, LearnerFacts, LecturerFacts, YearFacts};
 use crate::auth::Scope;
@@ -18,7 +18,7 @@ use crate::db::schema::{
 };
 use crate::db::DbConn;
 use crate::error::ApiError;
-use crate::people::model::{Gender, PartyStatus};
+use crate::people::model::{Gender, LlctLevel, PartyStatus};
 use crate::programs::model::Level;
 use crate::timetable::model::SessionStatus;
 
@@ -80,6 +80,27 @@ pub fn period_facts(
     Ok(YearFacts { cohorts, enrolled, outcomes, failures })
 }
 
+/// Credentials copied from paper registers, dated in `[from, until)`, kept at the institutions:
+/// how many per institution and level.
+pub fn recorded(
+    c: &mut DbConn,
+    institutions: &[InstitutionId],
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<BTreeMap<(InstitutionId, LlctLevel), i64>, ApiError> {
+    use crate::db::schema::credential_records as cr;
+    Ok(cr::table
+        .filter(cr::institution_id.eq_any(institutions))
+        .filter(cr::issued_on.ge(from))
+        .filter(cr::issued_on.lt(until))
+        .group_by((cr::institution_id, cr::level))
+        .select((cr::institution_id, cr::level, count_star()))
+        .load::<(InstitutionId, LlctLevel, i64)>(c)?
+        .into_iter()
+        .map(|(i, level, n)| ((i, level), n))
+        .collect())
+}
+
 /// Sessions still scheduled that start in `[start, end)` at the institutions: who taught, when.
 pub fn taught(
     c: &mut DbConn,
@@ -137,6 +158,30 @@ pub fn reports_graded(
         .load::<(LecturerId, i64)>(c)?
         .into_iter()
         .collect())
+}
+
+/// Days of field study guided per lecturer: each study of a class not cancelled at the
+/// institutions, its days within `[from, to]`, counted for each of its lecturers.
+pub fn field_days(
+    c: &mut DbConn,
+    institutions: &[InstitutionId],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<LecturerId, i64>, ApiError> {
+    use crate::db::schema::{field_trip_lecturers as fl, field_trips as ft};
+    let rows: Vec<(LecturerId, NaiveDate, NaiveDate)> = fl::table
+        .inner_join(ft::table.inner_join(co::table))
+        .filter(ft::institution_id.eq_any(institutions))
+        .filter(ft::starts_on.le(to))
+        .filter(ft::ends_on.ge(from))
+        .filter(co::status.ne(CohortStatus::Cancelled))
+        .select((fl::lecturer_id, ft::starts_on, ft::ends_on))
+        .load(c)?;
+    let mut out: HashMap<LecturerId, i64> = HashMap::new();
+    for (l, a, b) in rows {
+        *out.entry(l).or_default() += super::rules::days_within(a, b, from, to);
+    }
+    Ok(out)
 }
 
 /// The lecturers named, in name order.

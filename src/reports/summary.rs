@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::dto::{Category, Figures, GroupBy, GroupRow, Summary};
+use super::dto::{Category, Figures, GroupBy, GroupRow, RecordedRow, Summary};
 use super::rules::{self, Item};
 use super::store;
 use crate::auth::Scope;
@@ -36,7 +36,18 @@ pub fn build(
 ) -> Result<Summary, ApiError> {
     let insts = store::covered(c, scope, target)?;
     let ids: Vec<InstitutionId> = insts.iter().map(|x| x.0).collect();
-    let facts = store::period_facts(c, &ids, from, to.succ_opt().unwrap_or(to))?;
+    let until = to.succ_opt().unwrap_or(to);
+    let recorded = rules::roll_up(&insts, &store::recorded(c, &ids, from, until)?, |a, b| *a += b)
+        .into_iter()
+        .map(|(institution_id, institution_name, level, own, including_children)| RecordedRow {
+            institution_id,
+            institution_name,
+            level,
+            own,
+            including_children,
+        })
+        .collect();
+    let facts = store::period_facts(c, &ids, from, until)?;
     let closed: HashMap<CohortId, bool> = facts.cohorts.iter().map(|x| (x.0, x.5 == CohortStatus::Closed)).collect();
     let ids: Vec<CohortId> = facts.cohorts.iter().map(|x| x.0).collect();
     let classes = rules::per_class(facts);
@@ -76,7 +87,7 @@ pub fn build(
                 .collect()
         }
     };
-    Ok(Summary { year, from, to, rows, totals, groups })
+    Ok(Summary { year, from, to, rows, totals, groups, recorded })
 }
 
 /// Each class under its level, program or mode.

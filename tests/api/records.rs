@@ -99,6 +99,14 @@ async fn intermediate_class(app: &TestApp, s: &Setup) -> String {
     r.id()
 }
 
+/// The paper credentials the summary of `year` counts.
+async fn recorded(app: &TestApp, token: &str, year: i32) -> Value {
+    let r = app.get(&format!("/api/v1/reports/summary?year={year}"), token).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["totals"]["cohorts"], 0, "{}", r.text);
+    r.body["recorded"].clone()
+}
+
 fn codes(refusals: &Value) -> Vec<String> {
     refusals.as_array().unwrap().iter().filter_map(|e| e["code"].as_str().map(String::from)).collect()
 }
@@ -229,6 +237,16 @@ async fn a_register_book_comes_in_verifies_and_counts_for_eligibility(app: TestA
     let t = app.get(&format!("/api/v1/learners/{}/transcript", s.duc), &s.admin).await;
     assert_eq!(t.status, 200, "{}", t.text);
     assert_eq!(t.body["recorded_credentials"][0]["serial"], "SC-2014-0012", "{}", t.text);
+
+    // The summary of 2014 counts the copied elementary paper in its year, beside no class.
+    assert_eq!(
+        recorded(&app, &s.admin, 2014).await,
+        json!([{"institution_id": s.school, "institution_name": "Cơ sở TCT-HN", "level": "elementary", "own": 1, "including_children": 1}])
+    );
+    assert_eq!(recorded(&app, &s.admin, 2019).await[0]["level"], "intermediate");
+    assert_eq!(recorded(&app, &s.admin, 2016).await, json!([]));
+    let csv = app.get("/api/v1/reports/summary?year=2015&format=csv", &s.admin).await;
+    assert!(csv.text.contains("Ghi từ sổ gốc") && csv.text.contains("Sơ cấp"), "{}", csv.text);
 
     // Eligibility: Đức declared nothing, yet his copied elementary paper is the prerequisite.
     let cohort = intermediate_class(&app, &s).await;

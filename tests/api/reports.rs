@@ -125,6 +125,81 @@ async fn lecturer_hours_against_their_norm(app: TestApp) {
     assert!(chart.text.contains("Lâm Văn Giảng"), "{}", chart.text);
     let csv = app.get(&format!("/api/v1/reports/lecturer-workload?from={from}&to={to}&format=csv"), &l.admin).await;
     assert!(csv.text.contains("Lâm Văn Giảng") && csv.text.contains("2.7"), "{}", csv.text);
+    field_study_counts_for_its_lecturers(&app, &l, from, to).await;
+}
+
+/// The lecturer guides a two-day field study and grades its one report: 2 days at 3 and the
+/// report at 0.5 join the 2.7 periods (the default weights).
+async fn field_study_counts_for_its_lecturers(
+    app: &TestApp,
+    l: &crate::jobs::Live,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) {
+    let trips = format!("/api/v1/cohorts/{}/field-trips", l.cohort);
+    let trip = |lecturers: Value| {
+        json!({"destination": "Xã Thanh Tân, huyện Kiến Xương", "starts_on": from + Duration::days(1),
+            "ends_on": from + Duration::days(2), "leader": "Đồng chí Phó Hiệu trưởng",
+            "report_due_on": to + Duration::days(5), "lecturer_ids": lecturers})
+    };
+    // Another school's lecturer, an unknown one and the same one twice: each named, nothing written.
+    let other = app.institution("TCK", "provincial_school", None).await;
+    let (_, other_admin) = app.user("institution_admin", Some(&other)).await;
+    let stranger = app
+        .post(
+            "/api/v1/lecturers",
+            &other_admin,
+            json!({"full_name": "Hà Văn Khác", "kind": "full_time", "institution_id": other}),
+        )
+        .await
+        .id();
+    let unknown = "0190f5a0-0000-7000-8000-000000000000";
+    let r = app.post(&trips, &l.admin, trip(json!([l.lecturer, stranger, l.lecturer, unknown]))).await;
+    assert_eq!(
+        (r.status, r.error_fields()),
+        (400, vec!["lecturer_ids[1]".to_string(), "lecturer_ids[2]".into(), "lecturer_ids[3]".into()]),
+        "{}",
+        r.text
+    );
+    assert_eq!(app.get(&trips, &l.admin).await.body.as_array().unwrap().len(), 0);
+    let r = app.post(&trips, &l.admin, trip(json!([l.lecturer]))).await;
+    assert_eq!((r.status, r.body["lecturer_ids"].clone()), (201, json!([l.lecturer])), "{}", r.text);
+    let id = r.id();
+    let r = app
+        .call(
+            actix_web::http::Method::PUT,
+            &format!("/api/v1/field-trips/{id}/reports/me"),
+            Some(&l.learner_token),
+            Some(json!({"text": "Bài thu hoạch về xây dựng nông thôn mới"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let learner = r.body["learner_id"].as_str().unwrap().to_string();
+    let r = app
+        .call(
+            actix_web::http::Method::PUT,
+            &format!("/api/v1/field-trips/{id}/reports/{learner}/grade"),
+            Some(&l.lecturer_token),
+            Some(json!({"grade": 8.5})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let hours = || async {
+        let r = app.get(&format!("/api/v1/reports/lecturer-workload?from={from}&to={to}"), &l.admin).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let me = &r.body[0];
+        (me["field_study_days"].as_i64(), me["reports_graded"].as_i64(), me["standard_hours"].as_f64())
+    };
+    // 120 ÷ 45 + 2 × 3 + 0.5 = 9.17.
+    assert_eq!(hours().await, (Some(2), Some(1), Some(9.2)));
+    let csv = app.get(&format!("/api/v1/reports/lecturer-workload?from={from}&to={to}&format=csv"), &l.admin).await;
+    assert!(csv.text.contains("Số ngày hướng dẫn thực tế") && csv.text.contains("9.2"), "{}", csv.text);
+    // Taken off the study, the lecturer keeps the graded report only.
+    let path = format!("/api/v1/field-trips/{id}");
+    let r = app.patch(&path, &l.admin, json!({"lecturer_ids": []})).await;
+    assert_eq!((r.status, r.body["lecturer_ids"].clone()), (200, json!([])), "{}", r.text);
+    assert_eq!(hours().await, (Some(0), Some(1), Some(3.2)));
+    assert_eq!(app.get(&path, &l.admin).await.body["lecturer_ids"], json!([]));
 }
 
 crate::db_test_raw!(the_default_year_is_the_local_one);
