@@ -538,3 +538,46 @@ async fn a_scoped_search_reads_past_other_institutions_people(app: TestApp) {
     assert_eq!(names_of(&all).len(), 100);
     assert!(names_of(&all).iter().all(|n| n.ends_with(" Lan")));
 }
+
+db_test!(a_thousand_learners_enrol_in_one_request);
+/// A school imports a thousand party members and enrols them all in one elementary class with
+/// one request: every rule checked for each, all written or none.
+async fn a_thousand_learners_enrol_in_one_request(app: TestApp) {
+    let s = crate::cohorts::school(&app).await;
+    let mut rows = vec![HEADERS.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    rows.extend((0..1000).map(row));
+    let r = import(&app, &s.admin, &format!("?institution_id={}", s.school), "text/csv", csv_file(&rows)).await;
+    assert_eq!(r.body["created"], 1000, "{}", r.text);
+    let first = format!("/api/v1/learners?institution_id={}&limit=500", s.school);
+    let (mut ids, mut path) = (Vec::new(), first.clone());
+    loop {
+        let r = app.get(&path, &s.admin).await;
+        ids.extend(r.body["items"].as_array().unwrap().iter().map(|x| json!({"learner_id": x["id"]})));
+        match r.body["next_cursor"].as_str() {
+            Some(c) => path = format!("{first}&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(ids.len(), 1000);
+    let r = app
+        .post(
+            "/api/v1/cohorts",
+            &s.admin,
+            json!({"program_id": s.elementary, "code": "SC-1000", "mode": "in_service", "starts_on": "2027-03-01",
+                "ends_on": "2027-05-28", "capacity": 1000, "location": "Hội trường lớn"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let cohort = r.id();
+    let enrol = format!("/api/v1/cohorts/{cohort}/enrollments");
+    let started = std::time::Instant::now();
+    let r = app.post(&enrol, &s.admin, json!({"learners": ids})).await;
+    let took = started.elapsed();
+    assert_eq!(r.status, 201, "{}", &r.text[..r.text.len().min(2000)]);
+    eprintln!("1,000 learners enrolled in one request in {} ms", took.as_millis());
+    assert_eq!(app.get(&format!("/api/v1/cohorts/{cohort}"), &s.admin).await.body["enrolled_count"], 1000);
+    // Again for two of them: each is refused on its own line, and nothing changes.
+    let r = app.post(&enrol, &s.admin, json!({"learners": ids[..2]})).await;
+    assert_eq!(crate::cohorts::codes(&r), vec!["already_enrolled", "already_enrolled"], "{}", r.text);
+    assert_eq!(app.get(&format!("/api/v1/cohorts/{cohort}"), &s.admin).await.body["enrolled_count"], 1000);
+}
