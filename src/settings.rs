@@ -117,6 +117,8 @@ pub struct WorkloadSettings {
     pub report_grading_hours: f64,
     /// Standard hours a lecturer earns for each day of a field study they guide.
     pub field_study_day_hours: f64,
+    /// Standard hours a lecturer earns for each exam sitting they invigilate.
+    pub invigilation_hours: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -433,6 +435,9 @@ impl Settings {
         }
         if !(0.0..=10.0).contains(&w.field_study_day_hours) {
             bad.push("workload.field_study_day_hours: must be from 0 to 10".into());
+        }
+        if !(0.0..=10.0).contains(&w.invigilation_hours) {
+            bad.push("workload.invigilation_hours: must be from 0 to 10".into());
         }
         if self.auth.token_ttl_hours == 0 {
             bad.push("auth.token_ttl_hours: must be at least 1".into());

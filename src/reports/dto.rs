@@ -188,8 +188,11 @@ pub struct WorkloadRow {
     pub reports_graded: i64,
     /// Days of field study in the period this lecturer guided (one of the study's lecturers).
     pub field_study_days: i64,
-    /// Periods plus the papers, reports and field study days at their weights (settings
-    /// `workload.paper_grading_hours`, `report_grading_hours`, `field_study_day_hours`).
+    /// Exam sittings of the period this lecturer invigilated (once per sitting, sealed or later).
+    pub sittings_invigilated: i64,
+    /// Periods plus the papers, reports, field study days and sittings at their weights
+    /// (settings `workload.paper_grading_hours`, `report_grading_hours`, `field_study_day_hours`,
+    /// `invigilation_hours`).
     pub standard_hours: f64,
     /// The yearly norm of a full-time lecturer by rank (270, 290, 310), else none.
     pub annual_norm: Option<i64>,

@@ -61,6 +61,7 @@ async fn workload(
         paper_hours: w.paper_grading_hours,
         report_hours: w.report_grading_hours,
         field_day_hours: w.field_study_day_hours,
+        invigilation_hours: w.invigilation_hours,
     };
     let year = chrono::Datelike::year(&q.from);
     let (target, from, until) = (q.institution_id, q.from, q.to + chrono::Duration::days(1));
@@ -73,9 +74,10 @@ async fn workload(
                 papers: store::papers_marked(c, &ids, from, until)?,
                 reports: store::reports_graded(c, &ids, start, end)?,
                 field_days: store::field_days(c, &ids, from, q.to)?,
+                sittings: store::sittings_invigilated(c, &ids, from, until)?,
             };
             let mut who: Vec<LecturerId> = taught.iter().map(|t| t.0).collect();
-            who.extend(other.papers.keys().chain(other.reports.keys()).chain(other.field_days.keys()).copied());
+            who.extend(other.lecturers());
             who.sort();
             who.dedup();
             Ok(rules::workload(&taught, &other, store::lecturers(c, &who)?, (days, year), &norms))

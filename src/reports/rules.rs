@@ -43,6 +43,8 @@ pub struct Norms {
     pub paper_hours: f64,
     pub report_hours: f64,
     pub field_day_hours: f64,
+    /// Standard hours for each exam sitting invigilated.
+    pub invigilation_hours: f64,
 }
 
 impl Default for Norms {
@@ -55,17 +57,26 @@ impl Default for Norms {
             paper_hours: 0.25,
             report_hours: 0.5,
             field_day_hours: 3.0,
+            invigilation_hours: 0.5,
         }
     }
 }
 
 /// A lecturer's work besides teaching in the period: exam papers marked, field study reports
-/// graded, days of field study guided.
+/// graded, days of field study guided, exam sittings invigilated.
 #[derive(Debug, Default)]
 pub struct OtherWork {
     pub papers: HashMap<LecturerId, i64>,
     pub reports: HashMap<LecturerId, i64>,
     pub field_days: HashMap<LecturerId, i64>,
+    pub sittings: HashMap<LecturerId, i64>,
+}
+
+impl OtherWork {
+    /// Everyone who did any of it.
+    pub fn lecturers(&self) -> impl Iterator<Item = LecturerId> + '_ {
+        [&self.papers, &self.reports, &self.field_days, &self.sittings].into_iter().flat_map(|m| m.keys().copied())
+    }
 }
 
 /// The days of `[starts_on, ends_on]` that fall in `[from, to]` (none when they do not meet).
@@ -319,11 +330,13 @@ pub fn workload(
             let papers_marked = other.papers.get(&id).copied().unwrap_or(0);
             let reports_graded = other.reports.get(&id).copied().unwrap_or(0);
             let field_study_days = other.field_days.get(&id).copied().unwrap_or(0);
+            let sittings_invigilated = other.sittings.get(&id).copied().unwrap_or(0);
             let standard_hours = tenth(
                 mins as f64 / 45.0
                     + papers_marked as f64 * norms.paper_hours
                     + reports_graded as f64 * norms.report_hours
-                    + field_study_days as f64 * norms.field_day_hours,
+                    + field_study_days as f64 * norms.field_day_hours
+                    + sittings_invigilated as f64 * norms.invigilation_hours,
             );
             let norm_for_period = annual_norm.map(|n| tenth(n as f64 * days as f64 / 365.0));
             WorkloadRow {
@@ -337,6 +350,7 @@ pub fn workload(
                 papers_marked,
                 reports_graded,
                 field_study_days,
+                sittings_invigilated,
                 standard_hours,
                 annual_norm,
                 percent_of_norm: norm_for_period.filter(|n| *n > 0.0).map(|n| tenth(standard_hours / n * 100.0)),
@@ -421,6 +435,12 @@ mod tests {
         assert_eq!((rows[0].field_study_days, rows[0].standard_hours), (2, 19.5));
         let four = Norms { field_day_hours: 4.0, ..n };
         assert_eq!(workload(&taught, &guided, vec![who.clone()], (73, 2025), &four)[0].standard_hours, 21.5);
+        // Three sittings invigilated at 0.5 each.
+        let watched = OtherWork { sittings: [(l, 3)].into(), ..guided };
+        let rows = workload(&taught, &watched, vec![who.clone()], (73, 2025), &n);
+        assert_eq!((rows[0].sittings_invigilated, rows[0].standard_hours), (3, 21.0));
+        let everyone: Vec<LecturerId> = watched.lecturers().collect();
+        assert!(!everyone.is_empty() && everyone.iter().all(|x| *x == l));
         let visiting = LecturerFacts { kind: LecturerKind::Visiting, ..who.clone() };
         let rows = workload(&taught, &none, vec![visiting], (73, 2025), &n);
         assert_eq!((rows[0].annual_norm, rows[0].norm_for_period, rows[0].percent_of_norm), (None, None, None));

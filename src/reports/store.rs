@@ -140,6 +140,34 @@ pub fn papers_marked(
     Ok(out)
 }
 
+/// Exam sittings invigilated per lecturer: each exam held in `[from, until)` at the
+/// institutions and sealed (or later: its rooms no longer change) counts once for every lecturer
+/// in any of its rooms.
+pub fn sittings_invigilated(
+    c: &mut DbConn,
+    institutions: &[InstitutionId],
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<HashMap<LecturerId, i64>, ApiError> {
+    let rows: Vec<crate::exams::model::Rooms> = ex::table
+        .filter(ex::institution_id.eq_any(institutions))
+        .filter(ex::held_on.ge(from))
+        .filter(ex::held_on.lt(until))
+        .filter(ex::status.ne(crate::exams::model::ExamStatus::Planned))
+        .select(ex::rooms)
+        .load(c)?;
+    let mut out: HashMap<LecturerId, i64> = HashMap::new();
+    for rooms in rows {
+        let mut who: Vec<LecturerId> = rooms.0.iter().flat_map(|r| r.invigilators.iter().copied()).collect();
+        who.sort();
+        who.dedup();
+        for l in who {
+            *out.entry(l).or_default() += 1;
+        }
+    }
+    Ok(out)
+}
+
 /// Field study reports graded in `[start, end)` at the institutions, per lecturer (the grader's
 /// account is the lecturer's).
 pub fn reports_graded(

@@ -474,6 +474,15 @@ async fn rooms_seat_the_candidates_and_print_their_papers(app: TestApp) {
     assert!(text.contains(&code) && !text.contains("Nguyễn Văn An"), "{text}");
     let xlsx = app.get(&format!("{sheet}?format=xlsx"), &t.admin).await;
     assert_eq!((xlsx.status, &xlsx.bytes[..2]), (200, &b"PK"[..]));
+    // The sealed sitting counts once for its invigilator, in two rooms; the one not sealed, not.
+    let w = app.get(&format!("/api/v1/reports/lecturer-workload?from={today}&to={today}"), &t.admin).await;
+    assert_eq!(w.status, 200, "{}", w.text);
+    let mine = w.body.as_array().unwrap().iter().find(|r| r["lecturer_id"] == invigilator.0.as_str()).unwrap();
+    assert_eq!(
+        (mine["sittings_invigilated"].as_i64(), mine["standard_hours"].as_f64()),
+        (Some(1), Some(0.5)),
+        "{mine}"
+    );
     // The rooms stay as they were once sealed.
     let e = app.get(&format!("/api/v1/exams/{exam}"), &t.admin).await;
     let etag = e.header("etag").unwrap();
