@@ -142,11 +142,17 @@ pub fn plan(
         .collect();
     let mut earlier = store::enrollments_among(tx, cohort.id, &ids)?;
     let lookups = Lookups::read(tx, &ids, &target)?;
+    let mut seen = std::collections::HashSet::new();
     for (i, x) in list.iter().enumerate() {
         let Some(learner) = learners.get(&x.learner_id) else {
             refusals.push(ProblemItem::rule("unknown_learner", "no such learner in your scope").at(at_field(i)));
             continue;
         };
+        if !seen.insert(learner.id) {
+            let twice = format!("{} is listed twice.", learner.full_name);
+            refusals.push(ProblemItem::rule("listed_twice", twice).at(at_field(i)));
+            continue;
+        }
         let existing = earlier.remove(&learner.id);
         if existing.as_ref().is_some_and(|e| e.status == EnrollmentStatus::Enrolled) {
             refusals.push(

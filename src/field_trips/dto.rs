@@ -20,8 +20,9 @@ pub struct FieldTripInput {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
-    /// The lecturers who guide the study [giảng viên hướng dẫn], in order, each once; each earns
-    /// the field-study weight for every day of it in the workload report. A change replaces
+    /// The lecturers who guide the study [giảng viên hướng dẫn], in order; each at most once
+    /// (a repeat is refused). Each earns the field-study weight for every day of it in the
+    /// workload report, a day of two studies that overlap counting for both. A change replaces
     /// the whole list.
     #[schema(max_items = 20)]
     pub lecturer_ids: Option<Vec<LecturerId>>,

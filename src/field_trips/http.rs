@@ -57,21 +57,26 @@ impl FieldTripOut {
     }
 }
 
-/// Checks the guiding lecturers asked for (each in the caller's scope, named once; every
-/// problem at once) and puts them on the trip.
-fn set_guides(tx: &mut DbConn, caller: &Caller, trip: FieldTripId, ids: &[LecturerId]) -> Result<(), ApiError> {
-    let mut p = Problems::new();
-    p.check(ids.len() <= 20, "lecturer_ids", "may list at most 20 lecturers");
+/// The problems of the guiding lecturers asked for: at most 20, each in the caller's scope and
+/// named once.
+fn check_guides(tx: &mut DbConn, caller: &Caller, ids: &[LecturerId], p: &mut Problems) -> Result<(), ApiError> {
+    if ids.len() > 20 {
+        p.add("lecturer_ids", "may list at most 20 lecturers");
+        return Ok(());
+    }
     for (i, id) in ids.iter().enumerate() {
         let field = format!("lecturer_ids[{i}]");
         if ids[..i].contains(id) {
             p.add(&field, "names a lecturer already listed");
-        } else if people::get_lecturer(tx, &caller.scope, *id).is_err() {
-            p.add(&field, "no such lecturer in your scope");
+            continue;
+        }
+        match people::get_lecturer(tx, &caller.scope, *id) {
+            Ok(_) => {}
+            Err(ApiError::NotFound(_)) => p.add(&field, "no such lecturer in your scope"),
+            Err(e) => return Err(e),
         }
     }
-    p.finish(())?;
-    Ok(store::set_lecturers(tx, trip, ids)?)
+    Ok(())
 }
 
 fn report_out(name: String, learner_id: LearnerId, r: Option<Report>, with_text: bool) -> ReportOut {
@@ -180,12 +185,13 @@ async fn create_trip(
             created_at: t,
             updated_at: t,
         };
+        let guides = b.lecturer_ids.unwrap_or_default();
         let mut p = Problems::new();
         check_trip(&row, &mut p);
+        check_guides(tx, &c, &guides, &mut p)?;
         p.finish(())?;
         store::insert(tx, &row)?;
-        let guides = b.lecturer_ids.unwrap_or_default();
-        set_guides(tx, &c, row.id, &guides)?;
+        store::set_lecturers(tx, row.id, &guides)?;
         Stored::created(format!("/api/v1/field-trips/{}", row.id), 1, &FieldTripOut::new(row, guides))
     })
     .await
@@ -279,12 +285,15 @@ async fn update_trip(
             }
             let mut p = Problems::new();
             check_trip(&row, &mut p);
+            if let Some(ids) = &b.lecturer_ids {
+                check_guides(tx, &caller, ids, &mut p)?;
+            }
             p.finish(())?;
             row.version = cur.version + 1;
             row.updated_at = now();
             crate::http::extract::saved(store::save(tx, &row, cur.version)?, cur.version)?;
             if let Some(ids) = &b.lecturer_ids {
-                set_guides(tx, &caller, id, ids)?;
+                store::set_lecturers(tx, id, ids)?;
             }
             FieldTripOut::read(tx, row)
         })

@@ -140,9 +140,9 @@ pub fn papers_marked(
     Ok(out)
 }
 
-/// Exam sittings invigilated per lecturer: each exam held in `[from, until)` at the
-/// institutions and sealed (or later: its rooms no longer change) counts once for every lecturer
-/// in any of its rooms.
+/// Exam sittings invigilated per lecturer: each exam of a class not cancelled, held in
+/// `[from, until)` at the institutions and sealed (or later: its rooms no longer change), counts
+/// once for every lecturer in any of its rooms.
 pub fn sittings_invigilated(
     c: &mut DbConn,
     institutions: &[InstitutionId],
@@ -150,6 +150,8 @@ pub fn sittings_invigilated(
     until: NaiveDate,
 ) -> Result<HashMap<LecturerId, i64>, ApiError> {
     let rows: Vec<crate::exams::model::Rooms> = ex::table
+        .inner_join(co::table)
+        .filter(co::status.ne(CohortStatus::Cancelled))
         .filter(ex::institution_id.eq_any(institutions))
         .filter(ex::held_on.ge(from))
         .filter(ex::held_on.lt(until))

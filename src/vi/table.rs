@@ -434,6 +434,7 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
     ),
     ("The exam is {}; it must be {} first.", "Kỳ thi đang ở trạng thái {0}; trước hết phải ở trạng thái {1}."),
     ("The exam is {}.", "Kỳ thi đang ở trạng thái {0}."),
+    ("{} is listed twice.", "{0} có tên hai lần trong danh sách."),
     ("{} (code {}) has no final grade yet.", "{0} (số phách {1}) chưa có điểm cuối cùng."),
     ("The class is {}; it takes no enrolments.", "Lớp đang ở trạng thái {0}; không nhận ghi danh."),
     ("The class is {}; it can no longer change.", "Lớp đang ở trạng thái {0}; không thay đổi được nữa."),

@@ -154,10 +154,20 @@ async fn field_study_counts_for_its_lecturers(
         .await
         .id();
     let unknown = "0190f5a0-0000-7000-8000-000000000000";
-    let r = app.post(&trips, &l.admin, trip(json!([l.lecturer, stranger, l.lecturer, unknown]))).await;
+    let mut bad = trip(json!([l.lecturer, stranger, l.lecturer, unknown]));
+    bad["destination"] = json!("");
+    let r = app.post(&trips, &l.admin, bad).await;
     assert_eq!(
         (r.status, r.error_fields()),
-        (400, vec!["lecturer_ids[1]".to_string(), "lecturer_ids[2]".into(), "lecturer_ids[3]".into()]),
+        (
+            400,
+            vec![
+                "destination".to_string(),
+                "lecturer_ids[1]".into(),
+                "lecturer_ids[2]".into(),
+                "lecturer_ids[3]".into()
+            ]
+        ),
         "{}",
         r.text
     );
