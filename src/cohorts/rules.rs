@@ -22,7 +22,6 @@ pub enum Action {
     Cancel,
 }
 
-/// The state an action leads to from `from`, or why it cannot.
 /// An education level in the words of an English message ("upper-secondary education").
 pub fn education_words(e: EducationLevel) -> &'static str {
     match e {
@@ -37,6 +36,7 @@ pub fn education_words(e: EducationLevel) -> &'static str {
     }
 }
 
+/// The state an action leads to from `from`, or why it cannot.
 pub fn transition(from: CohortStatus, action: Action) -> Result<CohortStatus, String> {
     use CohortStatus::*;
     match (from, action) {

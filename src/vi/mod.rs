@@ -170,7 +170,11 @@ fn pattern(m: &str) -> Option<String> {
 fn by_shape(table: &[(&str, &str)], m: &str) -> Option<String> {
     table.iter().find_map(|(en, vi)| {
         let found = values(en, m)?;
-        Some(found.iter().enumerate().fold(vi.to_string(), |out, (i, v)| out.replace(&format!("{{{i}}}"), status(v))))
+        Some(found.iter().enumerate().fold(vi.to_string(), |out, (i, v)| {
+            // A value told as a state ("trạng thái {0}") is a status code: in Vietnamese too.
+            out.replace(&format!("trạng thái {{{i}}}"), &format!("trạng thái {}", status(v)))
+                .replace(&format!("{{{i}}}"), v)
+        }))
     })
 }
 
@@ -227,6 +231,8 @@ mod tests {
             message("Elementary needs lower-secondary education or above."),
             "Sơ cấp cần trình độ trung học cơ sở trở lên."
         );
+        // A status code is put in Vietnamese where the message tells a state, nowhere else.
+        assert_eq!(message("must be at most closed characters"), "tối đa closed ký tự");
         assert_eq!(
             message("The exam is sealed; it must be planned first."),
             "Kỳ thi đang ở trạng thái đã niêm phong; trước hết phải ở trạng thái dự kiến."

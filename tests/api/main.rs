@@ -19,6 +19,7 @@ mod inspections;
 mod institutions;
 mod jobs;
 mod kept_results;
+mod lecturers;
 mod merges;
 mod nominations;
 mod open_credentials;
