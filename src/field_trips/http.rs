@@ -113,10 +113,15 @@ fn report_out(name: String, learner_id: LearnerId, r: Option<Report>, with_text:
 }
 
 /// The field trip and the caller's standing in its class; 404 when the class is out of reach.
+/// A lecturer who guides the study is on its staff for it (reads its reports, grades them), as
+/// a lecturer who teaches the class is.
 fn trip_standing(tx: &mut DbConn, caller: &Caller, id: FieldTripId) -> Result<(FieldTrip, Standing), ApiError> {
     let trip = store::find(tx, id)?.ok_or_else(ApiError::not_found)?;
-    let st = cohorts::standing(tx, caller, trip.cohort_id)?.readable()?;
-    Ok((trip, st))
+    let mut st = cohorts::standing(tx, caller, trip.cohort_id)?;
+    if let Some(me) = st.lecturer.filter(|_| !st.teaches) {
+        st.teaches = store::lecturers_of(tx, &[id])?.get(&id).is_some_and(|guides| guides.contains(&me));
+    }
+    Ok((trip, st.readable()?))
 }
 
 fn check_trip(t: &FieldTrip, p: &mut Problems) {

@@ -247,12 +247,26 @@ pub fn entries(
         }
     };
     let scheduled = || Bind::from(SessionStatus::Scheduled.as_str());
-    q.push(
-        " UNION ALL SELECT 'field_trip', f.id, ?, NULL, NULL, f.starts_on, f.ends_on, f.cohort_id, c.code, NULL, \
-         f.destination, NULL, f.leader, f.destination, f.version FROM field_trips f JOIN cohorts c ON c.id = f.cohort_id \
-         WHERE f.starts_on <= ? AND f.ends_on >= ? AND f.cohort_id IN (SELECT id FROM mine)",
-        [scheduled(), Bind::Day(last), Bind::Day(first)],
-    );
+    let trips = |q: &mut Statement, which: &str, values: Vec<Bind>| {
+        q.push(
+            &format!(
+                " UNION ALL SELECT 'field_trip', f.id, ?, NULL, NULL, f.starts_on, f.ends_on, f.cohort_id, c.code, \
+                 NULL, f.destination, NULL, f.leader, f.destination, f.version FROM field_trips f \
+                 JOIN cohorts c ON c.id = f.cohort_id WHERE f.starts_on <= ? AND f.ends_on >= ? AND {which}"
+            ),
+            [scheduled(), Bind::Day(last), Bind::Day(first)].into_iter().chain(values),
+        );
+    };
+    trips(&mut q, "f.cohort_id IN (SELECT id FROM mine)", vec![]);
+    if let Whose::Lecturer(me) = whose {
+        // Also the field studies they guide in classes they are not assigned to.
+        trips(
+            &mut q,
+            "f.id IN (SELECT fl.field_trip_id FROM field_trip_lecturers fl WHERE fl.lecturer_id = ?) \
+             AND f.cohort_id NOT IN (SELECT id FROM mine)",
+            vec![text(me.to_string())],
+        );
+    }
     let exams = |q: &mut Statement, which: &str, values: Vec<Bind>| {
         q.push(
             &format!(

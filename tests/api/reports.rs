@@ -172,9 +172,27 @@ async fn field_study_counts_for_its_lecturers(
         r.text
     );
     assert_eq!(app.get(&trips, &l.admin).await.body.as_array().unwrap().len(), 0);
-    let r = app.post(&trips, &l.admin, trip(json!([l.lecturer]))).await;
-    assert_eq!((r.status, r.body["lecturer_ids"].clone()), (201, json!([l.lecturer])), "{}", r.text);
+    // A second guide teaches nothing in the class; a third lecturer of the school neither.
+    let record = app.get(&format!("/api/v1/lecturers/{}", l.lecturer), &l.admin).await;
+    let school = record.body["institution_id"].as_str().unwrap();
+    let colleague = |name: &'static str| async move {
+        let (uid, token) = app.user("lecturer", Some(school)).await;
+        let body = json!({"full_name": name, "kind": "full_time", "institution_id": school, "user_id": uid});
+        (app.post("/api/v1/lecturers", &l.admin, body).await.id(), token)
+    };
+    let (guide, guide_token) = colleague("Đào Thị Hướng").await;
+    let (_, other_token) = colleague("Mai Văn Khác").await;
+    let r = app.post(&trips, &l.admin, trip(json!([l.lecturer, guide]))).await;
+    assert_eq!((r.status, r.body["lecturer_ids"].clone()), (201, json!([l.lecturer, guide])), "{}", r.text);
     let id = r.id();
+    // The guide finds the study in their schedule and reads its reports; the other lecturer does not.
+    let schedule = format!("/api/v1/me/schedule?from={from}&to={to}");
+    let has_trip = |r: &crate::support::Resp| r.body.as_array().unwrap().iter().any(|e| e["id"] == id.as_str());
+    assert!(has_trip(&app.get(&schedule, &guide_token).await));
+    assert!(!has_trip(&app.get(&schedule, &other_token).await));
+    let reports = format!("/api/v1/field-trips/{id}/reports");
+    assert_eq!(app.get(&reports, &guide_token).await.status, 200);
+    app.get(&reports, &other_token).await.assert_problem(404, "not-found");
     let r = app
         .call(
             actix_web::http::Method::PUT,
@@ -194,21 +212,23 @@ async fn field_study_counts_for_its_lecturers(
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let hours = || async {
+    let hours = |who: String| async move {
         let r = app.get(&format!("/api/v1/reports/lecturer-workload?from={from}&to={to}"), &l.admin).await;
         assert_eq!(r.status, 200, "{}", r.text);
-        let me = &r.body[0];
-        (me["field_study_days"].as_i64(), me["reports_graded"].as_i64(), me["standard_hours"].as_f64())
+        let me = r.body.as_array().unwrap().iter().find(|x| x["lecturer_id"] == who.as_str()).cloned();
+        me.map(|me| (me["field_study_days"].as_i64(), me["reports_graded"].as_i64(), me["standard_hours"].as_f64()))
     };
-    // 120 ÷ 45 + 2 × 3 + 0.5 = 9.17.
-    assert_eq!(hours().await, (Some(2), Some(1), Some(9.2)));
+    // 120 ÷ 45 + 2 × 3 + 0.5 = 9.17; the second guide has the days alone.
+    assert_eq!(hours(l.lecturer.clone()).await, Some((Some(2), Some(1), Some(9.2))));
+    assert_eq!(hours(guide.clone()).await, Some((Some(2), Some(0), Some(6.0))));
     let csv = app.get(&format!("/api/v1/reports/lecturer-workload?from={from}&to={to}&format=csv"), &l.admin).await;
     assert!(csv.text.contains("Số ngày hướng dẫn thực tế") && csv.text.contains("9.2"), "{}", csv.text);
     // Taken off the study, the lecturer keeps the graded report only.
     let path = format!("/api/v1/field-trips/{id}");
     let r = app.patch(&path, &l.admin, json!({"lecturer_ids": []})).await;
     assert_eq!((r.status, r.body["lecturer_ids"].clone()), (200, json!([])), "{}", r.text);
-    assert_eq!(hours().await, (Some(0), Some(1), Some(3.2)));
+    assert_eq!(hours(l.lecturer.clone()).await, Some((Some(0), Some(1), Some(3.2))));
+    assert_eq!(hours(guide).await, None);
     assert_eq!(app.get(&path, &l.admin).await.body["lecturer_ids"], json!([]));
 }
 
