@@ -247,46 +247,33 @@ pub fn entries(
         }
     };
     let scheduled = || Bind::from(SessionStatus::Scheduled.as_str());
-    let trips = |q: &mut Statement, which: &str, values: Vec<Bind>| {
-        q.push(
-            &format!(
-                " UNION ALL SELECT 'field_trip', f.id, ?, NULL, NULL, f.starts_on, f.ends_on, f.cohort_id, c.code, \
-                 NULL, f.destination, NULL, f.leader, f.destination, f.version FROM field_trips f \
-                 JOIN cohorts c ON c.id = f.cohort_id WHERE f.starts_on <= ? AND f.ends_on >= ? AND {which}"
-            ),
-            [scheduled(), Bind::Day(last), Bind::Day(first)].into_iter().chain(values),
-        );
-    };
-    trips(&mut q, "f.cohort_id IN (SELECT id FROM mine)", vec![]);
-    if let Whose::Lecturer(me) = whose {
-        // Also the field studies they guide in classes they are not assigned to.
-        trips(
-            &mut q,
-            "f.id IN (SELECT fl.field_trip_id FROM field_trip_lecturers fl WHERE fl.lecturer_id = ?) \
-             AND f.cohort_id NOT IN (SELECT id FROM mine)",
-            vec![text(me.to_string())],
-        );
-    }
-    let exams = |q: &mut Statement, which: &str, values: Vec<Bind>| {
-        q.push(
-            &format!(
-                " UNION ALL SELECT 'exam', e.id, ?, NULL, NULL, e.held_on, e.held_on, e.cohort_id, c.code, NULL, \
-                 e.title, NULL, NULL, COALESCE(e.place, ''), e.version FROM exams e \
-                 JOIN cohorts c ON c.id = e.cohort_id WHERE e.held_on >= ? AND e.held_on <= ? AND {which}"
-            ),
-            [scheduled(), Bind::Day(first), Bind::Day(last)].into_iter().chain(values),
-        );
-    };
-    exams(&mut q, "e.cohort_id IN (SELECT id FROM mine)", vec![]);
-    if let Whose::Lecturer(me) = whose {
-        // Also the exams they grade in classes they are not assigned to (a part of its own:
-        // an OR of the two would read every exam).
-        exams(
-            &mut q,
-            "e.id IN (SELECT g.exam_id FROM exam_graders g WHERE g.lecturer_id = ?) \
-             AND e.cohort_id NOT IN (SELECT id FROM mine)",
-            vec![text(me.to_string())],
-        );
+    // Field trips and exams: those of the classes, then for a lecturer those of other classes
+    // they guide or grade (a part of its own: an OR of the two would read every row).
+    let parts = [
+        (
+            "SELECT 'field_trip', f.id, ?, NULL, NULL, f.starts_on, f.ends_on, f.cohort_id, c.code, NULL, \
+             f.destination, NULL, f.leader, f.destination, f.version FROM field_trips f \
+             JOIN cohorts c ON c.id = f.cohort_id WHERE f.starts_on <= ? AND f.ends_on >= ? AND",
+            [Bind::Day(last), Bind::Day(first)],
+            "f.cohort_id",
+            "f.id IN (SELECT fl.field_trip_id FROM field_trip_lecturers fl WHERE fl.lecturer_id = ?)",
+        ),
+        (
+            "SELECT 'exam', e.id, ?, NULL, NULL, e.held_on, e.held_on, e.cohort_id, c.code, NULL, e.title, NULL, \
+             NULL, COALESCE(e.place, ''), e.version FROM exams e JOIN cohorts c ON c.id = e.cohort_id \
+             WHERE e.held_on >= ? AND e.held_on <= ? AND",
+            [Bind::Day(first), Bind::Day(last)],
+            "e.cohort_id",
+            "e.id IN (SELECT g.exam_id FROM exam_graders g WHERE g.lecturer_id = ?)",
+        ),
+    ];
+    for (select, [a, b], cohort, theirs) in parts {
+        let binds = || [scheduled(), a.clone(), b.clone()];
+        q.push(&format!(" UNION ALL {select} {cohort} IN (SELECT id FROM mine)"), binds());
+        if let Whose::Lecturer(me) = whose {
+            let values = binds().into_iter().chain([text(me.to_string())]);
+            q.push(&format!(" UNION ALL {select} {theirs} AND {cohort} NOT IN (SELECT id FROM mine)"), values);
+        }
     }
     q.load::<Entry>(conn)
 }
