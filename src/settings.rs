@@ -430,14 +430,15 @@ impl Settings {
             bad.push("database.pool_size: must be at least 1".into());
         }
         let w = &self.workload;
-        if !(0.0..=10.0).contains(&w.paper_grading_hours) || !(0.0..=10.0).contains(&w.report_grading_hours) {
-            bad.push("workload.*_grading_hours: must be from 0 to 10".into());
-        }
-        if !(0.0..=10.0).contains(&w.field_study_day_hours) {
-            bad.push("workload.field_study_day_hours: must be from 0 to 10".into());
-        }
-        if !(0.0..=10.0).contains(&w.invigilation_hours) {
-            bad.push("workload.invigilation_hours: must be from 0 to 10".into());
+        for (key, hours) in [
+            ("paper_grading_hours", w.paper_grading_hours),
+            ("report_grading_hours", w.report_grading_hours),
+            ("field_study_day_hours", w.field_study_day_hours),
+            ("invigilation_hours", w.invigilation_hours),
+        ] {
+            if !(0.0..=10.0).contains(&hours) {
+                bad.push(format!("workload.{key}: must be from 0 to 10"));
+            }
         }
         if self.auth.token_ttl_hours == 0 {
             bad.push("auth.token_ttl_hours: must be at least 1".into());
