@@ -79,10 +79,8 @@ fn check_graders(
     double: bool,
     p: &mut Problems,
 ) -> Result<(), ApiError> {
-    for (i, g) in graders.iter().enumerate() {
-        if people::get_lecturer(tx, &caller.scope, *g).is_err() {
-            p.add(&format!("graders[{i}]"), "no such lecturer in your scope");
-        }
+    for i in people::lecturers_not_in_scope(tx, &caller.scope, graders)? {
+        p.add(&format!("graders[{i}]"), "no such lecturer in your scope");
     }
     let mut distinct = graders.to_vec();
     distinct.sort();
@@ -98,10 +96,8 @@ fn check_graders(
 pub(super) fn check_rooms(tx: &mut DbConn, caller: &Caller, exam: &Exam, mut p: Problems) -> Result<(), ApiError> {
     p.0.extend(rules::room_problems(&exam.rooms.0));
     for (i, r) in exam.rooms.0.iter().enumerate() {
-        for (j, l) in r.invigilators.iter().enumerate() {
-            if people::get_lecturer(tx, &caller.scope, *l).is_err() {
-                p.add(&format!("rooms[{i}].invigilators[{j}]"), "no such lecturer in your scope");
-            }
+        for j in people::lecturers_not_in_scope(tx, &caller.scope, &r.invigilators)? {
+            p.add(&format!("rooms[{i}].invigilators[{j}]"), "no such lecturer in your scope");
         }
     }
     p.finish(())?;

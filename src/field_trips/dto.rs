@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::model::Report;
 use crate::db::ids::*;
 use crate::http::extract::nullable;
 
@@ -76,4 +77,40 @@ pub struct GradeIn {
     #[schema(minimum = 0, maximum = 10)]
     pub grade: f64,
     pub comment: Option<String>,
+}
+
+impl ReportOut {
+    /// The learner's report as the routes give it (`with_text`: with the text itself).
+    pub fn new(name: String, learner_id: LearnerId, r: Option<Report>, with_text: bool) -> ReportOut {
+        match r {
+            None => ReportOut {
+                learner_id,
+                learner_name: name,
+                submitted: false,
+                submitted_at: None,
+                late: false,
+                text: None,
+                file_name: None,
+                file_type: None,
+                file_size: None,
+                grade: None,
+                grade_comment: None,
+                graded_at: None,
+            },
+            Some(r) => ReportOut {
+                learner_id,
+                learner_name: name,
+                submitted: r.submitted_at.is_some(),
+                submitted_at: r.submitted_at.map(|t| t.and_utc()),
+                late: r.late,
+                text: if with_text { r.body } else { None },
+                file_name: r.file_name,
+                file_type: r.file_type,
+                file_size: r.file_size,
+                grade: r.grade_tenths.map(crate::exams::rules::mark),
+                grade_comment: r.grade_comment,
+                graded_at: r.graded_at.map(|t| t.and_utc()),
+            },
+        }
+    }
 }

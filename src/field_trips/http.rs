@@ -64,52 +64,15 @@ fn check_guides(tx: &mut DbConn, caller: &Caller, ids: &[LecturerId], p: &mut Pr
         p.add("lecturer_ids", "may list at most 20 lecturers");
         return Ok(());
     }
+    let unknown = people::lecturers_not_in_scope(tx, &caller.scope, ids)?;
     for (i, id) in ids.iter().enumerate() {
-        let field = format!("lecturer_ids[{i}]");
         if ids[..i].contains(id) {
-            p.add(&field, "names a lecturer already listed");
-            continue;
-        }
-        match people::get_lecturer(tx, &caller.scope, *id) {
-            Ok(_) => {}
-            Err(ApiError::NotFound(_)) => p.add(&field, "no such lecturer in your scope"),
-            Err(e) => return Err(e),
+            p.add(&format!("lecturer_ids[{i}]"), "names a lecturer already listed");
+        } else if unknown.contains(&i) {
+            p.add(&format!("lecturer_ids[{i}]"), "no such lecturer in your scope");
         }
     }
     Ok(())
-}
-
-fn report_out(name: String, learner_id: LearnerId, r: Option<Report>, with_text: bool) -> ReportOut {
-    match r {
-        None => ReportOut {
-            learner_id,
-            learner_name: name,
-            submitted: false,
-            submitted_at: None,
-            late: false,
-            text: None,
-            file_name: None,
-            file_type: None,
-            file_size: None,
-            grade: None,
-            grade_comment: None,
-            graded_at: None,
-        },
-        Some(r) => ReportOut {
-            learner_id,
-            learner_name: name,
-            submitted: r.submitted_at.is_some(),
-            submitted_at: r.submitted_at.map(|t| t.and_utc()),
-            late: r.late,
-            text: if with_text { r.body } else { None },
-            file_name: r.file_name,
-            file_type: r.file_type,
-            file_size: r.file_size,
-            grade: r.grade_tenths.map(crate::exams::rules::mark),
-            grade_comment: r.grade_comment,
-            graded_at: r.graded_at.map(|t| t.and_utc()),
-        },
-    }
 }
 
 /// The field trip and the caller's standing in its class; 404 when the class is out of reach.
@@ -369,7 +332,7 @@ async fn submit_report(
                 Upload::File(name, mime, data) => store::set_file(tx, rep.id, name, mime, data, late, at)?,
             };
             let name = people::find_learner(tx, me)?.map(|l| l.full_name).unwrap_or_default();
-            Ok(report_out(name, me, store::report(tx, id, me)?, true))
+            Ok(ReportOut::new(name, me, store::report(tx, id, me)?, true))
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
@@ -394,7 +357,7 @@ async fn list_reports(
                 store::reports(tx, id)?.into_iter().map(|r| (r.learner_id, r)).collect();
             Ok(crate::attendance::store::members(tx, cohort.id)?
                 .into_iter()
-                .map(|(learner, name, ..)| report_out(name, learner, reports.remove(&learner), false))
+                .map(|(learner, name, ..)| ReportOut::new(name, learner, reports.remove(&learner), false))
                 .collect::<Vec<_>>())
         })
         .await?;
@@ -430,7 +393,7 @@ async fn get_report(
         .read(move |tx| {
             readable_report(tx, &caller, id, learner)?;
             let name = people::find_learner(tx, learner)?.ok_or_else(ApiError::not_found)?.full_name;
-            Ok(report_out(name, learner, store::report(tx, id, learner)?, true))
+            Ok(ReportOut::new(name, learner, store::report(tx, id, learner)?, true))
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
@@ -505,7 +468,7 @@ async fn grade_report(
             store::grade(tx, rep.id, tenths as i32, comment.as_deref(), caller.user_id, now())?;
             crate::results::snapshot::refresh(tx, tz, trip.cohort_id)?;
             let name = people::find_learner(tx, learner)?.map(|l| l.full_name).unwrap_or_default();
-            Ok(report_out(name, learner, store::report(tx, id, learner)?, true))
+            Ok(ReportOut::new(name, learner, store::report(tx, id, learner)?, true))
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))

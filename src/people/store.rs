@@ -409,6 +409,19 @@ pub fn get_lecturer(conn: &mut DbConn, scope: &Scope, id: LecturerId) -> Result<
     Ok(row)
 }
 
+/// Which of `ids` name no lecturer in scope: their positions, in order (one read for all).
+pub fn lecturers_not_in_scope(conn: &mut DbConn, scope: &Scope, ids: &[LecturerId]) -> QueryResult<Vec<usize>> {
+    let found: std::collections::HashSet<LecturerId> = t::table
+        .filter(t::id.eq_any(ids))
+        .select((t::id, t::institution_id))
+        .load::<(LecturerId, InstitutionId)>(conn)?
+        .into_iter()
+        .filter(|(_, inst)| scope.contains(*inst))
+        .map(|(id, _)| id)
+        .collect();
+    Ok((0..ids.len()).filter(|i| !found.contains(&ids[*i])).collect())
+}
+
 /// The learner record if the caller may read it: administrators of people in scope, the
 /// learner themself; 404 otherwise.
 pub fn readable_learner(conn: &mut DbConn, caller: &Caller, id: LearnerId) -> Result<Learner, ApiError> {
